@@ -1,0 +1,32 @@
+import { ComputeManagementClient } from "@azure/arm-compute";
+import { AzureMachineLearningWorkspaces } from "@azure/arm-machinelearning";
+import { NetworkManagementClient } from "@azure/arm-network";
+import { PrivateDnsManagementClient } from "@azure/arm-privatedns";
+import type { TokenCredential } from "@azure/core-auth";
+import { DefaultAzureCredential } from "@azure/identity";
+import { CloudEndpoints, needsInstanceDiscoveryDisabled } from "./cloud";
+
+/** The ARM clients amlvnet uses, all built here with the same credential, endpoint and scope. */
+export interface AzureClients {
+  network: NetworkManagementClient;
+  privateDns: PrivateDnsManagementClient;
+  compute: ComputeManagementClient;
+  machineLearning: AzureMachineLearningWorkspaces;
+}
+
+export function createDefaultCredential(endpoints: CloudEndpoints): TokenCredential {
+  return new DefaultAzureCredential({
+    authorityHost: endpoints.authorityHost,
+    disableInstanceDiscovery: needsInstanceDiscoveryDisabled(endpoints.authorityHost),
+  });
+}
+
+export function createAzureClients(credential: TokenCredential, subscriptionId: string, endpoints: CloudEndpoints): AzureClients {
+  const classic = { endpoint: endpoints.armEndpoint, credentialScopes: [endpoints.armScope] };
+  return {
+    network: new NetworkManagementClient(credential, subscriptionId, classic),
+    privateDns: new PrivateDnsManagementClient(credential, subscriptionId, classic),
+    compute: new ComputeManagementClient(credential, subscriptionId, { endpoint: endpoints.armEndpoint, credentials: { scopes: [endpoints.armScope] } }),
+    machineLearning: new AzureMachineLearningWorkspaces(credential, subscriptionId, classic),
+  };
+}

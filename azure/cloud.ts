@@ -1,0 +1,45 @@
+/** Endpoints of the Azure clouds amlvnet supports, and the settings that override them. */
+export type CloudName = "AzureCloud" | "AzureUSGovernment" | "AzureChinaCloud";
+
+export const CLOUD_NAMES: readonly CloudName[] = ["AzureCloud", "AzureUSGovernment", "AzureChinaCloud"];
+
+export interface CloudEndpoints {
+  cloud: CloudName;
+  /** ARM endpoint without trailing slash. */
+  armEndpoint: string;
+  /** Scope for ARM tokens. */
+  armScope: string;
+  authorityHost: string;
+}
+
+const DEFAULTS: Record<CloudName, CloudEndpoints> = {
+  AzureCloud: { cloud: "AzureCloud", armEndpoint: "https://management.azure.com", armScope: "https://management.azure.com/.default", authorityHost: "https://login.microsoftonline.com" },
+  AzureUSGovernment: { cloud: "AzureUSGovernment", armEndpoint: "https://management.usgovcloudapi.net", armScope: "https://management.usgovcloudapi.net/.default", authorityHost: "https://login.microsoftonline.us" },
+  AzureChinaCloud: { cloud: "AzureChinaCloud", armEndpoint: "https://management.chinacloudapi.cn", armScope: "https://management.chinacloudapi.cn/.default", authorityHost: "https://login.chinacloudapi.cn" },
+};
+
+const MICROSOFT_AUTHORITY_HOSTS = new Set(Object.values(DEFAULTS).map((d) => new URL(d.authorityHost).host));
+
+/**
+ * The endpoints to use: the cloud's defaults, with the ARM endpoint from AMLVNET_ARM_ENDPOINT and the authority from
+ * AZURE_AUTHORITY_HOST when set (sovereign or private clouds, Azure Stack, the local sandbox).
+ */
+export function resolveCloud(cloud: CloudName, env: Record<string, string | undefined>): CloudEndpoints {
+  const base = DEFAULTS[cloud];
+  const armEndpoint = (env.AMLVNET_ARM_ENDPOINT || base.armEndpoint).replace(/\/+$/, "");
+  const custom = armEndpoint !== base.armEndpoint;
+  return {
+    cloud,
+    armEndpoint,
+    armScope: custom ? `${armEndpoint}/.default` : base.armScope,
+    authorityHost: (env.AZURE_AUTHORITY_HOST || base.authorityHost).replace(/\/+$/, ""),
+  };
+}
+
+/**
+ * Entra instance discovery asks login.microsoftonline.com about the authority; for a host Microsoft does not run
+ * (Azure Stack ADFS, the sandbox) that call cannot succeed, so it is turned off for them.
+ */
+export function needsInstanceDiscoveryDisabled(authorityHost: string): boolean {
+  return !MICROSOFT_AUTHORITY_HOSTS.has(new URL(authorityHost).host);
+}

@@ -1,0 +1,66 @@
+import { resolve } from "node:path";
+import { DEFAULT_STATE_DIR, startSandbox } from "../../sandbox/sandbox";
+import { SCENARIOS } from "../../sandbox/scenarios";
+import { choiceOption, floatOption, intOption, parseCommandArgs } from "../args";
+
+export const SANDBOX_HELP = `Usage: amlvnet sandbox [options]
+
+Serves Microsoft Entra ID, Azure Resource Manager and Azure DevOps on one loopback HTTPS port, prints one JSON
+line {"ready":true,"armEndpoint":...,"env":{...}} on stdout when ready, and runs until SIGINT or SIGTERM.
+Export "env" and the Azure SDKs, az-like tools and amlvnet talk to the sandbox instead of Azure.
+
+Options:
+  --port N             port on 127.0.0.1 (default: any free port)
+  --scenario NAME      empty | reference (default: empty). reference builds the source documents' architecture:
+                       AML VNet, agent VNet, workspace with private endpoints, six private DNS zones, peering
+  --latency-ms N       delay every response by N ms (default 0)
+  --lro-ms N           how long long-running operations take (default 0)
+  --fault-rate F       share of ARM/DevOps requests answered by 429, 500 or a connection reset (default 0)
+  --seed S             seed for IDs and fault choice (default 1)
+  --request-log FILE   append one JSON line per request (time, method, path, status, duration)
+  --page-size N        items per page of list responses before nextLink (default 50)
+  --state-dir DIR      where the sandbox CA is kept and reused (default ${DEFAULT_STATE_DIR})
+  -h, --help           show this help
+`;
+
+export async function runSandbox(argv: string[]): Promise<number> {
+  const { values } = parseCommandArgs(
+    argv,
+    {
+      port: { type: "string" },
+      scenario: { type: "string" },
+      "latency-ms": { type: "string" },
+      "lro-ms": { type: "string" },
+      "fault-rate": { type: "string" },
+      seed: { type: "string" },
+      "request-log": { type: "string" },
+      "page-size": { type: "string" },
+      "state-dir": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    "sandbox",
+  );
+  if (values.help) {
+    process.stdout.write(SANDBOX_HELP);
+    return 0;
+  }
+  const sandbox = await startSandbox({
+    port: intOption(values.port, "port", 0, 0, 65535),
+    scenario: choiceOption(values.scenario, "scenario", SCENARIOS, "empty"),
+    latencyMs: intOption(values["latency-ms"], "latency-ms", 0, 0, 600000),
+    lroMs: intOption(values["lro-ms"], "lro-ms", 0, 0, 3600000),
+    faultRate: floatOption(values["fault-rate"], "fault-rate", 0, 0, 1),
+    seed: intOption(values.seed, "seed", 1, 0, 2 ** 31 - 1),
+    requestLog: values["request-log"] ? resolve(values["request-log"]) : undefined,
+    pageSize: intOption(values["page-size"], "page-size", 50, 1, 1000),
+    stateDir: values["state-dir"] ? resolve(values["state-dir"]) : undefined,
+  });
+  process.stdout.write(JSON.stringify({ ready: true, armEndpoint: sandbox.origin, env: sandbox.env }) + "\n");
+  await new Promise<void>((done) => {
+    const stop = () => done();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  await sandbox.close();
+  return 0;
+}

@@ -1,0 +1,39 @@
+#!/usr/bin/env node
+import { UsageError } from "./args";
+import { runSandbox } from "./commands/sandbox";
+
+const HELP = `Usage: amlvnet <command> [options]
+
+Network readiness for Azure Machine Learning behind private networking.
+
+Commands:
+  sandbox     run the local Azure sandbox (Entra ID, ARM, Azure DevOps over HTTPS on 127.0.0.1)
+
+Run 'amlvnet <command> --help' for a command's options.
+`;
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  sandbox: runSandbox,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === "--help" || command === "-h" || command === "help") {
+    process.stdout.write(HELP);
+    return command ? 0 : 2;
+  }
+  const run = COMMANDS[command];
+  if (!run) throw new UsageError(`unknown command '${command}'; commands are: ${Object.keys(COMMANDS).join(", ")} (see 'amlvnet --help')`);
+  return run(rest);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`amlvnet: ${message}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,45 @@
+import { TypeRegistry } from "../resource-type";
+import { computeTypes } from "./compute";
+import { dnsZoneGroupType } from "./dns-zone-group";
+import { mlComputeType, WORKSPACE, workspaceType } from "./machine-learning";
+import { networkInterfaceType } from "./network-interface";
+import { peeringType } from "./peering";
+import { allRecordSetsType, privateDnsZoneType, recordSetTypes, virtualNetworkLinkType } from "./private-dns";
+import { privateEndpointType } from "./private-endpoint";
+import { privateEndpointConnectionType } from "./private-endpoint-connection";
+import { natGatewayType, publicIpType } from "./public-ip";
+import { routeTableType, routeType } from "./route-table";
+import { networkSecurityGroupType, securityRuleType } from "./security-group";
+import { subnetType } from "./subnet";
+import { virtualNetworkType } from "./virtual-network";
+import { insightsComponentType, REGISTRY, registryType, STORAGE, storageAccountType, VAULT, vaultType } from "./workspace-dependencies";
+
+/** Every resource type the sandbox's ARM serves. */
+export function createTypeRegistry(tenantId: string): TypeRegistry {
+  return new TypeRegistry().register(
+    virtualNetworkType,
+    subnetType,
+    peeringType,
+    networkSecurityGroupType,
+    securityRuleType,
+    routeTableType,
+    routeType,
+    networkInterfaceType,
+    publicIpType,
+    natGatewayType,
+    privateEndpointType,
+    dnsZoneGroupType,
+    privateDnsZoneType,
+    virtualNetworkLinkType,
+    ...recordSetTypes,
+    allRecordSetsType,
+    ...computeTypes(tenantId),
+    workspaceType(tenantId),
+    mlComputeType,
+    storageAccountType,
+    vaultType(tenantId),
+    registryType,
+    insightsComponentType,
+    ...[WORKSPACE, STORAGE, VAULT, REGISTRY].map(privateEndpointConnectionType),
+  );
+}

@@ -1,0 +1,123 @@
+import { guidFrom } from "../../http/random";
+import { ArmError } from "../arm-error";
+import { ArmContext, ResourceTypeSpec, requireReference } from "../resource-type";
+import type { Json } from "../store";
+import { connectionsInline } from "./private-endpoint-connection";
+import { INSIGHTS, REGISTRY, STORAGE, VAULT } from "./workspace-dependencies";
+
+export const WORKSPACE = "Microsoft.MachineLearningServices/workspaces";
+export const ML_COMPUTE = "Microsoft.MachineLearningServices/workspaces/computes";
+const SUBNET = "Microsoft.Network/virtualNetworks/subnets";
+
+function userError(message: string): ArmError {
+  return new ArmError(400, "UserError", message, {}, [{ code: "BadArgument", message }]);
+}
+
+function reference(ctx: ArmContext, value: unknown, type: string, property: string, where: string): string | undefined {
+  if (value === undefined || value === null || value === "") return undefined;
+  try {
+    return requireReference(ctx, String(value), type, where).id;
+  } catch {
+    throw userError(`The ${property} '${String(value)}' of workspace ${where} does not exist or is not a ${type}.`);
+  }
+}
+
+export function workspaceType(tenantId: string): ResourceTypeSpec {
+  return {
+    type: WORKSPACE,
+    lro: "network",
+    placement: "tracked",
+    inProgressState: "Creating",
+    inlineChildren: [connectionsInline(WORKSPACE)],
+    write(ctx, request) {
+      const props = request.body.properties ?? {};
+      const location = String(request.body.location).replace(/\s+/g, "").toLowerCase();
+      const storageAccount = reference(ctx, props.storageAccount, STORAGE, "storageAccount", request.id);
+      const keyVault = reference(ctx, props.keyVault, VAULT, "keyVault", request.id);
+      if (!storageAccount || !keyVault) throw userError(`Workspace ${request.id} needs properties.storageAccount and properties.keyVault.`);
+      const workspaceId = request.existing?.body.properties.workspaceId ?? guidFrom(request.id.toLowerCase() + "workspaceId");
+      const identityType = request.body.identity?.type ?? "SystemAssigned";
+      return {
+        identity: { type: identityType, principalId: request.existing?.body.identity?.principalId ?? guidFrom(request.id + "principal"), tenantId },
+        sku: request.body.sku ?? { name: "Basic", tier: "Basic" },
+        kind: request.body.kind ?? "Default",
+        properties: {
+          friendlyName: props.friendlyName ?? request.address.names[0],
+          description: props.description ?? "",
+          storageAccount,
+          keyVault,
+          applicationInsights: reference(ctx, props.applicationInsights, INSIGHTS, "applicationInsights", request.id),
+          containerRegistry: reference(ctx, props.containerRegistry, REGISTRY, "containerRegistry", request.id),
+          workspaceId,
+          hbiWorkspace: props.hbiWorkspace ?? false,
+          publicNetworkAccess: props.publicNetworkAccess ?? "Enabled",
+          v1LegacyMode: props.v1LegacyMode ?? false,
+          allowPublicAccessWhenBehindVnet: props.allowPublicAccessWhenBehindVnet ?? false,
+          managedNetwork: props.managedNetwork ?? { isolationMode: "Disabled" },
+          imageBuildCompute: props.imageBuildCompute,
+          // The sandbox serves the AML data plane itself; in Azure this is https://<region>.api.azureml.ms/discovery.
+          discoveryUrl: `${ctx.origin}/aml/${location}/discovery`,
+          mlFlowTrackingUri: `azureml://${location}.api.azureml.ms/mlflow/v1.0${request.id}`,
+          notebookInfo: { fqdn: `ml-${request.address.names[0]}-${location}-${workspaceId}.${location}.notebooks.azure.net`.toLowerCase(), resourceId: guidFrom(request.id + "notebooks").replace(/-/g, "") },
+          tenantId,
+          storageHnsEnabled: false,
+        },
+      };
+    },
+    view(ctx, workspace, body) {
+      body.properties.privateLinkCount = ctx.store.childrenOf(workspace.id, `${WORKSPACE}/privateEndpointConnections`).length;
+    },
+  };
+}
+
+export const mlComputeType: ResourceTypeSpec = {
+  type: ML_COMPUTE,
+  lro: "network",
+  placement: "tracked",
+  write(ctx, request) {
+    const props = request.body.properties ?? {};
+    const computeType = ["AmlCompute", "ComputeInstance", "AKS", "Kubernetes", "VirtualMachine", "Databricks", "HDInsight", "DataFactory", "DataLakeAnalytics", "SynapseSpark"].find((t) => t === props.computeType);
+    if (!computeType) throw userError(`Compute ${request.id} has an unknown computeType '${props.computeType}'.`);
+    const inner: Json = { ...(props.properties ?? {}) };
+    if (inner.subnet?.id) {
+      try {
+        requireReference(ctx, inner.subnet, SUBNET, request.id);
+      } catch {
+        throw userError(`The subnet '${inner.subnet.id}' of compute ${request.id} does not exist.`);
+      }
+    }
+    if (computeType === "AmlCompute") {
+      const scale = inner.scaleSettings ?? {};
+      const max = Number(scale.maxNodeCount ?? 1);
+      const min = Number(scale.minNodeCount ?? 0);
+      if (!Number.isInteger(max) || max < 0 || min < 0 || min > max) throw userError(`Compute ${request.id} has invalid scaleSettings: minNodeCount ${min}, maxNodeCount ${max}.`);
+      Object.assign(inner, {
+        osType: inner.osType ?? "Linux",
+        vmPriority: inner.vmPriority ?? "Dedicated",
+        scaleSettings: { maxNodeCount: max, minNodeCount: min, nodeIdleTimeBeforeScaleDown: scale.nodeIdleTimeBeforeScaleDown ?? "PT120S" },
+        enableNodePublicIp: inner.enableNodePublicIp ?? true,
+        remoteLoginPortPublicAccess: inner.remoteLoginPortPublicAccess ?? "NotSpecified",
+        allocationState: "Steady",
+        allocationStateTransitionTime: new Date().toISOString(),
+        currentNodeCount: min,
+        targetNodeCount: min,
+        nodeStateCounts: { idleNodeCount: min, runningNodeCount: 0, preparingNodeCount: 0, unusableNodeCount: 0, leavingNodeCount: 0, preemptedNodeCount: 0 },
+      });
+    } else if (computeType === "ComputeInstance") {
+      Object.assign(inner, { enableNodePublicIp: inner.enableNodePublicIp ?? true, state: "Running" });
+    }
+    return {
+      identity: request.body.identity,
+      properties: {
+        computeType,
+        computeLocation: props.computeLocation ?? String(request.body.location).toLowerCase(),
+        description: props.description,
+        createdOn: request.existing?.body.properties.createdOn ?? new Date().toISOString(),
+        modifiedOn: new Date().toISOString(),
+        isAttachedCompute: false,
+        disableLocalAuth: props.disableLocalAuth ?? true,
+        properties: inner,
+      },
+    };
+  },
+};

@@ -1,0 +1,79 @@
+import { contains, overlaps } from "../../../network/cidr";
+import { ArmError } from "../arm-error";
+import { ResourceTypeSpec, requireReference } from "../resource-type";
+import type { Json } from "../store";
+import { ipConfigurationsIn } from "./address-allocation";
+import { idRefs, refId, requireSameRegion, sameId } from "./common";
+import { parsePrefix, SUBNET, vnetPrefixes } from "./virtual-network";
+
+const NSG = "Microsoft.Network/networkSecurityGroups";
+const ROUTE_TABLE = "Microsoft.Network/routeTables";
+const NAT_GATEWAY = "Microsoft.Network/natGateways";
+const PRIVATE_ENDPOINT = "Microsoft.Network/privateEndpoints";
+
+export const subnetType: ResourceTypeSpec = {
+  type: SUBNET,
+  lro: "network",
+  placement: "child",
+  etag: true,
+  write(ctx, request) {
+    const vnet = request.parent;
+    if (!vnet) throw new ArmError(404, "ParentResourceNotFound", "Can not perform requested operation on nested resource. Parent resource not found.");
+    const props = request.body.properties ?? {};
+    const given = props.addressPrefix ?? props.addressPrefixes?.[0];
+    if (given === undefined) throw new ArmError(400, "NetcfgInvalidSubnet", `Subnet '${request.address.names[1]}' is not valid in virtual network '${vnet.name}': it has no address prefix.`);
+    const prefix = parsePrefix(given, request.id);
+    if (prefix.prefixLength > 29) {
+      throw new ArmError(400, "NetcfgInvalidSubnet", `Subnet '${request.address.names[1]}' is not valid in virtual network '${vnet.name}'. The smallest supported subnet is /29; ${prefix.text} is too small.`);
+    }
+    if (!vnetPrefixes(vnet.body).some((p) => contains(parsePrefix(p, vnet.id), prefix))) {
+      throw new ArmError(400, "NetcfgSubnetRangeOutsideVnet", `Subnet '${request.address.names[1]}' is not valid because its IP address range is outside the IP address range of virtual network '${vnet.name}'.`);
+    }
+    for (const sibling of ctx.store.childrenOf(vnet.id, SUBNET)) {
+      if (sameId(sibling.id, request.id)) continue;
+      if (overlaps(parsePrefix(sibling.body.properties.addressPrefix, sibling.id), prefix)) {
+        throw new ArmError(400, "NetcfgSubnetRangesOverlap", `Subnet '${request.address.names[1]}' is not valid because its IP address range overlaps with that of an existing subnet '${sibling.name}' in virtual network '${vnet.name}'.`);
+      }
+    }
+    const inUse = request.existing ? ipConfigurationsIn(ctx, request.id) : [];
+    if (request.existing && request.existing.body.properties.addressPrefix !== prefix.text && inUse.length > 0) {
+      throw new ArmError(400, "InUseSubnetCannotBeUpdated", `Subnet ${request.address.names[1]} is in use and cannot be updated.`);
+    }
+    const result: Json = {
+      properties: {
+        addressPrefix: prefix.text,
+        delegations: (props.delegations ?? []).map((d: Json) => ({
+          name: d.name,
+          id: `${request.id}/delegations/${d.name}`,
+          type: "Microsoft.Network/virtualNetworks/subnets/delegations",
+          properties: { serviceName: d.properties?.serviceName, actions: d.properties?.actions ?? [], provisioningState: "Succeeded" },
+        })),
+        serviceEndpoints: props.serviceEndpoints ?? [],
+        privateEndpointNetworkPolicies: props.privateEndpointNetworkPolicies ?? "Disabled",
+        privateLinkServiceNetworkPolicies: props.privateLinkServiceNetworkPolicies ?? "Enabled",
+      },
+      type: SUBNET,
+    };
+    for (const [property, type] of [["networkSecurityGroup", NSG], ["routeTable", ROUTE_TABLE], ["natGateway", NAT_GATEWAY]] as const) {
+      const id = refId(props[property]);
+      if (!id) continue;
+      const target = requireReference(ctx, props[property], type, request.id);
+      requireSameRegion(property, vnet.body.location, target.id, target.body.location, request.id);
+      result.properties[property] = { id: target.id };
+    }
+    if (props.defaultOutboundAccess !== undefined) result.properties.defaultOutboundAccess = props.defaultOutboundAccess;
+    return result;
+  },
+  view(ctx, subnet, body) {
+    const ipConfigurations = ipConfigurationsIn(ctx, subnet.id);
+    if (ipConfigurations.length) body.properties.ipConfigurations = ipConfigurations.map((c) => ({ id: c.id }));
+    const endpoints = ctx.store.referencing(subnet.id).filter((r) => r.type === PRIVATE_ENDPOINT);
+    if (endpoints.length) body.properties.privateEndpoints = idRefs(endpoints);
+  },
+  checkDelete(ctx, subnet) {
+    const inUse = ipConfigurationsIn(ctx, subnet.id);
+    if (inUse.length) {
+      throw new ArmError(400, "InUseSubnetCannotBeDeleted", `Subnet ${subnet.name} is in use by ${inUse[0].id} and cannot be deleted. In order to delete the subnet, delete all the resources within the subnet. See aka.ms/deletesubnet.`);
+    }
+  },
+};

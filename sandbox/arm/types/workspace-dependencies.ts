@@ -1,0 +1,131 @@
+import { guidFrom } from "../../http/random";
+import { ArmError } from "../arm-error";
+import type { ResourceTypeSpec } from "../resource-type";
+import { connectionsInline } from "./private-endpoint-connection";
+
+export const STORAGE = "Microsoft.Storage/storageAccounts";
+export const VAULT = "Microsoft.KeyVault/vaults";
+export const REGISTRY = "Microsoft.ContainerRegistry/registries";
+export const INSIGHTS = "Microsoft.Insights/components";
+
+export const storageAccountType: ResourceTypeSpec = {
+  type: STORAGE,
+  lro: "storage",
+  placement: "tracked",
+  inlineChildren: [connectionsInline(STORAGE)],
+  write(_ctx, request) {
+    const name = request.address.names[0];
+    if (!/^[a-z0-9]{3,24}$/.test(name)) throw new ArmError(400, "AccountNameInvalid", `${name} is not a valid storage account name. Storage account name must be between 3 and 24 characters in length and use numbers and lower-case letters only.`);
+    if (!request.body.sku?.name) throw new ArmError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized: 'Required property 'sku' not found in JSON.'");
+    const props = request.body.properties ?? {};
+    const endpoint = (service: string) => `https://${name}.${service}.core.windows.net/`;
+    return {
+      sku: { name: request.body.sku.name, tier: request.body.sku.name.startsWith("Premium") ? "Premium" : "Standard" },
+      kind: request.body.kind ?? "StorageV2",
+      properties: {
+        publicNetworkAccess: props.publicNetworkAccess ?? "Enabled",
+        networkAcls: props.networkAcls ?? { bypass: "AzureServices", virtualNetworkRules: [], ipRules: [], defaultAction: "Allow" },
+        allowBlobPublicAccess: props.allowBlobPublicAccess ?? false,
+        minimumTlsVersion: props.minimumTlsVersion ?? "TLS1_2",
+        supportsHttpsTrafficOnly: true,
+        primaryEndpoints: { blob: endpoint("blob"), queue: endpoint("queue"), table: endpoint("table"), file: endpoint("file"), dfs: endpoint("dfs"), web: `https://${name}.z6.web.core.windows.net/` },
+        primaryLocation: String(request.body.location).toLowerCase(),
+        statusOfPrimary: "available",
+        creationTime: request.existing?.body.properties.creationTime ?? new Date().toISOString(),
+      },
+    };
+  },
+};
+
+export function vaultType(tenantId: string): ResourceTypeSpec {
+  return {
+    type: VAULT,
+    lro: "sync",
+    placement: "tracked",
+    inlineChildren: [connectionsInline(VAULT)],
+    write(_ctx, request) {
+      const name = request.address.names[0];
+      if (!/^[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]$/.test(name)) throw new ArmError(400, "VaultNameNotValid", `The vault name '${name}' is invalid. A vault's name must be between 3-24 alphanumeric characters. The name must begin with a letter, end with a letter or digit, and not contain consecutive hyphens.`);
+      const props = request.body.properties ?? {};
+      if (!props.sku?.name || !props.tenantId) throw new ArmError(400, "BadRequest", "The 'sku' and 'tenantId' properties are required for a vault.");
+      return {
+        properties: {
+          sku: { family: props.sku.family ?? "A", name: props.sku.name },
+          tenantId: props.tenantId ?? tenantId,
+          accessPolicies: props.accessPolicies ?? [],
+          enableRbacAuthorization: props.enableRbacAuthorization ?? false,
+          enableSoftDelete: props.enableSoftDelete ?? true,
+          softDeleteRetentionInDays: props.softDeleteRetentionInDays ?? 90,
+          publicNetworkAccess: props.publicNetworkAccess ?? "Enabled",
+          networkAcls: props.networkAcls ?? { bypass: "AzureServices", defaultAction: "Allow", ipRules: [], virtualNetworkRules: [] },
+          vaultUri: `https://${name}.vault.azure.net/`,
+        },
+      };
+    },
+  };
+}
+
+export const registryType: ResourceTypeSpec = {
+  type: REGISTRY,
+  lro: "network",
+  placement: "tracked",
+  inProgressState: "Creating",
+  inlineChildren: [connectionsInline(REGISTRY)],
+  write(ctx, request) {
+    const name = request.address.names[0];
+    if (!/^[A-Za-z0-9]{5,50}$/.test(name)) throw new ArmError(400, "InvalidRegistryName", `Registry name '${name}' is invalid: use 5-50 alphanumeric characters.`);
+    const sku = ["Basic", "Standard", "Premium"].find((s) => s.toLowerCase() === String(request.body.sku?.name).toLowerCase());
+    if (!sku) throw new ArmError(400, "InvalidSku", `The SKU '${request.body.sku?.name}' is invalid. Valid SKUs are Basic, Standard and Premium.`);
+    const props = request.body.properties ?? {};
+    const publicNetworkAccess = props.publicNetworkAccess ?? "Enabled";
+    if (publicNetworkAccess === "Disabled" && sku !== "Premium") {
+      throw new ArmError(400, "DisablingPublicNetworkAccessNotSupported", `Disabling public network access is not supported for the SKU ${sku}. For more information, please visit https://aka.ms/acr/private-link.`);
+    }
+    const hasConnections = ctx.store.childrenOf(request.id).length > 0;
+    if (hasConnections && sku !== "Premium") {
+      throw new ArmError(400, "SkuUpdateNotAllowedWithPrivateEndpoints", `Registry '${name}' has private endpoint connections and cannot move to the ${sku} SKU; private link needs Premium.`);
+    }
+    const location = String(request.body.location).toLowerCase();
+    return {
+      sku: { name: sku, tier: sku },
+      properties: {
+        loginServer: `${name.toLowerCase()}.azurecr.io`,
+        creationDate: request.existing?.body.properties.creationDate ?? new Date().toISOString(),
+        adminUserEnabled: props.adminUserEnabled ?? false,
+        publicNetworkAccess,
+        networkRuleBypassOptions: props.networkRuleBypassOptions ?? "AzureServices",
+        dataEndpointEnabled: props.dataEndpointEnabled ?? false,
+        dataEndpointHostNames: props.dataEndpointEnabled ? [`${name.toLowerCase()}.${location}.data.azurecr.io`] : [],
+        zoneRedundancy: props.zoneRedundancy ?? "Disabled",
+        ...(sku === "Premium" ? { networkRuleSet: props.networkRuleSet ?? { defaultAction: "Allow", ipRules: [] } } : {}),
+      },
+    };
+  },
+};
+
+export const insightsComponentType: ResourceTypeSpec = {
+  type: INSIGHTS,
+  lro: "sync",
+  placement: "tracked",
+  write(_ctx, request) {
+    const props = request.body.properties ?? {};
+    if (!request.body.kind || !props.Application_Type) throw new ArmError(400, "BadRequest", "The 'kind' and 'properties.Application_Type' values are required for an Application Insights component.");
+    const key = request.existing?.body.properties.InstrumentationKey ?? guidFrom(request.id + "ikey");
+    return {
+      kind: request.body.kind,
+      properties: {
+        ApplicationId: request.address.names[0],
+        AppId: request.existing?.body.properties.AppId ?? guidFrom(request.id + "appid"),
+        Application_Type: props.Application_Type,
+        InstrumentationKey: key,
+        ConnectionString: `InstrumentationKey=${key};IngestionEndpoint=https://${String(request.body.location).toLowerCase()}-0.in.applicationinsights.azure.com/`,
+        Name: request.address.names[0],
+        CreationDate: request.existing?.body.properties.CreationDate ?? new Date().toISOString(),
+        TenantId: request.address.subscriptionId,
+        IngestionMode: props.IngestionMode ?? "ApplicationInsights",
+        publicNetworkAccessForIngestion: props.publicNetworkAccessForIngestion ?? "Enabled",
+        publicNetworkAccessForQuery: props.publicNetworkAccessForQuery ?? "Enabled",
+      },
+    };
+  },
+};

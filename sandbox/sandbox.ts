@@ -1,0 +1,109 @@
+import type { Server } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ArmService } from "./arm/arm-service";
+import { createTypeRegistry } from "./arm/types";
+import { createDevOpsHandler } from "./devops/devops-handler";
+import type { DevOpsState } from "./devops/devops-state";
+import { SandboxDirectory } from "./directory";
+import { createEntraHandler } from "./entra/entra-handler";
+import { TokenAuthority } from "./entra/token-authority";
+import { FaultInjector } from "./http/faults";
+import { SeededRandom } from "./http/random";
+import { RequestLog } from "./http/request-log";
+import { startHttpsServer } from "./http/server";
+import { prepareTls } from "./http/tls";
+import { InProcessArmClient } from "./scenarios/in-process-client";
+import { buildScenario, ScenarioName } from "./scenarios";
+
+export interface SandboxOptions {
+  port?: number;
+  scenario?: ScenarioName;
+  latencyMs?: number;
+  lroMs?: number;
+  faultRate?: number;
+  seed?: number;
+  requestLog?: string;
+  /** Where the CA lives (reused when present). */
+  stateDir?: string;
+  pageSize?: number;
+}
+
+/** What a client needs to reach the sandbox: exporting it is all the SDKs and amlvnet need. */
+export interface SandboxEnv {
+  AZURE_AUTHORITY_HOST: string;
+  AZURE_TENANT_ID: string;
+  AZURE_CLIENT_ID: string;
+  AZURE_CLIENT_SECRET: string;
+  AZURE_SUBSCRIPTION_ID: string;
+  AMLVNET_ARM_ENDPOINT: string;
+  AZURE_DEVOPS_ORG_URL: string;
+  AZURE_DEVOPS_EXT_PAT: string;
+  NODE_EXTRA_CA_CERTS: string;
+}
+
+export interface RunningSandbox {
+  origin: string;
+  env: SandboxEnv;
+  directory: SandboxDirectory;
+  authority: TokenAuthority;
+  arm: ArmService;
+  devops: DevOpsState;
+  /** Drives the sandbox's own ARM API in-process (scenarios, test set-up). */
+  armClient: InProcessArmClient;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_STATE_DIR = join(tmpdir(), "amlvnet-sandbox");
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
+  const seed = options.seed ?? 1;
+  const random = new SeededRandom(seed);
+  const faultRandom = new SeededRandom(seed ^ 0x5eed);
+  const directory = new SandboxDirectory(random);
+  const authority = new TokenAuthority(directory);
+  const arm = new ArmService(directory, authority, createTypeRegistry(directory.tenantId), random, { lroMs: options.lroMs ?? 0, pageSize: options.pageSize ?? 50 });
+  const devops = createDevOpsHandler(directory, random);
+  const tls = prepareTls(options.stateDir ?? DEFAULT_STATE_DIR);
+  const isEntra = (path: string) => /\/(oauth2|discovery|v2\.0)\//.test(path) || path.endsWith("openid-configuration");
+  const { server, origin } = await startHttpsServer({
+    port: options.port ?? 0,
+    latencyMs: options.latencyMs ?? 0,
+    tls,
+    handlers: [createEntraHandler(directory, authority), (req) => arm.handle(req), devops.handler],
+    faults: new FaultInjector(options.faultRate ?? 0, faultRandom),
+    faultExempt: isEntra,
+    bodyNotLogged: isEntra,
+    log: new RequestLog(options.requestLog),
+    subscriptionId: directory.subscriptionId,
+  });
+  const armClient = new InProcessArmClient(arm, authority, directory, origin);
+  if (options.scenario && options.scenario !== "empty") buildScenario(options.scenario, armClient, directory);
+  return {
+    origin,
+    env: {
+      AZURE_AUTHORITY_HOST: origin,
+      AZURE_TENANT_ID: directory.tenantId,
+      AZURE_CLIENT_ID: directory.defaultApp.clientId,
+      AZURE_CLIENT_SECRET: directory.defaultApp.secrets[0].value,
+      AZURE_SUBSCRIPTION_ID: directory.subscriptionId,
+      AMLVNET_ARM_ENDPOINT: origin,
+      AZURE_DEVOPS_ORG_URL: `${origin}/${directory.devopsOrganization}`,
+      AZURE_DEVOPS_EXT_PAT: directory.defaultPat.token,
+      NODE_EXTRA_CA_CERTS: tls.caCertPath,
+    },
+    directory,
+    authority,
+    arm,
+    devops: devops.state,
+    armClient,
+    close: () => closeServer(server),
+  };
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

@@ -1,0 +1,15 @@
+import type { SandboxDirectory } from "../directory";
+import type { InProcessArmClient } from "./in-process-client";
+import { buildReference } from "./reference";
+
+export const SCENARIOS = ["empty", "reference"] as const;
+export type ScenarioName = (typeof SCENARIOS)[number];
+
+export function buildScenario(name: ScenarioName, arm: InProcessArmClient, directory: SandboxDirectory): void {
+  switch (name) {
+    case "empty":
+      return;
+    case "reference":
+      return buildReference(arm, directory);
+  }
+}

@@ -1,0 +1,96 @@
+import type { SandboxDirectory } from "../directory";
+import { API } from "./api-versions";
+import type { InProcessArmClient } from "./in-process-client";
+import { AGENT_VNET_SPACE, AML_VNET_SPACE, REFERENCE_ZONES, referenceNames, securityRuleBody, trainingRules } from "./reference-topology";
+
+/** Builds the reference architecture through the sandbox's own ARM API, in dependency order. */
+export function buildReference(arm: InProcessArmClient, directory: SandboxDirectory): void {
+  const n = referenceNames(directory.subscriptionId);
+  const rg = `/subscriptions/${n.subscriptionId}/resourceGroups/${n.resourceGroup}`;
+  const net = `${rg}/providers/Microsoft.Network`;
+  const location = n.location;
+  arm.put(rg, API.resources, { location, tags: { scenario: "reference" } });
+
+  const trainingRulesBody = trainingRules(location).map((rule) => ({ name: rule[0], ...securityRuleBody(rule) }));
+  arm.put(`${net}/networkSecurityGroups/${n.trainingNsg}`, API.network, { location, properties: { securityRules: trainingRulesBody } });
+  arm.put(`${net}/networkSecurityGroups/${n.agentNsg}`, API.network, {
+    location,
+    properties: {
+      securityRules: [
+        { name: "DenyInternetInbound", properties: { protocol: "*", access: "Deny", priority: 4000, direction: "Inbound", sourcePortRange: "*", destinationPortRange: "*", sourceAddressPrefix: "Internet", destinationAddressPrefix: "*" } },
+      ],
+    },
+  });
+  arm.put(`${net}/virtualNetworks/${n.amlVnet}`, API.network, {
+    location,
+    properties: {
+      addressSpace: { addressPrefixes: [AML_VNET_SPACE] },
+      subnets: [
+        { name: n.trainingSubnet, properties: { addressPrefix: "10.10.1.0/24", networkSecurityGroup: { id: `${net}/networkSecurityGroups/${n.trainingNsg}` } } },
+        { name: n.endpointSubnet, properties: { addressPrefix: "10.10.2.0/24", privateEndpointNetworkPolicies: "Disabled" } },
+      ],
+    },
+  });
+  arm.put(`${net}/virtualNetworks/${n.agentVnet}`, API.network, {
+    location,
+    properties: {
+      addressSpace: { addressPrefixes: [AGENT_VNET_SPACE] },
+      subnets: [{ name: n.agentSubnet, properties: { addressPrefix: "10.20.1.0/24", networkSecurityGroup: { id: `${net}/networkSecurityGroups/${n.agentNsg}` } } }],
+    },
+  });
+  const amlVnetId = `${net}/virtualNetworks/${n.amlVnet}`;
+  const agentVnetId = `${net}/virtualNetworks/${n.agentVnet}`;
+  const peering = { allowVirtualNetworkAccess: true, allowForwardedTraffic: true };
+  arm.put(`${amlVnetId}/virtualNetworkPeerings/vp_amlvnet_basvnet`, API.network, { properties: { ...peering, remoteVirtualNetwork: { id: agentVnetId } } });
+  arm.put(`${agentVnetId}/virtualNetworkPeerings/vp_basvnet_amlvnet`, API.network, { properties: { ...peering, remoteVirtualNetwork: { id: amlVnetId } } });
+
+  const storageId = `${rg}/providers/Microsoft.Storage/storageAccounts/${n.storage}`;
+  const vaultId = `${rg}/providers/Microsoft.KeyVault/vaults/${n.vault}`;
+  const registryId = `${rg}/providers/Microsoft.ContainerRegistry/registries/${n.registry}`;
+  const insightsId = `${rg}/providers/Microsoft.Insights/components/${n.insights}`;
+  const workspaceId = `${rg}/providers/Microsoft.MachineLearningServices/workspaces/${n.workspace}`;
+  arm.put(storageId, API.storage, { location, sku: { name: "Standard_LRS" }, kind: "StorageV2", properties: { publicNetworkAccess: "Disabled", networkAcls: { defaultAction: "Deny", bypass: "AzureServices" } } });
+  arm.put(vaultId, API.keyVault, { location, properties: { tenantId: directory.tenantId, sku: { family: "A", name: "standard" }, publicNetworkAccess: "Disabled" } });
+  arm.put(registryId, API.registry, { location, sku: { name: "Premium" }, properties: { publicNetworkAccess: "Disabled", adminUserEnabled: false } });
+  arm.put(insightsId, API.insights, { location, kind: "web", properties: { Application_Type: "web" } });
+  arm.put(workspaceId, API.ml, {
+    location,
+    identity: { type: "SystemAssigned" },
+    properties: { friendlyName: n.workspace, storageAccount: storageId, keyVault: vaultId, containerRegistry: registryId, applicationInsights: insightsId, publicNetworkAccess: "Disabled", v1LegacyMode: false },
+  });
+
+  const zoneId = (zone: string) => `${net}/privateDnsZones/${zone}`;
+  for (const zone of REFERENCE_ZONES) {
+    arm.put(zoneId(zone), API.privateDns, { location: "global" });
+    for (const [vnetName, vnetId] of [[n.amlVnet, amlVnetId], [n.agentVnet, agentVnetId]]) {
+      arm.put(`${zoneId(zone)}/virtualNetworkLinks/link-${vnetName}`, API.privateDns, { location: "global", properties: { virtualNetwork: { id: vnetId }, registrationEnabled: false } });
+    }
+  }
+
+  const endpointSubnetId = `${amlVnetId}/subnets/${n.endpointSubnet}`;
+  const endpoints: Array<[string, string, string, string[]]> = [
+    ["pe-mlw-secure", workspaceId, "amlworkspace", ["privatelink.api.azureml.ms", "privatelink.notebooks.azure.net"]],
+    ["pe-st-blob", storageId, "blob", ["privatelink.blob.core.windows.net"]],
+    ["pe-st-file", storageId, "file", ["privatelink.file.core.windows.net"]],
+    ["pe-kv", vaultId, "vault", ["privatelink.vaultcore.azure.net"]],
+    ["pe-acr", registryId, "registry", ["privatelink.azurecr.io"]],
+  ];
+  for (const [name, target, groupId, zones] of endpoints) {
+    const endpointId = `${net}/privateEndpoints/${name}`;
+    arm.put(endpointId, API.network, {
+      location,
+      properties: { subnet: { id: endpointSubnetId }, privateLinkServiceConnections: [{ name: `${name}-psc`, properties: { privateLinkServiceId: target, groupIds: [groupId] } }] },
+    });
+    arm.put(`${endpointId}/privateDnsZoneGroups/default`, API.network, {
+      properties: { privateDnsZoneConfigs: zones.map((zone) => ({ name: zone.replace(/\./g, "-"), properties: { privateDnsZoneId: zoneId(zone) } })) },
+    });
+  }
+
+  arm.put(`${workspaceId}/computes/${n.cluster}`, API.ml, {
+    location,
+    properties: {
+      computeType: "AmlCompute",
+      properties: { vmSize: "STANDARD_DS3_V2", scaleSettings: { minNodeCount: 0, maxNodeCount: 4 }, subnet: { id: `${amlVnetId}/subnets/${n.trainingSubnet}` }, enableNodePublicIp: true },
+    },
+  });
+}
