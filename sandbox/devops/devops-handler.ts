@@ -26,7 +26,7 @@ function handle(req: SandboxRequest, directory: SandboxDirectory, state: DevOpsS
   if (segments.length < 2 || segments[1].toLowerCase() !== "_apis") return undefined;
   if (segments[0].toLowerCase() !== directory.devopsOrganization.toLowerCase()) return undefined;
   const organizationUrl = `${req.origin}/${directory.devopsOrganization}`;
-  const rest = segments.slice(2).map((segment) => decodeURIComponent(segment));
+  const rest = segments.slice(2).map(decodeSegment);
   const route = rest.map((segment) => segment.toLowerCase());
 
   const caller = identifyCaller(req, directory);
@@ -45,6 +45,14 @@ function handle(req: SandboxRequest, directory: SandboxDirectory, state: DevOpsS
   const ctx: DevOpsContext = { req, state, pat: caller.pat, organizationUrl, apiVersion: negotiated.version };
   const response = target.serve(ctx, rest);
   return response ?? controllerNotFound(req.url.pathname);
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }
 
 /** Clients that are not browsers (azure-devops-node-api, the agent, az devops) send X-TFS-FedAuthRedirect: Suppress. */

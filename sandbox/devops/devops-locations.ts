@@ -26,7 +26,7 @@ export const LOCATION_IDS = {
 export const DISTRIBUTED_TASK_AREA_ID = "a85b8835-c1a1-4aac-ae97-1c3d0ba72dbd";
 
 const LOCATIONS: ApiResourceLocation[] = [
-  { id: LOCATION_IDS.connectionData, area: "Location", resourceName: "ConnectionData", routeTemplate: "_apis/{resource}", resourceVersion: 1, minVersion: "1.0", maxVersion: "7.2", releasedVersion: "0.0" },
+  { id: LOCATION_IDS.connectionData, area: "Location", resourceName: "ConnectionData", routeTemplate: "_apis/{resource}", resourceVersion: 1, minVersion: "1.0", maxVersion: "7.2", releasedVersion: "7.1" },
   { id: LOCATION_IDS.resourceAreas, area: "Location", resourceName: "ResourceAreas", routeTemplate: "_apis/{resource}/{areaId}", resourceVersion: 1, minVersion: "3.2", maxVersion: "7.2", releasedVersion: "0.0" },
   { id: LOCATION_IDS.pools, area: "distributedtask", resourceName: "pools", routeTemplate: "_apis/{area}/{resource}/{poolId}", resourceVersion: 1, minVersion: "3.0", maxVersion: "7.2", releasedVersion: "7.1" },
   { id: LOCATION_IDS.agents, area: "distributedtask", resourceName: "agents", routeTemplate: "_apis/{area}/pools/{poolId}/{resource}/{agentId}", resourceVersion: 1, minVersion: "3.0", maxVersion: "7.2", releasedVersion: "7.1" },

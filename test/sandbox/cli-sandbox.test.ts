@@ -1,0 +1,45 @@
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { createInterface } from "node:readline";
+import { NetworkManagementClient } from "@azure/arm-network";
+import { ClientSecretCredential } from "@azure/identity";
+
+const CLI = "build/cli/main.js";
+
+describe("amlvnet sandbox (the command)", () => {
+  it("prints exactly one ready line whose env reaches the reference topology, and stops on SIGTERM", async () => {
+    const child = spawn(process.execPath, [CLI, "sandbox", "--scenario", "reference", "--state-dir", String(process.env.AMLVNET_TEST_STATE_DIR)], { stdio: ["ignore", "pipe", "inherit"] });
+    const lines = createInterface({ input: child.stdout });
+    const [first] = (await once(lines, "line")) as [string];
+    const ready = JSON.parse(first);
+    assert.equal(ready.ready, true);
+    assert.match(ready.armEndpoint, /^https:\/\/127\.0\.0\.1:\d+$/);
+    assert.deepEqual(Object.keys(ready.env).sort(), ["AMLVNET_ARM_ENDPOINT", "AZURE_AUTHORITY_HOST", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_DEVOPS_EXT_PAT", "AZURE_DEVOPS_ORG_URL", "AZURE_SUBSCRIPTION_ID", "AZURE_TENANT_ID", "NODE_EXTRA_CA_CERTS"]);
+    assert.equal(ready.env.NODE_EXTRA_CA_CERTS, process.env.NODE_EXTRA_CA_CERTS, "the CA in --state-dir is reused, so this process already trusts it");
+
+    const credential = new ClientSecretCredential(ready.env.AZURE_TENANT_ID, ready.env.AZURE_CLIENT_ID, ready.env.AZURE_CLIENT_SECRET, { authorityHost: ready.env.AZURE_AUTHORITY_HOST, disableInstanceDiscovery: true });
+    const network = new NetworkManagementClient(credential, ready.env.AZURE_SUBSCRIPTION_ID, { endpoint: ready.env.AMLVNET_ARM_ENDPOINT });
+    const vnets: string[] = [];
+    for await (const v of network.virtualNetworks.listAll()) vnets.push(v.name as string);
+    assert.deepEqual(vnets.sort(), ["vnet-aml", "vnet-bastion"]);
+    const endpoints: string[] = [];
+    for await (const e of network.privateEndpoints.listBySubscription()) endpoints.push(e.name as string);
+    assert.equal(endpoints.length, 5);
+
+    child.kill("SIGTERM");
+    const [code] = (await once(child, "exit")) as [number];
+    assert.equal(code, 0);
+    lines.close();
+  });
+
+  it("refuses a bad flag with one line naming it and exit code 2", async () => {
+    const child = spawn(process.execPath, [CLI, "sandbox", "--fault-rate", "2"], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    const [code] = (await once(child, "exit")) as [number];
+    assert.equal(code, 2);
+    assert.equal(stderr.trim().split("\n").length, 1);
+    assert.match(stderr, /--fault-rate must be a number from 0 to 1, got '2'/);
+  });
+});
