@@ -2,19 +2,12 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { RequestLogEntry } from "../../sandbox/http/request-log";
 import type { RunningSandbox } from "../../sandbox/sandbox";
 import { rawArm, rgId, sandboxClients } from "../helpers/clients";
 import { startTestSandbox } from "../helpers/sandbox-harness";
 
-interface LogLine {
-  time: string;
-  method: string;
-  path: string;
-  status: number;
-  durationMs: number;
-  fault?: string;
-  body?: string;
-}
+type LogLine = RequestLogEntry;
 
 describe("sandbox: fault injection, latency and the request log", () => {
   let sandbox: RunningSandbox;
