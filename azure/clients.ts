@@ -2,6 +2,7 @@ import { ComputeManagementClient } from "@azure/arm-compute";
 import { AzureMachineLearningWorkspaces } from "@azure/arm-machinelearning";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { PrivateDnsManagementClient } from "@azure/arm-privatedns";
+import { ResourceManagementClient } from "@azure/arm-resources";
 import type { TokenCredential } from "@azure/core-auth";
 import { DefaultAzureCredential } from "@azure/identity";
 import { CloudEndpoints, needsInstanceDiscoveryDisabled } from "./cloud";
@@ -12,6 +13,8 @@ export interface AzureClients {
   privateDns: PrivateDnsManagementClient;
   compute: ComputeManagementClient;
   machineLearning: AzureMachineLearningWorkspaces;
+  /** Generic reads by ID (storage, Key Vault, registry and other types with no client here). */
+  resources: ResourceManagementClient;
 }
 
 export function createDefaultCredential(endpoints: CloudEndpoints): TokenCredential {
@@ -28,5 +31,6 @@ export function createAzureClients(credential: TokenCredential, subscriptionId: 
     privateDns: new PrivateDnsManagementClient(credential, subscriptionId, classic),
     compute: new ComputeManagementClient(credential, subscriptionId, { endpoint: endpoints.armEndpoint, credentials: { scopes: [endpoints.armScope] } }),
     machineLearning: new AzureMachineLearningWorkspaces(credential, subscriptionId, classic),
+    resources: new ResourceManagementClient(credential, subscriptionId, classic),
   };
 }

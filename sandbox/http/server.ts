@@ -37,7 +37,8 @@ export async function startHttpsServer(options: ServerOptions): Promise<{ server
 async function serve(options: ServerOptions, req: IncomingMessage, res: ServerResponse, origin: string): Promise<void> {
   const started = Date.now();
   const body = await readBody(req);
-  const url = new URL(req.url ?? "/", origin);
+  // ARM accepts "//subscriptions/..." (SDK getById joins "/" and a full ID); URL would read it as a host.
+  const url = new URL((req.url ?? "/").replace(/^\/{2,}/, "/"), origin);
   if (options.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, options.latencyMs));
   const logBase = { time: new Date(started).toISOString(), method: req.method ?? "GET", path: url.pathname + url.search };
   const loggedBody = body.length && !options.bodyNotLogged(url.pathname) ? { body: body.toString("utf8") } : {};

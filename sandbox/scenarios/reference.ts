@@ -53,11 +53,12 @@ export function buildReference(arm: InProcessArmClient, directory: SandboxDirect
   arm.put(vaultId, API.keyVault, { location, properties: { tenantId: directory.tenantId, sku: { family: "A", name: "standard" }, publicNetworkAccess: "Disabled" } });
   arm.put(registryId, API.registry, { location, sku: { name: "Premium" }, properties: { publicNetworkAccess: "Disabled", adminUserEnabled: false } });
   arm.put(insightsId, API.insights, { location, kind: "web", properties: { Application_Type: "web" } });
-  arm.put(workspaceId, API.ml, {
+  const workspaceBody = {
     location,
     identity: { type: "SystemAssigned" },
     properties: { friendlyName: n.workspace, storageAccount: storageId, keyVault: vaultId, containerRegistry: registryId, applicationInsights: insightsId, publicNetworkAccess: "Disabled", v1LegacyMode: false },
-  });
+  };
+  arm.put(workspaceId, API.ml, workspaceBody);
 
   const zoneId = (zone: string) => `${net}/privateDnsZones/${zone}`;
   for (const zone of REFERENCE_ZONES) {
@@ -93,4 +94,6 @@ export function buildReference(arm: InProcessArmClient, directory: SandboxDirect
       properties: { vmSize: "STANDARD_DS3_V2", scaleSettings: { minNodeCount: 0, maxNodeCount: 4 }, subnet: { id: `${amlVnetId}/subnets/${n.trainingSubnet}` }, enableNodePublicIp: true },
     },
   });
+  // With the registry reachable only privately, images must be built on a compute inside the VNet.
+  arm.put(workspaceId, API.ml, { ...workspaceBody, properties: { ...workspaceBody.properties, imageBuildCompute: n.cluster } });
 }

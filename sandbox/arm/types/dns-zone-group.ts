@@ -4,24 +4,9 @@ import { parentIdOf } from "../resource-id";
 import type { Json, StoredResource } from "../store";
 import { sameId } from "./common";
 import { PRIVATE_DNS_ZONE } from "./private-dns";
+import { recordNameIn } from "../../../network/private-link-zones";
 
 export const DNS_ZONE_GROUP = "Microsoft.Network/privateEndpoints/privateDnsZoneGroups";
-
-/** Zones whose public name differs from the zone name without "privatelink." (Key Vault's vault.azure.net). */
-const PUBLIC_SUFFIXES: Record<string, string[]> = {
-  "privatelink.vaultcore.azure.net": ["vault.azure.net", "vaultcore.azure.net"],
-  "privatelink.vaultcore.usgovcloudapi.net": ["vault.usgovcloudapi.net", "vaultcore.usgovcloudapi.net"],
-  "privatelink.vaultcore.azure.cn": ["vault.azure.cn", "vaultcore.azure.cn"],
-};
-
-/** `abc.workspace.westeurope.api.azureml.ms` in zone `privatelink.api.azureml.ms` is record `abc.workspace.westeurope`. */
-export function recordNameIn(zoneName: string, fqdn: string): string | undefined {
-  const zone = zoneName.toLowerCase();
-  const lower = fqdn.toLowerCase();
-  const suffixes = PUBLIC_SUFFIXES[zone] ?? [zone.replace(/^privatelink\./, "")];
-  const suffix = suffixes.find((s) => lower.endsWith("." + s));
-  return suffix ? lower.slice(0, -(suffix.length + 1)) : undefined;
-}
 
 function ownedRecords(ctx: ArmContext, group: StoredResource, zoneId: string): StoredResource[] {
   return ctx.store.childrenOf(zoneId, `${PRIVATE_DNS_ZONE}/A`).filter((r) => sameId(r.internal.ownerZoneGroup as string | undefined, group.id));

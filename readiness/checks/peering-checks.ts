@@ -1,0 +1,55 @@
+import { overlappingPairs } from "../../network/cidr";
+import { shortName, vnetIdOfSubnet } from "../topology/arm-id";
+import { workspaceEndpoints } from "../topology/read-topology";
+import type { Topology } from "../topology/topology";
+import { peeringCommand, peeringSyncCommand, peeringUpdateCommand } from "./fixes";
+import { peeringBetween } from "./reachability";
+import type { CheckRecorder, Problem } from "./recorder";
+
+/** The agent VNet and every VNet holding the workspace's endpoints are peered both ways, Connected, in sync, with access allowed. */
+export function checkPeering(topology: Topology, recorder: CheckRecorder): void {
+  const agentId = topology.agentVnetId;
+  const agent = topology.vnets.get(agentId);
+  if (!agentId || !agent) return;
+  const endpointVnetIds = new Map<string, string>();
+  for (const endpoint of workspaceEndpoints(topology)) {
+    if (endpoint.subnet?.id) {
+      const id = vnetIdOfSubnet(endpoint.subnet.id);
+      endpointVnetIds.set(id.toLowerCase(), id);
+    }
+  }
+  endpointVnetIds.delete(agentId.toLowerCase());
+  for (const remoteId of endpointVnetIds.values()) {
+    const remote = topology.vnets.get(remoteId);
+    const overlap = overlappingPairs(agent.addressSpace?.addressPrefixes ?? [], remote?.addressSpace?.addressPrefixes ?? []);
+    recorder.record(
+      { id: `peering.no-overlap:${shortName(agentId)}:${shortName(remoteId)}`, category: "peering", title: `address spaces of ${shortName(agentId)} and ${shortName(remoteId)} do not overlap`, resourceId: agentId },
+      overlap.length === 0 ? [] : [{
+        severity: "error",
+        message: `The agent VNet ${shortName(agentId)} and ${shortName(remoteId)} have overlapping address spaces (${overlap.map(([a, b]) => `${a} overlaps ${b}`).join("; ")}): Azure cannot peer them, so the agents can never reach the private endpoints.`,
+        fix: `Move the agents to a VNet whose address space does not overlap ${(remote?.addressSpace?.addressPrefixes ?? []).join(", ")} (amlvnet apply with network.vnet.addressSpace set to a free range), then peer it.`,
+      }],
+    );
+    if (overlap.length) continue;
+    for (const [from, fromId, toId] of [[agent, agentId, remoteId], [remote, remoteId, agentId]] as const) {
+      const peering = peeringBetween(from, toId);
+      const spec = { id: `peering.connected:${shortName(fromId)}:${shortName(toId)}`, category: "peering" as const, title: `${shortName(fromId)} is peered to ${shortName(toId)}, Connected, in sync, with network access`, resourceId: peering?.id ?? fromId };
+      const problems: Problem[] = [];
+      if (!peering) {
+        problems.push({ severity: "error", message: `${shortName(fromId)} has no peering to ${shortName(toId)}: peering must exist in both directions for traffic to flow.`, fix: peeringCommand(fromId, toId), resourceId: fromId });
+      } else {
+        if (peering.peeringState !== "Connected") {
+          const remedy = peering.peeringState === "Disconnected" ? `Delete and re-create it: az network vnet peering delete --ids ${peering.id} && ${peeringCommand(fromId, toId)}` : peeringCommand(toId, fromId);
+          problems.push({ severity: "error", message: `Peering ${peering.name} from ${shortName(fromId)} to ${shortName(toId)} is ${peering.peeringState}, not Connected${peering.peeringState === "Initiated" ? ` (the peering from ${shortName(toId)} back is missing)` : ""}.`, fix: remedy });
+        }
+        if (peering.allowVirtualNetworkAccess === false) {
+          problems.push({ severity: "error", message: `Peering ${peering.name} has allowVirtualNetworkAccess=false: ${shortName(toId)} cannot reach ${shortName(fromId)} through it.`, fix: peeringUpdateCommand(peering.id as string, "allowVirtualNetworkAccess=true") });
+        }
+        if (peering.peeringState === "Connected" && peering.peeringSyncLevel && peering.peeringSyncLevel !== "FullyInSync") {
+          problems.push({ severity: "warning", message: `Peering ${peering.name} is ${peering.peeringSyncLevel}: an address space changed and the peering does not route the new prefixes yet.`, fix: peeringSyncCommand(peering.id as string) });
+        }
+      }
+      recorder.record(spec, problems);
+    }
+  }
+}

@@ -1,0 +1,31 @@
+import type { Category, CheckOutcome, Finding, Severity } from "../finding";
+
+export interface Problem {
+  severity: Severity;
+  message: string;
+  fix: string;
+  /** Defaults to the check's resource. */
+  resourceId?: string;
+}
+
+export interface CheckSpec {
+  id: string;
+  category: Category;
+  title: string;
+  resourceId: string;
+}
+
+/** Collects check outcomes and their findings; a check with no problem passed. */
+export class CheckRecorder {
+  readonly findings: Finding[] = [];
+  readonly checks: CheckOutcome[] = [];
+
+  record(spec: CheckSpec, problems: Problem[] = []): void {
+    const findingIds = problems.map((problem, index) => {
+      const id = problems.length === 1 ? spec.id : `${spec.id}#${index + 1}`;
+      this.findings.push({ id, category: spec.category, severity: problem.severity, resourceId: problem.resourceId ?? spec.resourceId, message: problem.message, fix: problem.fix });
+      return id;
+    });
+    this.checks.push({ ...spec, findingIds });
+  }
+}

@@ -1,0 +1,49 @@
+import type { Cloud } from "../network/private-link-zones";
+import { checkDns } from "./checks/dns-checks";
+import { checkPeering } from "./checks/peering-checks";
+import { checkPrivateEndpoints } from "./checks/private-endpoint-checks";
+import { CheckRecorder } from "./checks/recorder";
+import { checkRoutes } from "./checks/route-checks";
+import { checkSubnets } from "./checks/subnet-checks";
+import { checkRegistry, checkWorkspace } from "./checks/workspace-checks";
+import { CheckSetupError } from "./errors";
+import type { FailOn, ReadinessReport } from "./finding";
+import { buildReport } from "./report";
+import { ClientsForSubscription, readTopology } from "./topology/read-topology";
+import type { Topology } from "./topology/topology";
+
+export interface ReadinessOptions {
+  workspaceId: string;
+  agentVnetId?: string;
+  cloud: Cloud;
+  failOn: FailOn;
+  /** Probes run from this machine (the agent) after the configuration checks; absent = no probes. */
+  probe?: (topology: Topology, recorder: CheckRecorder) => Promise<void>;
+}
+
+/** Every configuration check, in report order. Each reads the topology and records outcomes; none does I/O. */
+const CONFIGURATION_CHECKS: Array<(topology: Topology, recorder: CheckRecorder) => void> = [
+  checkSubnets,
+  checkRoutes,
+  checkPrivateEndpoints,
+  checkDns,
+  checkPeering,
+  checkWorkspace,
+  checkRegistry,
+];
+
+/** Reads the live topology around the workspace and judges whether agents in `agentVnetId` can train on it. */
+export async function runReadinessCheck(options: ReadinessOptions, clientsFor: ClientsForSubscription): Promise<ReadinessReport> {
+  const topology = await readTopology(options, clientsFor);
+  return judgeTopology(topology, options);
+}
+
+export async function judgeTopology(topology: Topology, options: ReadinessOptions): Promise<ReadinessReport> {
+  if (options.agentVnetId && !topology.vnets.get(options.agentVnetId)) {
+    throw new CheckSetupError(`--agent-vnet ${options.agentVnetId} was not found (or is not readable by this identity); check the ID`);
+  }
+  const recorder = new CheckRecorder();
+  for (const check of CONFIGURATION_CHECKS) check(topology, recorder);
+  if (options.probe) await options.probe(topology, recorder);
+  return buildReport({ workspaceId: topology.workspace.id, agentVnetId: options.agentVnetId, findings: recorder.findings, checks: recorder.checks, failOn: options.failOn });
+}

@@ -1,0 +1,181 @@
+import type { ComputeResource } from "@azure/arm-machinelearning";
+import type { PrivateEndpoint, VirtualNetwork } from "@azure/arm-network";
+import type { PrivateZone } from "@azure/arm-privatedns";
+import type { GenericResource } from "@azure/arm-resources";
+import type { AzureClients } from "../../azure/clients";
+import { Cloud, zonesForGroup } from "../../network/private-link-zones";
+import { explainReadError } from "../errors";
+import { idParts, parseArmId, sameId, vnetIdOfSubnet } from "./arm-id";
+import { IdMap, Topology, WorkspaceDependencies, ZoneState } from "./topology";
+
+export type ClientsForSubscription = (subscriptionId: string) => AzureClients;
+
+const DEPENDENCY_API_VERSIONS: Record<keyof WorkspaceDependencies, string> = {
+  storage: "2023-05-01",
+  vault: "2023-07-01",
+  registry: "2023-07-01",
+  insights: "2020-02-02",
+};
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const result: T[] = [];
+  for await (const item of items) result.push(item);
+  return result;
+}
+
+/**
+ * Reads the topology around a workspace with list calls, concurrently, each request at most once: the workspace,
+ * its dependencies, computes, and per subscription involved the VNets (with subnets and peerings), NSGs, route
+ * tables, NAT gateways, private endpoints and private DNS zones; then the zone groups, links and A records of the
+ * zones the workspace's endpoints need. Subscriptions are followed by ID (hub-and-spoke).
+ */
+export async function readTopology(input: { workspaceId: string; agentVnetId?: string; cloud: Cloud }, clientsFor: ClientsForSubscription): Promise<Topology> {
+  const ws = parseArmId(input.workspaceId, "Microsoft.MachineLearningServices/workspaces", "--workspace");
+  if (input.agentVnetId) parseArmId(input.agentVnetId, "Microsoft.Network/virtualNetworks", "--agent-vnet");
+  const workspace = await clientsFor(ws.subscriptionId).machineLearning.workspaces.get(ws.resourceGroup, ws.name).catch((e) => {
+    throw explainReadError(e, "workspace", ws.id);
+  });
+  const topology: Topology = {
+    cloud: input.cloud,
+    workspace: { ...workspace, id: workspace.id ?? ws.id, location: (workspace.location ?? "").toLowerCase() },
+    dependencies: {},
+    computes: [],
+    vnets: new IdMap(),
+    nsgs: new IdMap(),
+    routeTables: new IdMap(),
+    natGateways: new IdMap(),
+    privateEndpoints: [],
+    zoneGroups: new Map(),
+    zones: new Map(),
+    agentVnetId: input.agentVnetId,
+  };
+  const listed = new Map<string, Promise<void>>();
+  const listSubscription = (subscriptionId: string): Promise<void> => {
+    const key = subscriptionId.toLowerCase();
+    if (!listed.has(key)) listed.set(key, readSubscription(topology, clientsFor(key), key));
+    return listed.get(key) as Promise<void>;
+  };
+  const dependencyIds: Record<keyof WorkspaceDependencies, string | undefined> = {
+    storage: workspace.storageAccount,
+    vault: workspace.keyVault,
+    registry: workspace.containerRegistry,
+    insights: workspace.applicationInsights,
+  };
+  await Promise.all([
+    ...Object.entries(dependencyIds).map(async ([key, id]) => {
+      if (!id) return;
+      const name = key as keyof WorkspaceDependencies;
+      topology.dependencies[name] = await readById(clientsFor(idParts(id).subscriptionId), id, DEPENDENCY_API_VERSIONS[name]);
+    }),
+    collect(clientsFor(ws.subscriptionId).machineLearning.computeOperations.list(ws.resourceGroup, ws.name)).then((computes) => {
+      topology.computes = computes;
+    }),
+    listSubscription(ws.subscriptionId),
+    ...(input.agentVnetId ? [listSubscription(idParts(input.agentVnetId).subscriptionId)] : []),
+  ]);
+  // Endpoints, compute subnets and peered VNets may live in other subscriptions: list those too.
+  const more = new Set<string>();
+  for (const compute of topology.computes) {
+    const subnetId = computeSubnetId(compute);
+    if (subnetId) more.add(idParts(subnetId).subscriptionId);
+  }
+  for (const vnet of topology.vnets.values()) for (const peering of vnet.virtualNetworkPeerings ?? []) if (peering.remoteVirtualNetwork?.id) more.add(idParts(peering.remoteVirtualNetwork.id).subscriptionId);
+  await Promise.all([...more].map(listSubscription));
+  await readEndpointDns(topology, clientsFor);
+  return topology;
+}
+
+async function readById(clients: AzureClients, id: string, apiVersion: string): Promise<GenericResource | undefined> {
+  try {
+    return await clients.resources.resources.getById(id, apiVersion);
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+    throw explainReadError(error, "resource", id);
+  }
+}
+
+async function readSubscription(topology: Topology, clients: AzureClients, subscriptionId: string): Promise<void> {
+  const scope = `/subscriptions/${subscriptionId}`;
+  try {
+    const [vnets, nsgs, routeTables, natGateways, endpoints] = await Promise.all([
+      collect(clients.network.virtualNetworks.listAll()),
+      collect(clients.network.networkSecurityGroups.listAll()),
+      collect(clients.network.routeTables.listAll()),
+      collect(clients.network.natGateways.listAll()),
+      collect(clients.network.privateEndpoints.listBySubscription()),
+    ]);
+    vnets.forEach((v) => topology.vnets.add(v));
+    nsgs.forEach((n) => topology.nsgs.add(n));
+    routeTables.forEach((r) => topology.routeTables.add(r));
+    natGateways.forEach((g) => topology.natGateways.add(g));
+    for (const endpoint of endpoints) if (!topology.privateEndpoints.some((e) => sameId(e.id, endpoint.id))) topology.privateEndpoints.push(endpoint);
+  } catch (error) {
+    throw explainReadError(error, "the network resources of subscription", scope);
+  }
+}
+
+/** Private endpoints connected to the workspace or one of its dependencies. */
+export function workspaceEndpoints(topology: Topology): PrivateEndpoint[] {
+  const targets = [topology.workspace.id, ...Object.values(topology.dependencies).map((d) => d?.id)].filter((id): id is string => !!id);
+  return topology.privateEndpoints.filter((endpoint) => connectionsOf(endpoint).some((c) => targets.some((t) => sameId(t, c.privateLinkServiceId))));
+}
+
+export function connectionsOf(endpoint: PrivateEndpoint): Array<{ privateLinkServiceId?: string; groupIds?: string[]; status?: string; manual: boolean; id?: string }> {
+  return [
+    ...(endpoint.privateLinkServiceConnections ?? []).map((c) => ({ privateLinkServiceId: c.privateLinkServiceId, groupIds: c.groupIds, status: c.privateLinkServiceConnectionState?.status, manual: false, id: c.id })),
+    ...(endpoint.manualPrivateLinkServiceConnections ?? []).map((c) => ({ privateLinkServiceId: c.privateLinkServiceId, groupIds: c.groupIds, status: c.privateLinkServiceConnectionState?.status, manual: true, id: c.id })),
+  ];
+}
+
+export function computeSubnetId(compute: ComputeResource): string | undefined {
+  const inner = (compute.properties as { properties?: { subnet?: { id?: string } } } | undefined)?.properties;
+  return inner?.subnet?.id;
+}
+
+export function endpointVnet(topology: Topology, endpoint: PrivateEndpoint): VirtualNetwork | undefined {
+  return endpoint.subnet?.id ? topology.vnets.get(vnetIdOfSubnet(endpoint.subnet.id)) : undefined;
+}
+
+/** Zone groups of the workspace's endpoints, then every zone they use or that the endpoints need, with links and A records. */
+async function readEndpointDns(topology: Topology, clientsFor: ClientsForSubscription): Promise<void> {
+  const endpoints = workspaceEndpoints(topology);
+  await Promise.all(
+    endpoints.map(async (endpoint) => {
+      const { subscriptionId, resourceGroup, name } = idParts(endpoint.id as string);
+      const groups = await collect(clientsFor(subscriptionId).network.privateDnsZoneGroups.list(name, resourceGroup)).catch((e) => {
+        throw explainReadError(e, "private DNS zone groups of", endpoint.id as string);
+      });
+      topology.zoneGroups.set((endpoint.id as string).toLowerCase(), groups);
+    }),
+  );
+  const zoneIds = new Set<string>();
+  for (const groups of topology.zoneGroups.values()) {
+    for (const group of groups) for (const config of group.privateDnsZoneConfigs ?? []) if (config.privateDnsZoneId) zoneIds.add(config.privateDnsZoneId);
+  }
+  // Zones a needed name has in the subscriptions we already know, even when no zone group points at them.
+  const needed = new Set(endpoints.flatMap((e) => connectionsOf(e).flatMap((c) => (c.groupIds ?? []).flatMap((g) => zonesForGroup(g, topology.cloud)))));
+  const subscriptions = new Set([idParts(topology.workspace.id).subscriptionId, ...(topology.agentVnetId ? [idParts(topology.agentVnetId).subscriptionId] : [])]);
+  for (const id of zoneIds) subscriptions.add(idParts(id).subscriptionId);
+  const listedZones = await Promise.all([...subscriptions].map((s) => collect(clientsFor(s).privateDns.privateZones.list()).catch((e) => {
+    throw explainReadError(e, "the private DNS zones of subscription", `/subscriptions/${s}`);
+  })));
+  const zonesById = new Map<string, PrivateZone>();
+  for (const zone of listedZones.flat()) {
+    zonesById.set((zone.id as string).toLowerCase(), zone);
+    if (needed.has((zone.name ?? "").toLowerCase())) zoneIds.add(zone.id as string);
+  }
+  await Promise.all([...zoneIds].map(async (zoneId) => topology.zones.set(zoneId.toLowerCase(), await readZone(clientsFor, zoneId, zonesById.get(zoneId.toLowerCase())))));
+}
+
+async function readZone(clientsFor: ClientsForSubscription, zoneId: string, zone: PrivateZone | undefined): Promise<ZoneState> {
+  const { subscriptionId, resourceGroup, name } = idParts(zoneId);
+  const state: ZoneState = { id: zoneId, name, zone, links: [], aRecords: [] };
+  if (!zone) return state;
+  const client = clientsFor(subscriptionId).privateDns;
+  try {
+    [state.links, state.aRecords] = await Promise.all([collect(client.virtualNetworkLinks.list(resourceGroup, name)), collect(client.recordSets.listByType(resourceGroup, name, "A"))]);
+  } catch (error) {
+    throw explainReadError(error, "private DNS zone", zoneId);
+  }
+  return state;
+}

@@ -1,0 +1,56 @@
+import type { ComputeResource, Workspace } from "@azure/arm-machinelearning";
+import type { NatGateway, NetworkSecurityGroup, PrivateDnsZoneGroup, PrivateEndpoint, RouteTable, VirtualNetwork } from "@azure/arm-network";
+import type { PrivateZone, RecordSet, VirtualNetworkLink } from "@azure/arm-privatedns";
+import type { GenericResource } from "@azure/arm-resources";
+import type { Cloud } from "../../network/private-link-zones";
+
+/** Resources keyed by lower-cased ARM ID. */
+export class IdMap<T extends { id?: string }> {
+  private readonly items = new Map<string, T>();
+
+  add(item: T): void {
+    if (item.id) this.items.set(item.id.toLowerCase(), item);
+  }
+
+  get(id: string | undefined): T | undefined {
+    return id ? this.items.get(id.toLowerCase()) : undefined;
+  }
+
+  values(): T[] {
+    return [...this.items.values()];
+  }
+}
+
+export interface ZoneState {
+  id: string;
+  name: string;
+  /** Undefined when the zone could not be read (it does not exist, or no permission). */
+  zone?: PrivateZone;
+  links: VirtualNetworkLink[];
+  aRecords: RecordSet[];
+}
+
+export interface WorkspaceDependencies {
+  storage?: GenericResource;
+  vault?: GenericResource;
+  registry?: GenericResource;
+  insights?: GenericResource;
+}
+
+/** Everything the checks look at, read once. */
+export interface Topology {
+  cloud: Cloud;
+  workspace: Workspace & { id: string; location: string };
+  dependencies: WorkspaceDependencies;
+  computes: ComputeResource[];
+  vnets: IdMap<VirtualNetwork>;
+  nsgs: IdMap<NetworkSecurityGroup>;
+  routeTables: IdMap<RouteTable>;
+  natGateways: IdMap<NatGateway>;
+  privateEndpoints: PrivateEndpoint[];
+  /** Zone groups of each private endpoint, by lower-cased endpoint ID. */
+  zoneGroups: Map<string, PrivateDnsZoneGroup[]>;
+  /** Private DNS zones by lower-cased zone ID. */
+  zones: Map<string, ZoneState>;
+  agentVnetId?: string;
+}

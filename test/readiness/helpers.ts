@@ -1,0 +1,32 @@
+import { createAzureClients } from "../../azure/clients";
+import { resolveCloud } from "../../azure/cloud";
+import { ClientSecretCredential } from "@azure/identity";
+import type { ClientsForSubscription } from "../../readiness/topology/read-topology";
+import { referenceNames } from "../../sandbox/scenarios/reference-topology";
+import type { RunningSandbox } from "../../sandbox/sandbox";
+
+/** Clients for any subscription of the sandbox, built by the product's own factory. */
+export function sandboxClientsFor(sandbox: RunningSandbox): ClientsForSubscription {
+  const endpoints = resolveCloud("AzureCloud", sandbox.env as unknown as Record<string, string>);
+  const credential = new ClientSecretCredential(sandbox.env.AZURE_TENANT_ID, sandbox.env.AZURE_CLIENT_ID, sandbox.env.AZURE_CLIENT_SECRET, { authorityHost: endpoints.authorityHost, disableInstanceDiscovery: true });
+  const cache = new Map<string, ReturnType<typeof createAzureClients>>();
+  return (subscriptionId) => {
+    if (!cache.has(subscriptionId)) cache.set(subscriptionId, createAzureClients(credential, subscriptionId, endpoints));
+    return cache.get(subscriptionId) as ReturnType<typeof createAzureClients>;
+  };
+}
+
+export function referenceIds(sandbox: RunningSandbox) {
+  const n = referenceNames(sandbox.env.AZURE_SUBSCRIPTION_ID);
+  const rg = `/subscriptions/${n.subscriptionId}/resourceGroups/${n.resourceGroup}`;
+  const net = `${rg}/providers/Microsoft.Network`;
+  return {
+    names: n,
+    rg,
+    net,
+    workspaceId: `${rg}/providers/Microsoft.MachineLearningServices/workspaces/${n.workspace}`,
+    agentVnetId: `${net}/virtualNetworks/${n.agentVnet}`,
+    amlVnetId: `${net}/virtualNetworks/${n.amlVnet}`,
+    zoneId: (zone: string) => `${net}/privateDnsZones/${zone}`,
+  };
+}
