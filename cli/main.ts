@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { UsageError } from "./args";
+import { runCheck } from "./commands/check";
 import { runSandbox } from "./commands/sandbox";
 
 const HELP = `Usage: amlvnet <command> [options]
@@ -7,12 +8,14 @@ const HELP = `Usage: amlvnet <command> [options]
 Network readiness for Azure Machine Learning behind private networking.
 
 Commands:
+  check       judge whether the network around an AML workspace is ready for self-hosted agents, with fixes
   sandbox     run the local Azure sandbox (Entra ID, ARM, Azure DevOps over HTTPS on 127.0.0.1)
 
 Run 'amlvnet <command> --help' for a command's options.
 `;
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  check: (argv) => runCheck(argv),
   sandbox: runSandbox,
 };
 

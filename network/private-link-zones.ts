@@ -31,6 +31,19 @@ const PUBLIC_SUFFIXES: Record<string, string[]> = {
   "privatelink.api.ml.azure.us": ["api.ml.azure.us", "api.azureml.us"],
 };
 
+/** Every private-link zone this module knows, in every cloud. */
+export function allPrivateLinkZones(): string[] {
+  const clouds: Cloud[] = ["AzureCloud", "AzureUSGovernment", "AzureChinaCloud"];
+  const groups = [...Object.keys(ZONES), ...STORAGE_GROUPS.filter((g) => g !== "web")];
+  return [...new Set(groups.flatMap((g) => clouds.flatMap((c) => zonesForGroup(g, c))))];
+}
+
+/** The public name a zone shadows ("api.azureml.ms" for privatelink.api.azureml.ms, "vault.azure.net" for Key Vault). */
+export function publicZoneOf(zoneName: string): string {
+  const zone = zoneName.toLowerCase();
+  return PUBLIC_SUFFIXES[zone]?.[0] ?? zone.replace(/^privatelink\./, "");
+}
+
 /** `abc.workspace.westeurope.api.azureml.ms` in zone `privatelink.api.azureml.ms` is record `abc.workspace.westeurope`. */
 export function recordNameIn(zoneName: string, fqdn: string): string | undefined {
   const zone = zoneName.toLowerCase();

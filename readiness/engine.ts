@@ -1,5 +1,6 @@
 import type { Cloud } from "../network/private-link-zones";
 import { checkDns } from "./checks/dns-checks";
+import { checkNsgFlows } from "./checks/nsg-checks";
 import { checkPeering } from "./checks/peering-checks";
 import { checkPrivateEndpoints } from "./checks/private-endpoint-checks";
 import { CheckRecorder } from "./checks/recorder";
@@ -24,6 +25,7 @@ export interface ReadinessOptions {
 /** Every configuration check, in report order. Each reads the topology and records outcomes; none does I/O. */
 const CONFIGURATION_CHECKS: Array<(topology: Topology, recorder: CheckRecorder) => void> = [
   checkSubnets,
+  checkNsgFlows,
   checkRoutes,
   checkPrivateEndpoints,
   checkDns,

@@ -20,6 +20,12 @@ export class CheckRecorder {
   readonly findings: Finding[] = [];
   readonly checks: CheckOutcome[] = [];
 
+  /** Adds outcomes built elsewhere (the probe step builds its own). */
+  add(findings: Finding[], checks: CheckOutcome[]): void {
+    this.findings.push(...findings);
+    this.checks.push(...checks);
+  }
+
   record(spec: CheckSpec, problems: Problem[] = []): void {
     const findingIds = problems.map((problem, index) => {
       const id = problems.length === 1 ? spec.id : `${spec.id}#${index + 1}`;

@@ -36,7 +36,7 @@ export class ArmWrites {
     }
     const async = spec.lro !== "sync";
     const stored = this.arm.store.transaction(() => this.writeResource(ctx, spec, id, requestBody, async));
-    const status = spec.lro === "privatedns" || spec.lro === "storage" ? 202 : existing ? 200 : 201;
+    const status = spec.lro === "privatedns" || spec.lro === "storage" ? 202 : existing ? 200 : spec.createdStatus ?? 201;
     if (!async) return json(status, ctx.view(stored));
     const op = this.arm.operations.start({
       id: ctx.random.guid(),

@@ -61,6 +61,8 @@ export interface ResourceTypeSpec {
   /** Adds derived, read-only properties to a GET's copy of the body. */
   view?(ctx: ArmContext, resource: StoredResource, body: Json): void;
   inlineChildren?: InlineChildren[];
+  /** Status of a PUT that creates (default 201; App Insights answers 200, ML workspaces 202). */
+  createdStatus?: 200 | 201 | 202;
   /** provisioningState while a PUT is running (Updating for network, Creating for compute). */
   inProgressState?: string;
   /** Properties a PUT may send but no GET returns (kept in `internal.secrets`), e.g. protectedSettings. */

@@ -132,6 +132,7 @@ describe("sandbox: Microsoft.Compute through @azure/arm-compute", () => {
         osProfile: { computerNamePrefix: "agent", ...sshProfile },
         storageProfile: { imageReference: { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest" }, osDisk: { createOption: "FromImage" } },
         networkProfile: { networkInterfaceConfigurations: [{ name: "nic", primary: true, ipConfigurations: [{ name: "ipconfig", subnet: { id: subnetVmss } }] }] },
+        extensionProfile: { extensions: [{ name: "agentSetup", publisher: "Microsoft.Azure.Extensions", typePropertiesType: "CustomScript", typeHandlerVersion: "2.1", settings: {}, protectedSettings: { commandToExecute: "echo s3cr3t-pat" } }] },
       },
     });
     assert.deepEqual([vmss.provisioningState, vmss.orchestrationMode, vmss.sku?.capacity], ["Succeeded", "Uniform", 2]);
@@ -142,6 +143,14 @@ describe("sandbox: Microsoft.Compute through @azure/arm-compute", () => {
     const configs = (subnet.ipConfigurations ?? []).map((c) => c.id ?? "");
     assert.equal(configs.length, 2);
     for (const instanceId of ["0", "1"]) assert.ok(configs.some((id) => id.includes(`/virtualMachineScaleSets/vmss-agents/virtualMachines/${instanceId}/`)), configs.join(", "));
+  });
+
+  it("never returns the protectedSettings of a scale set's extension profile", async () => {
+    const vmss = await clients.compute.virtualMachineScaleSets.get(rg, "vmss-agents");
+    const extension = vmss.virtualMachineProfile?.extensionProfile?.extensions?.[0];
+    assert.deepEqual([extension?.name, extension?.typePropertiesType, extension?.protectedSettings], ["agentSetup", "CustomScript", undefined]);
+    const wire = await rawArm(sandbox, clients.credential, "GET", `${rgId(sandbox, rg)}/providers/Microsoft.Compute/virtualMachineScaleSets/vmss-agents?api-version=2024-11-01`);
+    assert.ok(!JSON.stringify(wire.json).includes("s3cr3t"), "the secret never goes back on the wire");
   });
 
   it("removes an instance when the scale set's capacity goes from 2 to 1", async () => {

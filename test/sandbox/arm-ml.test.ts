@@ -97,11 +97,11 @@ describe("sandbox: the reference scenario through @azure/arm-machinelearning, ne
   /** Every A record of the group's private zones, keyed by the public FQDN that CNAMEs to it (public suffix per Azure's zone table). */
   async function aRecordsByPublicFqdn(): Promise<Map<string, string[]>> {
     const records = new Map<string, string[]>();
-    for (const zone of await all(clients.privateDns.privateZones.listByResourceGroup(rg))) {
+    for (const zone of await all(clients.privateDns.privateZones.list())) {
       const zoneName = zone.name as string;
       const publicSuffix = PUBLIC_SUFFIX[zoneName] ?? zoneName.replace(/^privatelink\./, "");
-      for (const set of await all(clients.privateDns.recordSets.listByType(rg, zoneName, "A"))) {
-        records.set(`${set.name}.${publicSuffix}`.toLowerCase(), (set.aRecords ?? []).map((a) => a.ipv4Address as string));
+      for (const set of await all(clients.privateDns.recordSets.list(rg, zoneName))) {
+        if (set.aRecords) records.set(`${set.name}.${publicSuffix}`.toLowerCase(), set.aRecords.map((a) => a.ipv4Address as string));
       }
     }
     return records;
@@ -125,7 +125,7 @@ describe("sandbox: the reference scenario through @azure/arm-machinelearning, ne
   });
 
   it("links every private DNS zone to both vnet-aml and vnet-bastion", async () => {
-    const zones = await all(clients.privateDns.privateZones.listByResourceGroup(rg));
+    const zones = await all(clients.privateDns.privateZones.list());
     assert.equal(zones.length, 6);
     for (const zone of zones) {
       const links = await all(clients.privateDns.virtualNetworkLinks.list(rg, zone.name as string));

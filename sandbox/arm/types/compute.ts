@@ -3,7 +3,7 @@ import { ArmError } from "../arm-error";
 import { ResourceTypeSpec, requireReference } from "../resource-type";
 import type { Json, StoredResource } from "../store";
 import { allocateAddress, NIC, VMSS_VM } from "./address-allocation";
-import { requireSameRegion, sameId } from "./common";
+import { requireSameRegion, sameId, vnetOfSubnet } from "./common";
 
 export const VM = "Microsoft.Compute/virtualMachines";
 export const VM_EXTENSION = "Microsoft.Compute/virtualMachines/extensions";
@@ -15,6 +15,12 @@ function identityOf(request: { id: string; body: Json; existing?: StoredResource
   const type: string | undefined = request.body.identity?.type;
   if (!type || type === "None") return undefined;
   return { type, principalId: request.existing?.body.identity?.principalId ?? guidFrom(request.id + "principal"), tenantId };
+}
+
+function withoutProtectedSettings(properties: Json): Json {
+  if (!properties) return properties;
+  const { protectedSettings: _secret, ...rest } = properties;
+  return rest;
 }
 
 /** Linux-only profile checks the sandbox enforces: SSH keys, and never a password echoed back. */
@@ -161,9 +167,19 @@ export function computeTypes(tenantId: string): ResourceTypeSpec[] {
       if (!request.body.sku?.name) throw new ArmError(400, "InvalidParameter", "Required parameter 'sku.name' is missing (null).");
       if (!Number.isInteger(capacity) || capacity < 0 || capacity > 1000) throw new ArmError(400, "InvalidParameter", `The value ${request.body.sku.capacity} of parameter 'sku.capacity' is out of range. Allowed range: 0-1000.`);
       const profile = props.virtualMachineProfile ?? {};
+      const location = String(request.body.location).replace(/\s+/g, "").toLowerCase();
       for (const config of profile.networkProfile?.networkInterfaceConfigurations ?? []) {
-        for (const ipc of config.properties?.ipConfigurations ?? []) requireReference(ctx, ipc.properties?.subnet, SUBNET, request.id);
+        for (const ipc of config.properties?.ipConfigurations ?? []) {
+          const subnet = requireReference(ctx, ipc.properties?.subnet, SUBNET, request.id);
+          const vnet = vnetOfSubnet(ctx, subnet.id);
+          if (vnet) requireSameRegion("Virtual network", location, vnet.id, vnet.body.location, request.id);
+        }
       }
+      // Extension protectedSettings go to the instances and are never returned, as for a VM's extensions.
+      const extensions: Json[] | undefined = profile.extensionProfile?.extensions;
+      const storedProfile = extensions
+        ? { ...profile, extensionProfile: { ...profile.extensionProfile, extensions: extensions.map((e) => ({ ...e, properties: withoutProtectedSettings(e.properties) })) } }
+        : profile;
       const out: Json = {
         sku: { name: request.body.sku.name, tier: request.body.sku.tier ?? "Standard", capacity },
         properties: {
@@ -173,7 +189,7 @@ export function computeTypes(tenantId: string): ResourceTypeSpec[] {
           singlePlacementGroup: props.singlePlacementGroup ?? true,
           platformFaultDomainCount: props.platformFaultDomainCount ?? 5,
           uniqueId: request.existing?.body.properties.uniqueId ?? guidFrom(request.id),
-          virtualMachineProfile: { ...profile, osProfile: { ...osProfileOf(request, profile.osProfile), computerNamePrefix: profile.osProfile?.computerNamePrefix ?? request.address.names[0] } },
+          virtualMachineProfile: { ...storedProfile, osProfile: { ...osProfileOf(request, profile.osProfile), computerNamePrefix: profile.osProfile?.computerNamePrefix ?? request.address.names[0] } },
           timeCreated: request.existing?.body.properties.timeCreated ?? new Date().toISOString(),
         },
       };

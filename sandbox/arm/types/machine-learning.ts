@@ -22,10 +22,16 @@ function reference(ctx: ArmContext, value: unknown, type: string, property: stri
   }
 }
 
+/** User-assigned identities as ARM echoes them: each with its principal and client IDs. */
+function userAssigned(identities: Record<string, Json>): Record<string, Json> {
+  return Object.fromEntries(Object.keys(identities).map((id) => [id, { principalId: guidFrom(id.toLowerCase() + "principal"), clientId: guidFrom(id.toLowerCase() + "client") }]));
+}
+
 export function workspaceType(tenantId: string): ResourceTypeSpec {
   return {
     type: WORKSPACE,
     lro: "network",
+    createdStatus: 202,
     placement: "tracked",
     inProgressState: "Creating",
     inlineChildren: [connectionsInline(WORKSPACE)],
@@ -38,7 +44,12 @@ export function workspaceType(tenantId: string): ResourceTypeSpec {
       const workspaceId = request.existing?.body.properties.workspaceId ?? guidFrom(request.id.toLowerCase() + "workspaceId");
       const identityType = request.body.identity?.type ?? "SystemAssigned";
       return {
-        identity: { type: identityType, principalId: request.existing?.body.identity?.principalId ?? guidFrom(request.id + "principal"), tenantId },
+        identity: {
+          type: identityType,
+          principalId: request.existing?.body.identity?.principalId ?? guidFrom(request.id + "principal"),
+          tenantId,
+          ...(request.body.identity?.userAssignedIdentities ? { userAssignedIdentities: userAssigned(request.body.identity.userAssignedIdentities) } : {}),
+        },
         sku: request.body.sku ?? { name: "Basic", tier: "Basic" },
         kind: request.body.kind ?? "Default",
         properties: {
@@ -50,6 +61,8 @@ export function workspaceType(tenantId: string): ResourceTypeSpec {
           containerRegistry: reference(ctx, props.containerRegistry, REGISTRY, "containerRegistry", request.id),
           workspaceId,
           hbiWorkspace: props.hbiWorkspace ?? false,
+          ...(props.encryption ? { encryption: props.encryption } : {}),
+          sharedPrivateLinkResources: props.sharedPrivateLinkResources ?? [],
           publicNetworkAccess: props.publicNetworkAccess ?? "Enabled",
           v1LegacyMode: props.v1LegacyMode ?? false,
           allowPublicAccessWhenBehindVnet: props.allowPublicAccessWhenBehindVnet ?? false,
@@ -110,7 +123,7 @@ export const mlComputeType: ResourceTypeSpec = {
       identity: request.body.identity,
       properties: {
         computeType,
-        computeLocation: props.computeLocation ?? String(request.body.location).toLowerCase(),
+        computeLocation: props.computeLocation ?? String(request.body.location).replace(/\s+/g, "").toLowerCase(),
         description: props.description,
         createdOn: request.existing?.body.properties.createdOn ?? new Date().toISOString(),
         modifiedOn: new Date().toISOString(),

@@ -24,7 +24,9 @@ export const networkInterfaceType: ResourceTypeSpec = {
     const taken = new Set<string>();
     const ipConfigurations = configs.map((config, index) => {
       const cp = config.properties ?? {};
-      const subnet = requireReference(ctx, cp.subnet, SUBNET, request.id);
+      // An IP configuration without a subnet goes into the primary configuration's subnet, as in Azure.
+      const subnetRef = cp.subnet ?? configs.find((c) => c.properties?.primary)?.properties?.subnet ?? configs[0].properties?.subnet;
+      const subnet = requireReference(ctx, subnetRef, SUBNET, request.id);
       const vnet = vnetOfSubnet(ctx, subnet.id);
       if (vnet) requireSameRegion("Virtual network", location, vnet.id, vnet.body.location, request.id);
       const method = cp.privateIPAllocationMethod ?? (cp.privateIPAddress ? "Static" : "Dynamic");

@@ -45,8 +45,9 @@ export const privateEndpointType: ResourceTypeSpec = {
     if (connections.length === 0) {
       throw new ArmError(400, "PrivateEndpointMustHaveConnection", `Private endpoint ${request.id} must have one private link service connection or manual private link service connection.`);
     }
-    const built = connections.map(({ manual, body }) => {
+    const built = connections.map(({ manual, body }, index) => {
       const cp = body.properties ?? {};
+      body = { ...body, name: body.name ?? `${request.address.names[0]}-connection-${index}` };
       const connectionId = `${request.id}/${manual ? "manualPrivateLinkServiceConnections" : "privateLinkServiceConnections"}/${body.name}`;
       const target = ctx.resolve(String(cp.privateLinkServiceId ?? ""));
       if (!target) {

@@ -50,6 +50,7 @@ export const virtualNetworkType: ResourceTypeSpec = {
         dhcpOptions: { dnsServers },
         resourceGuid: resourceGuid(request),
         enableDdosProtection: props.enableDdosProtection ?? false,
+        ...(props.flowTimeoutInMinutes !== undefined ? { flowTimeoutInMinutes: props.flowTimeoutInMinutes } : {}),
         privateEndpointVNetPolicies: props.privateEndpointVNetPolicies ?? "Disabled",
       },
     };

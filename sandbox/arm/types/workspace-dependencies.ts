@@ -1,6 +1,7 @@
 import { guidFrom } from "../../http/random";
 import { ArmError } from "../arm-error";
 import type { ResourceTypeSpec } from "../resource-type";
+import type { Json } from "../store";
 import { connectionsInline } from "./private-endpoint-connection";
 
 export const STORAGE = "Microsoft.Storage/storageAccounts";
@@ -18,7 +19,11 @@ export const storageAccountType: ResourceTypeSpec = {
     if (!/^[a-z0-9]{3,24}$/.test(name)) throw new ArmError(400, "AccountNameInvalid", `${name} is not a valid storage account name. Storage account name must be between 3 and 24 characters in length and use numbers and lower-case letters only.`);
     if (!request.body.sku?.name) throw new ArmError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized: 'Required property 'sku' not found in JSON.'");
     const props = request.body.properties ?? {};
+    const location = String(request.body.location).replace(/\s+/g, "").toLowerCase();
     const endpoint = (service: string) => `https://${name}.${service}.core.windows.net/`;
+    const now = new Date().toISOString();
+    const before = request.existing?.body.properties;
+    const secondaryLocation = GEO_REDUNDANT.test(request.body.sku.name) ? PAIRED_REGIONS[location] : undefined;
     return {
       sku: { name: request.body.sku.name, tier: request.body.sku.name.startsWith("Premium") ? "Premium" : "Standard" },
       kind: request.body.kind ?? "StorageV2",
@@ -26,16 +31,44 @@ export const storageAccountType: ResourceTypeSpec = {
         publicNetworkAccess: props.publicNetworkAccess ?? "Enabled",
         networkAcls: props.networkAcls ?? { bypass: "AzureServices", virtualNetworkRules: [], ipRules: [], defaultAction: "Allow" },
         allowBlobPublicAccess: props.allowBlobPublicAccess ?? false,
+        allowSharedKeyAccess: props.allowSharedKeyAccess ?? true,
         minimumTlsVersion: props.minimumTlsVersion ?? "TLS1_2",
-        supportsHttpsTrafficOnly: true,
+        supportsHttpsTrafficOnly: props.supportsHttpsTrafficOnly ?? true,
+        isHnsEnabled: props.isHnsEnabled ?? false,
+        isSftpEnabled: props.isSftpEnabled ?? false,
+        encryption: storageEncryption(props.encryption ?? before?.encryption, now),
+        keyCreationTime: before?.keyCreationTime ?? { key1: now, key2: now },
+        ...(props.keyPolicy ? { keyPolicy: props.keyPolicy } : {}),
+        ...(props.sasPolicy ? { sasPolicy: props.sasPolicy } : {}),
+        ...(props.routingPreference ? { routingPreference: props.routingPreference } : {}),
         primaryEndpoints: { blob: endpoint("blob"), queue: endpoint("queue"), table: endpoint("table"), file: endpoint("file"), dfs: endpoint("dfs"), web: `https://${name}.z6.web.core.windows.net/` },
-        primaryLocation: String(request.body.location).toLowerCase(),
+        primaryLocation: location,
         statusOfPrimary: "available",
-        creationTime: request.existing?.body.properties.creationTime ?? new Date().toISOString(),
+        ...(secondaryLocation ? { secondaryLocation, statusOfSecondary: "available" } : {}),
+        creationTime: before?.creationTime ?? now,
       },
     };
   },
 };
+
+/** Geo-redundant SKUs replicate to the region's pair (regions without a pair have no secondary here). */
+const GEO_REDUNDANT = /^Standard_(RA)?GZ?RS$/;
+const PAIRED_REGIONS: Record<string, string> = {
+  eastus: "westus", westus: "eastus", eastus2: "centralus", centralus: "eastus2", westus2: "westcentralus", westcentralus: "westus2", westus3: "eastus",
+  northcentralus: "southcentralus", southcentralus: "northcentralus", canadacentral: "canadaeast", brazilsouth: "southcentralus", northeurope: "westeurope",
+  westeurope: "northeurope", uksouth: "ukwest", ukwest: "uksouth", francecentral: "francesouth", germanywestcentral: "germanynorth", switzerlandnorth: "switzerlandwest",
+  norwayeast: "norwaywest", swedencentral: "swedensouth", eastasia: "southeastasia", southeastasia: "eastasia", japaneast: "japanwest", japanwest: "japaneast",
+  koreacentral: "koreasouth", australiaeast: "australiasoutheast", centralindia: "southindia", uaenorth: "uaecentral", southafricanorth: "southafricawest",
+};
+
+/** Microsoft-managed keys for blob and file unless the request says otherwise; each enabled service gets its lastEnabledTime. */
+function storageEncryption(given: Json | undefined, now: string): Json {
+  const services: Json = {};
+  for (const [service, value] of Object.entries<Json>(given?.services ?? { blob: { enabled: true }, file: { enabled: true } })) {
+    services[service] = { enabled: value?.enabled ?? true, keyType: value?.keyType ?? "Account", ...(value?.enabled === false ? {} : { lastEnabledTime: value?.lastEnabledTime ?? now }) };
+  }
+  return { keySource: given?.keySource ?? "Microsoft.Storage", requireInfrastructureEncryption: given?.requireInfrastructureEncryption ?? false, services, ...(given?.keyvaultproperties ? { keyvaultproperties: given.keyvaultproperties } : {}) };
+}
 
 export function vaultType(tenantId: string): ResourceTypeSpec {
   return {
@@ -53,6 +86,9 @@ export function vaultType(tenantId: string): ResourceTypeSpec {
           sku: { family: props.sku.family ?? "A", name: props.sku.name },
           tenantId: props.tenantId ?? tenantId,
           accessPolicies: props.accessPolicies ?? [],
+          enabledForDeployment: props.enabledForDeployment ?? false,
+          enabledForDiskEncryption: props.enabledForDiskEncryption ?? false,
+          enabledForTemplateDeployment: props.enabledForTemplateDeployment ?? false,
           enableRbacAuthorization: props.enableRbacAuthorization ?? false,
           enableSoftDelete: props.enableSoftDelete ?? true,
           softDeleteRetentionInDays: props.softDeleteRetentionInDays ?? 90,
@@ -85,7 +121,8 @@ export const registryType: ResourceTypeSpec = {
     if (hasConnections && sku !== "Premium") {
       throw new ArmError(400, "SkuUpdateNotAllowedWithPrivateEndpoints", `Registry '${name}' has private endpoint connections and cannot move to the ${sku} SKU; private link needs Premium.`);
     }
-    const location = String(request.body.location).toLowerCase();
+    const location = String(request.body.location).replace(/\s+/g, "").toLowerCase();
+    const now = new Date().toISOString();
     return {
       sku: { name: sku, tier: sku },
       properties: {
@@ -97,7 +134,15 @@ export const registryType: ResourceTypeSpec = {
         dataEndpointEnabled: props.dataEndpointEnabled ?? false,
         dataEndpointHostNames: props.dataEndpointEnabled ? [`${name.toLowerCase()}.${location}.data.azurecr.io`] : [],
         zoneRedundancy: props.zoneRedundancy ?? "Disabled",
-        ...(sku === "Premium" ? { networkRuleSet: props.networkRuleSet ?? { defaultAction: "Allow", ipRules: [] } } : {}),
+        // Firewall rules are a Premium feature; the other SKUs show the open default.
+        networkRuleSet: (sku === "Premium" ? props.networkRuleSet : undefined) ?? { defaultAction: "Allow", ipRules: [] },
+        policies: {
+          quarantinePolicy: { status: props.policies?.quarantinePolicy?.status ?? "disabled" },
+          trustPolicy: { type: "Notary", status: props.policies?.trustPolicy?.status ?? "disabled" },
+          retentionPolicy: { days: props.policies?.retentionPolicy?.days ?? 7, lastUpdatedTime: request.existing?.body.properties.policies?.retentionPolicy?.lastUpdatedTime ?? now, status: props.policies?.retentionPolicy?.status ?? "disabled" },
+          exportPolicy: { status: props.policies?.exportPolicy?.status ?? "enabled" },
+        },
+        encryption: props.encryption ?? { status: "disabled" },
       },
     };
   },
@@ -106,11 +151,13 @@ export const registryType: ResourceTypeSpec = {
 export const insightsComponentType: ResourceTypeSpec = {
   type: INSIGHTS,
   lro: "sync",
+  createdStatus: 200,
   placement: "tracked",
   write(_ctx, request) {
     const props = request.body.properties ?? {};
     if (!request.body.kind || !props.Application_Type) throw new ArmError(400, "BadRequest", "The 'kind' and 'properties.Application_Type' values are required for an Application Insights component.");
     const key = request.existing?.body.properties.InstrumentationKey ?? guidFrom(request.id + "ikey");
+    const location = String(request.body.location).replace(/\s+/g, "").toLowerCase();
     return {
       kind: request.body.kind,
       properties: {
@@ -118,11 +165,19 @@ export const insightsComponentType: ResourceTypeSpec = {
         AppId: request.existing?.body.properties.AppId ?? guidFrom(request.id + "appid"),
         Application_Type: props.Application_Type,
         InstrumentationKey: key,
-        ConnectionString: `InstrumentationKey=${key};IngestionEndpoint=https://${String(request.body.location).toLowerCase()}-0.in.applicationinsights.azure.com/`,
+        ...(props.Flow_Type ? { Flow_Type: props.Flow_Type } : {}),
+        ...(props.Request_Source ? { Request_Source: props.Request_Source } : {}),
+        HockeyAppId: props.HockeyAppId ?? "",
+        HockeyAppToken: "",
+        SamplingPercentage: props.SamplingPercentage ?? 100,
+        ...(props.WorkspaceResourceId ? { WorkspaceResourceId: props.WorkspaceResourceId } : {}),
+        DisableIpMasking: props.DisableIpMasking ?? false,
+        ConnectionString: `InstrumentationKey=${key};IngestionEndpoint=https://${location}-0.in.applicationinsights.azure.com/`,
         Name: request.address.names[0],
         CreationDate: request.existing?.body.properties.CreationDate ?? new Date().toISOString(),
         TenantId: request.address.subscriptionId,
-        IngestionMode: props.IngestionMode ?? "ApplicationInsights",
+        // Workspace-based components send their telemetry to the Log Analytics workspace.
+        IngestionMode: props.IngestionMode ?? (props.WorkspaceResourceId ? "LogAnalytics" : "ApplicationInsights"),
         publicNetworkAccessForIngestion: props.publicNetworkAccessForIngestion ?? "Enabled",
         publicNetworkAccessForQuery: props.publicNetworkAccessForQuery ?? "Enabled",
       },
