@@ -25,15 +25,26 @@ const MICROSOFT_AUTHORITY_HOSTS = new Set(Object.values(DEFAULTS).map((d) => new
  * AZURE_AUTHORITY_HOST when set (sovereign or private clouds, Azure Stack, the local sandbox).
  */
 export function resolveCloud(cloud: CloudName, env: Record<string, string | undefined>): CloudEndpoints {
+  return cloudEndpoints(cloud, { armEndpoint: env.AMLVNET_ARM_ENDPOINT, authorityHost: env.AZURE_AUTHORITY_HOST });
+}
+
+/** The cloud's endpoints with the given overrides (a service connection's ARM URL and authority, say). */
+export function cloudEndpoints(cloud: CloudName, overrides: { armEndpoint?: string; authorityHost?: string }): CloudEndpoints {
   const base = DEFAULTS[cloud];
-  const armEndpoint = (env.AMLVNET_ARM_ENDPOINT || base.armEndpoint).replace(/\/+$/, "");
+  const armEndpoint = (overrides.armEndpoint || base.armEndpoint).replace(/\/+$/, "");
   const custom = armEndpoint !== base.armEndpoint;
   return {
     cloud,
     armEndpoint,
     armScope: custom ? `${armEndpoint}/.default` : base.armScope,
-    authorityHost: (env.AZURE_AUTHORITY_HOST || base.authorityHost).replace(/\/+$/, ""),
+    authorityHost: (overrides.authorityHost || base.authorityHost).replace(/\/+$/, ""),
   };
+}
+
+/** Maps a service connection's `environment` to a cloud; unknown names (AzureStack) keep the public defaults. */
+export function cloudFromEnvironment(environment: string | undefined): CloudName {
+  const match = CLOUD_NAMES.find((c) => c.toLowerCase() === (environment ?? "").toLowerCase());
+  return match ?? "AzureCloud";
 }
 
 /**

@@ -5,6 +5,7 @@ import { ArmService } from "./arm/arm-service";
 import { createTypeRegistry } from "./arm/types";
 import { createDevOpsHandler } from "./devops/devops-handler";
 import type { DevOpsState } from "./devops/devops-state";
+import { DevOpsOidcIssuer } from "./devops/oidc-issuer";
 import { SandboxDirectory } from "./directory";
 import { createEntraHandler } from "./entra/entra-handler";
 import { TokenAuthority } from "./entra/token-authority";
@@ -49,6 +50,8 @@ export interface RunningSandbox {
   authority: TokenAuthority;
   arm: ArmService;
   devops: DevOpsState;
+  /** Azure DevOps as the OIDC issuer of workload identity federation service connections. */
+  oidc: DevOpsOidcIssuer;
   /** Drives the sandbox's own ARM API in-process (scenarios, test set-up). */
   armClient: InProcessArmClient;
   close(): Promise<void>;
@@ -64,13 +67,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const authority = new TokenAuthority(directory);
   const arm = new ArmService(directory, authority, createTypeRegistry(directory.tenantId), random, { lroMs: options.lroMs ?? 0, pageSize: options.pageSize ?? 50 });
   const devops = createDevOpsHandler(directory, random);
+  const oidc = new DevOpsOidcIssuer(directory, authority);
   const tls = prepareTls(options.stateDir ?? DEFAULT_STATE_DIR);
   const isEntra = (path: string) => /\/(oauth2|discovery|v2\.0)\//.test(path) || path.endsWith("openid-configuration");
   const { server, origin } = await startHttpsServer({
     port: options.port ?? 0,
     latencyMs: options.latencyMs ?? 0,
     tls,
-    handlers: [createEntraHandler(directory, authority), (req) => arm.handle(req), devops.handler],
+    handlers: [createEntraHandler(directory, authority), (req) => arm.handle(req), oidc.handler(), devops.handler],
     faults: new FaultInjector(options.faultRate ?? 0, faultRandom),
     faultExempt: isEntra,
     bodyNotLogged: isEntra,
@@ -96,6 +100,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     authority,
     arm,
     devops: devops.state,
+    oidc,
     armClient,
     close: () => closeServer(server),
   };

@@ -1,5 +1,6 @@
+import type { PrivateEndpoint } from "@azure/arm-network";
 import type { GenericResource } from "@azure/arm-resources";
-import { shortName, sameId, vnetIdOfSubnet } from "../topology/arm-id";
+import { idParts, shortName, sameId, vnetIdOfSubnet } from "../topology/arm-id";
 import { connectionsOf, workspaceEndpoints } from "../topology/read-topology";
 import type { Topology } from "../topology/topology";
 import { approveConnectionCommand, peeringCommand } from "./fixes";
@@ -33,6 +34,33 @@ function targetConnectionId(target: GenericResource | undefined, endpointId: str
 /** Endpoints for the workspace, storage blob and file, registry and vault exist, are Approved, and sit where the agents reach. */
 export function checkPrivateEndpoints(topology: Topology, recorder: CheckRecorder): void {
   const endpoints = workspaceEndpoints(topology);
+  checkRequiredEndpoints(topology, endpoints, recorder);
+  checkReachable(topology, endpoints, recorder);
+}
+
+/** One check per VNet holding endpoints (not per endpoint): the fix is the same peering for all of them. */
+function checkReachable(topology: Topology, endpoints: PrivateEndpoint[], recorder: CheckRecorder): void {
+  const agentId = topology.agentVnetId;
+  if (!agentId) return;
+  const byVnet = new Map<string, PrivateEndpoint[]>();
+  for (const endpoint of endpoints) {
+    if (!endpoint.subnet?.id) continue;
+    const vnetId = vnetIdOfSubnet(endpoint.subnet.id);
+    byVnet.set(vnetId, [...(byVnet.get(vnetId) ?? []), endpoint]);
+  }
+  for (const [vnetId, inVnet] of byVnet) {
+    const names = inVnet.map((e) => e.name).join(", ");
+    const reachable: Problem[] = agentReaches(topology, vnetId) ? [] : [{
+      severity: "error",
+      message: `Private endpoints ${names} sit in ${shortName(vnetId)}, which the agent VNet ${shortName(agentId)} does not reach (not the same VNet, and no Connected peering both ways with network access allowed).`,
+      fix: `${peeringCommand(agentId, vnetId)} && ${peeringCommand(vnetId, agentId)}   # see the peering findings for the exact state`,
+      resourceId: agentId,
+    }];
+    recorder.record({ id: `private-endpoint.reachable:${shortName(vnetId)}`, category: "private-endpoint", title: `agent VNet reaches the private endpoints in ${shortName(vnetId)} (${names})`, resourceId: vnetId }, reachable);
+  }
+}
+
+function checkRequiredEndpoints(topology: Topology, endpoints: PrivateEndpoint[], recorder: CheckRecorder): void {
   for (const required of requiredEndpoints(topology)) {
     if (!required.target?.id) continue;
     const targetId = required.target.id;
@@ -40,10 +68,11 @@ export function checkPrivateEndpoints(topology: Topology, recorder: CheckRecorde
     const spec = { id: `private-endpoint.exists:${required.groupId}:${shortName(targetId)}`, category: "private-endpoint" as const, title: `${required.label} ${shortName(targetId)} has a private endpoint for '${required.groupId}'`, resourceId: targetId };
     if (matching.length === 0) {
       const subnetHint = endpoints[0]?.subnet?.id ?? "<endpoint subnet ID>";
+      const groupHint = endpoints[0]?.id ? idParts(endpoints[0].id).resourceGroup : idParts(topology.workspace.id).resourceGroup;
       recorder.record(spec, [{
         severity: "error",
         message: `No private endpoint connects to ${required.label} ${shortName(targetId)} (sub-resource '${required.groupId}'): agents and computes in the VNet would reach it over its public endpoint, or not at all when public access is disabled.`,
-        fix: `az network private-endpoint create --name pe-${shortName(targetId)}-${required.groupId} --resource-group <rg> --subnet ${subnetHint} --private-connection-resource-id ${targetId} --group-id ${required.groupId} --connection-name ${shortName(targetId)}-${required.groupId}`,
+        fix: `az network private-endpoint create --name pe-${shortName(targetId)}-${required.groupId} --resource-group ${groupHint} --subnet ${subnetHint} --private-connection-resource-id ${targetId} --group-id ${required.groupId} --connection-name ${shortName(targetId)}-${required.groupId}`,
       }]);
       continue;
     }
@@ -57,15 +86,6 @@ export function checkPrivateEndpoints(topology: Topology, recorder: CheckRecorde
         resourceId: targetConnectionId(required.target as GenericResource, endpoint.id) ?? targetId,
       }];
       recorder.record({ id: `private-endpoint.approved:${shortName(endpoint.id)}`, category: "private-endpoint", title: `private endpoint ${endpoint.name} is Approved`, resourceId: endpoint.id as string }, approved);
-      if (!topology.agentVnetId) continue;
-      const vnetId = endpoint.subnet?.id ? vnetIdOfSubnet(endpoint.subnet.id) : undefined;
-      const reachable: Problem[] = agentReaches(topology, vnetId) ? [] : [{
-        severity: "error",
-        message: `Private endpoint ${endpoint.name} sits in ${shortName(vnetId)}, which the agent VNet ${shortName(topology.agentVnetId)} does not reach (not the same VNet, and no Connected peering both ways with network access allowed).`,
-        fix: `${peeringCommand(topology.agentVnetId, vnetId ?? "<endpoint VNet ID>")} && ${peeringCommand(vnetId ?? "<endpoint VNet ID>", topology.agentVnetId)}`,
-        resourceId: topology.agentVnetId,
-      }];
-      recorder.record({ id: `private-endpoint.reachable:${shortName(endpoint.id)}`, category: "private-endpoint", title: `agent VNet reaches private endpoint ${endpoint.name}`, resourceId: endpoint.id as string }, reachable);
     }
   }
 }

@@ -80,7 +80,7 @@ describe("readiness engine: planted faults are found, and their fix makes the ne
     const peering = report.findings.filter((f) => f.category === "peering");
     assert.deepEqual(peering.map((f) => f.id).sort(), ["peering.connected:vnet-aml:vnet-bastion", "peering.connected:vnet-bastion:vnet-aml"]);
     assert.match(peering.find((f) => f.id.endsWith("vnet-aml:vnet-bastion"))?.message ?? "", /is Disconnected/);
-    assert.ok(report.findings.some((f) => f.id === "private-endpoint.reachable:pe-mlw-secure"));
+    assert.ok(report.findings.some((f) => f.id === "private-endpoint.reachable:vnet-aml"));
     sandbox.armClient.delete(`${ids.amlVnetId}/virtualNetworkPeerings/vp_amlvnet_basvnet`, NET);
     put(`${ids.amlVnetId}/virtualNetworkPeerings/vp_amlvnet_basvnet`, NET, { properties: { remoteVirtualNetwork: { id: ids.agentVnetId }, allowVirtualNetworkAccess: true } });
     put(`${ids.agentVnetId}/virtualNetworkPeerings/vp_basvnet_amlvnet`, NET, { properties: { remoteVirtualNetwork: { id: ids.amlVnetId }, allowVirtualNetworkAccess: true } });

@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { generateKeyPairSync } from "node:crypto";
-import forge from "node-forge";
 import { ClientAssertionCredential, ClientCertificateCredential, ClientSecretCredential, EnvironmentCredential } from "@azure/identity";
-import { thumbprintsOf } from "../../sandbox/entra/token-authority";
 import { signJwt } from "../../sandbox/entra/jwt";
 import type { RunningSandbox } from "../../sandbox/sandbox";
+import { registerCertificate } from "../helpers/certificates";
 import { startTestSandbox } from "../helpers/sandbox-harness";
 
 const ARM_SCOPE = "https://management.azure.com/.default";
@@ -84,18 +83,8 @@ describe("sandbox: Microsoft Entra ID through @azure/identity", () => {
   });
 
   it("accepts a certificate-signed assertion from ClientCertificateCredential", async () => {
-    const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
-    const cert = forge.pki.createCertificate();
-    cert.publicKey = forge.pki.publicKeyFromPem(publicKey);
-    cert.serialNumber = "01";
-    cert.validity.notBefore = new Date(Date.now() - 60000);
-    cert.validity.notAfter = new Date(Date.now() + 86400000);
-    cert.setSubject([{ name: "commonName", value: "amlvnet-test-spn" }]);
-    cert.setIssuer(cert.subject.attributes);
-    cert.sign(forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
-    const certPem = forge.pki.certificateToPem(cert);
-    for (const thumbprint of thumbprintsOf(certPem)) sandbox.directory.defaultApp.certificateThumbprints.set(thumbprint, certPem);
-    const credential = new ClientCertificateCredential(sandbox.env.AZURE_TENANT_ID, sandbox.env.AZURE_CLIENT_ID, { certificate: `${privateKey}\n${certPem}` }, options());
+    const pem = registerCertificate(sandbox.directory.defaultApp);
+    const credential = new ClientCertificateCredential(sandbox.env.AZURE_TENANT_ID, sandbox.env.AZURE_CLIENT_ID, { certificate: pem }, options());
     assert.ok((await credential.getToken(ARM_SCOPE)).token);
   });
 });

@@ -1,0 +1,26 @@
+import { ClientSecretCredential } from "@azure/identity";
+import { createAzureClients } from "../../azure/clients";
+import { needsInstanceDiscoveryDisabled, resolveCloud } from "../../azure/cloud";
+
+/**
+ * The demo's "something broke" step: removes the agent VNet's link to privatelink.api.azureml.ms and the agent
+ * side of the peering, through ARM, the way a careless Terraform change would.
+ */
+async function main(): Promise<void> {
+  const env = process.env;
+  const endpoints = resolveCloud("AzureCloud", env);
+  const credential = new ClientSecretCredential(env.AZURE_TENANT_ID as string, env.AZURE_CLIENT_ID as string, env.AZURE_CLIENT_SECRET as string, {
+    authorityHost: endpoints.authorityHost,
+    disableInstanceDiscovery: needsInstanceDiscoveryDisabled(endpoints.authorityHost),
+  });
+  const { network, privateDns } = createAzureClients(credential, env.AZURE_SUBSCRIPTION_ID as string, endpoints);
+  await privateDns.virtualNetworkLinks.beginDeleteAndWait("rg-mlops-secure", "privatelink.api.azureml.ms", "link-vnet-bastion");
+  process.stdout.write("  deleted link privatelink.api.azureml.ms -> vnet-bastion\n");
+  await network.virtualNetworkPeerings.beginDeleteAndWait("rg-mlops-secure", "vnet-bastion", "vp_basvnet_amlvnet");
+  process.stdout.write("  deleted peering vnet-bastion -> vnet-aml\n");
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`plant-faults: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
