@@ -1,6 +1,9 @@
 import type { Server } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createAmlHandler } from "./aml/aml-handler";
+import { AmlState } from "./aml/aml-state";
+import { seedReferencePipelines } from "./aml/reference-pipelines";
 import { ArmService } from "./arm/arm-service";
 import { createTypeRegistry } from "./arm/types";
 import { createDevOpsHandler } from "./devops/devops-handler";
@@ -52,6 +55,8 @@ export interface RunningSandbox {
   devops: DevOpsState;
   /** Azure DevOps as the OIDC issuer of workload identity federation service connections. */
   oidc: DevOpsOidcIssuer;
+  /** Azure ML data-plane state: published pipelines, pipeline endpoints, runs and v2 jobs' run records. */
+  aml: AmlState;
   /** Drives the sandbox's own ARM API in-process (scenarios, test set-up). */
   armClient: InProcessArmClient;
   close(): Promise<void>;
@@ -65,7 +70,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const faultRandom = new SeededRandom(seed ^ 0x5eed);
   const directory = new SandboxDirectory(random);
   const authority = new TokenAuthority(directory);
-  const arm = new ArmService(directory, authority, createTypeRegistry(directory.tenantId), random, { lroMs: options.lroMs ?? 0, pageSize: options.pageSize ?? 50 });
+  const aml = new AmlState(options.lroMs ?? 0);
+  const arm = new ArmService(directory, authority, createTypeRegistry(directory.tenantId, aml), random, { lroMs: options.lroMs ?? 0, pageSize: options.pageSize ?? 50 });
   const devops = createDevOpsHandler(directory, random);
   const oidc = new DevOpsOidcIssuer(directory, authority);
   const tls = prepareTls(options.stateDir ?? DEFAULT_STATE_DIR);
@@ -74,7 +80,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     port: options.port ?? 0,
     latencyMs: options.latencyMs ?? 0,
     tls,
-    handlers: [createEntraHandler(directory, authority), (req) => arm.handle(req), oidc.handler(), devops.handler],
+    // The AML handler goes before ARM: it also answers the v2 job cancel action, which ARM's resource routes do not.
+    handlers: [createEntraHandler(directory, authority), createAmlHandler({ state: aml, arm, authority, directory }), (req) => arm.handle(req), oidc.handler(), devops.handler],
     faults: new FaultInjector(options.faultRate ?? 0, faultRandom),
     faultExempt: isEntra,
     bodyNotLogged: isEntra,
@@ -83,6 +90,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   });
   const armClient = new InProcessArmClient(arm, authority, directory, origin);
   if (options.scenario && options.scenario !== "empty") buildScenario(options.scenario, armClient, directory);
+  if (options.scenario === "reference") seedReferencePipelines(aml, directory.subscriptionId);
   return {
     origin,
     env: {
@@ -101,6 +109,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     arm,
     devops: devops.state,
     oidc,
+    aml,
     armClient,
     close: () => closeServer(server),
   };

@@ -28,11 +28,23 @@ function virtualNetworkPrefixes(topology: Topology, entry: ComputeSubnet): strin
   return prefixes;
 }
 
-/** A free priority just below (evaluated before) the blocking rule. */
-function priorityBefore(nsg: NetworkSecurityGroup | undefined, blocker: number): number {
-  const used = new Set((nsg?.securityRules ?? []).map((r) => r.priority));
+/** Priorities taken in one direction (Azure allows the same priority once per direction). */
+function usedPriorities(nsg: NetworkSecurityGroup | undefined, direction: string): Set<number | undefined> {
+  return new Set((nsg?.securityRules ?? []).filter((r) => r.direction === direction).map((r) => r.priority));
+}
+
+/** A free priority just below (evaluated before) the blocking rule; undefined when every one from 100 is taken. */
+function priorityBefore(nsg: NetworkSecurityGroup | undefined, direction: string, blocker: number): number | undefined {
+  const used = usedPriorities(nsg, direction);
   for (let p = Math.min(blocker - 1, 4096); p >= 100; p--) if (!used.has(p)) return p;
-  return 100;
+  return undefined;
+}
+
+/** The first free priority after the blocking rule, where it can move to make room before it. */
+function priorityAfter(nsg: NetworkSecurityGroup | undefined, direction: string, blocker: number): number {
+  const used = usedPriorities(nsg, direction);
+  for (let p = blocker + 1; p <= 4096; p++) if (!used.has(p)) return p;
+  return 4096;
 }
 
 function fixFor(required: RequiredFlow, nsg: NetworkSecurityGroup | undefined, verdict: FlowVerdict): string {
@@ -40,8 +52,15 @@ function fixFor(required: RequiredFlow, nsg: NetworkSecurityGroup | undefined, v
   const { subscriptionId, resourceGroup, name } = idParts(nsg.id);
   const rule = required.fixRule;
   const remote = rule.direction === "Outbound" ? `--source-address-prefixes VirtualNetwork --destination-address-prefixes ${rule.tag}` : `--source-address-prefixes ${rule.tag} --destination-address-prefixes VirtualNetwork`;
-  const priority = priorityBefore(nsg, verdict.blockedBy?.priority ?? 4096);
-  return `az network nsg rule create --subscription ${subscriptionId} --resource-group ${resourceGroup} --nsg-name ${name} --name ${rule.name} --priority ${priority} --direction ${rule.direction} --access Allow --protocol ${rule.protocol === "*" ? "'*'" : rule.protocol} ${remote} --source-port-ranges '*' --destination-port-ranges ${rule.ports.join(" ")}`;
+  const blocker = verdict.blockedBy;
+  let priority = priorityBefore(nsg, rule.direction, blocker?.priority ?? 4096);
+  let moveBlocker = "";
+  if (priority === undefined && blocker && blocker.nsgId.toLowerCase() === nsg.id.toLowerCase()) {
+    // Nothing is free before the blocking rule (it sits at 100): move it to the next free priority, take its place.
+    moveBlocker = `az network nsg rule update --subscription ${subscriptionId} --resource-group ${resourceGroup} --nsg-name ${name} --name ${blocker.ruleName} --priority ${priorityAfter(nsg, rule.direction, blocker.priority)} && `;
+    priority = blocker.priority;
+  }
+  return `${moveBlocker}az network nsg rule create --subscription ${subscriptionId} --resource-group ${resourceGroup} --nsg-name ${name} --name ${rule.name} --priority ${priority ?? 100} --direction ${rule.direction} --access Allow --protocol ${rule.protocol === "*" ? "'*'" : rule.protocol} ${remote} --source-port-ranges '*' --destination-port-ranges ${rule.ports.join(" ")}`;
 }
 
 function describe(required: RequiredFlow): string {

@@ -1,3 +1,5 @@
+import type { AmlState } from "../../aml/aml-state";
+import { mlJobType } from "../../aml/job-type";
 import { TypeRegistry } from "../resource-type";
 import { computeTypes } from "./compute";
 import { dnsZoneGroupType } from "./dns-zone-group";
@@ -15,8 +17,11 @@ import { virtualNetworkType } from "./virtual-network";
 import { insightsComponentType, REGISTRY, registryType, STORAGE, storageAccountType, VAULT, vaultType } from "./workspace-dependencies";
 
 /** Every resource type the sandbox's ARM serves. */
-export function createTypeRegistry(tenantId: string): TypeRegistry {
-  return new TypeRegistry().register(
+export function createTypeRegistry(tenantId: string, aml?: AmlState): TypeRegistry {
+  const registry = new TypeRegistry();
+  // v2 jobs take their status from the AML state (runs); a registry built without one has no jobs type.
+  if (aml) registry.register(mlJobType(aml));
+  return registry.register(
     virtualNetworkType,
     subnetType,
     peeringType,

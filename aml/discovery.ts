@@ -1,0 +1,49 @@
+import { AmlInputError } from "./errors";
+import { amlJson, AmlCall } from "./http";
+import type { AmlWorkspaceRef } from "./types";
+
+/** Where a workspace's AML services live, from its discovery document. */
+export interface AmlEndpoints {
+  /** Regional API (https://<region>.api.azureml.ms): serves /pipelines/v1.0 and /history/v1.0. */
+  api: string;
+  /** Studio base for run links (https://ml.azure.com unless discovery names another). */
+  studio: string;
+}
+
+export interface WorkspaceParts {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+}
+
+const WORKSPACE_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.MachineLearningServices\/workspaces\/([^/]+)\/?$/i;
+
+export function workspaceParts(workspace: AmlWorkspaceRef): WorkspaceParts {
+  const match = WORKSPACE_ID.exec(workspace.id);
+  if (!match) throw new AmlInputError(`workspace '${workspace.id}' is not the resource ID of an Azure ML workspace (/subscriptions/…/resourceGroups/…/providers/Microsoft.MachineLearningServices/workspaces/…)`);
+  return { subscriptionId: match[1], resourceGroup: match[2], name: match[3] };
+}
+
+/** The path every data-plane route of the workspace starts with (after /pipelines/v1.0 or /history/v1.0). */
+export function workspacePath(workspace: AmlWorkspaceRef): string {
+  const p = workspaceParts(workspace);
+  return `/subscriptions/${p.subscriptionId}/resourceGroups/${p.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${p.name}`;
+}
+
+/** GET the workspace's discoveryUrl (https://<region>.api.azureml.ms/discovery when the workspace has none). */
+export async function discoverAmlEndpoints(call: AmlCall): Promise<AmlEndpoints> {
+  const { workspace } = call;
+  const url = workspace.discoveryUrl || `https://${workspace.location.replace(/\s+/g, "").toLowerCase()}.api.azureml.ms/discovery`;
+  const document = await amlJson<Record<string, unknown>>(call, "GET", url, { what: `discovery document ${url}`, doing: "discover the AML endpoints" });
+  const api = typeof document?.api === "string" ? document.api.replace(/\/+$/, "") : "";
+  if (!api) throw new AmlInputError(`the discovery document of workspace ${workspace.name} (${url}) has no 'api' endpoint`);
+  const studio = typeof document.studio === "string" ? document.studio.replace(/\/+$/, "") : "https://ml.azure.com";
+  return { api, studio };
+}
+
+/** A run's link in the studio, as azureml-core's get_portal_url builds it: /runs/{id}?wsid=...&tid=... */
+export function studioRunUrl(studio: string, workspace: AmlWorkspaceRef, runId: string, tenantId: string | undefined): string {
+  const p = workspaceParts(workspace);
+  const tid = tenantId ? `&tid=${tenantId}` : "";
+  return `${studio}/runs/${encodeURIComponent(runId)}?wsid=/subscriptions/${p.subscriptionId}/resourcegroups/${p.resourceGroup}/workspaces/${p.name}${tid}`;
+}

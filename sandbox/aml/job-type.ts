@@ -1,0 +1,121 @@
+import { ArmError } from "../arm/arm-error";
+import type { ArmContext, ResourceTypeSpec, WriteRequest } from "../arm/resource-type";
+import type { Json, StoredResource } from "../arm/store";
+import type { AmlState } from "./aml-state";
+import { studioRunUrl } from "./aml-views";
+
+export const ML_JOB = "Microsoft.MachineLearningServices/workspaces/jobs";
+const ML_COMPUTE = "Microsoft.MachineLearningServices/workspaces/computes";
+const JOB_TYPES = ["Pipeline", "Command", "Sweep", "AutoML"];
+const INPUT_TYPES = ["literal", "uri_file", "uri_folder", "mltable", "custom_model", "mlflow_model", "triton_model"];
+const EXPERIMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/;
+/** Properties of an existing job a PUT may still change (the definition itself is immutable once submitted). */
+const MUTABLE = ["description", "displayName", "tags", "isArchived"];
+
+function userError(message: string): ArmError {
+  return new ArmError(400, "UserError", message, {}, [{ code: "BadArgument", message }]);
+}
+
+/**
+ * v2 jobs in ARM (JobBase of Microsoft.MachineLearningServices 2022-10-01+): PUT submits (synchronous 201 with the
+ * job, status NotStarted), GET/list report the status from AmlState (NotStarted -> Running -> Completed/Failed over
+ * lroMs, CancelRequested -> Canceled after a cancel), with services.Studio / services.Tracking endpoints.
+ */
+export function mlJobType(aml: AmlState): ResourceTypeSpec {
+  return {
+    type: ML_JOB,
+    lro: "sync",
+    placement: "child",
+    write(ctx, request) {
+      const workspace = request.parent as StoredResource;
+      if (request.existing) return updateExisting(request);
+      const props = request.body.properties;
+      if (typeof props !== "object" || props === null) throw userError(`Job ${request.address.names[1]}: properties are required.`);
+      const jobType = JOB_TYPES.find((t) => t === props.jobType);
+      if (!jobType) throw userError(`Job ${request.address.names[1]}: properties.jobType '${props.jobType}' is not one of ${JOB_TYPES.join(", ")}.`);
+      const experimentName = props.experimentName ?? "Default";
+      if (typeof experimentName !== "string" || !EXPERIMENT_NAME.test(experimentName)) throw userError(`Job ${request.address.names[1]}: experimentName '${experimentName}' is invalid.`);
+      if (jobType === "Pipeline") validatePipeline(ctx, workspace, props, request.address.names[1]);
+      const name = request.address.names[1];
+      const location = String(workspace.body.location);
+      const now = new Date().toISOString();
+      return {
+        properties: {
+          ...props,
+          jobType,
+          experimentName,
+          displayName: props.displayName ?? name,
+          description: props.description ?? null,
+          tags: props.tags ?? {},
+          properties: props.properties ?? {},
+          isArchived: false,
+          status: "NotStarted",
+          services: {
+            Tracking: { jobServiceType: "Tracking", endpoint: `azureml://${location}.api.azureml.ms/mlflow/v1.0${workspace.id}?`, status: null, errorMessage: null, properties: null },
+            Studio: { jobServiceType: "Studio", endpoint: studioRunUrl(ctx.origin, location, workspace.id, name, String(workspace.body.properties.tenantId)), status: null, errorMessage: null, properties: null },
+          },
+        },
+        systemData: { createdAt: now, createdByType: "Application", lastModifiedAt: now, lastModifiedByType: "Application" },
+      };
+    },
+    afterWrite(_ctx, resource, previous) {
+      if (previous) return;
+      const workspaceId = resource.id.split("/").slice(0, -2).join("/");
+      aml.submitRun({
+        runId: resource.name,
+        kind: "job",
+        workspaceId,
+        experimentName: resource.body.properties.experimentName,
+        submittedBy: { objectId: "", clientId: "", tenantId: "" },
+        parameters: literalInputs(resource.body.properties.inputs),
+        runSource: "MFE",
+        description: resource.body.properties.description ?? undefined,
+      });
+    },
+    afterDelete(_ctx, resource) {
+      aml.forgetRun(resource.id.split("/").slice(0, -2).join("/"), resource.name);
+    },
+    view(_ctx, resource, body) {
+      const run = aml.run(resource.id.split("/").slice(0, -2).join("/"), resource.name);
+      body.properties.status = run ? aml.statusOf(run) : "Completed";
+      delete body.properties.provisioningState;
+    },
+  };
+}
+
+function updateExisting(request: WriteRequest): Json {
+  const existing = request.existing as StoredResource;
+  const props = request.body.properties ?? {};
+  const changed = Object.keys(props).filter((k) => !MUTABLE.includes(k) && JSON.stringify(props[k]) !== JSON.stringify(existing.body.properties[k]));
+  if (changed.length) throw userError(`Job ${existing.name} already exists; only ${MUTABLE.join(", ")} can be updated (not ${changed.join(", ")}).`);
+  const { id: _id, name: _name, type: _type, ...rest } = existing.body;
+  void [_id, _name, _type];
+  return { ...rest, properties: { ...existing.body.properties, ...props } };
+}
+
+function validatePipeline(ctx: ArmContext, workspace: StoredResource, props: Json, name: string): void {
+  const jobs = props.jobs;
+  if (typeof jobs !== "object" || jobs === null || Array.isArray(jobs) || Object.keys(jobs).length === 0) {
+    throw userError(`Pipeline job ${name}: properties.jobs must hold at least one child job.`);
+  }
+  for (const [child, job] of Object.entries(jobs as Record<string, Json>)) {
+    if (typeof job !== "object" || job === null || typeof job.type !== "string") throw userError(`Pipeline job ${name}: child job '${child}' needs a type (command, sweep, pipeline, parallel, spark).`);
+  }
+  for (const [input, value] of Object.entries((props.inputs ?? {}) as Record<string, Json>)) {
+    if (value === null) continue;
+    if (!INPUT_TYPES.includes(value?.jobInputType)) throw userError(`Pipeline job ${name}: input '${input}' has an unknown jobInputType '${value?.jobInputType}'.`);
+    if (value.jobInputType === "literal" && typeof value.value !== "string") throw userError(`Pipeline job ${name}: literal input '${input}' needs a string value.`);
+  }
+  for (const compute of [props.computeId, props.settings?.default_compute]) {
+    if (typeof compute !== "string" || !compute) continue;
+    const id = compute.startsWith("azureml:") ? `${workspace.id}/computes/${compute.slice("azureml:".length)}` : compute;
+    const target = ctx.resolve(id);
+    if (!target || target.type !== ML_COMPUTE) throw userError(`Pipeline job ${name}: compute '${compute}' was not found in workspace ${workspace.name}.`);
+  }
+}
+
+function literalInputs(inputs: Json): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [name, value] of Object.entries((inputs ?? {}) as Record<string, Json>)) if (value?.jobInputType === "literal") result[name] = String(value.value);
+  return result;
+}

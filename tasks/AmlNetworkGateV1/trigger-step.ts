@@ -1,0 +1,97 @@
+import { readFileSync } from "node:fs";
+import * as tl from "azure-pipelines-task-lib/task";
+import { AmlRunTimeoutError, cancelAmlRun, parseParameters, triggerAmlRun, waitForAmlRun } from "../../aml";
+import { idParts } from "../../readiness/topology/arm-id";
+import type { ClientsForSubscription } from "../../readiness/topology/read-topology";
+import type { TriggerInputs } from "./inputs";
+import type { ServiceConnection } from "./service-connection";
+
+export class TriggerError extends Error {}
+
+export interface TriggerOutcome {
+  failed: boolean;
+  message: string;
+}
+
+const POLL_INTERVAL_MS = Number(process.env.AMLVNET_POLL_INTERVAL_MS ?? "") || 15000;
+
+/**
+ * Triggers the AML pipeline (only called once the gate allows it), waits with progress lines, fails on
+ * Failed/Canceled, cancels the run on timeout and when the pipeline run itself is canceled (SIGINT/SIGTERM).
+ */
+export async function runTrigger(inputs: TriggerInputs, context: { workspaceId: string; connection: ServiceConnection; clientsFor: ClientsForSubscription }): Promise<TriggerOutcome> {
+  if (inputs.action === "none") return { failed: false, message: tl.loc("TriggerNone") };
+  const ws = idParts(context.workspaceId);
+  const workspace = await context.clientsFor(ws.subscriptionId).machineLearning.workspaces.get(ws.resourceGroup, ws.name);
+  const deps = {
+    armEndpoint: context.connection.endpoints.armEndpoint,
+    getToken: async (scope: string) => {
+      const token = await context.connection.credential.getToken(scope);
+      if (!token) throw new TriggerError(`no token for ${scope}`);
+      return token.token;
+    },
+  };
+  const parameters = inputs.parametersText ? parseParameters(inputs.parametersText) : undefined;
+  const what = inputs.pipelineId ?? inputs.pipelineEndpointId ?? inputs.jobFile ?? "";
+  console.log(tl.loc("TriggerStarting", inputs.action, what, inputs.experimentName ?? "(from the job)"));
+  const run = await triggerAmlRun(
+    {
+      action: inputs.action,
+      workspace: { id: context.workspaceId, name: ws.name, location: workspace.location ?? "", discoveryUrl: workspace.discoveryUrl ?? "" },
+      pipelineId: inputs.pipelineId,
+      pipelineEndpointId: inputs.pipelineEndpointId,
+      pipelineVersion: inputs.pipelineVersion,
+      jobSpec: inputs.jobFile ? readFileSync(inputs.jobFile, "utf8") : undefined,
+      experimentName: inputs.experimentName,
+      parameters,
+    },
+    deps,
+  );
+  tl.setVariable("runId", run.runId, false, true);
+  tl.setVariable("runUrl", run.studioUrl ?? "", false, true);
+  tl.setVariable("runStatus", run.status, false, true);
+  console.log(tl.loc("RunSubmitted", run.runId, run.studioUrl ?? ""));
+  if (!inputs.waitForCompletion) {
+    console.log(tl.loc("RunNotWaited", run.runId));
+    return { failed: false, message: tl.loc("RunNotWaited", run.runId) };
+  }
+  const abort = new AbortController();
+  const onSignal = () => {
+    console.log(tl.loc("RunCancelRequested", run.runId));
+    abort.abort();
+  };
+  process.once("SIGINT", onSignal);
+  process.once("SIGTERM", onSignal);
+  const started = Date.now();
+  try {
+    const final = await waitForAmlRun(run, deps, {
+      timeoutMs: inputs.timeoutMinutes * 60 * 1000,
+      pollIntervalMs: POLL_INTERVAL_MS,
+      signal: abort.signal,
+      onProgress: (current) => console.log(tl.loc("RunProgress", current.runId, current.status, `${Math.round((Date.now() - started) / 1000)}s`)),
+    });
+    tl.setVariable("runStatus", final.status, false, true);
+    if (abort.signal.aborted) {
+      await cancelAmlRun(run, deps);
+      tl.setVariable("runStatus", "Canceled", false, true);
+      return { failed: true, message: tl.loc("RunCancelRequested", run.runId) };
+    }
+    if (final.status === "Completed" || final.status === "Finished") return { failed: false, message: tl.loc("RunCompleted", run.runId) };
+    return { failed: true, message: tl.loc("RunFailed", run.runId, final.status, final.studioUrl ?? "") };
+  } catch (error) {
+    if (error instanceof AmlRunTimeoutError) {
+      await cancelAmlRun(run, deps);
+      tl.setVariable("runStatus", "Canceled", false, true);
+      return { failed: true, message: tl.loc("RunTimedOut", run.runId, String(inputs.timeoutMinutes)) };
+    }
+    if (abort.signal.aborted) {
+      await cancelAmlRun(run, deps);
+      tl.setVariable("runStatus", "Canceled", false, true);
+      return { failed: true, message: tl.loc("RunCancelRequested", run.runId) };
+    }
+    throw error;
+  } finally {
+    process.removeListener("SIGINT", onSignal);
+    process.removeListener("SIGTERM", onSignal);
+  }
+}

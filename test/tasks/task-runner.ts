@@ -1,0 +1,86 @@
+import { spawn, ChildProcess } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { RunningSandbox } from "../../sandbox/sandbox";
+
+/** The task entry tests run; the packaging tests run the bundled one from a temp dir. */
+export const TASK_ENTRY = process.env.AMLVNET_TASK_ENTRY ?? "build/tasks/AmlNetworkGateV1/index.js";
+
+export type ConnectionScheme =
+  | { scheme: "ServicePrincipal"; authenticationType: "spnKey"; clientId: string; secret: string }
+  | { scheme: "ServicePrincipal"; authenticationType: "spnCertificate"; clientId: string; certificate: string }
+  | { scheme: "WorkloadIdentityFederation"; clientId: string }
+  | { scheme: "ManagedServiceIdentity" };
+
+export interface TaskRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The environment the agent gives a task: INPUT_* for inputs, ENDPOINT_* for the AzureRM service connection
+ * (URL, auth scheme and parameters, data), SYSTEM_* and AGENT_* variables.
+ */
+export function agentEnvironment(sandbox: RunningSandbox, inputs: Record<string, string>, connection: ConnectionScheme, extra: Record<string, string> = {}): Record<string, string> {
+  const id = "6b1f3c9e-2d4a-4f8b-9c7e-1a2b3c4d5e6f";
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "",
+    NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? "",
+    AGENT_TEMPDIRECTORY: mkdtempSync(join(tmpdir(), "amlvnet-agent-")),
+    SYSTEM_JOBID: "job-1",
+    SYSTEM_TEAMFOUNDATIONCOLLECTIONURI: `${sandbox.env.AZURE_DEVOPS_ORG_URL}/`,
+    AMLVNET_POLL_INTERVAL_MS: "150",
+    AMLVNET_IMDS_ENDPOINT: "http://127.0.0.1:9",
+    INPUT_AZURESUBSCRIPTION: id,
+    [`ENDPOINT_URL_${id}`]: sandbox.origin,
+    [`ENDPOINT_DATA_${id}_SUBSCRIPTIONID`]: sandbox.env.AZURE_SUBSCRIPTION_ID,
+    [`ENDPOINT_DATA_${id}_SUBSCRIPTIONNAME`]: "ml-prod-connection",
+    [`ENDPOINT_DATA_${id}_ENVIRONMENT`]: "AzureCloud",
+    [`ENDPOINT_DATA_${id}_ENVIRONMENTAUTHORITYURL`]: sandbox.env.AZURE_AUTHORITY_HOST,
+    [`ENDPOINT_AUTH_SCHEME_${id}`]: connection.scheme,
+  };
+  const parameters: Record<string, string> = { tenantid: sandbox.env.AZURE_TENANT_ID };
+  if (connection.scheme === "ServicePrincipal") {
+    parameters.serviceprincipalid = connection.clientId;
+    parameters.authenticationType = connection.authenticationType;
+    if (connection.authenticationType === "spnKey") parameters.serviceprincipalkey = connection.secret;
+    else parameters.servicePrincipalCertificate = connection.certificate;
+  } else if (connection.scheme === "WorkloadIdentityFederation") {
+    parameters.serviceprincipalid = connection.clientId;
+    env.SYSTEM_OIDCREQUESTURI = `${sandbox.env.AZURE_DEVOPS_ORG_URL}/project-1/_apis/distributedtask/hubs/build/plans/plan-1/jobs/job-1/oidctoken`;
+    env.SYSTEM_ACCESSTOKEN = sandbox.oidc.issueJobAccessToken();
+  }
+  env[`ENDPOINT_AUTH_${id}`] = JSON.stringify({ scheme: connection.scheme, parameters });
+  for (const [key, value] of Object.entries(parameters)) env[`ENDPOINT_AUTH_PARAMETER_${id}_${key.toUpperCase()}`] = value;
+  for (const [key, value] of Object.entries(inputs)) env[`INPUT_${key.toUpperCase()}`] = value;
+  return { ...env, ...extra };
+}
+
+export const CONNECTION_ID = "6b1f3c9e-2d4a-4f8b-9c7e-1a2b3c4d5e6f";
+
+export function startTask(env: Record<string, string>, entry = TASK_ENTRY): { child: ChildProcess; done: Promise<TaskRun> } {
+  const child = spawn(process.execPath, [entry], { env, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+  const done = once(child, "exit").then(([code]) => ({ code: code as number | null, stdout, stderr }));
+  return { child, done };
+}
+
+export function runTask(env: Record<string, string>, entry = TASK_ENTRY): Promise<TaskRun> {
+  return startTask(env, entry).done;
+}
+
+/** The result the task reported with ##vso[task.complete]. */
+export function taskResult(stdout: string): string | undefined {
+  return /##vso\[task\.complete result=(\w+);/.exec(stdout)?.[1];
+}
+
+export function outputVariable(stdout: string, name: string): string | undefined {
+  const match = new RegExp(`##vso\\[task\\.setvariable variable=${name};[^\\]]*isOutput=true[^\\]]*\\](.*)`).exec(stdout);
+  return match?.[1].trim();
+}
