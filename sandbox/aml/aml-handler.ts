@@ -22,7 +22,7 @@ export function createAmlHandler(services: AmlServices): Handler {
     const match = /^\/aml\/([a-z0-9]+)(\/.*)?$/i.exec(req.url.pathname);
     if (!match) return undefined;
     const region = match[1].toLowerCase();
-    const segments = (match[2] ?? "").split("/").filter(Boolean).map(decodeURIComponent);
+    const segments = (match[2] ?? "").split("/").filter(Boolean).map(safeDecode);
     try {
       return route(req, services, region, segments);
     } catch (error) {
@@ -97,4 +97,12 @@ function authenticate(req: SandboxRequest, services: AmlServices, region: string
 
 function wwwAuthenticate(req: SandboxRequest, services: AmlServices): Record<string, string> {
   return { "www-authenticate": `Bearer authorization_uri="${req.origin}/${services.directory.tenantId}", error="invalid_token"` };
+}
+
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

@@ -88,9 +88,9 @@ function updateExisting(request: WriteRequest): Json {
   const props = request.body.properties ?? {};
   const changed = Object.keys(props).filter((k) => !MUTABLE.includes(k) && JSON.stringify(props[k]) !== JSON.stringify(existing.body.properties[k]));
   if (changed.length) throw userError(`Job ${existing.name} already exists; only ${MUTABLE.join(", ")} can be updated (not ${changed.join(", ")}).`);
-  const { id: _id, name: _name, type: _type, ...rest } = existing.body;
-  void [_id, _name, _type];
-  return { ...rest, properties: { ...existing.body.properties, ...props } };
+  const body: Json = { ...existing.body, properties: { ...existing.body.properties, ...props } };
+  for (const key of ["id", "name", "type"]) delete body[key];
+  return body;
 }
 
 function validatePipeline(ctx: ArmContext, workspace: StoredResource, props: Json, name: string): void {

@@ -6,13 +6,16 @@ import type { RunningSandbox } from "../../sandbox/sandbox";
 import { registerCertificate } from "../helpers/certificates";
 import { startTestSandbox } from "../helpers/sandbox-harness";
 import { referenceIds } from "../readiness/helpers";
-import { agentEnvironment, CONNECTION_ID, ConnectionScheme, outputVariable, runTask, taskResult } from "./task-runner";
+import { agentEnvironment, bundledTaskEntry, CONNECTION_ID, ConnectionScheme, outputVariable, runTask as runEntry, taskResult } from "./task-runner";
 
 describe("AmlNetworkGate@1: the gate, run as the agent runs the task", () => {
   let sandbox: RunningSandbox;
   let ids: ReturnType<typeof referenceIds>;
   let secretConnection: ConnectionScheme;
+  let entry: string;
+  const runTask = (env: Record<string, string>) => runEntry(env, entry);
   before(async () => {
+    entry = await bundledTaskEntry();
     sandbox = await startTestSandbox({ scenario: "reference" });
     ids = referenceIds(sandbox);
     secretConnection = { scheme: "ServicePrincipal", authenticationType: "spnKey", clientId: sandbox.env.AZURE_CLIENT_ID, secret: sandbox.env.AZURE_CLIENT_SECRET };

@@ -5,8 +5,23 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RunningSandbox } from "../../sandbox/sandbox";
 
-/** The task entry tests run; the packaging tests run the bundled one from a temp dir. */
-export const TASK_ENTRY = process.env.AMLVNET_TASK_ENTRY ?? "build/tasks/AmlNetworkGateV1/index.js";
+let bundled: Promise<string> | undefined;
+
+/**
+ * The task as the agent runs it: bundled by the packaging script into a temp dir with no node_modules anywhere
+ * above it, task.json beside index.js. Built once per test process.
+ */
+export function bundledTaskEntry(): Promise<string> {
+  bundled ??= (async () => {
+    const outRoot = mkdtempSync(join(tmpdir(), "amlvnet-bundle-"));
+    // scripts/ is plain JS shared with `npm run package`.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { bundleTasks } = require(join(process.cwd(), "scripts", "package", "bundle-tasks.js")) as { bundleTasks(o: { root: string; outRoot: string; quiet?: boolean }): Promise<Array<{ outDir: string }>> };
+    const [task] = await bundleTasks({ root: process.cwd(), outRoot, quiet: true });
+    return join(task.outDir, "index.js");
+  })();
+  return bundled;
+}
 
 export type ConnectionScheme =
   | { scheme: "ServicePrincipal"; authenticationType: "spnKey"; clientId: string; secret: string }
@@ -61,7 +76,7 @@ export function agentEnvironment(sandbox: RunningSandbox, inputs: Record<string,
 
 export const CONNECTION_ID = "6b1f3c9e-2d4a-4f8b-9c7e-1a2b3c4d5e6f";
 
-export function startTask(env: Record<string, string>, entry = TASK_ENTRY): { child: ChildProcess; done: Promise<TaskRun> } {
+export function startTask(env: Record<string, string>, entry: string): { child: ChildProcess; done: Promise<TaskRun> } {
   const child = spawn(process.execPath, [entry], { env, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
@@ -71,7 +86,7 @@ export function startTask(env: Record<string, string>, entry = TASK_ENTRY): { ch
   return { child, done };
 }
 
-export function runTask(env: Record<string, string>, entry = TASK_ENTRY): Promise<TaskRun> {
+export function runTask(env: Record<string, string>, entry: string): Promise<TaskRun> {
   return startTask(env, entry).done;
 }
 
