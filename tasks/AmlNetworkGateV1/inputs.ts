@@ -51,7 +51,7 @@ export function readInputs(): TaskInputs {
   const action = choice("pipelineAction", ["none", "publishedPipeline", "pipelineEndpoint", "job"] as const, "none");
   const timeoutText = optional("timeoutMinutes") ?? "60";
   const timeoutMinutes = Number(timeoutText);
-  if (!Number.isFinite(timeoutMinutes) || timeoutMinutes <= 0 || timeoutMinutes > 7 * 24 * 60) throw new InputError(`Input 'timeoutMinutes' is '${timeoutText}'; use a number of minutes between 1 and 10080.`);
+  if (!Number.isFinite(timeoutMinutes) || timeoutMinutes <= 0 || timeoutMinutes > 7 * 24 * 60) throw new InputError(`Input 'timeoutMinutes' is '${timeoutText}'; use a positive number of minutes, at most 10080 (fractions allowed).`);
   const trigger: TriggerInputs = { action, waitForCompletion: tl.getBoolInput("waitForCompletion", false) || optional("waitForCompletion") === undefined, timeoutMinutes };
   if (action === "publishedPipeline") trigger.pipelineId = requiredFor(action, "pipelineId");
   if (action === "pipelineEndpoint") {

@@ -95,7 +95,8 @@ export function taskResult(stdout: string): string | undefined {
   return /##vso\[task\.complete result=(\w+);/.exec(stdout)?.[1];
 }
 
+/** The value an output variable ends with (the last ##vso[task.setvariable] wins, as on the agent). */
 export function outputVariable(stdout: string, name: string): string | undefined {
-  const match = new RegExp(`##vso\\[task\\.setvariable variable=${name};[^\\]]*isOutput=true[^\\]]*\\](.*)`).exec(stdout);
-  return match?.[1].trim();
+  const matches = [...stdout.matchAll(new RegExp(`##vso\\[task\\.setvariable variable=${name};[^\\]]*isOutput=true[^\\]]*\\](.*)`, "g"))];
+  return matches.at(-1)?.[1].trim();
 }
