@@ -8,6 +8,7 @@
  */
 import type { SandboxDirectory } from "../directory";
 import { API } from "./api-versions";
+import { putTrainingCluster, putWorkspaceEndpoints } from "./workspace-endpoints";
 import type { InProcessArmClient } from "./in-process-client";
 import { AGENT_VNET_SPACE, AML_VNET_SPACE, REFERENCE_ZONES, referenceNames, securityRuleBody, trainingRules } from "./reference-topology";
 
@@ -120,29 +121,6 @@ function buildSpoke(arm: InProcessArmClient, directory: SandboxDirectory, ids: H
   const workspaceProperties = { friendlyName: n.workspace, storageAccount: storageId, keyVault: vaultId, containerRegistry: registryId, applicationInsights: insightsId, publicNetworkAccess: "Disabled", v1LegacyMode: false };
   arm.put(ids.workspaceId, API.ml, { location, identity: { type: "SystemAssigned" }, properties: workspaceProperties });
 
-  const endpoints: Array<[string, string, string, string[]]> = [
-    ["pe-mlw-secure", ids.workspaceId, "amlworkspace", ["privatelink.api.azureml.ms", "privatelink.notebooks.azure.net"]],
-    ["pe-st-blob", storageId, "blob", ["privatelink.blob.core.windows.net"]],
-    ["pe-st-file", storageId, "file", ["privatelink.file.core.windows.net"]],
-    ["pe-kv", vaultId, "vault", ["privatelink.vaultcore.azure.net"]],
-    ["pe-acr", registryId, "registry", ["privatelink.azurecr.io"]],
-  ];
-  for (const [name, target, groupId, zones] of endpoints) {
-    const endpointId = `${net}/privateEndpoints/${name}`;
-    arm.put(endpointId, API.network, {
-      location,
-      properties: { subnet: { id: `${ids.amlVnetId}/subnets/${n.endpointSubnet}` }, privateLinkServiceConnections: [{ name: `${name}-psc`, properties: { privateLinkServiceId: target, groupIds: [groupId] } }] },
-    });
-    arm.put(`${endpointId}/privateDnsZoneGroups/default`, API.network, {
-      properties: { privateDnsZoneConfigs: zones.map((zone) => ({ name: zone.replace(/\./g, "-"), properties: { privateDnsZoneId: ids.zoneId(zone) } })) },
-    });
-  }
-  arm.put(`${ids.workspaceId}/computes/${n.cluster}`, API.ml, {
-    location,
-    properties: {
-      computeType: "AmlCompute",
-      properties: { vmSize: "STANDARD_DS3_V2", scaleSettings: { minNodeCount: 0, maxNodeCount: 4 }, subnet: { id: `${ids.amlVnetId}/subnets/${n.trainingSubnet}` }, enableNodePublicIp: true },
-    },
-  });
-  arm.put(ids.workspaceId, API.ml, { location, identity: { type: "SystemAssigned" }, properties: { ...workspaceProperties, imageBuildCompute: n.cluster } });
+  putWorkspaceEndpoints(arm, { workspaceId: ids.workspaceId, storageId, vaultId, registryId, endpointRgNetworkId: net, location, endpointSubnetId: `${ids.amlVnetId}/subnets/${n.endpointSubnet}`, zoneId: ids.zoneId });
+  putTrainingCluster(arm, { workspaceId: ids.workspaceId, location, subnetId: `${ids.amlVnetId}/subnets/${n.trainingSubnet}`, cluster: n.cluster, workspaceBody: { location, identity: { type: "SystemAssigned" }, properties: workspaceProperties } });
 }

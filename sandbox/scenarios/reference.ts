@@ -1,6 +1,7 @@
 import type { SandboxDirectory } from "../directory";
 import { API } from "./api-versions";
 import type { InProcessArmClient } from "./in-process-client";
+import { putTrainingCluster, putWorkspaceEndpoints } from "./workspace-endpoints";
 import { AGENT_VNET_SPACE, AML_VNET_SPACE, REFERENCE_ZONES, referenceNames, securityRuleBody, trainingRules } from "./reference-topology";
 
 /** Builds the reference architecture through the sandbox's own ARM API, in dependency order. */
@@ -68,32 +69,6 @@ export function buildReference(arm: InProcessArmClient, directory: SandboxDirect
     }
   }
 
-  const endpointSubnetId = `${amlVnetId}/subnets/${n.endpointSubnet}`;
-  const endpoints: Array<[string, string, string, string[]]> = [
-    ["pe-mlw-secure", workspaceId, "amlworkspace", ["privatelink.api.azureml.ms", "privatelink.notebooks.azure.net"]],
-    ["pe-st-blob", storageId, "blob", ["privatelink.blob.core.windows.net"]],
-    ["pe-st-file", storageId, "file", ["privatelink.file.core.windows.net"]],
-    ["pe-kv", vaultId, "vault", ["privatelink.vaultcore.azure.net"]],
-    ["pe-acr", registryId, "registry", ["privatelink.azurecr.io"]],
-  ];
-  for (const [name, target, groupId, zones] of endpoints) {
-    const endpointId = `${net}/privateEndpoints/${name}`;
-    arm.put(endpointId, API.network, {
-      location,
-      properties: { subnet: { id: endpointSubnetId }, privateLinkServiceConnections: [{ name: `${name}-psc`, properties: { privateLinkServiceId: target, groupIds: [groupId] } }] },
-    });
-    arm.put(`${endpointId}/privateDnsZoneGroups/default`, API.network, {
-      properties: { privateDnsZoneConfigs: zones.map((zone) => ({ name: zone.replace(/\./g, "-"), properties: { privateDnsZoneId: zoneId(zone) } })) },
-    });
-  }
-
-  arm.put(`${workspaceId}/computes/${n.cluster}`, API.ml, {
-    location,
-    properties: {
-      computeType: "AmlCompute",
-      properties: { vmSize: "STANDARD_DS3_V2", scaleSettings: { minNodeCount: 0, maxNodeCount: 4 }, subnet: { id: `${amlVnetId}/subnets/${n.trainingSubnet}` }, enableNodePublicIp: true },
-    },
-  });
-  // With the registry reachable only privately, images must be built on a compute inside the VNet.
-  arm.put(workspaceId, API.ml, { ...workspaceBody, properties: { ...workspaceBody.properties, imageBuildCompute: n.cluster } });
+  putWorkspaceEndpoints(arm, { workspaceId, storageId, vaultId, registryId, endpointRgNetworkId: net, location, endpointSubnetId: `${amlVnetId}/subnets/${n.endpointSubnet}`, zoneId });
+  putTrainingCluster(arm, { workspaceId, location, subnetId: `${amlVnetId}/subnets/${n.trainingSubnet}`, cluster: n.cluster, workspaceBody });
 }
