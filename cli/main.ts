@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { UsageError } from "./args";
 import { runCheck } from "./commands/check";
+import { runProvision } from "./commands/provision";
 import { runSandbox } from "./commands/sandbox";
 
 const HELP = `Usage: amlvnet <command> [options]
@@ -9,6 +10,10 @@ Network readiness for Azure Machine Learning behind private networking.
 
 Commands:
   check       judge whether the network around an AML workspace is ready for self-hosted agents, with fixes
+  plan        show what apply would create, change or delete for an agent pool config (-f agents.yaml)
+  apply       bootstrap a self-hosted agent pool peered into the AML network, then check readiness
+  destroy     remove what apply created (--yes)
+  status      show the pool, its agents and their VMs
   sandbox     run the local Azure sandbox (Entra ID, ARM, Azure DevOps over HTTPS on 127.0.0.1)
 
 Run 'amlvnet <command> --help' for a command's options.
@@ -16,6 +21,10 @@ Run 'amlvnet <command> --help' for a command's options.
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   check: (argv) => runCheck(argv),
+  plan: (argv) => runProvision("plan", argv),
+  apply: (argv) => runProvision("apply", argv),
+  destroy: (argv) => runProvision("destroy", argv),
+  status: (argv) => runProvision("status", argv),
   sandbox: runSandbox,
 };
 

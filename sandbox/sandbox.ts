@@ -19,6 +19,7 @@ import { startHttpsServer } from "./http/server";
 import { prepareTls } from "./http/tls";
 import { InProcessArmClient } from "./scenarios/in-process-client";
 import { buildScenario, ScenarioName } from "./scenarios";
+import { VmAgent } from "./vm-agent/vm-agent";
 
 export interface SandboxOptions {
   port?: number;
@@ -31,6 +32,13 @@ export interface SandboxOptions {
   /** Where the CA lives (reused when present). */
   stateDir?: string;
   pageSize?: number;
+  /**
+   * Run Custom Script extensions on VMs and scale-set instances (bash on this machine, see sandbox/vm-agent).
+   * Off by default: extensions are then stored and succeed at once.
+   */
+  runExtensions?: boolean;
+  /** Time limit of one extension run (default 90 minutes, as Azure's). */
+  extensionTimeoutMs?: number;
 }
 
 /** What a client needs to reach the sandbox: exporting it is all the SDKs and amlvnet need. */
@@ -59,6 +67,8 @@ export interface RunningSandbox {
   aml: AmlState;
   /** Drives the sandbox's own ARM API in-process (scenarios, test set-up). */
   armClient: InProcessArmClient;
+  /** The VMs from the inside: extension runs, their directories and argv logs, the agent package and sessions. */
+  vmAgent: VmAgent;
   close(): Promise<void>;
 }
 
@@ -74,20 +84,31 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const arm = new ArmService(directory, authority, createTypeRegistry(directory.tenantId, aml), random, { lroMs: options.lroMs ?? 0, pageSize: options.pageSize ?? 50 });
   const devops = createDevOpsHandler(directory, random);
   const oidc = new DevOpsOidcIssuer(directory, authority);
-  const tls = prepareTls(options.stateDir ?? DEFAULT_STATE_DIR);
+  const stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
+  const tls = prepareTls(stateDir);
+  const vmAgent = new VmAgent({
+    arm,
+    devops: devops.state,
+    directory,
+    stateDir,
+    caPem: tls.caCertPem,
+    runExtensions: options.runExtensions ?? false,
+    timeoutMs: options.extensionTimeoutMs ?? 90 * 60 * 1000,
+  });
   const isEntra = (path: string) => /\/(oauth2|discovery|v2\.0)\//.test(path) || path.endsWith("openid-configuration");
   const { server, origin } = await startHttpsServer({
     port: options.port ?? 0,
     latencyMs: options.latencyMs ?? 0,
     tls,
     // The AML handler goes before ARM: it also answers the v2 job cancel action, which ARM's resource routes do not.
-    handlers: [createEntraHandler(directory, authority), createAmlHandler({ state: aml, arm, authority, directory }), (req) => arm.handle(req), oidc.handler(), devops.handler],
+    handlers: [vmAgent.handler(), createEntraHandler(directory, authority), createAmlHandler({ state: aml, arm, authority, directory }), (req) => arm.handle(req), oidc.handler(), devops.handler],
     faults: new FaultInjector(options.faultRate ?? 0, faultRandom),
     faultExempt: isEntra,
     bodyNotLogged: isEntra,
     log: new RequestLog(options.requestLog),
     subscriptionId: directory.subscriptionId,
   });
+  vmAgent.attach(origin);
   const armClient = new InProcessArmClient(arm, authority, directory, origin);
   if (options.scenario && options.scenario !== "empty") buildScenario(options.scenario, armClient, directory);
   if (options.scenario === "reference") seedReferencePipelines(aml, directory.subscriptionId);
@@ -111,7 +132,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     oidc,
     aml,
     armClient,
-    close: () => closeServer(server),
+    vmAgent,
+    close: async () => {
+      await vmAgent.close();
+      await closeServer(server);
+    },
   };
 }
 

@@ -8,6 +8,9 @@ import { requireSameRegion, sameId, vnetOfSubnet } from "./common";
 export const VM = "Microsoft.Compute/virtualMachines";
 export const VM_EXTENSION = "Microsoft.Compute/virtualMachines/extensions";
 export const VMSS = "Microsoft.Compute/virtualMachineScaleSets";
+export const VMSS_EXTENSION = "Microsoft.Compute/virtualMachineScaleSets/extensions";
+/** `internal` key of a scale set: its profile extensions' protectedSettings by extension name (for the instances). */
+export const PROFILE_EXTENSION_SECRETS = "profileExtensionSecrets";
 export const DISK = "Microsoft.Compute/disks";
 const SUBNET = "Microsoft.Network/virtualNetworks/subnets";
 
@@ -49,6 +52,9 @@ function osProfileOf(request: { id: string; body: Json }, profile: Json): Json {
 }
 
 export function computeTypes(tenantId: string): ResourceTypeSpec[] {
+  // A scale set PUT's profile protectedSettings, from write to afterWrite (which keeps them in `internal`).
+  const profileSecrets = new Map<string, Record<string, Json>>();
+
   const virtualMachine: ResourceTypeSpec = {
     type: VM,
     lro: "compute",
@@ -156,6 +162,9 @@ export function computeTypes(tenantId: string): ResourceTypeSpec[] {
     secretProperties: ["protectedSettings"],
   };
 
+  /** virtualMachineScaleSets/{ss}/extensions: part of the scale set's model, no location of its own. */
+  const scaleSetExtension: ResourceTypeSpec = { ...extension, type: VMSS_EXTENSION, placement: "child" };
+
   const scaleSet: ResourceTypeSpec = {
     type: VMSS,
     lro: "compute",
@@ -177,6 +186,8 @@ export function computeTypes(tenantId: string): ResourceTypeSpec[] {
       }
       // Extension protectedSettings go to the instances and are never returned, as for a VM's extensions.
       const extensions: Json[] | undefined = profile.extensionProfile?.extensions;
+      const previous = (request.existing?.internal[PROFILE_EXTENSION_SECRETS] ?? {}) as Record<string, Json>;
+      profileSecrets.set(request.id.toLowerCase(), Object.fromEntries((extensions ?? []).map((e) => [e.name, e.properties?.protectedSettings ?? previous[e.name]]).filter(([, v]) => v !== undefined)));
       const storedProfile = extensions
         ? { ...profile, extensionProfile: { ...profile.extensionProfile, extensions: extensions.map((e) => ({ ...e, properties: withoutProtectedSettings(e.properties) })) } }
         : profile;
@@ -206,7 +217,16 @@ export function computeTypes(tenantId: string): ResourceTypeSpec[] {
       for (let count = instances.length; count < capacity; count++, next++) {
         ctx.putInternal(`${scaleSet.id}/virtualMachines/${next}`, VMSS_VM, { properties: {} });
       }
-      ctx.store.updateBody(ctx.resolve(scaleSet.id) as StoredResource, () => undefined, { nextInstanceId: next });
+      const secrets = profileSecrets.get(scaleSet.id.toLowerCase());
+      profileSecrets.delete(scaleSet.id.toLowerCase());
+      ctx.store.updateBody(ctx.resolve(scaleSet.id) as StoredResource, () => undefined, { nextInstanceId: next, ...(secrets ? { [PROFILE_EXTENSION_SECRETS]: secrets } : {}) });
+    },
+    view(ctx, scaleSet, body) {
+      // Extensions PUT as child resources are part of the model, as Azure shows them.
+      const profile = body.properties.virtualMachineProfile;
+      const listed: Json[] = profile.extensionProfile?.extensions ?? [];
+      const added = ctx.store.childrenOf(scaleSet.id, VMSS_EXTENSION).filter((c) => !listed.some((e) => String(e.name).toLowerCase() === c.name.toLowerCase()));
+      if (added.length) profile.extensionProfile = { ...profile.extensionProfile, extensions: [...listed, ...added.map((c) => ({ name: c.name, properties: c.body.properties }))] };
     },
   };
 
@@ -244,5 +264,5 @@ export function computeTypes(tenantId: string): ResourceTypeSpec[] {
     },
   };
 
-  return [virtualMachine, managedDisk, extension, scaleSet, scaleSetVm];
+  return [virtualMachine, managedDisk, extension, scaleSetExtension, scaleSet, scaleSetVm];
 }

@@ -1,0 +1,118 @@
+import { choiceOption, floatOption, intOption, parseCommandArgs, UsageError } from "../args";
+import { azureContext, explainAuthError } from "../azure-context";
+import { changeLine, summarize } from "../../provisioner/changes";
+import { loadConfig } from "../../provisioner/config/load-config";
+import { createContext, RunMode } from "../../provisioner/context";
+import { DevOpsService } from "../../provisioner/devops/devops-service";
+import { ProvisionerInputError } from "../../provisioner/errors";
+import { runDestroy, runSteps, RunResult } from "../../provisioner/provisioner";
+import { readStatus, renderStatus } from "../../provisioner/status";
+import { verdictLine } from "../../readiness/render/common";
+
+export type ProvisionCommand = "plan" | "apply" | "destroy" | "status";
+
+const SUMMARY: Record<ProvisionCommand, string> = {
+  plan: "Prints what apply would create, change or delete, and changes nothing.",
+  apply: "Creates or fixes the agent VNet, NSG, peering, DNS zone links, VMs (or scale set) and agents, waits for the\nagents online, then checks readiness from the agent VNet. Safe to re-run after any failure; a re-run with the same\nconfig writes nothing.",
+  destroy: "Removes what amlvnet created for this config (tagged resources, its peerings and zone links, its agents and\npool), never the workspace, its VNet or its zones. Collects failures instead of stopping at the first.",
+  status: "Shows the pool, each agent's state and the VM behind it.",
+};
+
+export function provisionHelp(command: ProvisionCommand): string {
+  return `Usage: amlvnet ${command} -f <config.yaml> [options]
+
+${SUMMARY[command]}
+
+Options:
+  -f, --file FILE         the config (YAML or JSON; schema: provisioner/config.schema.json)
+  --output FORMAT         text | json (default: text)
+${command === "destroy" ? "  --yes                   required: confirms the deletion\n" : ""}${command === "apply" ? "  --timeout MINUTES       how long to wait for the agents online (default: pool.onlineTimeoutMinutes)\n  --parallel N            agents worked on at once (default: 4)\n  --poll-interval SECONDS between two reads while waiting (default: 5)\n" : ""}  -h, --help              show this help
+
+Environment: AZURE_DEVOPS_EXT_PAT (a PAT with Agent Pools read & manage; never a flag), AZURE_DEVOPS_ORG_URL (or
+devops.organizationUrl), AMLVNET_AGENT_DOWNLOAD_URL (agent package override), Azure through DefaultAzureCredential,
+AMLVNET_ARM_ENDPOINT / AZURE_AUTHORITY_HOST as for 'amlvnet check'.
+Exit code: 0 done (apply: and ready), 1 a step failed or not ready, 2 bad input (nothing changed).
+`;
+}
+
+/** amlvnet plan | apply | destroy | status: the CLI's thin adapter over the provisioner. */
+export async function runProvision(command: ProvisionCommand, argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  const { values } = parseCommandArgs(
+    argv,
+    {
+      file: { type: "string", short: "f" },
+      output: { type: "string" },
+      yes: { type: "boolean" },
+      timeout: { type: "string" },
+      parallel: { type: "string" },
+      "poll-interval": { type: "string" },
+      help: { type: "boolean", short: "h" },
+    },
+    command,
+  );
+  if (values.help) {
+    process.stdout.write(provisionHelp(command));
+    return 0;
+  }
+  if (!values.file) throw new UsageError(`-f <config file> is required (see 'amlvnet ${command} --help')`);
+  const output = choiceOption(values.output, "output", ["text", "json"] as const, "text");
+  if (command === "destroy" && !values.yes) throw new UsageError(`destroy deletes the agents, their VMs and network for ${values.file}: re-run with --yes to confirm`);
+  if (command !== "apply" && (values.timeout || values.parallel || values["poll-interval"])) throw new UsageError(`--timeout, --parallel and --poll-interval are options of apply only`);
+  const onlineTimeoutMinutes = values.timeout === undefined ? undefined : floatOption(values.timeout, "timeout", 15, 0.001, 120);
+  const agentConcurrency = intOption(values.parallel, "parallel", 4, 1, 32);
+  const pollIntervalMs = Math.round(floatOption(values["poll-interval"], "poll-interval", 5, 0.01, 60) * 1000);
+
+  const json = output === "json";
+  const progress = (line: string) => (json ? process.stderr : process.stdout).write(line + "\n");
+  try {
+    const config = loadConfig(values.file, { pat: env.AZURE_DEVOPS_EXT_PAT, organizationUrl: env.AZURE_DEVOPS_ORG_URL, agentDownloadUrl: env.AMLVNET_AGENT_DOWNLOAD_URL }, { needsDevOps: true });
+    const { clientsFor } = azureContext(config.cloud, env);
+    const devops = new DevOpsService(config.devops.organizationUrl, env.AZURE_DEVOPS_EXT_PAT ?? "");
+    const mode: RunMode = command === "destroy" ? "destroy" : command === "apply" ? "apply" : "plan";
+    const ctx = createContext({
+      config,
+      mode,
+      clientsFor,
+      devops,
+      pat: env.AZURE_DEVOPS_EXT_PAT ?? "",
+      progress,
+      options: { agentConcurrency, pollIntervalMs, onlineTimeoutMs: onlineTimeoutMinutes === undefined ? undefined : Math.round(onlineTimeoutMinutes * 60_000) },
+    });
+    if (command === "status") {
+      const status = await readStatus(ctx);
+      process.stdout.write(json ? JSON.stringify({ command, ...status }, null, 2) + "\n" : renderStatus(status, config.pool.name));
+      return 0;
+    }
+    const result = command === "destroy" ? await runDestroy(ctx) : await runSteps(ctx);
+    process.stdout.write(json ? renderJson(command, result) : renderText(command, result));
+    return result.ok ? 0 : 1;
+  } catch (error) {
+    const auth = explainAuthError(error);
+    if (auth) throw new UsageError(auth);
+    if (error instanceof ProvisionerInputError) throw new UsageError(error.message);
+    const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+    if (json) process.stdout.write(JSON.stringify({ command, ok: false, error: message }, null, 2) + "\n");
+    process.stderr.write(`amlvnet ${command}: ${message}${command === "apply" ? " (fix it and run apply again: it continues where it stopped)" : ""}\n`);
+    return 1;
+  }
+}
+
+function renderText(command: ProvisionCommand, result: RunResult): string {
+  const lines: string[] = [];
+  if (command === "plan") lines.push(...result.changes.map(changeLine), `Plan: ${summarize(result.changes)}.`);
+  if (command === "apply") {
+    lines.push(`Apply complete: ${summarize(result.changes).replace(/to (create|update|delete)/g, (_, verb: string) => `${verb}d`)}.`);
+    if (result.report) lines.push(verdictLine(result.report));
+  }
+  if (command === "destroy") {
+    lines.push(`Destroy ${result.failures.length ? "incomplete" : "complete"}: ${result.changes.filter((c) => c.action === "delete").length} deleted.`);
+    for (const failure of result.failures) lines.push(`  failed: ${failure}`);
+    if (result.failures.length) lines.push("Fix what failed and run destroy again: it only removes what is still there.");
+  }
+  return lines.join("\n") + "\n";
+}
+
+function renderJson(command: ProvisionCommand, result: RunResult): string {
+  const report = result.report ? { ready: result.report.ready, summary: result.report.summary, findings: result.report.findings } : undefined;
+  return JSON.stringify({ command, ok: result.ok, summary: summarize(result.changes), changes: result.changes, failures: result.failures, report }, null, 2) + "\n";
+}

@@ -1,0 +1,67 @@
+import { createHash } from "node:crypto";
+
+/** What the agent script needs; none of it is secret (the PAT travels separately, as an environment variable). */
+export interface AgentScriptInputs {
+  organizationUrl: string;
+  pool: string;
+  agentName: string;
+  downloadUrl: string;
+  /** The VM's admin user, who runs the agent service. */
+  runAs: string;
+}
+
+function quote(value: string): string {
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * The bash script that installs the Azure Pipelines agent: download (once), `config.sh --unattended ... --replace`
+ * reading the PAT from VSTS_AGENT_INPUT_TOKEN (the agent drops it from its environment), then the service. It is
+ * re-runnable: a configured agent (.agent) is not configured again, an installed service (.service) not reinstalled.
+ */
+export function agentScript(inputs: AgentScriptInputs): string {
+  return [
+    "set -euo pipefail",
+    "umask 022",
+    `ORG_URL=${quote(inputs.organizationUrl)}`,
+    `POOL=${quote(inputs.pool)}`,
+    `AGENT_NAME=${quote(inputs.agentName)}`,
+    `DOWNLOAD_URL=${quote(inputs.downloadUrl)}`,
+    `RUN_AS=${quote(inputs.runAs)}`,
+    'if [ -z "${VSTS_AGENT_INPUT_TOKEN:-}" ]; then echo "amlvnet: VSTS_AGENT_INPUT_TOKEN is not set" >&2; exit 2; fi',
+    'AGENT_DIR="${AMLVNET_AGENT_DIR:-/opt/azagent}"',
+    'if ! mkdir -p "$AGENT_DIR" 2>/dev/null || [ ! -w "$AGENT_DIR" ]; then AGENT_DIR="$PWD/azagent"; mkdir -p "$AGENT_DIR"; fi',
+    'cd "$AGENT_DIR"',
+    "if [ ! -x ./config.sh ]; then",
+    '  echo "amlvnet: downloading the agent from $DOWNLOAD_URL"',
+    '  curl -fsSL --retry 5 --retry-delay 3 -o agent.tar.gz "$DOWNLOAD_URL"',
+    "  tar -xzf agent.tar.gz",
+    "  rm -f agent.tar.gz",
+    "fi",
+    "export AGENT_ALLOW_RUNASROOT=1",
+    "if [ ! -f .agent ]; then",
+    '  ./config.sh --unattended --url "$ORG_URL" --auth pat --pool "$POOL" --agent "$AGENT_NAME" --replace --acceptTeeEula --work _work',
+    "fi",
+    "unset VSTS_AGENT_INPUT_TOKEN",
+    "if [ ! -f .service ]; then",
+    '  if [ "$(id -u)" = 0 ] && id "$RUN_AS" >/dev/null 2>&1; then chown -R "$RUN_AS" "$AGENT_DIR"; ./svc.sh install "$RUN_AS"; else ./svc.sh install; fi',
+    "fi",
+    "./svc.sh start",
+    'echo "amlvnet: agent $AGENT_NAME is configured in pool $POOL"',
+    "",
+  ].join("\n");
+}
+
+/**
+ * The Custom Script extension's commandToExecute (protectedSettings only): the PAT as VSTS_AGENT_INPUT_TOKEN in
+ * the environment of the script, which arrives base64-encoded so no quoting can break it. Nothing is written to disk.
+ */
+export function commandToExecute(script: string, pat: string): string {
+  const encoded = Buffer.from(script, "utf8").toString("base64");
+  return `export VSTS_AGENT_INPUT_TOKEN=${quote(pat)} && bash -c "$(printf %s ${encoded} | base64 -d)" amlvnet-agent`;
+}
+
+/** A fingerprint of the script (no secret in it), kept in a tag so a re-run can tell whether it changed. */
+export function scriptFingerprint(script: string): string {
+  return createHash("sha256").update(script).digest("hex").slice(0, 16);
+}

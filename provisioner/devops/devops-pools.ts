@@ -1,0 +1,62 @@
+/** What the provisioner needs from Azure DevOps: agent pools, their agents, and scale set (elastic) pools. */
+export interface AgentPoolInfo {
+  id: number;
+  name: string;
+  isHosted: boolean;
+  /** The pool is backed by a scale set (options include elasticPool). */
+  isElastic: boolean;
+}
+
+export interface AgentInfo {
+  id: number;
+  name: string;
+  /** "online" or "offline" as the service reports it. */
+  status: string;
+  enabled: boolean;
+}
+
+export interface ElasticPoolSettings {
+  serviceEndpointId: string;
+  serviceEndpointScope: string;
+  /** ARM ID of the scale set. */
+  azureId: string;
+  maxCapacity: number;
+  desiredIdle: number;
+  recycleAfterEachUse: boolean;
+  maxSavedNodeCount: number;
+  osType: "linux";
+  orchestrationType: "uniform";
+  timeToLiveMinutes: number;
+  agentInteractiveUI: boolean;
+}
+
+export interface ElasticPoolInfo extends ElasticPoolSettings {
+  poolId: number;
+  state: string;
+}
+
+export interface PoolAccess {
+  /** The pool of that name, when it exists. */
+  pool?: AgentPoolInfo;
+  /** Whether the PAT may administer pools (create, delete, remove agents). */
+  canManage: boolean;
+}
+
+/**
+ * Azure DevOps agent pools, as the steps use them. One implementation talks to the service
+ * (azure-devops-node-api plus raw REST for elastic pools); tests may substitute their own.
+ */
+export interface DevOpsPools {
+  /** The organization URL (messages name it). */
+  readonly organizationUrl: string;
+  /** Lists pools with the PAT: turns 401/403 into input errors naming AZURE_DEVOPS_EXT_PAT, and says whether it may manage. */
+  checkAccess(poolName: string): Promise<PoolAccess>;
+  findPool(name: string): Promise<AgentPoolInfo | undefined>;
+  createPool(name: string): Promise<AgentPoolInfo>;
+  deletePool(poolId: number): Promise<void>;
+  listAgents(poolId: number): Promise<AgentInfo[]>;
+  deleteAgent(poolId: number, agentId: number): Promise<void>;
+  getElasticPool(poolId: number): Promise<ElasticPoolInfo | undefined>;
+  createElasticPool(poolName: string, settings: ElasticPoolSettings): Promise<AgentPoolInfo>;
+  updateElasticPool(poolId: number, settings: Partial<ElasticPoolSettings>): Promise<void>;
+}

@@ -1,0 +1,135 @@
+import * as azdev from "azure-devops-node-api";
+import type { ITaskAgentApi } from "azure-devops-node-api/TaskAgentApi";
+import { TaskAgentPool, TaskAgentPoolActionFilter, TaskAgentPoolOptions, TaskAgentStatus } from "azure-devops-node-api/interfaces/TaskAgentInterfaces";
+import { ProvisionerInputError, statusOf } from "../errors";
+import type { AgentInfo, AgentPoolInfo, DevOpsPools, ElasticPoolInfo, ElasticPoolSettings, PoolAccess } from "./devops-pools";
+
+const ELASTIC_API_VERSION = "7.1-preview.1";
+
+/** Turns the service's refusals into one line naming AZURE_DEVOPS_EXT_PAT and the fix; the PAT itself is never echoed. */
+export function explainDevOpsError(error: unknown, organizationUrl: string, doing: string): Error {
+  const status = statusOf(error);
+  if (status === 401 || status === 203) {
+    return new ProvisionerInputError(`AZURE_DEVOPS_EXT_PAT was rejected by ${organizationUrl} (401) while ${doing}: it is wrong, expired or for another organization; create a PAT with Agent Pools (read, manage) and export it`);
+  }
+  if (status === 403) {
+    return new ProvisionerInputError(`AZURE_DEVOPS_EXT_PAT may not ${doing} in ${organizationUrl} (403): give the PAT the Agent Pools (read, manage) scope, and its user the Administrator role on agent pools`);
+  }
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "ENOTFOUND" || code === "ECONNREFUSED" || code === "ECONNRESET" || code === "ETIMEDOUT") {
+    return new ProvisionerInputError(`cannot reach Azure DevOps at ${organizationUrl} (${code}) while ${doing}: check AZURE_DEVOPS_ORG_URL`);
+  }
+  const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
+  return new Error(`Azure DevOps refused ${doing}${status ? ` (${status})` : ""}: ${message}`);
+}
+
+function poolInfo(pool: TaskAgentPool): AgentPoolInfo {
+  return {
+    id: pool.id as number,
+    name: pool.name ?? "",
+    isHosted: pool.isHosted === true,
+    isElastic: ((pool.options ?? 0) & TaskAgentPoolOptions.ElasticPool) !== 0,
+  };
+}
+
+/** Azure DevOps through azure-devops-node-api (TaskAgentApi), and raw REST for elastic pools, which it lacks. */
+export class DevOpsService implements DevOpsPools {
+  private api: Promise<ITaskAgentApi> | undefined;
+
+  constructor(
+    readonly organizationUrl: string,
+    private readonly pat: string,
+  ) {}
+
+  private agentApi(): Promise<ITaskAgentApi> {
+    this.api ??= new azdev.WebApi(this.organizationUrl, azdev.getPersonalAccessTokenHandler(this.pat)).getTaskAgentApi();
+    return this.api;
+  }
+
+  private async call<T>(doing: string, fn: (api: ITaskAgentApi) => Promise<T>): Promise<T> {
+    try {
+      return await fn(await this.agentApi());
+    } catch (error) {
+      this.api = undefined;
+      throw explainDevOpsError(error, this.organizationUrl, doing);
+    }
+  }
+
+  async checkAccess(poolName: string): Promise<PoolAccess> {
+    const [all, managed] = await this.call("list agent pools", (api) => Promise.all([api.getAgentPools(), api.getAgentPools(undefined, undefined, undefined, TaskAgentPoolActionFilter.Manage)]));
+    const pool = all.find((p) => (p.name ?? "").toLowerCase() === poolName.toLowerCase());
+    const canManage = pool ? managed.some((p) => p.id === pool.id) : managed.length > 0 || all.length === 0;
+    return { pool: pool ? poolInfo(pool) : undefined, canManage };
+  }
+
+  async findPool(name: string): Promise<AgentPoolInfo | undefined> {
+    const pools = await this.call("list agent pools", (api) => api.getAgentPools(name));
+    const pool = pools.find((p) => (p.name ?? "").toLowerCase() === name.toLowerCase());
+    return pool ? poolInfo(pool) : undefined;
+  }
+
+  async createPool(name: string): Promise<AgentPoolInfo> {
+    return poolInfo(await this.call(`create agent pool ${name}`, (api) => api.addAgentPool({ name, autoProvision: false, autoUpdate: true })));
+  }
+
+  async deletePool(poolId: number): Promise<void> {
+    await this.call(`delete agent pool ${poolId}`, (api) => api.deleteAgentPool(poolId));
+  }
+
+  async listAgents(poolId: number): Promise<AgentInfo[]> {
+    const agents = await this.call("list agents", (api) => api.getAgents(poolId));
+    return agents.map((a) => ({ id: a.id as number, name: a.name ?? "", status: a.status === TaskAgentStatus.Online ? "online" : "offline", enabled: a.enabled !== false }));
+  }
+
+  async deleteAgent(poolId: number, agentId: number): Promise<void> {
+    await this.call(`remove agent ${agentId}`, (api) => api.deleteAgent(poolId, agentId));
+  }
+
+  async getElasticPool(poolId: number): Promise<ElasticPoolInfo | undefined> {
+    const response = await this.rest("GET", `_apis/distributedtask/elasticpools/${poolId}`, "read the scale set pool");
+    return response === undefined ? undefined : (response as ElasticPoolInfo);
+  }
+
+  async createElasticPool(poolName: string, settings: ElasticPoolSettings): Promise<AgentPoolInfo> {
+    const query = `poolName=${encodeURIComponent(poolName)}&authorizeAllPipelines=false&autoProvisionProjectPools=false&projectId=${encodeURIComponent(settings.serviceEndpointScope)}`;
+    const created = (await this.rest("POST", `_apis/distributedtask/elasticpools?${query}`, `create scale set pool ${poolName}`, settings)) as { agentPool: TaskAgentPool & { options?: unknown } };
+    const options = Array.isArray(created.agentPool.options) || typeof created.agentPool.options === "string" ? TaskAgentPoolOptions.ElasticPool : created.agentPool.options;
+    return poolInfo({ ...created.agentPool, options: options as TaskAgentPoolOptions });
+  }
+
+  async updateElasticPool(poolId: number, settings: Partial<ElasticPoolSettings>): Promise<void> {
+    await this.rest("PATCH", `_apis/distributedtask/elasticpools/${poolId}`, "update the scale set pool", settings);
+  }
+
+  /** Raw REST (api-version 7.1-preview.1, Basic PAT, X-TFS-FedAuthRedirect: Suppress); 404 on GET is undefined. */
+  private async rest(method: string, path: string, doing: string, body?: unknown): Promise<unknown> {
+    const url = `${this.organizationUrl}/${path}${path.includes("?") ? "&" : "?"}api-version=${ELASTIC_API_VERSION}`;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: {
+          authorization: `Basic ${Buffer.from(`:${this.pat}`).toString("base64")}`,
+          accept: "application/json",
+          "content-type": "application/json",
+          "X-TFS-FedAuthRedirect": "Suppress",
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw explainDevOpsError((error as { cause?: unknown }).cause ?? error, this.organizationUrl, doing);
+    }
+    const text = await response.text();
+    if (method === "GET" && response.status === 404) return undefined;
+    if (!response.ok || response.status === 203) {
+      let message = text.slice(0, 200);
+      try {
+        message = (JSON.parse(text) as { message?: string }).message ?? message;
+      } catch {
+        // Not JSON (an HTML sign-in page): keep the start of the text.
+      }
+      throw explainDevOpsError(Object.assign(new Error(message), { statusCode: response.status }), this.organizationUrl, doing);
+    }
+    return text ? (JSON.parse(text) as unknown) : undefined;
+  }
+}

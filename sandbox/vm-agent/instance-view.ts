@@ -1,0 +1,98 @@
+import type { Json } from "../arm/store";
+import type { RunResult } from "./extension-run";
+
+/**
+ * Instance views as Microsoft.Compute returns them: an extension's (statuses with the extension's message, plus
+ * StdOut/StdErr substatuses as the Custom Script extension for Windows reports them), a VM's or scale-set
+ * instance's (VM agent, disks, extensions, provisioning and power state), and the errors a failed or timed-out
+ * extension makes its operation fail with.
+ */
+
+export interface ExtensionStatus {
+  name: string;
+  publisher: string;
+  type: string;
+  typeHandlerVersion: string;
+  state: "transitioning" | "succeeded" | "failed";
+  message: string;
+  stdout: string;
+  stderr: string;
+  time: string;
+}
+
+const TROUBLESHOOT = "More information on troubleshooting is available at https://aka.ms/VMExtensionCSELinuxTroubleshoot. ";
+
+function status(code: string, level: "Info" | "Error" | "Warning", displayStatus: string, extra: Json = {}): Json {
+  return { code, level, displayStatus, ...extra };
+}
+
+export function extensionInstanceView(s: ExtensionStatus): Json {
+  const level = s.state === "failed" ? "Error" : "Info";
+  const display = s.state === "transitioning" ? "Transitioning" : s.state === "succeeded" ? "Provisioning succeeded" : "Provisioning failed";
+  const view: Json = {
+    name: s.name,
+    type: `${s.publisher}.${s.type}`,
+    typeHandlerVersion: s.typeHandlerVersion,
+    statuses: [status(`ProvisioningState/${s.state}`, level, display, { message: s.message, time: s.time })],
+  };
+  if (s.state !== "transitioning") {
+    view.substatuses = [
+      status(`ComponentStatus/StdOut/${s.state}`, "Info", display, { message: s.stdout }),
+      status(`ComponentStatus/StdErr/${s.state}`, "Info", display, { message: s.stderr }),
+    ];
+  }
+  return view;
+}
+
+/** An extension the sandbox does not run (any other publisher/type): reported as provisioned. */
+export function acceptedExtension(properties: Json, name: string, time: string): ExtensionStatus {
+  return { name, publisher: String(properties.publisher), type: String(properties.type), typeHandlerVersion: String(properties.typeHandlerVersion), state: "succeeded", message: "", stdout: "", stderr: "", time };
+}
+
+export function statusOf(spec: { name: string; publisher: string; type: string; typeHandlerVersion: string }, result: RunResult): ExtensionStatus {
+  return { ...spec, state: result.ok ? "succeeded" : "failed", message: result.message, stdout: result.stdout, stderr: result.stderr, time: new Date().toISOString() };
+}
+
+/** The ARM error a failed run gives the operation that waited for it. */
+export function provisioningError(spec: { name: string; publisher: string; type: string }, result: RunResult): { code: string; message: string } {
+  if (result.timedOut) {
+    return {
+      code: "VMExtensionProvisioningTimeout",
+      message: `Provisioning of VM extension '${spec.name}' has timed out. Extension provisioning has taken too long to complete. The extension last reported "${result.message}".\r\n\r\n${TROUBLESHOOT}`,
+    };
+  }
+  return {
+    code: "VMExtensionProvisioningError",
+    message: `VM has reported a failure when processing extension '${spec.name}' (publisher '${spec.publisher}' and type '${spec.type}'). Error message: '${result.message}'. ${TROUBLESHOOT}`,
+  };
+}
+
+function provisioningStatus(state: string | undefined, time: string): Json {
+  const lower = (state ?? "Succeeded").toLowerCase();
+  const display = lower === "succeeded" ? "Provisioning succeeded" : lower === "failed" ? "Provisioning failed" : String(state);
+  return status(`ProvisioningState/${lower}`, lower === "failed" ? "Error" : "Info", display, { time });
+}
+
+/** VirtualMachineInstanceView (also the shape of a scale-set instance's) for a VM body as GET returns it. */
+export function vmInstanceView(vm: Json, extensions: ExtensionStatus[]): Json {
+  const props = vm.properties ?? {};
+  const time = props.timeCreated ?? new Date().toISOString();
+  const offer = String(props.storageProfile?.imageReference?.offer ?? "");
+  const version = /(\d+)_(\d+)/.exec(offer);
+  const handlers = new Map<string, Json>();
+  for (const e of extensions) handlers.set(`${e.publisher}.${e.type}`, { type: `${e.publisher}.${e.type}`, typeHandlerVersion: e.typeHandlerVersion, status: status("ProvisioningState/succeeded", "Info", "Ready") });
+  const disk = props.storageProfile?.osDisk?.name;
+  return {
+    computerName: props.osProfile?.computerName,
+    ...(offer.toLowerCase().includes("ubuntu") ? { osName: "ubuntu", ...(version ? { osVersion: `${version[1]}.${version[2]}` } : {}) } : {}),
+    vmAgent: {
+      vmAgentVersion: "2.13.1.1",
+      statuses: [status("ProvisioningState/succeeded", "Info", "Ready", { message: "Guest Agent is running", time: new Date().toISOString() })],
+      extensionHandlers: [...handlers.values()],
+    },
+    ...(disk ? { disks: [{ name: disk, statuses: [status("ProvisioningState/succeeded", "Info", "Provisioning succeeded", { time })] }] } : {}),
+    hyperVGeneration: "V2",
+    extensions: extensions.map(extensionInstanceView),
+    statuses: [provisioningStatus(props.provisioningState, time), status("PowerState/running", "Info", "VM running")],
+  };
+}

@@ -1,0 +1,115 @@
+import { chmodSync, chownSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { SUDO_SHIM, TRACE_SHIM } from "./exec-trace";
+import type { HostTools } from "./vm-process";
+
+/**
+ * The sandbox VMs' disks: `<stateDir>/vms/<port>/<resource group>/<vm>/` is the VM's "/" (home directories, tmp,
+ * the sandbox CA, /var/lib/waagent/custom-script/download/<seq>/ where a Custom Script runs and keeps its stdout and
+ * stderr). Outside the VMs: `_trace/` (the argv logs) and `_shims/` (sudo, and argv loggers without strace).
+ * When scripts run as the stand-in user, the VM directories are theirs and the path down to them is traversable
+ * (the state directory gains o+x, never o+r).
+ */
+
+export interface VmTarget {
+  /** Resource ID of the VM or scale-set instance. */
+  vmId: string;
+  resourceGroup: string;
+  /** The VM's name, or `<scale set>_<instance id>`. */
+  dirName: string;
+  computerName: string;
+  adminUser: string;
+}
+
+export class VmFiles {
+  readonly shimBin: string;
+  readonly traceShims: string;
+
+  constructor(readonly stateDir: string, readonly root: string, private readonly tools: HostTools) {
+    this.shimBin = join(root, "_shims", "bin");
+    this.traceShims = join(root, "_shims", "trace");
+    rmSync(root, { recursive: true, force: true });
+    this.traversable(stateDir);
+    for (const dir of [join(stateDir, "vms"), root, join(root, "_shims"), this.shimBin]) this.mkdir(dir, 0o711);
+    mkdirSync(join(root, "_trace"), { recursive: true, mode: 0o711 });
+    writeFileSync(join(this.shimBin, "sudo"), SUDO_SHIM, { mode: 0o755 });
+    if (!tools.strace) this.installTraceShims();
+  }
+
+  vmDir(target: VmTarget): string {
+    return join(this.root, target.resourceGroup.toLowerCase(), target.dirName);
+  }
+
+  traceLog(target: VmTarget): string {
+    return join(this.root, "_trace", target.resourceGroup.toLowerCase(), `${target.dirName}.${this.tools.strace ? "strace" : "jsonl"}`);
+  }
+
+  /** Creates the VM's directories (idempotent) and the download directory of this sequence number. */
+  prepare(target: VmTarget, seq: number, caPem: string): { vmDir: string; downloadDir: string; caPath: string } {
+    const vmDir = this.vmDir(target);
+    this.mkdir(join(this.root, target.resourceGroup.toLowerCase()), 0o711);
+    for (const dir of [vmDir, join(vmDir, "root"), join(vmDir, "home"), join(vmDir, "home", target.adminUser), join(vmDir, "tmp"), join(vmDir, "etc"), join(vmDir, "etc", "ssl")]) {
+      this.mkdir(dir, 0o755, true);
+    }
+    const caPath = join(vmDir, "etc", "ssl", "amlvnet-sandbox-ca.pem");
+    writeFileSync(caPath, caPem, { mode: 0o644 });
+    const downloadDir = join(vmDir, "var", "lib", "waagent", "custom-script", "download", String(seq));
+    rmSync(downloadDir, { recursive: true, force: true });
+    mkdirSync(downloadDir, { recursive: true, mode: 0o700 });
+    this.giveTree(join(vmDir, "var"));
+    const trace = this.traceLog(target);
+    this.mkdir(join(this.root, "_trace", target.resourceGroup.toLowerCase()), 0o711);
+    if (!this.tools.strace) {
+      writeFileSync(trace, "", { flag: "a", mode: 0o600 });
+      this.give(trace);
+    }
+    return { vmDir, downloadDir, caPath };
+  }
+
+  /** Hands a file or directory to the stand-in user the scripts run as (no-op when they run as the sandbox's user). */
+  give(path: string): void {
+    if (this.tools.runAs) chownSync(path, this.tools.runAs.uid, this.tools.runAs.gid);
+  }
+
+  remove(target: VmTarget): void {
+    rmSync(this.vmDir(target), { recursive: true, force: true });
+  }
+
+  private giveTree(path: string): void {
+    if (!this.tools.runAs) return;
+    this.give(path);
+    if (statSync(path).isDirectory()) for (const name of readdirSync(path)) this.giveTree(join(path, name));
+  }
+
+  private mkdir(dir: string, mode: number, owned = false): void {
+    mkdirSync(dir, { recursive: true, mode });
+    if (owned) this.give(dir);
+  }
+
+  private traversable(dir: string): void {
+    if (!this.tools.runAs) return;
+    mkdirSync(dir, { recursive: true });
+    chmodSync(dir, statSync(dir).mode | 0o011);
+  }
+
+  /** Without strace: a logging shim named after every command in the real PATH. */
+  private installTraceShims(): void {
+    mkdirSync(this.traceShims, { recursive: true, mode: 0o755 });
+    const shim = join(this.root, "_shims", "trace-shim.sh");
+    writeFileSync(shim, TRACE_SHIM, { mode: 0o755 });
+    const seen = new Set(["sudo"]);
+    for (const dir of this.tools.realPath) {
+      let names: string[] = [];
+      try {
+        names = readdirSync(dir);
+      } catch {
+        continue;
+      }
+      for (const name of names) {
+        if (seen.has(name)) continue;
+        seen.add(name);
+        symlinkSync(shim, join(this.traceShims, name));
+      }
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { bootstrapFor, bootstrapKinds } from "../../provisioner/bootstrap/agent-bootstrap";
+import { agentScript, commandToExecute } from "../../provisioner/bootstrap/agent-script";
+import { mapSettledLimited } from "../../provisioner/concurrency";
+import { ProvisionerInputError } from "../../provisioner/errors";
+
+const PAT = "pat-abc-'quoted'-123";
+
+describe("provisioner bootstrap: the registry and the agent script", () => {
+  it("has extension and ssh, and refuses an unknown kind naming the known ones", () => {
+    assert.deepEqual(bootstrapKinds(), ["extension", "ssh"]);
+    assert.equal(bootstrapFor("extension").kind, "extension");
+    assert.throws(() => bootstrapFor("winrm"), (e: Error) => e instanceof ProvisionerInputError && e.message === "bootstrap 'winrm' is not known; use one of extension, ssh");
+  });
+
+  it("refuses ssh before anything is written, pointing at bootstrap: extension", async () => {
+    await assert.rejects(bootstrapFor("ssh").preflight({} as never), /^ProvisionerInputError: bootstrap: ssh is not yet supported .*use bootstrap: extension$/);
+  });
+
+  it("runs config.sh with the PAT only in its environment, never in an argv, and leaves no file holding it", function () {
+    if (process.platform === "win32") this.skip();
+    const dir = mkdtempSync(join(tmpdir(), "amlvnet-script-"));
+    try {
+      const agentDir = join(dir, "agent");
+      const log = join(dir, "calls.log");
+      // A stand-in agent package: config.sh and svc.sh record their argv and whether the token reached them.
+      spawnSync("mkdir", ["-p", agentDir]);
+      const fake = `#!/bin/bash\necho "$(basename "$0") $* token=\${VSTS_AGENT_INPUT_TOKEN:+set}" >> ${log}\n[ "$(basename "$0")" = config.sh ] && touch .agent\n[ "$1" = install ] && touch .service\nexit 0\n`;
+      for (const name of ["config.sh", "svc.sh"]) {
+        writeFileSync(join(agentDir, name), fake);
+        chmodSync(join(agentDir, name), 0o755);
+      }
+      const script = agentScript({ organizationUrl: "https://dev.azure.com/contoso", pool: "aml private", agentName: "vm-1", downloadUrl: "https://example.invalid/agent.tar.gz", runAs: "nobody-here" });
+      const command = commandToExecute(script, PAT);
+      const run = () => spawnSync("sh", ["-c", command], { cwd: dir, env: { PATH: process.env.PATH ?? "", AMLVNET_AGENT_DIR: agentDir }, encoding: "utf8" });
+      const first = run();
+      assert.equal(first.status, 0, first.stderr);
+      const calls = readFileSync(log, "utf8");
+      assert.match(calls, /^config\.sh --unattended --url https:\/\/dev\.azure\.com\/contoso --auth pat --pool aml private --agent vm-1 --replace --acceptTeeEula --work _work token=set$/m);
+      assert.match(calls, /^svc\.sh install token=$/m, "the token is unset before the service starts");
+      assert.match(calls, /^svc\.sh start token=$/m);
+      assert.ok(!calls.includes(PAT) && !script.includes(PAT));
+      const files = spawnSync("grep", ["-rl", "pat-abc", dir], { encoding: "utf8" }).stdout.trim();
+      assert.equal(files, "", "no file holds the PAT");
+      // A re-run (the extension again after a failure) neither configures nor installs twice.
+      assert.equal(run().status, 0);
+      const again = readFileSync(log, "utf8").slice(calls.length);
+      assert.deepEqual(again.trim().split("\n"), ["svc.sh start token="]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("works on agents with at most the given concurrency and reports every failure", async () => {
+    let running = 0;
+    let peak = 0;
+    const results = await mapSettledLimited([1, 2, 3, 4, 5, 6, 7, 8, 9], 4, async (n) => {
+      peak = Math.max(peak, ++running);
+      await new Promise((r) => setTimeout(r, 5));
+      running--;
+      if (n % 4 === 0) throw new Error(`agent ${n} failed`);
+      return n;
+    });
+    assert.equal(peak, 4);
+    assert.deepEqual(results.filter((r) => r.status === "rejected").length, 2);
+  });
+});

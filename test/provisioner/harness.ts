@@ -1,0 +1,126 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import type { RunningSandbox, SandboxOptions } from "../../sandbox/sandbox";
+import { startTestSandbox } from "../helpers/sandbox-harness";
+import { referenceIds } from "../readiness/helpers";
+
+export const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHq1b4m4c0Nn0w4gk0rJ2kq0n3C5Zs3YbV4C6JdS0f9U amlvnet@test";
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** The reference scenario with a request log (bodies of writes included), and a folder for configs. */
+export async function startProvisionerSandbox(options: Omit<SandboxOptions, "stateDir" | "requestLog" | "scenario"> = {}) {
+  const dir = mkdtempSync(join(tmpdir(), "amlvnet-provisioner-"));
+  const logFile = join(dir, "requests.jsonl");
+  const sandbox = await startTestSandbox({ scenario: "reference", lroMs: 0, ...options, requestLog: logFile });
+  writeFileSync(join(dir, "id_ed25519.pub"), SSH_KEY + "\n");
+  return { sandbox, dir, logFile, ids: referenceIds(sandbox), env: { ...(sandbox.env as unknown as Record<string, string>) } };
+}
+
+/** The minimal config of issue 5 for the sandbox: a new VNet 10.30.0.0/16 in a new resource group rg-agents. */
+export function minimalConfig(sandbox: RunningSandbox, count = 3): Record<string, unknown> {
+  const ids = referenceIds(sandbox);
+  return {
+    subscription: sandbox.env.AZURE_SUBSCRIPTION_ID,
+    resourceGroup: "rg-agents",
+    location: "westeurope",
+    workspace: ids.workspaceId,
+    network: { vnet: { name: "vnet-agents", addressSpace: "10.30.0.0/16" }, subnet: { name: "snet-agents", prefix: "10.30.1.0/24" } },
+    pool: { name: "aml-private", mode: "vms", count },
+    vm: { size: "Standard_D2s_v5", adminUser: "azureuser", sshPublicKeyFile: "./id_ed25519.pub" },
+    bootstrap: "extension",
+  };
+}
+
+/** The minimal config exactly as issue 5 writes it (flow mappings and comments), for the sandbox's IDs. */
+export function issueConfigText(sandbox: RunningSandbox): string {
+  const ids = referenceIds(sandbox);
+  return `subscription: ${sandbox.env.AZURE_SUBSCRIPTION_ID}
+resourceGroup: rg-agents
+location: westeurope
+workspace: ${ids.workspaceId}
+network:
+  vnet: { name: vnet-agents, addressSpace: 10.30.0.0/16 }   # or { id: <existing VNet ID> }
+  subnet: { name: snet-agents, prefix: 10.30.1.0/24 }
+pool: { name: aml-private, mode: vms, count: 3 }             # mode: vms | scaleset
+vm: { size: Standard_D2s_v5, adminUser: azureuser, sshPublicKeyFile: ./id_ed25519.pub }
+bootstrap: extension                                          # extension | ssh
+`;
+}
+
+export function writeConfig(dir: string, name: string, config: unknown, format: "yaml" | "json" | "raw" = "yaml"): string {
+  const file = join(dir, name);
+  writeFileSync(file, format === "raw" ? String(config) : format === "json" ? JSON.stringify(config, null, 2) : stringify(config));
+  return file;
+}
+
+export async function amlvnet(args: string[], env: Record<string, string>): Promise<Run> {
+  const child = spawn(process.execPath, ["build/cli/main.js", ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+  const [code] = (await once(child, "exit")) as [number];
+  return { code, stdout, stderr };
+}
+
+interface LogEntry {
+  method: string;
+  path: string;
+  status: number;
+  body?: string;
+}
+
+export function readLog(logFile: string): LogEntry[] {
+  return readFileSync(logFile, "utf8")
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => JSON.parse(line) as LogEntry);
+}
+
+/** Requests that change Azure or Azure DevOps (token requests are not changes). */
+export function writesIn(entries: LogEntry[]): LogEntry[] {
+  return entries.filter((e) => ["PUT", "PATCH", "DELETE", "POST"].includes(e.method) && !/\/oauth2\//.test(e.path));
+}
+
+/** IDs of every ARM resource and group, lower-cased and sorted, to compare before and after. */
+export function resourceSet(sandbox: RunningSandbox): string[] {
+  const resources = sandbox.arm.store.resources().map((r) => r.id.toLowerCase());
+  const groups = sandbox.arm.store.groups(sandbox.env.AZURE_SUBSCRIPTION_ID).map((g) => g.id.toLowerCase());
+  return [...resources, ...groups].sort();
+}
+
+/**
+ * Stands in for the agent package until the sandbox runs extensions: for every VM whose amlvnet agent extension
+ * succeeded (or every instance of a scale set pool's scale set), registers the agent in its pool (as config.sh
+ * does) and marks it online (as the listener does).
+ */
+export function simulateAgents(sandbox: RunningSandbox, poolName: string): () => void {
+  const timer = setInterval(() => {
+    const pool = sandbox.devops.findPoolByName(poolName);
+    if (!pool) return;
+    const names: string[] = [];
+    const elastic = sandbox.devops.elasticPools.get(pool.id);
+    for (const resource of sandbox.arm.store.resources()) {
+      if (elastic && resource.type === "Microsoft.Compute/virtualMachineScaleSets/virtualMachines" && resource.id.toLowerCase().startsWith(elastic.azureId.toLowerCase() + "/")) {
+        names.push(resource.body.properties.osProfile.computerName);
+      }
+      if (!elastic && resource.type === "Microsoft.Compute/virtualMachines/extensions" && resource.name === "amlvnet-agent" && resource.body.properties?.provisioningState === "Succeeded") {
+        names.push(resource.id.split("/")[8]);
+      }
+    }
+    for (const name of names) {
+      if (!sandbox.devops.findAgentByName(pool.id, name)) sandbox.devops.addAgent(pool.id, { name, version: "4.258.1" });
+      sandbox.devops.setAgentStatusByName(poolName, name, "online");
+    }
+  }, 20);
+  return () => clearInterval(timer);
+}
