@@ -1,7 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { AGENT_LISTENER, CONFIG_SH, ENV_SH, RUN_SH, RUNSVC_SH, SERVICE_TEMPLATE, SVC_SH_TEMPLATE, TEE_LICENSE } from "./agent-scripts";
+import { AGENT_LISTENER, CONFIG_SH, ENV_SH, RUN_SH, RUNSVC_SH, SERVICE_TEMPLATE, TEE_LICENSE } from "./agent-scripts";
+import { SVC_SH_TEMPLATE } from "./svc-script";
 
 /**
  * The agent package the sandbox serves: a gzip'd tar laid out like vsts-agent-linux-x64-*.tar.gz (config.sh,

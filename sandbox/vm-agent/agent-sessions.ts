@@ -1,15 +1,18 @@
-import { createPublicKey, createVerify, randomBytes, randomUUID } from "node:crypto";
+import { createHash, createPublicKey, createVerify, randomBytes, randomUUID } from "node:crypto";
+import { identifyCaller } from "../devops/devops-auth";
 import type { SandboxDirectory } from "../directory";
 import { distributedTaskError, stateErrorResponse, unauthorized, vssHeaders } from "../devops/devops-errors";
 import type { AgentRecord } from "../devops/devops-model";
 import type { DevOpsState } from "../devops/devops-state";
 import { headerValue, json, parseFormBody, SandboxRequest, SandboxResponse } from "../http/message";
+import { AGENT_PACKAGE_NAME, AGENT_VERSION } from "./package/agent-version";
 
 /**
  * What a configured agent talks to after `config.sh`: the OAuth token endpoint its registration names
  * (`{org}/_apis/oauth2/token`, client-credentials grant with an RS256 assertion signed by the agent's key, checked
  * against the public key config.sh registered) and its pool's sessions (`pools/{id}/sessions`). Creating a session
- * is what puts an agent online on the service; deleting the last one takes it offline.
+ * is what puts an agent online on the service; deleting the last one takes it offline. Also the package list
+ * (`distributedtask/packages/agent?platform=linux-x64`) that tells tools where to download the agent.
  */
 
 interface Session {
@@ -35,12 +38,13 @@ export class AgentSessions {
   private readonly tokens = new Map<string, { agentId: number; expires: number }>();
   private readonly sessions = new Map<string, Session>();
 
-  constructor(private readonly state: DevOpsState, private readonly directory: SandboxDirectory) {}
+  constructor(private readonly state: DevOpsState, private readonly directory: SandboxDirectory, private readonly agentPackage: () => { url: string; bytes: Buffer }) {}
 
   handle(req: SandboxRequest): SandboxResponse | undefined {
     const segments = req.url.pathname.split("/").filter(Boolean).map((s) => s.toLowerCase());
     if (segments[0] !== this.directory.devopsOrganization.toLowerCase() || segments[1] !== "_apis") return undefined;
     if (segments[2] === "oauth2" && segments[3] === "token" && segments.length === 4 && req.method === "POST") return this.token(req);
+    if (segments[2] === "distributedtask" && segments[3] === "packages" && segments[4] === "agent" && segments.length === 5 && req.method === "GET") return this.packages(req);
     if (segments[2] !== "distributedtask" || segments[3] !== "pools" || segments[5] !== "sessions" || segments.length > 7) return undefined;
     const poolId = Number(segments[4]);
     if (!Number.isInteger(poolId)) return undefined;
@@ -54,6 +58,19 @@ export class AgentSessions {
   /** Closes the sessions a VM's agents opened (the VM is gone, so are its listeners). */
   dropVm(vmId: string): void {
     for (const session of [...this.sessions.values()]) if (session.vmId?.toLowerCase() === vmId.toLowerCase()) this.close(session);
+  }
+
+  /** GET _apis/distributedtask/packages/agent?platform=linux-x64: where the agent is downloaded from. */
+  private packages(req: SandboxRequest): SandboxResponse {
+    if (identifyCaller(req, this.directory).kind !== "pat") return unauthorized(req.origin, this.directory.tenantId);
+    const platform = (req.url.searchParams.get("platform") ?? "linux-x64").toLowerCase();
+    const { url, bytes } = this.agentPackage();
+    const [major, minor, patch] = AGENT_VERSION.split(".").map(Number);
+    const value =
+      platform === "linux-x64"
+        ? [{ type: "agent", platform: "linux-x64", createdOn: new Date(0).toISOString(), version: { major, minor, patch }, downloadUrl: url, infoUrl: "https://go.microsoft.com/fwlink/?LinkId=798199", filename: AGENT_PACKAGE_NAME, hashValue: createHash("sha256").update(bytes).digest("hex") }]
+        : [];
+    return { status: 200, headers: vssHeaders("7.1-preview.1"), body: { count: value.length, value } };
   }
 
   private token(req: SandboxRequest): SandboxResponse {

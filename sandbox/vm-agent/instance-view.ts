@@ -50,7 +50,8 @@ export function acceptedExtension(properties: Json, name: string, time: string):
 }
 
 export function statusOf(spec: { name: string; publisher: string; type: string; typeHandlerVersion: string }, result: RunResult): ExtensionStatus {
-  return { ...spec, state: result.ok ? "succeeded" : "failed", message: result.message, stdout: result.stdout, stderr: result.stderr, time: new Date().toISOString() };
+  const { name, publisher, type, typeHandlerVersion } = spec;
+  return { name, publisher, type, typeHandlerVersion, state: result.ok ? "succeeded" : "failed", message: result.message, stdout: result.stdout, stderr: result.stderr, time: new Date().toISOString() };
 }
 
 /** The ARM error a failed run gives the operation that waited for it. */
@@ -94,5 +95,21 @@ export function vmInstanceView(vm: Json, extensions: ExtensionStatus[]): Json {
     hyperVGeneration: "V2",
     extensions: extensions.map(extensionInstanceView),
     statuses: [provisioningStatus(props.provisioningState, time), status("PowerState/running", "Info", "VM running")],
+  };
+}
+
+function summary(codes: string[]): Json[] {
+  const counts = new Map<string, number>();
+  for (const code of codes) counts.set(code, (counts.get(code) ?? 0) + 1);
+  return [...counts].map(([code, count]) => ({ code, count }));
+}
+
+/** VirtualMachineScaleSetInstanceView: counts of instance and extension states across the instances. */
+export function scaleSetInstanceView(scaleSet: Json, instanceStates: string[], extensions: ExtensionStatus[]): Json {
+  const names = [...new Set(extensions.map((e) => e.name))];
+  return {
+    virtualMachine: { statusesSummary: summary(instanceStates.map((state) => `ProvisioningState/${state.toLowerCase()}`)) },
+    extensions: names.map((name) => ({ name, statusesSummary: summary(extensions.filter((e) => e.name === name).map((e) => `ProvisioningState/${e.state}`)) })),
+    statuses: [provisioningStatus(scaleSet.properties?.provisioningState, scaleSet.properties?.timeCreated ?? new Date().toISOString())],
   };
 }

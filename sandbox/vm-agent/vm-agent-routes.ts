@@ -3,7 +3,8 @@ import { parseArmPath, parentIdOf } from "../arm/resource-id";
 import type { Json } from "../arm/store";
 import { Handler, json, SandboxRequest, SandboxResponse } from "../http/message";
 import type { AgentSessions } from "./agent-sessions";
-import { acceptedExtension, ExtensionStatus, extensionInstanceView, vmInstanceView } from "./instance-view";
+import { VMSS_VM } from "../arm/types/address-allocation";
+import { acceptedExtension, ExtensionStatus, extensionInstanceView, scaleSetInstanceView, vmInstanceView } from "./instance-view";
 import { AGENT_PACKAGE_NAME, AGENT_VERSION } from "./package/agent-version";
 
 /**
@@ -79,11 +80,14 @@ function armRoute(req: SandboxRequest, deps: RouteDependencies): Promise<Sandbox
   const types = parsed.address.types.map((t) => t.toLowerCase());
   const last = types[types.length - 1];
   const parentTypes = types.slice(0, -1).join("/");
-  if (parsed.kind === "collection" && last === "instanceview" && VM_TYPES.includes(parentTypes)) {
+  if (parsed.kind === "collection" && last === "instanceview" && [...VM_TYPES, "virtualmachinescalesets"].includes(parentTypes)) {
     const response = deps.arm.handle(withPath(req, req.url.pathname.replace(/\/instanceView\/?$/i, "")));
     if (response?.status !== 200) return response;
-    const vm = response.body as Json;
-    return json(200, vmInstanceView(vm, deps.statuses(String(vm.id))));
+    const resource = response.body as Json;
+    if (VM_TYPES.includes(parentTypes)) return json(200, vmInstanceView(resource, deps.statuses(String(resource.id))));
+    const instances = deps.arm.store.childrenOf(String(resource.id), VMSS_VM);
+    const states = instances.map((i) => String(i.body.properties?.provisioningState ?? "Succeeded"));
+    return json(200, scaleSetInstanceView(resource, states, instances.flatMap((i) => deps.statuses(i.id))));
   }
   if (!/(^|,)\s*instanceview\s*(,|$)/.test((req.url.searchParams.get("$expand") ?? "").toLowerCase())) return undefined;
   const isVm = parsed.kind === "resource" && VM_TYPES.includes(types.join("/"));

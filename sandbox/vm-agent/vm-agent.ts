@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { join } from "node:path";
 import type { ArmService } from "../arm/arm-service";
 import { parseResourceId } from "../arm/resource-id";
+import { VM_EXTENSION } from "../arm/types/compute";
 import type { DevOpsState } from "../devops/devops-state";
 import type { SandboxDirectory } from "../directory";
 import type { Handler } from "../http/message";
@@ -55,7 +56,7 @@ export class VmAgent implements ComputeHookTarget {
   private files: VmFiles | undefined;
 
   constructor(private readonly options: VmAgentOptions) {
-    this.sessions = new AgentSessions(options.devops, options.directory);
+    this.sessions = new AgentSessions(options.devops, options.directory, () => ({ url: this.agentPackageUrl, bytes: this.packageBytes }));
     this.tools = options.runExtensions ? detectHostTools() : { realPath: [] };
     if (options.runExtensions) {
       this.gate = new OperationGate(options.arm.operations, options.arm.store);
@@ -106,8 +107,14 @@ export class VmAgent implements ComputeHookTarget {
     return readExecLog(this.requireFiles().traceLog(this.pathTarget(vmId)), this.tools.strace ? "strace" : "shim");
   }
 
+  /** The VM's extension states: those that ran, and its other extensions as provisioned. */
   extensionStatuses(vmId: string): ExtensionStatus[] {
-    return [...(this.statuses.get(vmId.toLowerCase())?.values() ?? [])];
+    const known = this.statuses.get(vmId.toLowerCase()) ?? new Map<string, ExtensionStatus>();
+    const others = this.options.arm.store
+      .childrenOf(vmId, VM_EXTENSION)
+      .filter((e) => !known.has(e.name.toLowerCase()))
+      .map((e) => acceptedExtension(e.body.properties, e.name, new Date().toISOString()));
+    return [...known.values(), ...others];
   }
 
   /** Resolves when no extension is running. */
@@ -197,8 +204,9 @@ export class VmAgent implements ComputeHookTarget {
     return this.files;
   }
 
-  /** Resource group and directory name of a VM or scale-set instance, from its ID. */
-  private pathTarget(vmId: string): VmTarget {
+  /** Resource group and directory name of a VM or scale-set instance, from its ID (in its stored casing when it exists). */
+  private pathTarget(id: string): VmTarget {
+    const vmId = this.options.arm.store.getResource(id)?.id ?? id;
     const address = parseResourceId(vmId);
     if (!address) throw new Error(`'${vmId}' is not a VM or scale-set instance ID`);
     const dirName = address.names.length === 2 ? `${address.names[0]}_${address.names[1]}` : address.names[0];

@@ -71,8 +71,13 @@ export class VmFiles {
     if (this.tools.runAs) chownSync(path, this.tools.runAs.uid, this.tools.runAs.gid);
   }
 
+  /** Best effort: a killed script may still be exiting; the directory is wiped at the next start anyway. */
   remove(target: VmTarget): void {
-    rmSync(this.vmDir(target), { recursive: true, force: true });
+    try {
+      rmSync(this.vmDir(target), { recursive: true, force: true, maxRetries: 3, retryDelay: 20 });
+    } catch {
+      // left for the next start of the sandbox, which removes every VM directory
+    }
   }
 
   private giveTree(path: string): void {

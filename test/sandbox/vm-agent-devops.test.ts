@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { VirtualMachineExtension } from "@azure/arm-compute";
@@ -58,6 +59,7 @@ describe("sandbox: the agent package configures a real agent from a Custom Scrip
   const vmIds: Record<string, string> = {};
   const rg = "rg-agents";
   const location = "westeurope";
+  const requestLog = join(String(process.env.AMLVNET_TEST_STATE_DIR), "vm-agent-devops-requests.jsonl");
 
   async function createVm(name: string, subnetId: string): Promise<void> {
     const nic = await clients.network.networkInterfaces.beginCreateOrUpdateAndWait(rg, `${name}-nic`, { location, ipConfigurations: [{ name: "ipconfig1", subnet: { id: subnetId } }] });
@@ -74,7 +76,7 @@ describe("sandbox: the agent package configures a real agent from a Custom Scrip
   const poolAgents = async () => (await agents.getAgents(poolId)).map((a) => ({ id: a.id, name: a.name, status: a.status, version: a.version }));
 
   before(async () => {
-    sandbox = await startTestSandbox({ lroMs: 0, runExtensions: true, extensionTimeoutMs: 60_000 });
+    sandbox = await startTestSandbox({ lroMs: 0, runExtensions: true, extensionTimeoutMs: 60_000, requestLog });
     clients = sandboxClients(sandbox);
     pat = sandbox.env.AZURE_DEVOPS_EXT_PAT;
     agents = await new azdev.WebApi(sandbox.env.AZURE_DEVOPS_ORG_URL, azdev.getPersonalAccessTokenHandler(pat)).getTaskAgentApi();
@@ -84,6 +86,17 @@ describe("sandbox: the agent package configures a real agent from a Custom Scrip
     for (const name of ["vm-a", "vm-b", "vm-c"]) await createVm(name, vnet.subnets?.[0].id as string);
   });
   after(() => sandbox.close());
+
+  it("lists the agent package as the service does: download URL, file name and SHA-256", async () => {
+    const headers = { Authorization: `Basic ${Buffer.from(`:${pat}`).toString("base64")}`, Accept: "application/json;api-version=7.1-preview.1" };
+    type PackageList = { count: number; value: Array<{ downloadUrl: string; filename: string; version: unknown; hashValue: string }> };
+    const listed = (await (await fetch(`${sandbox.env.AZURE_DEVOPS_ORG_URL}/_apis/distributedtask/packages/agent?platform=linux-x64&$top=1`, { headers })).json()) as PackageList;
+    assert.equal(listed.count, 1);
+    const [agentPackage] = listed.value;
+    assert.deepEqual([agentPackage.downloadUrl, agentPackage.filename, agentPackage.version], [sandbox.vmAgent.agentPackageUrl, "vsts-agent-linux-x64-4.258.1.tar.gz", { major: 4, minor: 258, patch: 1 }]);
+    const bytes = Buffer.from(await (await fetch(agentPackage.downloadUrl)).arrayBuffer());
+    assert.equal(createHash("sha256").update(bytes).digest("hex"), agentPackage.hashValue);
+  });
 
   it("downloads the package, configures with the PAT in VSTS_AGENT_INPUT_TOKEN, starts the service: the agent is online", async () => {
     const done = await clients.compute.virtualMachineExtensions.beginCreateOrUpdateAndWait(rg, "vm-a", "agent", customScript(bootstrap(sandbox, pat, "agent-1")));
@@ -97,7 +110,7 @@ describe("sandbox: the agent package configures a real agent from a Custom Scrip
     assert.match(stdout, /\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ: Settings Saved\./);
   });
 
-  it("keeps the PAT out of every file on the VM and out of the argv of every process the script started", () => {
+  it("keeps the PAT out of every file on the VM, out of the argv of every process the script started and out of request bodies but protectedSettings", () => {
     const vmDir = sandbox.vmAgent.vmDirectory(vmIds["vm-a"]);
     const files = filesUnder(vmDir);
     const agentDir = join(vmDir, "root", "myagent");
@@ -110,6 +123,10 @@ describe("sandbox: the agent package configures a real agent from a Custom Scrip
     assert.ok(commands.some((c) => c.argv.includes("--unattended")), "config.sh's argv was recorded");
     assert.ok(commands.some((c) => c.argv[0] === "curl"), "curl's argv was recorded");
     for (const command of commands) assert.ok(!command.argv.join(" ").includes(pat), `argv holds the PAT: ${command.argv.join(" ")}`);
+    const bodies = readFileSync(requestLog, "utf8").trim().split("\n").map((line) => JSON.parse(line) as { path: string; body?: string });
+    assert.ok(bodies.some((r) => r.path.includes("/_apis/distributedtask/pools/") && r.body?.includes("Agent.Version")), "the agent registration was logged");
+    const carriers = bodies.filter((r) => r.body?.includes(pat)).map((r) => JSON.parse(r.body as string));
+    assert.ok(carriers.length > 0 && carriers.every((b) => !JSON.stringify({ ...b, properties: { ...b.properties, protectedSettings: undefined } }).includes(pat)), "only protectedSettings carry it");
   });
 
   it("fails the extension with the agent's own error when the PAT is wrong", async () => {
@@ -146,11 +163,11 @@ describe("sandbox: the agent package configures a real agent from a Custom Scrip
       "./svc.sh uninstall",
       `VSTS_AGENT_INPUT_TOKEN='${pat}' AGENT_ALLOW_RUNASROOT=1 ./config.sh remove --unattended --auth pat`,
     ].join("\n");
-    await clients.compute.virtualMachineExtensions.beginCreateOrUpdateAndWait(rg, "vm-b", "stop", customScript("cd \"$HOME/myagent\" && ./svc.sh stop"));
+    await clients.compute.virtualMachineExtensions.beginCreateOrUpdateAndWait(rg, "vm-b", "agent", customScript("cd \"$HOME/myagent\" && ./svc.sh stop"));
     assert.deepEqual((await poolAgents()).map((a) => a.status), [TaskAgentStatus.Offline]);
-    await clients.compute.virtualMachineExtensions.beginCreateOrUpdateAndWait(rg, "vm-b", "teardown", customScript(teardown));
+    await clients.compute.virtualMachineExtensions.beginCreateOrUpdateAndWait(rg, "vm-b", "agent", customScript(teardown));
     assert.deepEqual(await poolAgents(), []);
-    const stdout = (await clients.compute.virtualMachineExtensions.get(rg, "vm-b", "teardown", { expand: "instanceView" })).instanceView?.substatuses?.[0].message ?? "";
+    const stdout = (await clients.compute.virtualMachineExtensions.get(rg, "vm-b", "agent", { expand: "instanceView" })).instanceView?.substatuses?.[0].message ?? "";
     assert.ok(stdout.includes("Succeeded: Removing agent from the server"), stdout);
   });
 

@@ -141,10 +141,16 @@ export function computeTypes(tenantId: string): ResourceTypeSpec[] {
     lro: "compute",
     placement: "tracked",
     inProgressState: "Creating",
-    write(_ctx, request) {
+    write(ctx, request) {
       const props = request.body.properties ?? {};
       for (const required of ["publisher", "type", "typeHandlerVersion"]) {
         if (!props[required]) throw new ArmError(400, "InvalidParameter", `Required parameter '${required}' is missing (null). Target: '${required}'.`);
+      }
+      // One extension per handler: siblings, and for a scale set its model's extensionProfile too.
+      const name = String(request.address.names.at(-1)).toLowerCase();
+      const others: Json[] = [...ctx.store.childrenOf(request.parent?.id ?? "").map((e) => e.body), ...(request.parent?.body.properties?.virtualMachineProfile?.extensionProfile?.extensions ?? [])];
+      if (others.some((e) => String(e.name).toLowerCase() !== name && `${e.properties?.publisher}.${e.properties?.type}`.toLowerCase() === `${props.publisher}.${props.type}`.toLowerCase())) {
+        throw new ArmError(400, "BadRequest", `Multiple VMExtensions per handler not supported for OS type 'Linux'. VMExtension '${request.address.names.at(-1)}' with handler '${props.publisher}.${props.type}' already added or specified in input.`);
       }
       return {
         properties: {

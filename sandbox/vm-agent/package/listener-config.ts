@@ -52,6 +52,7 @@ function systemCapabilities(root: string, agentName: string): Record<string, str
   };
 }
 
+/** TaskAgent as the service returns it: sent back whole on replace, so it stays free-form JSON. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type TaskAgent = any;
 

@@ -75,6 +75,7 @@ export async function send(method: string, url: string, credentials: Credentials
   }
 }
 
+// Free-form service JSON, as for send().
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 async function readResponse(response: Response, url: string): Promise<any> {
   const text = await response.text();
