@@ -1,3 +1,4 @@
+import { setTimeout as sleepFor } from "node:timers/promises";
 import { AmlAuthError, AmlNotFoundError, AmlRequestError } from "./errors";
 import type { AmlDeps, AmlWorkspaceRef } from "./types";
 
@@ -125,18 +126,7 @@ function stringOrUndefined(value: unknown): string | undefined {
   return typeof value === "string" && value ? value : undefined;
 }
 
-/** Resolves after `ms`, or rejects with the signal's reason when it aborts first. */
+/** Resolves after `ms`; rejects (AbortError) when `signal` aborts first. */
 export function delay(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
+  return sleepFor(ms, undefined, { signal });
 }

@@ -1,3 +1,4 @@
+import { setTimeout as sleepFor } from "node:timers/promises";
 /**
  * Runs `worker` over `items` with at most `limit` in flight; resolves with every outcome (never rejects), so one
  * failed agent does not stop the others and the caller can report all failures together.
@@ -27,21 +28,11 @@ export function valuesOrThrow<R>(results: Array<PromiseSettledResult<R>>, what: 
   return results.map((r) => (r as PromiseFulfilledResult<R>).value);
 }
 
-/** Resolves after `ms`, or rejects when `signal` aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
 
 /** Default number of agents (NIC + VM + extension) worked on at once; `--parallel` changes it. */
 export const DEFAULT_AGENT_CONCURRENCY = 4;
+
+/** Resolves after `ms`; rejects (AbortError) when `signal` aborts first. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return sleepFor(ms, undefined, { signal });
+}
