@@ -52,6 +52,8 @@ export interface SandboxEnv {
   AZURE_DEVOPS_ORG_URL: string;
   AZURE_DEVOPS_EXT_PAT: string;
   NODE_EXTRA_CA_CERTS: string;
+  /** When VM extensions run: the sandbox's agent package, for `amlvnet apply`. */
+  AMLVNET_AGENT_DOWNLOAD_URL?: string;
 }
 
 export interface RunningSandbox {
@@ -124,6 +126,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       AZURE_DEVOPS_ORG_URL: `${origin}/${directory.devopsOrganization}`,
       AZURE_DEVOPS_EXT_PAT: directory.defaultPat.token,
       NODE_EXTRA_CA_CERTS: tls.caCertPath,
+      ...(options.runExtensions ? { AMLVNET_AGENT_DOWNLOAD_URL: vmAgent.agentPackageUrl } : {}),
     },
     directory,
     authority,

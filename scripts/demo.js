@@ -1,38 +1,76 @@
 #!/usr/bin/env node
-// npm run demo: starts the local sandbox with the reference scenario, lists it through the real SDK clients, checks
-// it with `amlvnet check`, breaks it the way a bad change would, and checks again: every command uses nothing but
-// the environment the sandbox printed.
+// npm run demo: the whole story on the local sandbox, every command using nothing but the environment the sandbox
+// printed. 1) the reference architecture, listed through the SDKs; 2) `amlvnet check` from the agents' VNet: READY;
+// 3) a bad change drops a private DNS zone link and one side of the peering; 4) the check finds both, with fixes;
+// 5) `amlvnet apply` bootstraps a 2-agent pool in that VNet, which repairs the peering and the link and brings the
+// agents online; 6) the check passes again; 7) `amlvnet status`.
 "use strict";
 const { spawn, spawnSync } = require("node:child_process");
+const { generateKeyPairSync } = require("node:crypto");
+const { mkdtempSync, writeFileSync, rmSync } = require("node:fs");
+const { tmpdir } = require("node:os");
+const { join } = require("node:path");
 const { createInterface } = require("node:readline");
 
 const sandbox = spawn(process.execPath, ["build/cli/main.js", "sandbox", "--scenario", "reference"], { stdio: ["ignore", "pipe", "inherit"] });
 const lines = createInterface({ input: sandbox.stdout });
+const workDir = mkdtempSync(join(tmpdir(), "amlvnet-demo-"));
 let done = false;
 
-function step(title, args, env) {
-  console.log(`\n=== ${title}\n$ ${args.map((a) => (a.includes(" ") ? `'${a}'` : a)).join(" ")}\n`);
-  return spawnSync(process.execPath, args, { stdio: "inherit", env }).status;
+function step(title, args, env, expected = 0) {
+  console.log(`\n=== ${title}\n$ amlvnet ${args.slice(1).join(" ").replace(/\/subscriptions\/[^ ]+\/(\S+)/g, "…/$1")}\n`);
+  const status = spawnSync(process.execPath, args, { stdio: "inherit", env }).status;
+  if (status !== expected) console.log(`(exit code ${status}, expected ${expected})`);
+  return status === expected;
+}
+
+/** An OpenSSH ed25519 public key line (the VMs take SSH keys only; the private key is thrown away). */
+function sshPublicKey() {
+  const raw = generateKeyPairSync("ed25519").publicKey.export({ format: "der", type: "spki" }).subarray(-32);
+  const field = (buffer) => Buffer.concat([Buffer.from([0, 0, 0, buffer.length]), buffer]);
+  return `ssh-ed25519 ${Buffer.concat([field(Buffer.from("ssh-ed25519")), field(raw)]).toString("base64")} amlvnet-demo`;
 }
 
 lines.once("line", (line) => {
   const ready = JSON.parse(line);
   const env = { ...process.env, ...ready.env };
-  console.log(`Sandbox ready at ${ready.armEndpoint} (Entra ID, ARM and Azure DevOps on one loopback port).`);
-  console.log("Its environment (export these to point the Azure SDKs and amlvnet at it; the secrets are per run):");
+  console.log(`Sandbox ready at ${ready.armEndpoint} (Entra ID, ARM, Azure DevOps and the AML data plane on one loopback port).`);
   for (const [key, value] of Object.entries(ready.env)) console.log(`  ${key}=${/SECRET|PAT/.test(key) ? "***" : value}`);
   const rg = `/subscriptions/${ready.env.AZURE_SUBSCRIPTION_ID}/resourceGroups/rg-mlops-secure`;
-  const check = ["build/cli/main.js", "check", "--workspace", `${rg}/providers/Microsoft.MachineLearningServices/workspaces/mlw-secure`, "--agent-vnet", `${rg}/providers/Microsoft.Network/virtualNetworks/vnet-bastion`];
-  let failed = false;
-  failed ||= step("The reference architecture of the source documents, as the SDKs see it", ["build/cli/demo/show-topology.js"], env) !== 0;
-  failed ||= step("Check it from the agents' VNet (vnet-bastion): expect READY", check, env) !== 0;
-  failed ||= step("Break it: drop a private DNS zone link and one side of the peering", ["build/cli/demo/plant-faults.js"], env) !== 0;
-  const broken = step("Check again: expect NOT READY, each finding with its fix", check, env);
-  failed ||= broken !== 1;
-  console.log(failed ? "\nThe demo did not go as expected (see above)." : "\nThe check found both faults and printed the command that fixes each.");
+  const workspace = `${rg}/providers/Microsoft.MachineLearningServices/workspaces/mlw-secure`;
+  const agentVnet = `${rg}/providers/Microsoft.Network/virtualNetworks/vnet-bastion`;
+  const check = ["build/cli/main.js", "check", "--workspace", workspace, "--agent-vnet", agentVnet];
+  writeFileSync(join(workDir, "id_ed25519.pub"), sshPublicKey() + "\n");
+  const config = join(workDir, "agents.yaml");
+  writeFileSync(config, [
+    `subscription: ${ready.env.AZURE_SUBSCRIPTION_ID}`,
+    "resourceGroup: rg-agents",
+    "location: westeurope",
+    `workspace: ${workspace}`,
+    "network:",
+    `  vnet: { id: ${agentVnet} }          # the agents' existing VNet`,
+    "  subnet: { name: snet-pool, prefix: 10.20.2.0/24 }",
+    "pool: { name: aml-private, mode: vms, count: 2 }",
+    "vm: { size: Standard_D2s_v5, adminUser: azureuser, sshPublicKeyFile: ./id_ed25519.pub }",
+    "bootstrap: extension",
+    "",
+  ].join("\n"));
+  let ok = true;
+  ok = step("1. The reference architecture of the source documents, as the SDKs see it", ["build/cli/demo/show-topology.js"], env) && ok;
+  ok = step("2. Check it from the agents' VNet (vnet-bastion): READY", check, env) && ok;
+  ok = step("3. A bad change: drop a private DNS zone link and one side of the peering", ["build/cli/demo/plant-faults.js"], env) && ok;
+  ok = step("4. Check again: NOT READY, each finding with its fix", check, env, 1) && ok;
+  console.log(`\nThe provisioner's config (${config}):\n`);
+  console.log(require("node:fs").readFileSync(config, "utf8"));
+  ok = step("5a. Plan: what apply would change (nothing is written)", ["build/cli/main.js", "plan", "-f", config], env) && ok;
+  ok = step("5b. Apply: agent subnet and NSG, peering both ways, zone links, 2 agent VMs registered with the PAT from AZURE_DEVOPS_EXT_PAT", ["build/cli/main.js", "apply", "-f", config, "--poll-interval", "0.5"], env) && ok;
+  ok = step("6. Check again from the agents' VNet: READY", check, env) && ok;
+  ok = step("7. The pool and its agents", ["build/cli/main.js", "status", "-f", config], env) && ok;
+  console.log(ok ? "\nDemo complete: the check found the faults, apply repaired them with the agents online, the check passed." : "\nThe demo did not go as expected (see above).");
   done = true;
   sandbox.kill("SIGTERM");
-  process.exitCode = failed ? 1 : 0;
+  rmSync(workDir, { recursive: true, force: true });
+  process.exitCode = ok ? 0 : 1;
 });
 
 sandbox.on("exit", (code) => {

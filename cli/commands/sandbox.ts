@@ -21,6 +21,9 @@ Options:
   --request-log FILE   append one JSON line per request (time, method, path, status, duration)
   --page-size N        items per page of list responses before nextLink (default 50)
   --state-dir DIR      where the sandbox CA is kept and reused (default ${DEFAULT_STATE_DIR})
+  --no-run-extensions  store Custom Script extensions without running their scripts (by default they run, as
+                       on Azure: bash in a per-VM directory; AMLVNET_AGENT_DOWNLOAD_URL then names the sandbox's
+                       agent package, whose config.sh and svc.sh register agents with the sandbox's Azure DevOps)
   -h, --help           show this help
 `;
 
@@ -37,6 +40,7 @@ export async function runSandbox(argv: string[]): Promise<number> {
       "request-log": { type: "string" },
       "page-size": { type: "string" },
       "state-dir": { type: "string" },
+      "no-run-extensions": { type: "boolean" },
       help: { type: "boolean", short: "h" },
     },
     "sandbox",
@@ -55,6 +59,7 @@ export async function runSandbox(argv: string[]): Promise<number> {
     requestLog: values["request-log"] ? resolve(values["request-log"]) : undefined,
     pageSize: intOption(values["page-size"], "page-size", 50, 1, 1000),
     stateDir: values["state-dir"] ? resolve(values["state-dir"]) : undefined,
+    runExtensions: !values["no-run-extensions"],
   });
   process.stdout.write(JSON.stringify({ ready: true, armEndpoint: sandbox.origin, env: sandbox.env }) + "\n");
   await new Promise<void>((done) => {

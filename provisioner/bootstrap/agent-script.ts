@@ -29,7 +29,8 @@ export function agentScript(inputs: AgentScriptInputs): string {
     `DOWNLOAD_URL=${quote(inputs.downloadUrl)}`,
     `RUN_AS=${quote(inputs.runAs)}`,
     'if [ -z "${VSTS_AGENT_INPUT_TOKEN:-}" ]; then echo "amlvnet: VSTS_AGENT_INPUT_TOKEN is not set" >&2; exit 2; fi',
-    'AGENT_DIR="${AMLVNET_AGENT_DIR:-/opt/azagent}"',
+    // AMLVNET_VM_ROOT is "/" of a sandbox VM (empty on Azure); AMLVNET_AGENT_DIR overrides the folder.
+    'AGENT_DIR="${AMLVNET_AGENT_DIR:-${AMLVNET_VM_ROOT:-}/opt/azagent}"',
     'if ! mkdir -p "$AGENT_DIR" 2>/dev/null || [ ! -w "$AGENT_DIR" ]; then AGENT_DIR="$PWD/azagent"; mkdir -p "$AGENT_DIR"; fi',
     'cd "$AGENT_DIR"',
     "if [ ! -x ./config.sh ]; then",

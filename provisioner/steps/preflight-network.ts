@@ -65,6 +65,9 @@ export function checkNoOverlap(topology: Topology, config: ProvisionerConfig, id
 /** For an existing VNet: it exists, is in config.location, and the subnet fits its space without overlapping a sibling. */
 export function checkExistingVnet(topology: Topology, config: ProvisionerConfig, ids: ResourceIds): void {
   if (config.network.vnet.kind !== "existing") return;
+  if (ids.vnetSubscription !== config.subscription) {
+    throw new ProvisionerInputError(`network.vnet.id ${ids.vnetName} is in subscription ${ids.vnetSubscription}, but the agents go to ${config.subscription}; NICs must be in their VNet's subscription: set subscription: ${ids.vnetSubscription}`);
+  }
   const vnet = topology.vnets.get(ids.vnetId);
   if (!vnet) throw new ProvisionerInputError(`network.vnet.id ${ids.vnetId} was not found (or is not readable by this identity); check the ID`);
   const location = (vnet.location ?? "").replace(/\s+/g, "").toLowerCase();

@@ -58,9 +58,8 @@ function operationIn(rest: string[]): { id: string; style: string } | undefined 
   if (rest.length < 2) return undefined;
   const kind = rest[rest.length - 2].toLowerCase();
   if (!OPERATION_SEGMENTS.has(kind)) return undefined;
-  // operations live under providers/{ns}/locations/{loc}/{kind}/{id} or resourceGroups/{rg}/providers/{ns}/{kind}/{id}
-  const providersIndex = rest.findIndex((s) => eq(s, "providers"));
-  if (providersIndex < 0) return undefined;
+  // providers/{ns}/locations/{loc}/{kind}/{id}, resourceGroups/{rg}/providers/{ns}/{kind}/{id}, or (a resource
+  // group delete) /subscriptions/{sub}/operationresults/{id}
   return { id: rest[rest.length - 1], style: kind };
 }
 

@@ -117,7 +117,7 @@ describe("amlvnet plan / apply / status / destroy (reference scenario, agents in
     assert.equal(result.report.ready, true, JSON.stringify(result.report.findings));
     assert.match(run.stderr, /agents online in aml-private: 3\/3/);
     const pool = sandbox.devops.findPoolByName("aml-private");
-    assert.deepEqual(sandbox.devops.agentsInPool(pool?.id ?? 0).map((a) => [a.name, a.status]), [1, 2, 3].map((i) => [`vm-aml-private-${i}`, "online"]));
+    assert.deepEqual(sandbox.devops.agentsInPool(pool?.id ?? 0).map((a) => [a.name, a.status]).sort(), [1, 2, 3].map((i) => [`vm-aml-private-${i}`, "online"]));
   });
 
   it("a second apply with the same config writes nothing", async () => {
