@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 
-/** What the agent script needs; none of it is secret (the PAT travels separately, as an environment variable). */
+/** What the agent script needs; none of it is secret (the PAT travels separately, on file descriptor 3). */
 export interface AgentScriptInputs {
   organizationUrl: string;
   pool: string;
@@ -28,7 +28,11 @@ export function agentScript(inputs: AgentScriptInputs): string {
     `AGENT_NAME=${quote(inputs.agentName)}`,
     `DOWNLOAD_URL=${quote(inputs.downloadUrl)}`,
     `RUN_AS=${quote(inputs.runAs)}`,
-    'if [ -z "${VSTS_AGENT_INPUT_TOKEN:-}" ]; then echo "amlvnet: VSTS_AGENT_INPUT_TOKEN is not set" >&2; exit 2; fi',
+    // The PAT arrives on file descriptor 3 (a here-document or the SSH channel), never in an argv or a file.
+    'if [ -z "${VSTS_AGENT_INPUT_TOKEN:-}" ]; then IFS= read -r VSTS_AGENT_INPUT_TOKEN <&3 2>/dev/null || true; fi',
+    "exec 3<&-",
+    'if [ -z "${VSTS_AGENT_INPUT_TOKEN:-}" ]; then echo "amlvnet: no PAT reached the script (VSTS_AGENT_INPUT_TOKEN or file descriptor 3)" >&2; exit 2; fi',
+    "export VSTS_AGENT_INPUT_TOKEN",
     // AMLVNET_VM_ROOT is "/" of a sandbox VM (empty on Azure); AMLVNET_AGENT_DIR overrides the folder.
     'AGENT_DIR="${AMLVNET_AGENT_DIR:-${AMLVNET_VM_ROOT:-}/opt/azagent}"',
     'if ! mkdir -p "$AGENT_DIR" 2>/dev/null || [ ! -w "$AGENT_DIR" ]; then AGENT_DIR="$PWD/azagent"; mkdir -p "$AGENT_DIR"; fi',
@@ -53,13 +57,28 @@ export function agentScript(inputs: AgentScriptInputs): string {
   ].join("\n");
 }
 
+const TOKEN_DELIMITER = "AMLVNET_PAT_END";
+
+/** `exec bash -c <script>`: the shell that starts it is replaced at once, so nothing lingers holding the PAT. */
+function execScript(script: string): string {
+  const encoded = Buffer.from(script, "utf8").toString("base64");
+  return `exec bash -c "$(printf %s ${encoded} | base64 -d)" amlvnet-agent`;
+}
+
 /**
- * The Custom Script extension's commandToExecute (protectedSettings only): the PAT as VSTS_AGENT_INPUT_TOKEN in
- * the environment of the script, which arrives base64-encoded so no quoting can break it. Nothing is written to disk.
+ * The Custom Script extension's commandToExecute (protectedSettings only). Azure runs it as `/bin/sh -c <it>`,
+ * so a PAT written into the command would sit in that shell's argv (readable in /proc by every VM user) for the
+ * whole run. Instead the PAT is a here-document on file descriptor 3 (a pipe, not a file) and the shell execs the
+ * script at once: the PAT leaves argv within milliseconds and never touches the disk.
  */
 export function commandToExecute(script: string, pat: string): string {
-  const encoded = Buffer.from(script, "utf8").toString("base64");
-  return `export VSTS_AGENT_INPUT_TOKEN=${quote(pat)} && bash -c "$(printf %s ${encoded} | base64 -d)" amlvnet-agent`;
+  if (/[\r\n]/.test(pat) || pat.includes(TOKEN_DELIMITER)) throw new Error("the PAT holds a line break: copy it again from Azure DevOps (User settings > Personal access tokens)");
+  return `${execScript(script)} 3<<'${TOKEN_DELIMITER}'\n${pat}\n${TOKEN_DELIMITER}\n`;
+}
+
+/** The remote command for SSH: the PAT is the first line the provisioner writes to the channel's stdin. */
+export function sshCommand(script: string): string {
+  return `${execScript(script)} 3<&0`;
 }
 
 /** A fingerprint of the script (no secret in it), kept in a tag so a re-run can tell whether it changed. */

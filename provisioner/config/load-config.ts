@@ -113,6 +113,7 @@ function resolveConfig(raw: RawConfig, path: string, env: ProvisionerEnvironment
     if (!organizationUrl) fail("the Azure DevOps organization is not set: export AZURE_DEVOPS_ORG_URL=https://dev.azure.com/<org> or set devops.organizationUrl");
     if (!/^https:\/\/[^/\s]+/.test(organizationUrl)) fail(`AZURE_DEVOPS_ORG_URL '${organizationUrl}' is not an https URL; set it to https://dev.azure.com/<org>`);
     if (!env.pat) fail("AZURE_DEVOPS_EXT_PAT is not set: create a PAT with Agent Pools (read, manage) and export it (it is never read from the config or a flag)");
+    if (/\s/.test(env.pat ?? "")) fail("AZURE_DEVOPS_EXT_PAT holds a space or a line break: export the token alone, as Azure DevOps shows it");
   }
   const version = raw.agent?.version ?? DEFAULT_AGENT_VERSION;
   return {

@@ -45,6 +45,7 @@ const CASES: BadInput[] = [
   { name: "wrong PAT (401)", env: (e) => ({ ...e, AZURE_DEVOPS_EXT_PAT: "x".repeat(52) }), expect: /^AZURE_DEVOPS_EXT_PAT was rejected by https:\/\/127\.0\.0\.1:\d+\/\S+ \(401\)/ },
   { name: "PAT without the Agent Pools scope (403)", env: (e, s) => ({ ...e, AZURE_DEVOPS_EXT_PAT: s.directory.addPat(["vso.project"], "noscope@example.com").token }), expect: /^AZURE_DEVOPS_EXT_PAT may not list agent pools in \S+ \(403\): give the PAT the Agent Pools \(read, manage\) scope/ },
   { name: "PAT that can read but not manage pools", env: (e, s) => ({ ...e, AZURE_DEVOPS_EXT_PAT: s.directory.addPat(["vso.agentpools"], "reader@example.com").token }), expect: /^AZURE_DEVOPS_EXT_PAT can read but not manage agent pools/ },
+  { name: "PAT pasted with a line break", env: (e) => ({ ...e, AZURE_DEVOPS_EXT_PAT: e.AZURE_DEVOPS_EXT_PAT + "\n" }), expect: /^AZURE_DEVOPS_EXT_PAT holds a space or a line break: export the token alone/ },
   { name: "no PAT in the environment", env: (e) => ({ ...e, AZURE_DEVOPS_EXT_PAT: "" }), expect: /^AZURE_DEVOPS_EXT_PAT is not set: create a PAT with Agent Pools \(read, manage\)/ },
   { name: "no Azure DevOps organization", env: (e) => ({ ...e, AZURE_DEVOPS_ORG_URL: "" }), expect: /^the Azure DevOps organization is not set: export AZURE_DEVOPS_ORG_URL/ },
   { name: "wrong client secret", env: (e) => ({ ...e, AZURE_CLIENT_SECRET: "wrong" }), expect: /AADSTS7000215.*Check AZURE_CLIENT_SECRET/ },

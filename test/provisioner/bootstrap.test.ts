@@ -21,7 +21,7 @@ describe("provisioner bootstrap: the registry and the agent script", () => {
     await assert.rejects(bootstrapFor("ssh").preflight({} as never), /^ProvisionerInputError: bootstrap: ssh is not yet supported .*use bootstrap: extension$/);
   });
 
-  it("runs config.sh with the PAT only in its environment, never in an argv, and leaves no file holding it", function () {
+  it("runs config.sh with the PAT only in its environment, in no argv of it or its ancestors, and leaves no file holding it", function () {
     if (process.platform === "win32") this.skip();
     const dir = mkdtempSync(join(tmpdir(), "amlvnet-script-"));
     try {
@@ -29,7 +29,9 @@ describe("provisioner bootstrap: the registry and the agent script", () => {
       const log = join(dir, "calls.log");
       // A stand-in agent package: config.sh and svc.sh record their argv and whether the token reached them.
       spawnSync("mkdir", ["-p", agentDir]);
-      const fake = `#!/bin/bash\necho "$(basename "$0") $* token=\${VSTS_AGENT_INPUT_TOKEN:+set}" >> ${log}\n[ "$(basename "$0")" = config.sh ] && touch .agent\n[ "$1" = install ] && touch .service\nexit 0\n`;
+      // It also records its ancestors' argv: the shell that received the command must have exec'd the script away.
+      const ancestors = `pid=$PPID; while [ "$pid" -gt 1 ]; do tr '\\0' ' ' < /proc/$pid/cmdline >> ${log}.ancestors; echo >> ${log}.ancestors; pid=$(awk '{print $4}' /proc/$pid/stat); done\n`;
+      const fake = `#!/bin/bash\necho "$(basename "$0") $* token=\${VSTS_AGENT_INPUT_TOKEN:+set}" >> ${log}\n${ancestors}[ "$(basename "$0")" = config.sh ] && touch .agent\n[ "$1" = install ] && touch .service\nexit 0\n`;
       for (const name of ["config.sh", "svc.sh"]) {
         writeFileSync(join(agentDir, name), fake);
         chmodSync(join(agentDir, name), 0o755);
@@ -44,6 +46,9 @@ describe("provisioner bootstrap: the registry and the agent script", () => {
       assert.match(calls, /^svc\.sh install token=$/m, "the token is unset before the service starts");
       assert.match(calls, /^svc\.sh start token=$/m);
       assert.ok(!calls.includes(PAT) && !script.includes(PAT));
+      const ancestry = readFileSync(`${log}.ancestors`, "utf8");
+      assert.match(ancestry, /amlvnet-agent/, "the ancestors were recorded");
+      assert.ok(!ancestry.includes("pat-abc"), `an ancestor of config.sh holds the PAT in its argv:\n${ancestry}`);
       const files = spawnSync("grep", ["-rl", "pat-abc", dir], { encoding: "utf8" }).stdout.trim();
       assert.equal(files, "", "no file holds the PAT");
       // A re-run (the extension again after a failure) neither configures nor installs twice.
