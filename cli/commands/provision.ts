@@ -2,6 +2,7 @@ import { choiceOption, floatOption, intOption, parseCommandArgs, UsageError } fr
 import { azureContext, explainAuthError } from "../azure-context";
 import { changeLine, summarize } from "../../provisioner/changes";
 import { loadConfig } from "../../provisioner/config/load-config";
+import { OVERRIDABLE_FIELDS, overrideHelp, overridesFromFlags } from "../../provisioner/config/overrides";
 import { createContext, RunMode } from "../../provisioner/context";
 import { DevOpsService } from "../../provisioner/devops/devops-service";
 import { ProvisionerInputError } from "../../provisioner/errors";
@@ -28,6 +29,9 @@ Options:
   --output FORMAT         text | json (default: text)
 ${command === "destroy" ? "  --yes                   required: confirms the deletion\n" : ""}${command === "apply" ? "  --timeout MINUTES       how long to wait for the agents online (default: pool.onlineTimeoutMinutes)\n  --parallel N            agents worked on at once (default: 4)\n  --poll-interval SECONDS between two reads while waiting (default: 5)\n" : ""}  -h, --help              show this help
 
+Config fields set from flags (they win over the file):
+${overrideHelp()}
+
 Environment: AZURE_DEVOPS_EXT_PAT (a PAT with Agent Pools read & manage; never a flag), AZURE_DEVOPS_ORG_URL (or
 devops.organizationUrl), AMLVNET_AGENT_DOWNLOAD_URL (agent package override), Azure through DefaultAzureCredential,
 AMLVNET_ARM_ENDPOINT / AZURE_AUTHORITY_HOST as for 'amlvnet check'.
@@ -47,6 +51,7 @@ export async function runProvision(command: ProvisionCommand, argv: string[], en
       parallel: { type: "string" },
       "poll-interval": { type: "string" },
       help: { type: "boolean", short: "h" },
+      ...Object.fromEntries(OVERRIDABLE_FIELDS.map((field) => [field.flag, { type: "string" as const }])),
     },
     command,
   );
@@ -65,7 +70,8 @@ export async function runProvision(command: ProvisionCommand, argv: string[], en
   const json = output === "json";
   const progress = (line: string) => (json ? process.stderr : process.stdout).write(line + "\n");
   try {
-    const config = loadConfig(values.file, { pat: env.AZURE_DEVOPS_EXT_PAT, organizationUrl: env.AZURE_DEVOPS_ORG_URL, agentDownloadUrl: env.AMLVNET_AGENT_DOWNLOAD_URL }, { needsDevOps: true });
+    const overrides = overridesFromFlags(values);
+    const config = loadConfig(values.file, { pat: env.AZURE_DEVOPS_EXT_PAT, organizationUrl: env.AZURE_DEVOPS_ORG_URL, agentDownloadUrl: env.AMLVNET_AGENT_DOWNLOAD_URL }, { needsDevOps: true, overrides });
     const { clientsFor } = azureContext(config.cloud, env);
     const devops = new DevOpsService(config.devops.organizationUrl, env.AZURE_DEVOPS_EXT_PAT ?? "");
     const mode: RunMode = command === "destroy" ? "destroy" : command === "apply" ? "apply" : "plan";

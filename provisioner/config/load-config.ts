@@ -15,6 +15,7 @@ import {
   ProvisionerEnvironment,
   VnetConfig,
 } from "./config-types";
+import { applyOverrides, ConfigOverride } from "./overrides";
 import { normalizeRegion, suggestRegion } from "./regions";
 import { findForbiddenField, validateAgainstSchema } from "./schema-validation";
 
@@ -39,7 +40,7 @@ interface RawConfig {
  * region, the SSH key file, the PAT and organization in the environment) and resolves defaults. Every problem is a
  * ProvisionerInputError of one line that starts with the file name and names the field.
  */
-export function loadConfig(file: string, env: ProvisionerEnvironment, options: { needsDevOps: boolean }): ProvisionerConfig {
+export function loadConfig(file: string, env: ProvisionerEnvironment, options: { needsDevOps: boolean; overrides?: readonly ConfigOverride[] }): ProvisionerConfig {
   const path = resolve(file);
   const name = basename(path);
   const fail = (message: string): never => {
@@ -52,14 +53,18 @@ export function loadConfig(file: string, env: ProvisionerEnvironment, options: {
     fail(`cannot read the config file (${(error as NodeJS.ErrnoException).code ?? "error"}); check the path given to -f`);
   }
   const document = parseText(text, path.endsWith(".json"), fail);
+  applyOverrides(document, options.overrides ?? []);
   const forbidden = findForbiddenField(document);
   if (forbidden) fail(forbidden);
   const problem = validateAgainstSchema(document);
-  if (problem) fail(problem);
-  return resolveConfig(document as RawConfig, path, env, options, fail);
+  if (problem) {
+    const fromFlag = options.overrides?.find((override) => problem.startsWith(override.path.join(".") + " "));
+    fail(fromFlag ? `${problem} (from --${fromFlag.flag})` : problem);
+  }
+  return resolveConfig(document as unknown as RawConfig, path, env, options, fail);
 }
 
-function parseText(text: string, json: boolean, fail: (message: string) => never): unknown {
+function parseText(text: string, json: boolean, fail: (message: string) => never): Record<string, unknown> {
   let value: unknown;
   if (json) {
     try {
@@ -77,7 +82,7 @@ function parseText(text: string, json: boolean, fail: (message: string) => never
     value = doc.toJS();
   }
   if (!value || typeof value !== "object" || Array.isArray(value)) fail("the config must be a mapping of fields (subscription, resourceGroup, location, workspace, network, pool, vm, ...)");
-  return value;
+  return value as Record<string, unknown>;
 }
 
 function cidr(text: string, field: string, fail: (message: string) => never): ReturnType<typeof parseCidr> {

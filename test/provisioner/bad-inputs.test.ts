@@ -50,6 +50,8 @@ const CASES: BadInput[] = [
   { name: "no Azure DevOps organization", env: (e) => ({ ...e, AZURE_DEVOPS_ORG_URL: "" }), expect: /^the Azure DevOps organization is not set: export AZURE_DEVOPS_ORG_URL/ },
   { name: "wrong client secret", env: (e) => ({ ...e, AZURE_CLIENT_SECRET: "wrong" }), expect: /AADSTS7000215.*Check AZURE_CLIENT_SECRET/ },
   { name: "config file that does not exist", args: ["-f", "nowhere.yaml"], expect: /^nowhere\.yaml: cannot read the config file \(ENOENT\); check the path given to -f/ },
+  { name: "--count that is not a number", args: ["--count", "many"], expect: /^--count 'many' is not a whole number; give e\.g\. --count 3$/ },
+  { name: "--count 0 overriding a valid count", args: ["--count", "0"], expect: /^pool\.count must be >= 1 \(got 0\) \(from --count\)$/ },
   { name: "unknown --output", args: ["--output", "xml"], expect: /^--output must be one of text, json, got 'xml'/ },
 ];
 

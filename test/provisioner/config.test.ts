@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Ajv2020 from "ajv/dist/2020";
 import { loadConfig } from "../../provisioner/config/load-config";
+import { overridesFromFlags } from "../../provisioner/config/overrides";
 import { ProvisionerInputError } from "../../provisioner/errors";
 import { SSH_KEY } from "./harness";
 
@@ -34,6 +35,16 @@ describe("provisioner config: schema, defaults and the issue's minimal config", 
     writeFileSync(join(dir, name), text);
     return join(dir, name);
   };
+
+  it("lets flags override fields (they win over the file) and still validates the result", () => {
+    const file = write("override.yaml", ISSUE_CONFIG);
+    const overrides = overridesFromFlags({ count: "5", pool: "aml-gpu", "vm-size": "Standard_D4s_v5", location: "North Europe", "resource-group": "rg-other" });
+    const config = loadConfig(file, ENV, { needsDevOps: true, overrides });
+    assert.deepEqual([config.pool.count, config.pool.name, config.vm.size, config.location, config.resourceGroup], [5, "aml-gpu", "Standard_D4s_v5", "northeurope", "rg-other"]);
+    assert.equal(loadConfig(file, ENV, { needsDevOps: true }).pool.count, 3, "the file itself is unchanged");
+    assert.throws(() => loadConfig(file, ENV, { needsDevOps: true, overrides: overridesFromFlags({ mode: "pets" }) }), (e: Error) => e instanceof ProvisionerInputError && /^override\.yaml: pool\.mode .*\(from --mode\)$/.test(e.message));
+    assert.throws(() => overridesFromFlags({ count: "3.5" }), /--count '3\.5' is not a whole number/);
+  });
 
   it("ships a valid draft 2020-12 schema where every property has a description (so editors complete it)", () => {
     const schema = JSON.parse(readFileSync("provisioner/config.schema.json", "utf8"));
