@@ -6,6 +6,7 @@ import { ResourceManagementClient } from "@azure/arm-resources";
 import type { TokenCredential } from "@azure/core-auth";
 import { DefaultAzureCredential } from "@azure/identity";
 import { CloudEndpoints, needsInstanceDiscoveryDisabled } from "./cloud";
+import { retryAfterPolicy } from "./retry-after-policy";
 
 /** The ARM clients amlvnet uses, all built here with the same credential, endpoint and scope. */
 export interface AzureClients {
@@ -25,11 +26,12 @@ export function createDefaultCredential(endpoints: CloudEndpoints): TokenCredent
 }
 
 export function createAzureClients(credential: TokenCredential, subscriptionId: string, endpoints: CloudEndpoints): AzureClients {
-  const classic = { endpoint: endpoints.armEndpoint, credentialScopes: [endpoints.armScope] };
+  const additionalPolicies = [{ policy: retryAfterPolicy(), position: "perCall" as const }];
+  const classic = { endpoint: endpoints.armEndpoint, credentialScopes: [endpoints.armScope], additionalPolicies };
   return {
     network: new NetworkManagementClient(credential, subscriptionId, classic),
     privateDns: new PrivateDnsManagementClient(credential, subscriptionId, classic),
-    compute: new ComputeManagementClient(credential, subscriptionId, { endpoint: endpoints.armEndpoint, credentials: { scopes: [endpoints.armScope] } }),
+    compute: new ComputeManagementClient(credential, subscriptionId, { endpoint: endpoints.armEndpoint, credentials: { scopes: [endpoints.armScope] }, additionalPolicies }),
     machineLearning: new AzureMachineLearningWorkspaces(credential, subscriptionId, classic),
     resources: new ResourceManagementClient(credential, subscriptionId, classic),
   };

@@ -7,35 +7,11 @@
 // The sandbox runs in this process at --latency-ms 50. NODE_EXTRA_CA_CERTS is read only at start, so like
 // scripts/run-tests.js this creates the sandbox CA first and re-runs itself with it. Needs `npm run build`.
 "use strict";
-const { spawnSync } = require("node:child_process");
-const { existsSync, mkdtempSync, rmSync } = require("node:fs");
-const { tmpdir } = require("node:os");
-const { join, resolve } = require("node:path");
+const { join } = require("node:path");
+const { BUILD, runWithSandboxCa } = require("./sandbox-ca");
 
-const ROOT = resolve(__dirname, "..");
-const BUILD = join(ROOT, "build");
 const LATENCY_MS = 50;
 const CPU_TARGET_MS = 3000;
-
-function launch() {
-  if (!existsSync(join(BUILD, "test/readiness/read-log.js"))) {
-    console.error("bench/readiness.js: build/ is missing or stale; run 'npm run build' first");
-    process.exit(2);
-  }
-  const { prepareTls } = require(join(BUILD, "sandbox/http/tls"));
-  const stateDir = mkdtempSync(join(tmpdir(), "amlvnet-bench-"));
-  let status = 1;
-  try {
-    const tls = prepareTls(stateDir);
-    // Like the other benchmarks, refuse any connection outside loopback (bench/no-network.js).
-    const nodeOptions = `${process.env.NODE_OPTIONS ?? ""} --require ${join(__dirname, "no-network.js")}`.trim();
-    const env = { ...process.env, NODE_OPTIONS: nodeOptions, NODE_EXTRA_CA_CERTS: tls.caCertPath, AMLVNET_BENCH_STATE_DIR: stateDir };
-    status = spawnSync(process.execPath, [__filename], { stdio: "inherit", env }).status ?? 1;
-  } finally {
-    rmSync(stateDir, { recursive: true, force: true });
-  }
-  process.exit(status);
-}
 
 const fmt = (n, digits = 2) => n.toFixed(digits);
 
@@ -111,11 +87,4 @@ async function main(stateDir) {
   console.log(formatMetric({ name: "readiness judge CPU", value: Math.round(c.cpuMs), unit: "ms", target: CPU_TARGET_MS, detail: what }));
 }
 
-if (require.main === module) {
-  const stateDir = process.env.AMLVNET_BENCH_STATE_DIR;
-  if (!stateDir || !process.env.NODE_EXTRA_CA_CERTS) launch();
-  else main(stateDir).catch((error) => {
-    console.error(`bench/readiness.js: ${error.stack ?? error}`);
-    process.exit(1);
-  });
-}
+if (require.main === module) runWithSandboxCa(__filename, main);

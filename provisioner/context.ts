@@ -97,7 +97,7 @@ export function createContext(inputs: ContextInputs): ProvisionContext {
     ids: resourceIds(config),
     tags: ownershipTags(config.pool.name, config.tags),
     options: {
-      agentConcurrency: inputs.options?.agentConcurrency ?? 4,
+      agentConcurrency: inputs.options?.agentConcurrency ?? 20,
       pollIntervalMs: inputs.options?.pollIntervalMs ?? 5000,
       onlineTimeoutMs: inputs.options?.onlineTimeoutMs ?? config.pool.onlineTimeoutMs,
       peeringTimeoutMs: inputs.options?.peeringTimeoutMs ?? 120_000,

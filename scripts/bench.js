@@ -10,7 +10,14 @@ const fs = require("node:fs");
 const path = require("node:path");
 
 const ROOT = path.resolve(__dirname, "..");
-const SECTIONS = [require("../bench/vsix-size"), require("../bench/task-startup"), require("../bench/readiness-section")];
+const { childSection } = require("../bench/child-section");
+
+const SECTIONS = [
+  require("../bench/vsix-size"),
+  require("../bench/task-startup"),
+  childSection("readiness", "readiness.js", 120_000),
+  childSection("provisioner", "provisioner.js", 600_000),
+];
 
 function parseArgs(argv) {
   const options = { rebuild: false, only: undefined, root: ROOT };

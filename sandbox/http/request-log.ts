@@ -7,6 +7,9 @@ export interface RequestLogEntry {
   status: number;
   durationMs: number;
   fault?: string;
+  /** The long-running operation a write started (its Azure-AsyncOperation or Location path) and Retry-After. */
+  operation?: string;
+  retryAfter?: number;
   /** Request bodies of writes, so tests can prove where secrets did and did not travel. */
   body?: string;
 }

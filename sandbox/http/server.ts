@@ -56,7 +56,17 @@ async function serve(options: ServerOptions, req: IncomingMessage, res: ServerRe
     response = await dispatch(options.handlers, request);
   }
   send(res, response);
-  options.log.write({ ...logBase, status: response.status, durationMs: Date.now() - started, ...(fault ? { fault: fault.kind } : {}), ...loggedBody });
+  options.log.write({ ...logBase, status: response.status, durationMs: Date.now() - started, ...(fault ? { fault: fault.kind } : {}), ...operationOf(response), ...loggedBody });
+}
+
+/** The operation a 201/202 points to and its Retry-After, so benchmarks can tell polls from their operation. */
+function operationOf(response: SandboxResponse): { operation?: string; retryAfter?: number } {
+  const headers = response.headers ?? {};
+  const monitor = headers["azure-asyncoperation"] ?? headers.location;
+  if (!monitor || (response.status !== 201 && response.status !== 202)) return {};
+  const url = new URL(monitor, "https://sandbox.invalid");
+  const retryAfter = Number(headers["retry-after"]);
+  return { operation: url.pathname, ...(Number.isFinite(retryAfter) ? { retryAfter } : {}) };
 }
 
 async function dispatch(handlers: Handler[], request: SandboxRequest): Promise<SandboxResponse> {
