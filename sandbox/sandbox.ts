@@ -19,6 +19,9 @@ import { startHttpsServer } from "./http/server";
 import { prepareTls } from "./http/tls";
 import { InProcessArmClient } from "./scenarios/in-process-client";
 import { buildScenario, ScenarioName } from "./scenarios";
+import { BootDiagnostics } from "./ssh/boot-diagnostics";
+import { installComputeSshHooks } from "./ssh/compute-hooks";
+import { SandboxSsh } from "./ssh/sandbox-ssh";
 import { VmAgent } from "./vm-agent/vm-agent";
 
 export interface SandboxOptions {
@@ -54,6 +57,9 @@ export interface SandboxEnv {
   NODE_EXTRA_CA_CERTS: string;
   /** When VM extensions run: the sandbox's agent package, for `amlvnet apply`. */
   AMLVNET_AGENT_DOWNLOAD_URL?: string;
+  /** When VM extensions run: the jump host to the VMs' SSH, "127.0.0.1:PORT", and its host key "ssh-ed25519 AAAA...". */
+  AMLVNET_SSH_JUMP_HOST?: string;
+  AMLVNET_SSH_JUMP_HOST_KEY?: string;
 }
 
 export interface RunningSandbox {
@@ -71,6 +77,8 @@ export interface RunningSandbox {
   armClient: InProcessArmClient;
   /** The VMs from the inside: extension runs, their directories and argv logs, the agent package and sessions. */
   vmAgent: VmAgent;
+  /** When VM extensions run: SSH to the VMs through the jump host (sandbox/vm-agent/README.md, "SSH"). */
+  ssh?: SandboxSsh;
   close(): Promise<void>;
 }
 
@@ -97,13 +105,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     runExtensions: options.runExtensions ?? false,
     timeoutMs: options.extensionTimeoutMs ?? 90 * 60 * 1000,
   });
+  const ssh = options.runExtensions ? new SandboxSsh({ store: arm.store, runAsAdmin: (target, command) => vmAgent.runAsAdmin(target, command) }) : undefined;
+  const bootDiagnostics = new BootDiagnostics(arm.store, (machine) => ssh?.bootOf(machine));
+  installComputeSshHooks(arm.types, bootDiagnostics, ssh);
   const isEntra = (path: string) => /\/(oauth2|discovery|v2\.0)\//.test(path) || path.endsWith("openid-configuration");
   const { server, origin } = await startHttpsServer({
     port: options.port ?? 0,
     latencyMs: options.latencyMs ?? 0,
     tls,
     // The AML handler goes before ARM: it also answers the v2 job cancel action, which ARM's resource routes do not.
-    handlers: [vmAgent.handler(), createEntraHandler(directory, authority), createAmlHandler({ state: aml, arm, authority, directory }), (req) => arm.handle(req), oidc.handler(), devops.handler],
+    handlers: [bootDiagnostics.handler(), vmAgent.handler(), createEntraHandler(directory, authority), createAmlHandler({ state: aml, arm, authority, directory }), (req) => arm.handle(req), oidc.handler(), devops.handler],
     faults: new FaultInjector(options.faultRate ?? 0, faultRandom),
     faultExempt: isEntra,
     bodyNotLogged: isEntra,
@@ -111,6 +122,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     subscriptionId: directory.subscriptionId,
   });
   vmAgent.attach(origin);
+  await ssh?.start();
   const armClient = new InProcessArmClient(arm, authority, directory, origin);
   if (options.scenario && options.scenario !== "empty") buildScenario(options.scenario, armClient, directory);
   if (options.scenario === "reference") seedReferencePipelines(aml, directory.subscriptionId);
@@ -127,6 +139,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       AZURE_DEVOPS_EXT_PAT: directory.defaultPat.token,
       NODE_EXTRA_CA_CERTS: tls.caCertPath,
       ...(options.runExtensions ? { AMLVNET_AGENT_DOWNLOAD_URL: vmAgent.agentPackageUrl } : {}),
+      ...(ssh ? { AMLVNET_SSH_JUMP_HOST: `${ssh.jumpHost.host}:${ssh.jumpHost.port}`, AMLVNET_SSH_JUMP_HOST_KEY: ssh.jumpHost.hostKey } : {}),
     },
     directory,
     authority,
@@ -136,7 +149,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     aml,
     armClient,
     vmAgent,
+    ssh,
     close: async () => {
+      await ssh?.close();
       await vmAgent.close();
       await closeServer(server);
     },

@@ -33,7 +33,8 @@ Config fields set from flags (they win over the file):
 ${overrideHelp()}
 
 Environment: AZURE_DEVOPS_EXT_PAT (a PAT with Agent Pools read & manage; never a flag), AZURE_DEVOPS_ORG_URL (or
-devops.organizationUrl), AMLVNET_AGENT_DOWNLOAD_URL (agent package override), Azure through DefaultAzureCredential,
+devops.organizationUrl), AMLVNET_AGENT_DOWNLOAD_URL (agent package override), AMLVNET_SSH_JUMP_HOST and
+AMLVNET_SSH_JUMP_HOST_KEY (bootstrap: ssh), Azure through DefaultAzureCredential,
 AMLVNET_ARM_ENDPOINT / AZURE_AUTHORITY_HOST as for 'amlvnet check'.
 Exit code: 0 done (apply: and ready), 1 a step failed or not ready, 2 bad input (nothing changed).
 `;
@@ -71,7 +72,7 @@ export async function runProvision(command: ProvisionCommand, argv: string[], en
   const progress = (line: string) => (json ? process.stderr : process.stdout).write(line + "\n");
   try {
     const overrides = overridesFromFlags(values);
-    const config = loadConfig(values.file, { pat: env.AZURE_DEVOPS_EXT_PAT, organizationUrl: env.AZURE_DEVOPS_ORG_URL, agentDownloadUrl: env.AMLVNET_AGENT_DOWNLOAD_URL }, { needsDevOps: true, overrides });
+    const config = loadConfig(values.file, { pat: env.AZURE_DEVOPS_EXT_PAT, organizationUrl: env.AZURE_DEVOPS_ORG_URL, agentDownloadUrl: env.AMLVNET_AGENT_DOWNLOAD_URL, sshJumpHost: env.AMLVNET_SSH_JUMP_HOST, sshJumpHostKey: env.AMLVNET_SSH_JUMP_HOST_KEY }, { needsDevOps: true, overrides });
     const { clientsFor } = azureContext(config.cloud, env);
     const devops = new DevOpsService(config.devops.organizationUrl, env.AZURE_DEVOPS_EXT_PAT ?? "");
     const mode: RunMode = command === "destroy" ? "destroy" : command === "apply" ? "apply" : "plan";

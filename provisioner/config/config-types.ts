@@ -46,10 +46,21 @@ export interface ProvisionerConfig {
     osDiskType: string;
   };
   bootstrap: BootstrapKind;
+  /** bootstrap: ssh only. */
+  ssh?: SshConfig;
   agent: { version: string; downloadUrl: string };
   devops: { organizationUrl: string };
   /** User tags (amlvnet's own tags are added by the steps). */
   tags: Record<string, string>;
+}
+
+export interface SshConfig {
+  jumpHost: { host: string; port: number };
+  /** "ssh-ed25519 AAAA…": the only key the jump host may present. */
+  jumpHostKey: string;
+  jumpUser: string;
+  /** The private key's text, read from ssh.privateKeyFile. */
+  privateKey: string;
 }
 
 /** What the CLI reads from the environment: secrets and endpoints never come from the config file. */
@@ -60,6 +71,9 @@ export interface ProvisionerEnvironment {
   organizationUrl?: string;
   /** AMLVNET_AGENT_DOWNLOAD_URL (wins over agent.downloadUrl), e.g. the sandbox's agent package. */
   agentDownloadUrl?: string;
+  /** AMLVNET_SSH_JUMP_HOST and AMLVNET_SSH_JUMP_HOST_KEY (win over ssh.jumpHost / ssh.jumpHostKey). */
+  sshJumpHost?: string;
+  sshJumpHostKey?: string;
 }
 
 export const DEFAULT_IMAGE: ImageReference = { publisher: "Canonical", offer: "0001-com-ubuntu-server-jammy", sku: "22_04-lts-gen2", version: "latest" };

@@ -16,6 +16,7 @@ import {
   VnetConfig,
 } from "./config-types";
 import { applyOverrides, ConfigOverride } from "./overrides";
+import { RawSshConfig, resolveSsh } from "./ssh-config";
 import { normalizeRegion, suggestRegion } from "./regions";
 import { findForbiddenField, validateAgainstSchema } from "./schema-validation";
 
@@ -30,6 +31,7 @@ interface RawConfig {
   pool: { name: string; mode: PoolMode; count: number; onlineTimeoutMinutes: number; serviceEndpointId?: string; projectId?: string };
   vm: { size: string; image: string | Partial<ImageReference>; adminUser: string; sshPublicKeyFile: string; namePrefix?: string; osDiskType: string };
   bootstrap: BootstrapKind;
+  ssh?: RawSshConfig;
   agent?: { version?: string; downloadUrl?: string };
   devops?: { organizationUrl?: string };
   tags?: Record<string, string>;
@@ -121,6 +123,8 @@ function resolveConfig(raw: RawConfig, path: string, env: ProvisionerEnvironment
     if (/\s/.test(env.pat ?? "")) fail("AZURE_DEVOPS_EXT_PAT holds a space or a line break: export the token alone, as Azure DevOps shows it");
   }
   const version = raw.agent?.version ?? DEFAULT_AGENT_VERSION;
+  const sshPublicKey = readSshKey(resolve(dirname(path), raw.vm.sshPublicKeyFile), raw.vm.sshPublicKeyFile, fail);
+  const sshKey = { adminUser: raw.vm.adminUser, publicKey: sshPublicKey, publicKeyFile: raw.vm.sshPublicKeyFile, configDir: dirname(path) };
   return {
     file: path,
     subscription: raw.subscription.toLowerCase(),
@@ -141,11 +145,12 @@ function resolveConfig(raw: RawConfig, path: string, env: ProvisionerEnvironment
       size: raw.vm.size,
       image: resolveImage(raw.vm.image),
       adminUser: raw.vm.adminUser,
-      sshPublicKey: readSshKey(resolve(dirname(path), raw.vm.sshPublicKeyFile), raw.vm.sshPublicKeyFile, fail),
+      sshPublicKey,
       namePrefix: raw.vm.namePrefix ?? `vm-${raw.pool.name.toLowerCase().replace(/[^a-z0-9-]/g, "-")}`.slice(0, 52),
       osDiskType: raw.vm.osDiskType,
     },
     bootstrap: raw.bootstrap,
+    ...(raw.bootstrap === "ssh" ? { ssh: resolveSsh(raw.ssh ?? {}, sshKey, env, fail) } : {}),
     agent: { version, downloadUrl: env.agentDownloadUrl || raw.agent?.downloadUrl || defaultAgentDownloadUrl(version) },
     devops: { organizationUrl },
     tags: raw.tags ?? {},

@@ -16,11 +16,36 @@ export function explainDevOpsError(error: unknown, organizationUrl: string, doin
     return new ProvisionerInputError(`AZURE_DEVOPS_EXT_PAT may not ${doing} in ${organizationUrl} (403): give the PAT the Agent Pools (read, manage) scope, and its user the Administrator role on agent pools`);
   }
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === "ENOTFOUND" || code === "ECONNREFUSED" || code === "ECONNRESET" || code === "ETIMEDOUT") {
+  if (code === "ENOTFOUND" || code === "ECONNREFUSED") {
     return new ProvisionerInputError(`cannot reach Azure DevOps at ${organizationUrl} (${code}) while ${doing}: check AZURE_DEVOPS_ORG_URL`);
   }
   const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
   return new Error(`Azure DevOps refused ${doing}${status ? ` (${status})` : ""}: ${message}`);
+}
+
+const READ_ATTEMPTS = 4;
+const TRANSIENT_STATUS = new Set([429, 500, 502, 503, 504]);
+const TRANSIENT_CODES = new Set(["ECONNRESET", "ETIMEDOUT", "EPIPE", "UND_ERR_SOCKET"]);
+
+/** A failure worth a retry: throttling, a server error, or a connection dropped mid-request. */
+function isTransient(error: unknown): boolean {
+  const status = statusOf(error);
+  if (status !== undefined) return TRANSIENT_STATUS.has(status);
+  const cause = (error as { cause?: unknown }).cause ?? error;
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  return (code !== undefined && TRANSIENT_CODES.has(code)) || /socket hang up/i.test(String((cause as Error | undefined)?.message));
+}
+
+/** Reads are retried (1 s, 2 s, 4 s) on transient failures; writes are not, a re-run of apply finishes them. */
+async function withReadRetries<T>(read: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await read();
+    } catch (error) {
+      if (attempt >= READ_ATTEMPTS || !isTransient(error)) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** (attempt - 1)));
+    }
+  }
 }
 
 function poolInfo(pool: TaskAgentPool): AgentPoolInfo {
@@ -46,8 +71,9 @@ export class DevOpsService implements DevOpsPools {
     return this.api;
   }
 
-  private async call<T>(doing: string, fn: (api: ITaskAgentApi) => Promise<T>): Promise<T> {
+  private async call<T>(doing: string, fn: (api: ITaskAgentApi) => Promise<T>, kind: "read" | "write" = "write"): Promise<T> {
     try {
+      if (kind === "read") return await withReadRetries(async () => fn(await this.agentApi()));
       return await fn(await this.agentApi());
     } catch (error) {
       this.api = undefined;
@@ -56,14 +82,14 @@ export class DevOpsService implements DevOpsPools {
   }
 
   async checkAccess(poolName: string): Promise<PoolAccess> {
-    const [all, managed] = await this.call("list agent pools", (api) => Promise.all([api.getAgentPools(), api.getAgentPools(undefined, undefined, undefined, TaskAgentPoolActionFilter.Manage)]));
+    const [all, managed] = await this.call("list agent pools", (api) => Promise.all([api.getAgentPools(), api.getAgentPools(undefined, undefined, undefined, TaskAgentPoolActionFilter.Manage)]), "read");
     const pool = all.find((p) => (p.name ?? "").toLowerCase() === poolName.toLowerCase());
     const canManage = pool ? managed.some((p) => p.id === pool.id) : managed.length > 0 || all.length === 0;
     return { pool: pool ? poolInfo(pool) : undefined, canManage };
   }
 
   async findPool(name: string): Promise<AgentPoolInfo | undefined> {
-    const pools = await this.call("list agent pools", (api) => api.getAgentPools(name));
+    const pools = await this.call("list agent pools", (api) => api.getAgentPools(name), "read");
     const pool = pools.find((p) => (p.name ?? "").toLowerCase() === name.toLowerCase());
     return pool ? poolInfo(pool) : undefined;
   }
@@ -77,7 +103,7 @@ export class DevOpsService implements DevOpsPools {
   }
 
   async listAgents(poolId: number): Promise<AgentInfo[]> {
-    const agents = await this.call("list agents", (api) => api.getAgents(poolId));
+    const agents = await this.call("list agents", (api) => api.getAgents(poolId), "read");
     return agents.map((a) => ({ id: a.id as number, name: a.name ?? "", status: a.status === TaskAgentStatus.Online ? "online" : "offline", enabled: a.enabled !== false }));
   }
 
@@ -105,8 +131,8 @@ export class DevOpsService implements DevOpsPools {
   private async rest(method: string, path: string, doing: string, body?: unknown): Promise<unknown> {
     const url = `${this.organizationUrl}/${path}${path.includes("?") ? "&" : "?"}api-version=${ELASTIC_API_VERSION}`;
     let response: Response;
-    try {
-      response = await fetch(url, {
+    const send = () =>
+      fetch(url, {
         method,
         headers: {
           authorization: `Basic ${Buffer.from(`:${this.pat}`).toString("base64")}`,
@@ -116,6 +142,12 @@ export class DevOpsService implements DevOpsPools {
         },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
+    try {
+      response = method === "GET" ? await withReadRetries(async () => {
+        const answer = await send();
+        if (TRANSIENT_STATUS.has(answer.status)) throw Object.assign(new Error(`HTTP ${answer.status}`), { statusCode: answer.status });
+        return answer;
+      }) : await send();
     } catch (error) {
       throw explainDevOpsError((error as { cause?: unknown }).cause ?? error, this.organizationUrl, doing);
     }

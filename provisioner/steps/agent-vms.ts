@@ -26,6 +26,9 @@ function vmBody(ctx: ProvisionContext, vmName: string): VirtualMachine {
       },
     },
     networkProfile: { networkInterfaces: [{ id: ctx.ids.nicId(vmName), primary: true, deleteOption: "Delete" }] },
+    // Managed boot diagnostics: the serial console is where cloud-init prints the SSH host keys (bootstrap: ssh
+    // pins them from there) and where a VM that does not come up says why.
+    diagnosticsProfile: { bootDiagnostics: { enabled: true } },
   };
 }
 
@@ -64,16 +67,22 @@ async function ensureVm(ctx: ProvisionContext, vmName: string): Promise<void> {
   }
   const sizeDiffers = (existing.hardwareProfile?.vmSize ?? "").toLowerCase() !== config.vm.size.toLowerCase();
   const tagsDiffer = !tagsSatisfied(existing.tags, ctx.tags);
-  if (!sizeDiffers && !tagsDiffer && existing.provisioningState !== "Failed") return act(ctx, { ...change, action: "no-op" }, async () => undefined);
+  const diagnosticsOff = existing.diagnosticsProfile?.bootDiagnostics?.enabled !== true;
+  if (!sizeDiffers && !tagsDiffer && !diagnosticsOff && existing.provisioningState !== "Failed") return act(ctx, { ...change, action: "no-op" }, async () => undefined);
   if (existing.provisioningState === "Failed") {
     // A VM that failed to provision is put again as a whole; Azure retries it.
     return act(ctx, { ...change, action: "update", detail: "provisioning failed: retrying" }, () =>
       clients.compute.virtualMachines.createOrUpdate(config.resourceGroup, vmName, vmBody(ctx, vmName), { abortSignal: ctx.signal }),
     );
   }
-  const detail = [sizeDiffers ? `size ${existing.hardwareProfile?.vmSize} → ${config.vm.size}` : "", tagsDiffer ? "tags" : ""].filter(Boolean).join(", ");
+  const detail = [sizeDiffers ? `size ${existing.hardwareProfile?.vmSize} → ${config.vm.size}` : "", tagsDiffer ? "tags" : "", diagnosticsOff ? "boot diagnostics on" : ""].filter(Boolean).join(", ");
   await act(ctx, { ...change, action: "update", detail }, () =>
-    clients.compute.virtualMachines.update(config.resourceGroup, vmName, { tags: { ...existing.tags, ...ctx.tags }, hardwareProfile: { vmSize: config.vm.size } }, { abortSignal: ctx.signal }),
+    clients.compute.virtualMachines.update(
+      config.resourceGroup,
+      vmName,
+      { tags: { ...existing.tags, ...ctx.tags }, hardwareProfile: { vmSize: config.vm.size }, diagnosticsProfile: { bootDiagnostics: { enabled: true } } },
+      { abortSignal: ctx.signal },
+    ),
   );
 }
 

@@ -8,10 +8,18 @@ import { ArmReads } from "./arm-reads";
 import { ArmWrites } from "./arm-writes";
 import { OperationTracker } from "./operations";
 import { actionFor, authorize } from "./rbac";
-import type { ArmContext, TypeRegistry } from "./resource-type";
-import { fullType, parseArmPath } from "./resource-id";
+import { notFoundError } from "./arm-reads";
+import type { ArmContext, ResourceAction, TypeRegistry } from "./resource-type";
+import { fullType, parseArmPath, ResourceAddress, resourceIdOf } from "./resource-id";
 import { ResourceStore, StoredResource } from "./store";
 import { buildView } from "./view";
+
+/** An action a request names, with the type that declares it. */
+interface NamedAction {
+  type: string;
+  name: string;
+  run: ResourceAction;
+}
 
 export interface ArmOptions {
   lroMs: number;
@@ -117,6 +125,10 @@ export class ArmService {
       }
       case "resource":
       case "collection": {
+        if (path.kind === "collection" && req.method === "POST" && path.address.names.length > 0) {
+          const action = this.actionOf(path.address);
+          if (action) return this.runAction(req, ctx, app, path.address, action, apiVersion);
+        }
         const type = this.requireType(fullType(path.address), apiVersion);
         const group = this.requireGroup(subscriptionId, path.address.resourceGroup);
         const scope = `/subscriptions/${subscriptionId}/resourceGroups/${group.name}`;
@@ -126,6 +138,25 @@ export class ArmService {
         return this.writes.resource(req, ctx, path.address, type, group.location);
       }
     }
+  }
+
+  /** `{resource}/{name}` names an action when the resource's type declares one of that name (any casing). */
+  private actionOf(address: ResourceAddress): NamedAction | undefined {
+    const spec = this.types.get(fullType({ namespace: address.namespace, types: address.types.slice(0, -1) }));
+    const requested = address.types[address.types.length - 1].toLowerCase();
+    const name = Object.keys(spec?.actions ?? {}).find((n) => n.toLowerCase() === requested);
+    return spec?.actions && name ? { type: spec.type, name, run: spec.actions[name] } : undefined;
+  }
+
+  private runAction(req: SandboxRequest, ctx: ArmContext, app: Parameters<typeof authorize>[0], address: ResourceAddress, action: NamedAction, apiVersion: string | null): SandboxResponse {
+    const [namespace, topType] = action.type.split("/");
+    checkApiVersion(apiVersion, namespace, topType, "global");
+    const group = this.requireGroup(address.subscriptionId, address.resourceGroup);
+    authorize(app, `${action.type}/${action.name}/action`, `/subscriptions/${address.subscriptionId}/resourceGroups/${group.name}`);
+    const resourceAddress = { ...address, types: address.types.slice(0, -1) };
+    const resource = ctx.resolve(resourceIdOf(resourceAddress));
+    if (!resource) throw notFoundError(ctx, resourceAddress, action.type);
+    return action.run(ctx, resource, req);
   }
 
   private checkSubscription(subscriptionId: string): void {

@@ -1,3 +1,4 @@
+import type { SandboxRequest, SandboxResponse } from "../http/message";
 import type { SeededRandom } from "../http/random";
 import { ArmError } from "./arm-error";
 import type { ResourceAddress } from "./resource-id";
@@ -47,6 +48,9 @@ export interface InlineChildren {
   readOnly?: boolean;
 }
 
+/** A POST on `{resource}/{action}` (e.g. virtualMachines/{vm}/retrieveBootDiagnosticsData), run once ARM has authorized it. */
+export type ResourceAction = (ctx: ArmContext, resource: StoredResource, req: SandboxRequest) => SandboxResponse;
+
 export interface ResourceTypeSpec {
   type: string;
   lro: LroStyle;
@@ -69,6 +73,8 @@ export interface ResourceTypeSpec {
   secretProperties?: string[];
   /** Whether the body carries a W/"etag" (Microsoft.Network does). */
   etag?: boolean;
+  /** POST actions by name as Azure spells it; ARM checks the permission `{type}/{name}/action`. */
+  actions?: Record<string, ResourceAction>;
 }
 
 export class TypeRegistry {

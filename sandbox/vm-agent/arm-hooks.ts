@@ -22,7 +22,7 @@ export interface ComputeHookTarget {
 type AfterWrite = NonNullable<ResourceTypeSpec["afterWrite"]>;
 type AfterDelete = NonNullable<ResourceTypeSpec["afterDelete"]>;
 
-function hook(types: TypeRegistry, type: string, hooks: { afterWrite?: (original: AfterWrite) => AfterWrite; afterDelete?: AfterDelete }): void {
+export function hook(types: TypeRegistry, type: string, hooks: { afterWrite?: (original: AfterWrite) => AfterWrite; afterDelete?: AfterDelete }): void {
   const spec = types.get(type);
   if (!spec) throw new Error(`the type registry has no ${type}`);
   const originalWrite: AfterWrite = spec.afterWrite ?? (() => undefined);

@@ -3,8 +3,9 @@ import { get } from "node:https";
 import { basename, join } from "node:path";
 import type { Json } from "../arm/store";
 import { CseError, parseCseSettings } from "./cse-settings";
-import { launch, RunningProcess, type HostTools } from "./vm-process";
-import type { VmFiles, VmTarget } from "./vm-files";
+import { rootUser, vmEnvironment, type VmProcessContext } from "./vm-environment";
+import { launch, RunningProcess } from "./vm-process";
+import type { VmTarget } from "./vm-files";
 
 /**
  * One Custom Script "enable" on one VM, as the Linux extension does it (Azure/custom-script-extension-linux
@@ -34,16 +35,10 @@ export interface RunResult {
   exitCode?: number;
 }
 
-export interface RunContext {
-  origin: string;
+export interface RunContext extends VmProcessContext {
   caPem: string;
   timeoutMs: number;
-  tools: HostTools;
-  files: VmFiles;
 }
-
-/** A dead proxy for everything but loopback: curl, wget and apt on a sandbox VM reach only the sandbox. */
-const NOWHERE_PROXY = "http://127.0.0.1:9";
 
 function failure(message: string, extra: Partial<RunResult> = {}): RunResult {
   return { ok: false, timedOut: false, message: `Enable failed: ${message}`, stdout: "", stderr: "", ...extra };
@@ -90,36 +85,6 @@ async function download(uri: string, ctx: RunContext, dir: string): Promise<stri
   }
 }
 
-function environment(ctx: RunContext, target: VmTarget, paths: { vmDir: string; caPath: string }, seq: number, traceLog: string): Record<string, string> {
-  const { tools, files } = ctx;
-  const path = [files.shimBin, ...(tools.strace ? [] : [files.traceShims]), ...tools.realPath].join(":");
-  return {
-    PATH: path,
-    HOME: join(paths.vmDir, "root"),
-    LANG: "C.UTF-8",
-    TMPDIR: join(paths.vmDir, "tmp"),
-    ConfigSequenceNumber: String(seq),
-    AMLVNET_SANDBOX_ORIGIN: ctx.origin,
-    AMLVNET_SANDBOX_CA: paths.caPath,
-    CURL_CA_BUNDLE: paths.caPath,
-    SSL_CERT_FILE: paths.caPath,
-    NODE_EXTRA_CA_CERTS: paths.caPath,
-    HTTPS_PROXY: NOWHERE_PROXY,
-    HTTP_PROXY: NOWHERE_PROXY,
-    https_proxy: NOWHERE_PROXY,
-    http_proxy: NOWHERE_PROXY,
-    NO_PROXY: "127.0.0.1,localhost,::1",
-    no_proxy: "127.0.0.1,localhost,::1",
-    AMLVNET_VM_ROOT: paths.vmDir,
-    AMLVNET_VM_ID: target.vmId,
-    AMLVNET_VM_COMPUTER_NAME: target.computerName,
-    AMLVNET_VM_ADMIN: target.adminUser,
-    AMLVNET_VM_UID: "0",
-    AMLVNET_VM_USER: "root",
-    ...(tools.strace ? {} : { AMLVNET_REAL_PATH: tools.realPath.join(":"), AMLVNET_ARGV_LOG: traceLog }),
-  };
-}
-
 /** Runs the extension; `started` receives the process so the caller can kill it (VM deleted, sandbox closed). */
 export async function runExtension(ctx: RunContext, target: VmTarget, extension: ExtensionSpec, seq: number, started: (process: RunningProcess) => void): Promise<RunResult> {
   let config;
@@ -142,10 +107,11 @@ export async function runExtension(ctx: RunContext, target: VmTarget, extension:
     {
       command: config.command,
       cwd: paths.downloadDir,
-      env: environment(ctx, target, paths, seq, traceLog),
+      // Azure runs extensions as root.
+      env: { ...vmEnvironment(ctx, target, paths, rootUser(paths.vmDir), traceLog), ConfigSequenceNumber: String(seq) },
       timeoutMs: ctx.timeoutMs,
-      stdoutPath: join(paths.downloadDir, "stdout"),
-      stderrPath: join(paths.downloadDir, "stderr"),
+      stdout: join(paths.downloadDir, "stdout"),
+      stderr: join(paths.downloadDir, "stderr"),
       straceLog: ctx.tools.strace ? traceLog : undefined,
     },
     ctx.tools,

@@ -7,6 +7,7 @@ import type { DevOpsState } from "../devops/devops-state";
 import type { SandboxDirectory } from "../directory";
 import type { Handler } from "../http/message";
 import { AGENT_PACKAGE_NAME, AGENT_VERSION } from "./package/agent-version";
+import { AdminCommand, AdminCommands } from "./admin-command";
 import { buildAgentPackage } from "./agent-package";
 import { AgentSessions } from "./agent-sessions";
 import { ComputeHookTarget, installComputeHooks } from "./arm-hooks";
@@ -51,6 +52,7 @@ export class VmAgent implements ComputeHookTarget {
   private readonly runs = new Map<string, Run>();
   private readonly applied = new Map<string, { hash: string; ok: boolean }>();
   private readonly active = new Set<Promise<unknown>>();
+  private readonly adminCommands = new AdminCommands();
   private sequence = 0;
   private origin = "";
   private files: VmFiles | undefined;
@@ -122,9 +124,14 @@ export class VmAgent implements ComputeHookTarget {
     while (this.active.size > 0) await Promise.allSettled([...this.active]);
   }
 
+  /** Runs an SSH session's command on the VM (or instance) as its admin user; see admin-command.ts. */
+  runAsAdmin(target: VmTarget, command: AdminCommand): RunningProcess {
+    return this.adminCommands.run({ origin: this.origin, caPem: this.options.caPem, tools: this.tools, files: this.requireFiles() }, target, command);
+  }
+
   async close(): Promise<void> {
     for (const run of this.runs.values()) this.cancel(run);
-    await this.idle();
+    await Promise.all([this.idle(), this.adminCommands.killAll()]);
   }
 
   runOn(operationResourceId: string, target: VmTarget, extension: ExtensionSpec): void {
@@ -168,6 +175,7 @@ export class VmAgent implements ComputeHookTarget {
     const prefix = `${vmId}|`.toLowerCase();
     for (const [key, run] of this.runs) if (key.startsWith(prefix)) this.cancel(run);
     for (const key of this.applied.keys()) if (key.startsWith(prefix)) this.applied.delete(key);
+    this.adminCommands.killOn(vmId);
     this.statuses.delete(vmId.toLowerCase());
     this.sessions.dropVm(vmId);
     // The VM's disk goes with it: a new VM of the same name starts clean, as a new VM does.

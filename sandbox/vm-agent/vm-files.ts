@@ -46,6 +46,16 @@ export class VmFiles {
 
   /** Creates the VM's directories (idempotent) and the download directory of this sequence number. */
   prepare(target: VmTarget, seq: number, caPem: string): { vmDir: string; downloadDir: string; caPath: string } {
+    const { vmDir, caPath } = this.prepareVm(target, caPem);
+    const downloadDir = join(vmDir, "var", "lib", "waagent", "custom-script", "download", String(seq));
+    rmSync(downloadDir, { recursive: true, force: true });
+    mkdirSync(downloadDir, { recursive: true, mode: 0o700 });
+    this.giveTree(join(vmDir, "var"));
+    return { vmDir, downloadDir, caPath };
+  }
+
+  /** Creates the VM's directories (idempotent): its "/", home directories, tmp, the sandbox CA, and its argv log. */
+  prepareVm(target: VmTarget, caPem: string): { vmDir: string; caPath: string } {
     const vmDir = this.vmDir(target);
     this.mkdir(join(this.root, target.resourceGroup.toLowerCase()), 0o711);
     for (const dir of [vmDir, join(vmDir, "root"), join(vmDir, "home"), join(vmDir, "home", target.adminUser), join(vmDir, "tmp"), join(vmDir, "etc"), join(vmDir, "etc", "ssl")]) {
@@ -53,17 +63,13 @@ export class VmFiles {
     }
     const caPath = join(vmDir, "etc", "ssl", "amlvnet-sandbox-ca.pem");
     writeFileSync(caPath, caPem, { mode: 0o644 });
-    const downloadDir = join(vmDir, "var", "lib", "waagent", "custom-script", "download", String(seq));
-    rmSync(downloadDir, { recursive: true, force: true });
-    mkdirSync(downloadDir, { recursive: true, mode: 0o700 });
-    this.giveTree(join(vmDir, "var"));
     const trace = this.traceLog(target);
     this.mkdir(join(this.root, "_trace", target.resourceGroup.toLowerCase()), 0o711);
     if (!this.tools.strace) {
       writeFileSync(trace, "", { flag: "a", mode: 0o600 });
       this.give(trace);
     }
-    return { vmDir, downloadDir, caPath };
+    return { vmDir, caPath };
   }
 
   /** Hands a file or directory to the stand-in user the scripts run as (no-op when they run as the sandbox's user). */

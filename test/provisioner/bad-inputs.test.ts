@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { RunningSandbox } from "../../sandbox/sandbox";
-import { amlvnet, minimalConfig, readLog, resourceSet, startProvisionerSandbox, writeConfig, writesIn } from "./harness";
+import { utils } from "ssh2";
+import { amlvnet, minimalConfig, readLog, resourceSet, SSH_KEY, startProvisionerSandbox, writeConfig, writesIn } from "./harness";
 
 type Config = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- configs are free-form YAML mutated per case
 
@@ -34,7 +35,9 @@ const CASES: BadInput[] = [
   { name: "PAT in the config", config: (c) => ({ ...c, devops: { pat: "abc" } }), expect: /^devops\.pat: the PAT is never read from a file: remove it and set AZURE_DEVOPS_EXT_PAT/ },
   { name: "mode typo", config: (c) => ({ ...c, pool: { ...c.pool, mode: "vm" } }), expect: /^pool\.mode must be one of vms, scaleset \(got 'vm'\)/ },
   { name: "bootstrap typo", config: (c) => ({ ...c, bootstrap: "extention" }), expect: /^bootstrap must be one of extension, ssh \(got 'extention'\)/ },
-  { name: "bootstrap ssh (not yet supported)", config: (c) => ({ ...c, bootstrap: "ssh" }), expect: /^bootstrap: ssh is not yet supported .*; use bootstrap: extension/ },
+  { name: "bootstrap ssh without a jump host", config: (c) => ({ ...c, bootstrap: "ssh" }), expect: /^bootstrap: ssh needs a jump host: set ssh\.jumpHost .* or AMLVNET_SSH_JUMP_HOST$/ },
+  { name: "bootstrap ssh with a jump host but no pinned key", config: (c) => ({ ...c, bootstrap: "ssh", ssh: { jumpHost: "127.0.0.1:2222" } }), expect: /^bootstrap: ssh needs the jump host's key, which is pinned and never accepted blindly/ },
+  { name: "bootstrap ssh with a private key that does not match the VMs' key", config: (c) => ({ ...c, bootstrap: "ssh", ssh: { jumpHost: "127.0.0.1:2222", jumpHostKey: SSH_KEY, privateKeyFile: "./other_key" } }), expect: /^ssh\.privateKeyFile '\.\/other_key' does not match vm\.sshPublicKeyFile/ },
   { name: "unknown field", config: (c) => ({ ...c, pools: {} }), expect: /^pools is not a known field; fields here are: subscription, resourceGroup/ },
   { name: "subscription that is not a GUID", config: (c) => ({ ...c, subscription: "my-subscription" }), expect: /^subscription 'my-subscription' is not valid: Subscription ID \(a GUID\)/ },
   { name: "vnet with both id and name", config: (c) => ({ ...c, network: { ...c.network, vnet: { ...c.network.vnet, id: c.workspace } } }), expect: /^network\.vnet(\.id)? .*(needs either id|is not valid)/ },
@@ -64,6 +67,7 @@ describe("amlvnet apply with bad inputs: one line naming the input and the fix, 
   before(async () => {
     ({ sandbox, env, dir, logFile } = await startProvisionerSandbox());
     writeFileSync(join(dir, "id_private"), "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n");
+    writeFileSync(join(dir, "other_key"), utils.generateKeyPairSync("ed25519").private);
     initial = resourceSet(sandbox);
   });
   after(() => sandbox.close());

@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bootstrapFor, bootstrapKinds } from "../../provisioner/bootstrap/agent-bootstrap";
 import { agentScript, commandToExecute } from "../../provisioner/bootstrap/agent-script";
+import { hostKeysInSerialLog } from "../../provisioner/bootstrap/ssh/host-keys";
 import { mapSettledLimited } from "../../provisioner/concurrency";
 import { ProvisionerInputError } from "../../provisioner/errors";
 
@@ -17,8 +18,19 @@ describe("provisioner bootstrap: the registry and the agent script", () => {
     assert.throws(() => bootstrapFor("winrm"), (e: Error) => e instanceof ProvisionerInputError && e.message === "bootstrap 'winrm' is not known; use one of extension, ssh");
   });
 
-  it("refuses ssh before anything is written, pointing at bootstrap: extension", async () => {
-    await assert.rejects(bootstrapFor("ssh").preflight({} as never), /^ProvisionerInputError: bootstrap: ssh is not yet supported .*use bootstrap: extension$/);
+  it("reads the host keys cloud-init printed on the serial console, strongest first, from the last boot", () => {
+    const block = (ed: string) => [
+      "<14>Nov 23 18:12:20 ec2: -----BEGIN SSH HOST KEY FINGERPRINTS-----",
+      "<14>Nov 23 18:12:20 ec2: 256 SHA256:ORBLhrY3VaBBI5aZ2jjI8uNmGShxTL5+A+3Ea4QlfHA root@vm1 (ED25519)",
+      "<14>Nov 23 18:12:20 ec2: -----END SSH HOST KEY FINGERPRINTS-----",
+      "-----BEGIN SSH HOST KEY KEYS-----",
+      "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTY= root@vm1",
+      `ssh-ed25519 ${ed} root@vm1`,
+      "-----END SSH HOST KEY KEYS-----",
+    ];
+    const log = ["[    0.000000] Linux version 5.15.0-1057-azure", ...block("AAAAC3NzaC1lZDI1NTE5AAAAIOLD"), "reboot", ...block("AAAAC3NzaC1lZDI1NTE5AAAAINEW"), "Ubuntu 22.04.4 LTS vm1 ttyS0"].join("\r\n");
+    assert.deepEqual(hostKeysInSerialLog(log), ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINEW", "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTY="]);
+    assert.deepEqual(hostKeysInSerialLog("[    0.000000] Linux version 5.15.0\n-----BEGIN SSH HOST KEY KEYS-----\n"), [], "an unfinished block is no key");
   });
 
   it("runs config.sh with the PAT only in its environment, in no argv of it or its ancestors, and leaves no file holding it", function () {

@@ -88,7 +88,7 @@ describe("amlvnet plan / apply / status / destroy (reference scenario, agents in
       assert.equal(nic?.body.properties.ipConfigurations[0].properties.publicIPAddress, undefined);
       const extension = get(`${rg()}/providers/Microsoft.Compute/virtualMachines/vm-aml-private-${i}/extensions/amlvnet-agent`);
       const secrets = extension?.internal.secrets as { protectedSettings: { commandToExecute: string } };
-      assert.match(secrets.protectedSettings.commandToExecute, new RegExp(`^export VSTS_AGENT_INPUT_TOKEN='${pat}' && bash -c`));
+      assert.match(secrets.protectedSettings.commandToExecute, new RegExp(`^exec bash -c .* 3<<'AMLVNET_PAT_END'\\n${pat}\\nAMLVNET_PAT_END\\n$`, "s"));
       const script = Buffer.from(/printf %s (\S+) \| base64 -d/.exec(secrets.protectedSettings.commandToExecute)?.[1] ?? "", "base64").toString();
       assert.match(script, /\.\/config\.sh --unattended --url "\$ORG_URL" --auth pat --pool "\$POOL" --agent "\$AGENT_NAME" --replace --acceptTeeEula/);
       assert.match(script, new RegExp(`AGENT_NAME='vm-aml-private-${i}'`));

@@ -51,6 +51,13 @@ function osProfileOf(request: { id: string; body: Json }, profile: Json): Json {
   };
 }
 
+/** Boot diagnostics as stored: enabled, and a storage account's blob endpoint unless it uses managed storage. */
+function diagnosticsProfileOf(profile: Json): Json | undefined {
+  const boot = profile?.bootDiagnostics;
+  if (!boot) return undefined;
+  return { bootDiagnostics: { enabled: boot.enabled === true, ...(boot.storageUri ? { storageUri: String(boot.storageUri) } : {}) } };
+}
+
 export function computeTypes(tenantId: string): ResourceTypeSpec[] {
   // A scale set PUT's profile protectedSettings, from write to afterWrite (which keeps them in `internal`).
   const profileSecrets = new Map<string, Record<string, Json>>();
@@ -75,6 +82,7 @@ export function computeTypes(tenantId: string): ResourceTypeSpec[] {
       const osDisk = props.storageProfile?.osDisk ?? {};
       const diskName = request.existing?.body.properties.storageProfile.osDisk.name ?? osDisk.name ?? `${request.address.names[0]}_OsDisk_1_${guidFrom(request.id).replace(/-/g, "")}`;
       const rgId = request.id.split("/providers/")[0];
+      const diagnosticsProfile = diagnosticsProfileOf(props.diagnosticsProfile ?? request.existing?.body.properties.diagnosticsProfile);
       const out: Json = {
         properties: {
           vmId: request.existing?.body.properties.vmId ?? guidFrom(request.id + "vmId"),
@@ -94,6 +102,7 @@ export function computeTypes(tenantId: string): ResourceTypeSpec[] {
           },
           osProfile: osProfileOf(request, props.osProfile ?? request.existing?.body.properties.osProfile),
           networkProfile: { networkInterfaces: nics.map((n) => ({ id: n.id, properties: { primary: n.properties?.primary ?? nics.length === 1, deleteOption: n.properties?.deleteOption ?? "Detach" } })) },
+          ...(diagnosticsProfile ? { diagnosticsProfile } : {}),
           timeCreated: request.existing?.body.properties.timeCreated ?? new Date().toISOString(),
         },
       };
