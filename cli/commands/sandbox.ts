@@ -23,7 +23,9 @@ Options:
   --state-dir DIR      where the sandbox CA is kept and reused (default ${DEFAULT_STATE_DIR})
   --no-run-extensions  store Custom Script extensions without running their scripts (by default they run, as
                        on Azure: bash in a per-VM directory; AMLVNET_AGENT_DOWNLOAD_URL then names the sandbox's
-                       agent package, whose config.sh and svc.sh register agents with the sandbox's Azure DevOps)
+                       agent package, whose config.sh and svc.sh register agents with the sandbox's Azure DevOps;
+                       each VM also gets an SSH server, reached through the jump host AMLVNET_SSH_JUMP_HOST whose
+                       key is AMLVNET_SSH_JUMP_HOST_KEY, and a boot diagnostics serial log holding its host key)
   -h, --help           show this help
 `;
 
