@@ -1,3 +1,4 @@
+import { setTimeout as sleepFor } from "node:timers/promises";
 import type { PipelinePolicy, PipelineRequest, PipelineResponse, SendRequest } from "@azure/core-rest-pipeline";
 
 const MAX_WAIT_MS = 60_000;
@@ -12,21 +13,6 @@ function retryAfterMs(response: PipelineResponse): number | undefined {
 
 function monitorUrl(response: PipelineResponse): string | undefined {
   return response.headers.get("azure-asyncoperation") ?? response.headers.get("operation-location") ?? response.headers.get("location") ?? undefined;
-}
-
-function wait(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason ?? new Error("aborted"));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason ?? new Error("aborted"));
-    };
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
 
 /**
@@ -44,7 +30,7 @@ export function retryAfterPolicy(): PipelinePolicy {
         if (due !== undefined) {
           notBefore.delete(request.url);
           const remaining = due - Date.now();
-          if (remaining > 0) await wait(remaining, request.abortSignal as AbortSignal | undefined);
+          if (remaining > 0) await sleepFor(remaining, undefined, { signal: request.abortSignal as AbortSignal | undefined });
         }
       }
       const response = await next(request);

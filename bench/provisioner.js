@@ -12,45 +12,29 @@
 "use strict";
 const { spawn } = require("node:child_process");
 const { once } = require("node:events");
-const { readFileSync, writeFileSync } = require("node:fs");
+const { mkdirSync, readFileSync, writeFileSync } = require("node:fs");
 const { join } = require("node:path");
 const { BUILD, runWithSandboxCa } = require("./sandbox-ca");
 const { formatMetric } = require("./report");
 
 const LRO_MS = 2000;
 const SCALE_TARGET = 1.2;
-const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHq1b4m4c0Nn0w4gk0rJ2kq0n3C5Zs3YbV4C6JdS0f9U bench@amlvnet";
 // How much earlier than Retry-After a poll may come before it counts as early (timer and log granularity).
 const EARLY_TOLERANCE_MS = 100;
 const POLL_PATH = /\/(operations|operationResults|privateDnsOperationStatuses|privateDnsOperationResults|asyncoperations)\/[^/]+$/i;
 
-function configFor(sandbox, count) {
-  const { referenceIds } = require(join(BUILD, "test/readiness/helpers"));
-  const ids = referenceIds(sandbox);
-  return {
-    subscription: sandbox.env.AZURE_SUBSCRIPTION_ID,
-    resourceGroup: "rg-agents",
-    location: "westeurope",
-    workspace: ids.workspaceId,
-    network: { vnet: { name: "vnet-agents", addressSpace: "10.30.0.0/16" }, subnet: { name: "snet-agents", prefix: "10.30.1.0/24" } },
-    pool: { name: "aml-private", mode: "vms", count },
-    vm: { size: "Standard_D2s_v5", adminUser: "azureuser", sshPublicKeyFile: "./id_ed25519.pub" },
-    bootstrap: "extension",
-  };
-}
-
 async function applyOnce(stateDir, count, realAgents) {
   const { startSandbox } = require(join(BUILD, "sandbox/sandbox"));
   const dir = join(stateDir, `apply-${count}-${realAgents ? "real" : "instant"}`);
-  require("node:fs").mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true });
   const logFile = join(dir, "requests.jsonl");
   const sandbox = await startSandbox({ scenario: "reference", lroMs: LRO_MS, stateDir, requestLog: logFile, runExtensions: realAgents, extensionTimeoutMs: 300_000 });
-  const { simulateAgents } = require(join(BUILD, "test/provisioner/harness"));
+  const { minimalConfig, simulateAgents, SSH_KEY } = require(join(BUILD, "test/provisioner/harness"));
   const stopAgents = realAgents ? () => undefined : simulateAgents(sandbox, "aml-private");
   try {
     writeFileSync(join(dir, "id_ed25519.pub"), SSH_KEY + "\n");
-    writeFileSync(join(dir, "agents.json"), JSON.stringify(configFor(sandbox, count)));
-    const env = { PATH: process.env.PATH, NODE_OPTIONS: process.env.NODE_OPTIONS, ...sandbox.env, AMLVNET_AGENT_DOWNLOAD_URL: sandbox.vmAgent.agentPackageUrl };
+    writeFileSync(join(dir, "agents.json"), JSON.stringify(minimalConfig(sandbox, count)));
+    const env = { PATH: process.env.PATH, NODE_OPTIONS: process.env.NODE_OPTIONS, ...sandbox.env };
     const started = performance.now();
     const child = spawn(process.execPath, [join(BUILD, "cli/main.js"), "apply", "-f", join(dir, "agents.json"), "--poll-interval", "1", "--timeout", "10"], { env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";

@@ -30,7 +30,7 @@ export function valuesOrThrow<R>(results: Array<PromiseSettledResult<R>>, what: 
 
 
 /** Default number of agents (NIC + VM + extension) worked on at once; `--parallel` changes it. */
-export const DEFAULT_AGENT_CONCURRENCY = 4;
+export const DEFAULT_AGENT_CONCURRENCY = 20;
 
 /** Resolves after `ms`; rejects (AbortError) when `signal` aborts first. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {

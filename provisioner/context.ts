@@ -3,6 +3,7 @@ import type { ReadinessReport } from "../readiness/finding";
 import type { ClientsForSubscription } from "../readiness/topology/read-topology";
 import type { Topology } from "../readiness/topology/topology";
 import type { Change } from "./changes";
+import { DEFAULT_AGENT_CONCURRENCY } from "./concurrency";
 import type { ProvisionerConfig } from "./config/config-types";
 import type { AgentPoolInfo, DevOpsPools } from "./devops/devops-pools";
 import { ownershipTags } from "./ownership";
@@ -97,7 +98,7 @@ export function createContext(inputs: ContextInputs): ProvisionContext {
     ids: resourceIds(config),
     tags: ownershipTags(config.pool.name, config.tags),
     options: {
-      agentConcurrency: inputs.options?.agentConcurrency ?? 20,
+      agentConcurrency: inputs.options?.agentConcurrency ?? DEFAULT_AGENT_CONCURRENCY,
       pollIntervalMs: inputs.options?.pollIntervalMs ?? 5000,
       onlineTimeoutMs: inputs.options?.onlineTimeoutMs ?? config.pool.onlineTimeoutMs,
       peeringTimeoutMs: inputs.options?.peeringTimeoutMs ?? 120_000,

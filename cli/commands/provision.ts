@@ -1,6 +1,7 @@
 import { choiceOption, floatOption, intOption, parseCommandArgs, UsageError } from "../args";
 import { azureContext, explainAuthError } from "../azure-context";
 import { changeLine, summarize } from "../../provisioner/changes";
+import { DEFAULT_AGENT_CONCURRENCY } from "../../provisioner/concurrency";
 import { loadConfig } from "../../provisioner/config/load-config";
 import { OVERRIDABLE_FIELDS, overrideHelp, overridesFromFlags } from "../../provisioner/config/overrides";
 import { createContext, RunMode } from "../../provisioner/context";
@@ -27,7 +28,7 @@ ${SUMMARY[command]}
 Options:
   -f, --file FILE         the config (YAML or JSON; schema: provisioner/config.schema.json)
   --output FORMAT         text | json (default: text)
-${command === "destroy" ? "  --yes                   required: confirms the deletion\n" : ""}${command === "apply" ? "  --timeout MINUTES       how long to wait for the agents online (default: pool.onlineTimeoutMinutes)\n  --parallel N            agents worked on at once (default: 20)\n  --poll-interval SECONDS between two reads while waiting (default: 5)\n" : ""}  -h, --help              show this help
+${command === "destroy" ? "  --yes                   required: confirms the deletion\n" : ""}${command === "apply" ? "  --timeout MINUTES       how long to wait for the agents online (default: pool.onlineTimeoutMinutes)\n  --parallel N            agents worked on at once (default: ${DEFAULT_AGENT_CONCURRENCY})\n  --poll-interval SECONDS between two reads while waiting (default: 5)\n" : ""}  -h, --help              show this help
 
 Config fields set from flags (they win over the file):
 ${overrideHelp()}
@@ -65,7 +66,7 @@ export async function runProvision(command: ProvisionCommand, argv: string[], en
   if (command === "destroy" && !values.yes) throw new UsageError(`destroy deletes the agents, their VMs and network for ${values.file}: re-run with --yes to confirm`);
   if (command !== "apply" && (values.timeout || values.parallel || values["poll-interval"])) throw new UsageError(`--timeout, --parallel and --poll-interval are options of apply only`);
   const onlineTimeoutMinutes = values.timeout === undefined ? undefined : floatOption(values.timeout, "timeout", 15, 0.001, 120);
-  const agentConcurrency = intOption(values.parallel, "parallel", 20, 1, 64);
+  const agentConcurrency = intOption(values.parallel, "parallel", DEFAULT_AGENT_CONCURRENCY, 1, 64);
   const pollIntervalMs = Math.round(floatOption(values["poll-interval"], "poll-interval", 5, 0.01, 60) * 1000);
 
   const json = output === "json";

@@ -10,7 +10,8 @@ export interface AgentScriptInputs {
   runAs: string;
 }
 
-function quote(value: string): string {
+/** A POSIX shell single-quoted word: the value exactly, whatever it holds. */
+export function shellQuote(value: string): string {
   return `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
@@ -23,11 +24,11 @@ export function agentScript(inputs: AgentScriptInputs): string {
   return [
     "set -euo pipefail",
     "umask 022",
-    `ORG_URL=${quote(inputs.organizationUrl)}`,
-    `POOL=${quote(inputs.pool)}`,
-    `AGENT_NAME=${quote(inputs.agentName)}`,
-    `DOWNLOAD_URL=${quote(inputs.downloadUrl)}`,
-    `RUN_AS=${quote(inputs.runAs)}`,
+    `ORG_URL=${shellQuote(inputs.organizationUrl)}`,
+    `POOL=${shellQuote(inputs.pool)}`,
+    `AGENT_NAME=${shellQuote(inputs.agentName)}`,
+    `DOWNLOAD_URL=${shellQuote(inputs.downloadUrl)}`,
+    `RUN_AS=${shellQuote(inputs.runAs)}`,
     // The PAT arrives on file descriptor 3 (a here-document or the SSH channel), never in an argv or a file.
     'if [ -z "${VSTS_AGENT_INPUT_TOKEN:-}" ]; then IFS= read -r VSTS_AGENT_INPUT_TOKEN <&3 2>/dev/null || true; fi',
     "exec 3<&-",

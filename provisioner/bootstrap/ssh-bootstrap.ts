@@ -1,10 +1,11 @@
 import type { Client } from "ssh2";
 import { sleep } from "../concurrency";
 import type { AgentMachine, ProvisionContext } from "../context";
+import type { AgentInfo } from "../devops/devops-pools";
 import { firstLine, ProvisionerInputError, StepError } from "../errors";
 import { act, getOrUndefined } from "../steps/step";
 import type { AgentBootstrap } from "./agent-bootstrap";
-import { agentScript, sshCommand } from "./agent-script";
+import { agentScript, shellQuote, sshCommand } from "./agent-script";
 import { hostKeysInSerialLog } from "./ssh/host-keys";
 import { connect, exec, forward, SshEndpoint, SshError } from "./ssh/ssh-connection";
 
@@ -19,6 +20,7 @@ const SAS_MINUTES = 5;
  */
 export class SshBootstrap implements AgentBootstrap {
   readonly kind = "ssh" as const;
+  private agents: Promise<AgentInfo[]> | undefined;
 
   async preflight(ctx: ProvisionContext): Promise<void> {
     if (ctx.config.pool.mode !== "vms" || ctx.mode !== "apply") return;
@@ -33,14 +35,19 @@ export class SshBootstrap implements AgentBootstrap {
   }
 
   async ensure(ctx: ProvisionContext, machine: AgentMachine): Promise<void> {
-    const { config } = ctx;
-    const pool = await ctx.devops.findPool(config.pool.name);
-    const agent = pool ? (await ctx.devops.listAgents(pool.id)).find((a) => a.name.toLowerCase() === machine.agentName.toLowerCase()) : undefined;
+    const agent = (await this.registeredAgents(ctx)).find((a) => a.name.toLowerCase() === machine.agentName.toLowerCase());
     const change = { step: "agent-software", kind: "agent software", name: `${machine.vmName} (ssh)`, id: machine.vmId };
     if (agent?.status === "online") return act(ctx, { ...change, action: "no-op" }, async () => undefined);
     const { host, port } = this.ssh(ctx).jumpHost;
     const detail = `over SSH through ${host}:${port}: download, config.sh --unattended, svc.sh install${agent ? ` (agent is ${agent.status})` : ""}`;
     await act(ctx, { ...change, action: agent ? "update" : "create", detail }, () => this.install(ctx, machine));
+  }
+
+  /** The pool's agents, read once for all the machines (the devops-pool step found or created the pool). */
+  private registeredAgents(ctx: ProvisionContext): Promise<AgentInfo[]> {
+    const pool = ctx.pool;
+    this.agents ??= pool ? ctx.devops.listAgents(pool.id) : Promise.resolve([]);
+    return this.agents;
   }
 
   private ssh(ctx: ProvisionContext) {
@@ -115,8 +122,4 @@ export class SshBootstrap implements AgentBootstrap {
     if (!address) throw new StepError("agent-software", `${machine.vmName}: its NIC ${ids.nicName(machine.vmName)} has no private IP yet; run apply again`);
     return address;
   }
-}
-
-function shellQuote(value: string): string {
-  return `'${value.replace(/'/g, `'\\''`)}'`;
 }

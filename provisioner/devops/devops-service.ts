@@ -1,6 +1,7 @@
 import * as azdev from "azure-devops-node-api";
 import type { ITaskAgentApi } from "azure-devops-node-api/TaskAgentApi";
 import { TaskAgentPool, TaskAgentPoolActionFilter, TaskAgentPoolOptions, TaskAgentStatus } from "azure-devops-node-api/interfaces/TaskAgentInterfaces";
+import { sleep } from "../concurrency";
 import { ProvisionerInputError, statusOf } from "../errors";
 import type { AgentInfo, AgentPoolInfo, DevOpsPools, ElasticPoolInfo, ElasticPoolSettings, PoolAccess } from "./devops-pools";
 
@@ -43,7 +44,7 @@ async function withReadRetries<T>(read: () => Promise<T>): Promise<T> {
       return await read();
     } catch (error) {
       if (attempt >= READ_ATTEMPTS || !isTransient(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 1000 * 2 ** (attempt - 1)));
+      await sleep(1000 * 2 ** (attempt - 1));
     }
   }
 }

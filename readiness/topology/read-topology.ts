@@ -6,7 +6,7 @@ import type { AzureClients } from "../../azure/clients";
 import { Cloud, zonesForGroup } from "../../network/private-link-zones";
 import { explainReadError } from "../errors";
 import { idParts, parseArmId, sameId, vnetIdOfSubnet } from "./arm-id";
-import { IdMap, Topology, WorkspaceDependencies, ZoneState } from "./topology";
+import { emptyTopology, Topology, WorkspaceDependencies, ZoneState } from "./topology";
 
 export type ClientsForSubscription = (subscriptionId: string) => AzureClients;
 
@@ -35,20 +35,7 @@ export async function readTopology(input: { workspaceId: string; agentVnetId?: s
   const workspace = await clientsFor(ws.subscriptionId).machineLearning.workspaces.get(ws.resourceGroup, ws.name).catch((e) => {
     throw explainReadError(e, "workspace", ws.id);
   });
-  const topology: Topology = {
-    cloud: input.cloud,
-    workspace: { ...workspace, id: workspace.id ?? ws.id, location: (workspace.location ?? "").toLowerCase() },
-    dependencies: {},
-    computes: [],
-    vnets: new IdMap(),
-    nsgs: new IdMap(),
-    routeTables: new IdMap(),
-    natGateways: new IdMap(),
-    privateEndpoints: [],
-    zoneGroups: new Map(),
-    zones: new Map(),
-    agentVnetId: input.agentVnetId,
-  };
+  const topology = emptyTopology(input.cloud, { ...workspace, id: workspace.id ?? ws.id, location: (workspace.location ?? "").toLowerCase() }, input.agentVnetId);
   const listed = new Map<string, Promise<void>>();
   const listSubscription = (subscriptionId: string): Promise<void> => {
     const key = subscriptionId.toLowerCase();

@@ -54,3 +54,21 @@ export interface Topology {
   zones: Map<string, ZoneState>;
   agentVnetId?: string;
 }
+
+/** A topology holding only the workspace, to be filled by the readers (or a generator). */
+export function emptyTopology(cloud: Cloud, workspace: Topology["workspace"], agentVnetId: string | undefined): Topology {
+  return {
+    cloud,
+    workspace,
+    dependencies: {},
+    computes: [],
+    vnets: new IdMap(),
+    nsgs: new IdMap(),
+    routeTables: new IdMap(),
+    natGateways: new IdMap(),
+    privateEndpoints: [],
+    zoneGroups: new Map(),
+    zones: new Map(),
+    agentVnetId,
+  };
+}

@@ -13,11 +13,7 @@ export function newKeyPair(comment: string): KeyPair {
   return { privateKey: pair.private, publicKey: pair.public };
 }
 
-/** A hostVerifier that accepts only `pinned` ("ssh-ed25519 AAAA..."), compared as the raw key blob. */
-export function pinnedTo(pinned: string): (key: Buffer) => boolean {
-  const blob = Buffer.from(pinned.split(" ")[1] ?? "", "base64");
-  return (key) => key.equals(blob);
-}
+export { pinnedHostKey as pinnedTo } from "../../provisioner/bootstrap/ssh/ssh-connection";
 
 /** Resolves once authenticated; rejects with the client's error (host key refused, authentication failed...). */
 export function connectSsh(config: ConnectConfig): Promise<Client> {

@@ -6,23 +6,13 @@ import Ajv2020 from "ajv/dist/2020";
 import { loadConfig } from "../../provisioner/config/load-config";
 import { overridesFromFlags } from "../../provisioner/config/overrides";
 import { ProvisionerInputError } from "../../provisioner/errors";
-import { SSH_KEY } from "./harness";
+import { issueConfigText, SSH_KEY } from "./harness";
 
 const SUB = "6d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 const WORKSPACE = `/subscriptions/${SUB}/resourceGroups/rg-ml/providers/Microsoft.MachineLearningServices/workspaces/mlw-secure`;
 const ENV = { pat: "pat-value", organizationUrl: "https://dev.azure.com/contoso" };
 
-const ISSUE_CONFIG = `subscription: ${SUB}
-resourceGroup: rg-agents
-location: westeurope
-workspace: ${WORKSPACE}
-network:
-  vnet: { name: vnet-agents, addressSpace: 10.30.0.0/16 }   # or { id: <existing VNet ID> }
-  subnet: { name: snet-agents, prefix: 10.30.1.0/24 }
-pool: { name: aml-private, mode: vms, count: 3 }             # mode: vms | scaleset
-vm: { size: Standard_D2s_v5, adminUser: azureuser, sshPublicKeyFile: ./id_ed25519.pub }
-bootstrap: extension                                          # extension | ssh
-`;
+const ISSUE_CONFIG = issueConfigText(SUB, WORKSPACE);
 
 describe("provisioner config: schema, defaults and the issue's minimal config", () => {
   let dir: string;

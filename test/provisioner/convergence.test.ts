@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import type { RunningSandbox } from "../../sandbox/sandbox";
-import { amlvnet, minimalConfig, resourceSet, Run, startProvisionerSandbox, writeConfig } from "./harness";
-import { agentsInPool, orphans, seededRandom, taggedResources } from "./end-state";
+import { amlvnet, minimalConfig, resourceSet, Run, startRealAgentSandbox, writeConfig } from "./harness";
+import { SeededRandom } from "../../sandbox/http/random";
+import { agentsInPool, orphans, taggedResources } from "./end-state";
 
 const APPLY = ["--poll-interval", "0.05", "--timeout", "2"];
 
@@ -32,9 +33,9 @@ describe("amlvnet apply converges (agents really configured by the sandbox's ext
     let cleanApplyMs = 0;
 
     before(async () => {
-      const started = await startProvisionerSandbox({ runExtensions: true, extensionTimeoutMs: 60_000 });
+      const started = await startRealAgentSandbox();
       sandbox = started.sandbox;
-      env = { ...started.env, AMLVNET_AGENT_DOWNLOAD_URL: sandbox.vmAgent.agentPackageUrl };
+      env = started.env;
       config = writeConfig(started.dir, "agents.yaml", minimalConfig(sandbox, 2));
       initial = resourceSet(sandbox);
       const begun = Date.now();
@@ -48,11 +49,11 @@ describe("amlvnet apply converges (agents really configured by the sandbox's ext
     after(() => sandbox.close());
 
     it("every re-run of apply reaches the same end state, and every re-run of destroy leaves nothing tagged", async () => {
-      const random = seededRandom(20261123);
+      const random = new SeededRandom(20261123);
       let killedApplies = 0;
       let killedDestroys = 0;
       for (let round = 1; round <= 20; round++) {
-        const applyKillAt = Math.floor(random() * cleanApplyMs);
+        const applyKillAt = Math.floor(random.next() * cleanApplyMs);
         if ((await killedAfter(["apply", "-f", config, ...APPLY], env, applyKillAt)).killed) killedApplies++;
         const apply = await amlvnet(["apply", "-f", config, ...APPLY], env);
         const where = `round ${round}, apply killed after ${applyKillAt} ms`;
@@ -61,7 +62,7 @@ describe("amlvnet apply converges (agents really configured by the sandbox's ext
         assert.deepEqual(orphans(sandbox), [], where);
         assert.deepEqual(agentsInPool(sandbox, "aml-private"), ["vm-aml-private-1 online", "vm-aml-private-2 online"], where);
 
-        const destroyKillAt = Math.floor(random() * 1500);
+        const destroyKillAt = Math.floor(random.next() * 1500);
         if ((await killedAfter(["destroy", "-f", config, "--yes"], env, destroyKillAt)).killed) killedDestroys++;
         const destroy = await amlvnet(["destroy", "-f", config, "--yes"], env);
         const destroyWhere = `round ${round}, destroy killed after ${destroyKillAt} ms`;
@@ -83,9 +84,9 @@ describe("amlvnet apply converges (agents really configured by the sandbox's ext
     let initial: string[];
 
     before(async () => {
-      const started = await startProvisionerSandbox({ runExtensions: true, extensionTimeoutMs: 60_000, faultRate: 0.1, seed: 7 });
+      const started = await startRealAgentSandbox({ faultRate: 0.1, seed: 7 });
       sandbox = started.sandbox;
-      env = { ...started.env, AMLVNET_AGENT_DOWNLOAD_URL: sandbox.vmAgent.agentPackageUrl };
+      env = started.env;
       config = writeConfig(started.dir, "agents.yaml", minimalConfig(sandbox, 3));
       initial = resourceSet(sandbox);
     });

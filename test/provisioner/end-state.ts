@@ -47,15 +47,3 @@ export function taggedResources(sandbox: RunningSandbox): string[] {
   const groups = sandbox.arm.store.groups(sandbox.env.AZURE_SUBSCRIPTION_ID).filter((g) => tagged(g.tags));
   return [...resources.map((r) => r.id), ...groups.map((g) => g.id)].sort();
 }
-
-/** A small reproducible generator (mulberry32), so a failing round can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

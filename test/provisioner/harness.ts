@@ -1,5 +1,3 @@
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,13 +6,9 @@ import type { RunningSandbox, SandboxOptions } from "../../sandbox/sandbox";
 import { startTestSandbox } from "../helpers/sandbox-harness";
 import { referenceIds } from "../readiness/helpers";
 
-export const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHq1b4m4c0Nn0w4gk0rJ2kq0n3C5Zs3YbV4C6JdS0f9U amlvnet@test";
+export { amlvnet, type Run } from "../helpers/cli";
 
-export interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+export const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHq1b4m4c0Nn0w4gk0rJ2kq0n3C5Zs3YbV4C6JdS0f9U amlvnet@test";
 
 /** The reference scenario with a request log (bodies of writes included), and a folder for configs. */
 export async function startProvisionerSandbox(options: Omit<SandboxOptions, "stateDir" | "requestLog" | "scenario"> = {}) {
@@ -23,6 +17,11 @@ export async function startProvisionerSandbox(options: Omit<SandboxOptions, "sta
   const sandbox = await startTestSandbox({ scenario: "reference", lroMs: 0, ...options, requestLog: logFile });
   writeFileSync(join(dir, "id_ed25519.pub"), SSH_KEY + "\n");
   return { sandbox, dir, logFile, ids: referenceIds(sandbox), env: { ...(sandbox.env as unknown as Record<string, string>) } };
+}
+
+/** The same, with the VMs really running their extensions: the agent package configures agents that go online (its URL is in `env`). */
+export function startRealAgentSandbox(options: Omit<SandboxOptions, "stateDir" | "requestLog" | "scenario" | "runExtensions"> = {}) {
+  return startProvisionerSandbox({ runExtensions: true, extensionTimeoutMs: 60_000, ...options });
 }
 
 /** The minimal config of issue 5 for the sandbox: a new VNet 10.30.0.0/16 in a new resource group rg-agents. */
@@ -40,13 +39,12 @@ export function minimalConfig(sandbox: RunningSandbox, count = 3): Record<string
   };
 }
 
-/** The minimal config exactly as issue 5 writes it (flow mappings and comments), for the sandbox's IDs. */
-export function issueConfigText(sandbox: RunningSandbox): string {
-  const ids = referenceIds(sandbox);
-  return `subscription: ${sandbox.env.AZURE_SUBSCRIPTION_ID}
+/** The minimal config exactly as issue 5 writes it (flow mappings and comments), for a subscription and workspace. */
+export function issueConfigText(subscription: string, workspaceId: string): string {
+  return `subscription: ${subscription}
 resourceGroup: rg-agents
 location: westeurope
-workspace: ${ids.workspaceId}
+workspace: ${workspaceId}
 network:
   vnet: { name: vnet-agents, addressSpace: 10.30.0.0/16 }   # or { id: <existing VNet ID> }
   subnet: { name: snet-agents, prefix: 10.30.1.0/24 }
@@ -60,16 +58,6 @@ export function writeConfig(dir: string, name: string, config: unknown, format: 
   const file = join(dir, name);
   writeFileSync(file, format === "raw" ? String(config) : format === "json" ? JSON.stringify(config, null, 2) : stringify(config));
   return file;
-}
-
-export async function amlvnet(args: string[], env: Record<string, string>): Promise<Run> {
-  const child = spawn(process.execPath, ["build/cli/main.js", ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
-  const [code] = (await once(child, "exit")) as [number];
-  return { code, stdout, stderr };
 }
 
 interface LogEntry {

@@ -16,7 +16,7 @@ describe("amlvnet plan / apply / status / destroy (reference scenario, agents in
   before(async () => {
     const started = await startProvisionerSandbox();
     ({ sandbox, env, logFile } = started);
-    config = writeConfig(started.dir, "agents.yaml", issueConfigText(sandbox), "raw");
+    config = writeConfig(started.dir, "agents.yaml", issueConfigText(sandbox.env.AZURE_SUBSCRIPTION_ID, started.ids.workspaceId), "raw");
     initial = resourceSet(sandbox);
   });
   after(async () => {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { RunningSandbox } from "../../sandbox/sandbox";
-import { amlvnet, minimalConfig, resourceSet, startProvisionerSandbox, writeConfig } from "./harness";
+import { amlvnet, minimalConfig, resourceSet, startRealAgentSandbox, writeConfig } from "./harness";
 
 describe("amlvnet apply with the sandbox running the agent extension (real config.sh and svc.sh from the agent package)", () => {
   let sandbox: RunningSandbox;
@@ -9,9 +9,9 @@ describe("amlvnet apply with the sandbox running the agent extension (real confi
   let initial: string[];
 
   before(async () => {
-    const started = await startProvisionerSandbox({ runExtensions: true, extensionTimeoutMs: 60_000 });
+    const started = await startRealAgentSandbox();
     sandbox = started.sandbox;
-    env = { ...started.env, AMLVNET_AGENT_DOWNLOAD_URL: sandbox.vmAgent.agentPackageUrl };
+    env = started.env;
     config = writeConfig(started.dir, "agents.yaml", minimalConfig(sandbox, 2));
     initial = resourceSet(sandbox);
   });

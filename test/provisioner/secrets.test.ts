@@ -1,22 +1,12 @@
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync, statSync } from "node:fs";
 import type { RunningSandbox } from "../../sandbox/sandbox";
-import { amlvnet, minimalConfig, readLog, Run, startProvisionerSandbox, writeConfig } from "./harness";
+import { filesUnder } from "../helpers/files";
+import { amlvnet, minimalConfig, readLog, Run, startRealAgentSandbox, writeConfig } from "./harness";
 
 /** The forms a secret can leak in: as is, and base64-encoded (alone, or as Basic auth's ":secret"). */
 function forms(secret: string): string[] {
   return [secret, Buffer.from(secret).toString("base64"), Buffer.from(`:${secret}`).toString("base64")];
-}
-
-function filesUnder(dir: string): string[] {
-  const found: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) found.push(...filesUnder(path));
-    else if (entry.isFile()) found.push(path);
-  }
-  return found;
 }
 
 /** A request body with every protectedSettings removed: the one place a secret may travel. */
@@ -53,9 +43,9 @@ describe("secrets: the PAT and the client secret appear nowhere but in protected
   const argvs: string[] = [];
 
   before(async () => {
-    const started = await startProvisionerSandbox({ runExtensions: true, extensionTimeoutMs: 60_000 });
+    const started = await startRealAgentSandbox();
     ({ sandbox, dir, logFile } = started);
-    env = { ...started.env, AMLVNET_AGENT_DOWNLOAD_URL: sandbox.vmAgent.agentPackageUrl };
+    env = started.env;
     const wrongPat = "w".repeat(52);
     const wrongSecret = `${sandbox.env.AZURE_CLIENT_SECRET}-expired`;
     secrets = [sandbox.env.AZURE_DEVOPS_EXT_PAT, sandbox.env.AZURE_CLIENT_SECRET, wrongPat, wrongSecret];

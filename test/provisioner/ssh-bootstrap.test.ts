@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { utils } from "ssh2";
 import type { RunningSandbox } from "../../sandbox/sandbox";
 import { agentsInPool, orphans } from "./end-state";
-import { amlvnet, minimalConfig, readLog, resourceSet, startProvisionerSandbox, writeConfig, writesIn } from "./harness";
+import { amlvnet, minimalConfig, readLog, resourceSet, startRealAgentSandbox, writeConfig, writesIn } from "./harness";
 
 describe("amlvnet apply with bootstrap: ssh (through the sandbox's jump host, host keys pinned from boot diagnostics)", function () {
   this.timeout(120_000);
@@ -17,9 +17,9 @@ describe("amlvnet apply with bootstrap: ssh (through the sandbox's jump host, ho
   const vmId = (name: string) => `/subscriptions/${sandbox.env.AZURE_SUBSCRIPTION_ID}/resourceGroups/rg-agents/providers/Microsoft.Compute/virtualMachines/${name}`;
 
   before(async () => {
-    const started = await startProvisionerSandbox({ runExtensions: true, extensionTimeoutMs: 60_000 });
+    const started = await startRealAgentSandbox();
     ({ sandbox, dir, logFile } = started);
-    env = { ...started.env, AMLVNET_AGENT_DOWNLOAD_URL: sandbox.vmAgent.agentPackageUrl };
+    env = started.env;
     const pair = utils.generateKeyPairSync("ed25519", { comment: "amlvnet@test" });
     writeFileSync(join(dir, "deploy_key"), pair.private, { mode: 0o600 });
     writeFileSync(join(dir, "deploy_key.pub"), pair.public + "\n");

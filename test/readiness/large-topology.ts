@@ -9,7 +9,7 @@ import type { ComputeResource } from "@azure/arm-machinelearning";
 import type { PrivateEndpoint, SecurityRule, VirtualNetwork, VirtualNetworkPeering } from "@azure/arm-network";
 import { recordNameIn, zonesForGroup } from "../../network/private-link-zones";
 import type { ReadinessOptions } from "../../readiness/engine";
-import { IdMap, type Topology, type ZoneState } from "../../readiness/topology/topology";
+import { emptyTopology, type Topology, type ZoneState } from "../../readiness/topology/topology";
 import { REFERENCE_ZONES, trainingRules } from "../../sandbox/scenarios/reference-topology";
 
 export interface LargeTopologyOptions {
@@ -68,30 +68,14 @@ function spokeRules(nsgId: string, spoke: number, count: number): SecurityRule[]
   return rules;
 }
 
-function emptyTopology(workspaceId: string, agentVnetId: string): Topology {
-  return {
-    cloud: "AzureCloud",
-    workspace: { id: workspaceId, name: "mlw-large", location: REGION, publicNetworkAccess: "Disabled", v1LegacyMode: false, imageBuildCompute: "cluster-1" },
-    dependencies: {},
-    computes: [],
-    vnets: new IdMap(),
-    nsgs: new IdMap(),
-    routeTables: new IdMap(),
-    natGateways: new IdMap(),
-    privateEndpoints: [],
-    zoneGroups: new Map(),
-    zones: new Map(),
-    agentVnetId,
-  };
-}
-
 export function generateHubSpoke({ vnets, nsgRules }: LargeTopologyOptions): LargeTopology {
   const spokes = vnets - 1;
   if (spokes < 1 || spokes > 254 || nsgRules < 14 * spokes) throw new Error(`generateHubSpoke: ${vnets} VNets and ${nsgRules} rules do not fit (2-255 VNets, at least 14 rules per spoke)`);
   const workspaceId = `${RG}/providers/Microsoft.MachineLearningServices/workspaces/mlw-large`;
   const hub: VirtualNetwork = { id: `${NET}/virtualNetworks/vnet-hub`, name: "vnet-hub", location: REGION, addressSpace: { addressPrefixes: ["10.0.0.0/16"] }, subnets: [], virtualNetworkPeerings: [] };
   hub.subnets = [{ id: `${hub.id}/subnets/snet-agents`, name: "snet-agents", addressPrefix: "10.0.1.0/24" }];
-  const topology = emptyTopology(workspaceId, hub.id as string);
+  const workspace = { id: workspaceId, name: "mlw-large", location: REGION, publicNetworkAccess: "Disabled", v1LegacyMode: false, imageBuildCompute: "cluster-1" };
+  const topology = emptyTopology("AzureCloud", workspace, hub.id as string);
   topology.vnets.add(hub);
   let rulesLeft = nsgRules;
   for (let i = 1; i <= spokes; i++) {

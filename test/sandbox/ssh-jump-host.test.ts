@@ -1,25 +1,18 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { connect } from "node:net";
 import { join } from "node:path";
 import type { Client } from "ssh2";
 import type { RunningSandbox } from "../../sandbox/sandbox";
 import { rawArm, rgId, sandboxClients } from "../helpers/clients";
+import { filesUnder } from "../helpers/files";
 import { startTestSandbox } from "../helpers/sandbox-harness";
 import { connectSsh, execSsh, forwardOut, hostKeysInSerialLog, newKeyPair, pinnedTo } from "../helpers/ssh-client";
 
 const IMAGE = { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest" };
 const location = "westeurope";
 const rg = "rg-ssh";
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    const stat = statSync(path, { throwIfNoEntry: false });
-    return stat?.isDirectory() ? filesUnder(path) : stat?.isFile() ? [path] : [];
-  });
-}
 
 function refusedConnection(port: number): Promise<string> {
   return new Promise((resolve) => {

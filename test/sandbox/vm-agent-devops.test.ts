@@ -1,13 +1,14 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { VirtualMachineExtension } from "@azure/arm-compute";
 import * as azdev from "azure-devops-node-api";
 import type { ITaskAgentApi } from "azure-devops-node-api/TaskAgentApi";
 import { TaskAgentPoolType, TaskAgentStatus } from "azure-devops-node-api/interfaces/TaskAgentInterfaces";
 import type { RunningSandbox } from "../../sandbox/sandbox";
 import { rawArm, rgId, sandboxClients } from "../helpers/clients";
+import { customScript, operationFails } from "../helpers/custom-script";
+import { filesUnder } from "../helpers/files";
 import { startTestSandbox } from "../helpers/sandbox-harness";
 
 const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHq1b4m4c0Nn0w4gk0rJ2kq0n3C5Zs3YbV4C6JdS0f9U amlvnet@test";
@@ -24,30 +25,6 @@ function bootstrap(sandbox: RunningSandbox, pat: string, agentName: string, extr
     `sudo -E -u azureuser ./config.sh --unattended --url '${sandbox.env.AZURE_DEVOPS_ORG_URL}' --auth pat --pool ${POOL} --agent ${agentName} --replace --work _work --acceptTeeEula ${extra}`,
     "./svc.sh install azureuser && ./svc.sh start",
   ].join("\n");
-}
-
-function customScript(commandToExecute: string): VirtualMachineExtension {
-  return { location: "westeurope", publisher: "Microsoft.Azure.Extensions", typePropertiesType: "CustomScript", typeHandlerVersion: "2.1", settings: {}, protectedSettings: { commandToExecute } };
-}
-
-async function operationFails(promise: Promise<unknown>, code: string): Promise<string> {
-  const prefix = `The long-running operation has failed. ${code}. `;
-  try {
-    await promise;
-  } catch (error) {
-    const message = (error as Error).message;
-    assert.ok(message.startsWith(prefix), message);
-    return message.slice(prefix.length);
-  }
-  assert.fail(`expected the operation to fail with ${code}`);
-}
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    const stat = statSync(path, { throwIfNoEntry: false });
-    return stat?.isDirectory() ? filesUnder(path) : stat?.isFile() ? [path] : [];
-  });
 }
 
 describe("sandbox: the agent package configures a real agent from a Custom Script extension", () => {
@@ -99,7 +76,7 @@ describe("sandbox: the agent package configures a real agent from a Custom Scrip
   });
 
   it("downloads the package, configures with the PAT in VSTS_AGENT_INPUT_TOKEN, starts the service: the agent is online", async () => {
-    const done = await clients.compute.virtualMachineExtensions.beginCreateOrUpdateAndWait(rg, "vm-a", "agent", customScript(bootstrap(sandbox, pat, "agent-1")));
+    const done = await clients.compute.virtualMachineExtensions.beginCreateOrUpdateAndWait(rg, "vm-a", "agent", customScript({ commandToExecute: bootstrap(sandbox, pat, "agent-1") }));
     assert.equal(done.provisioningState, "Succeeded");
     assert.deepEqual(await poolAgents(), [{ id: 1, name: "agent-1", status: TaskAgentStatus.Online, version: "4.258.1" }]);
     const view = await clients.compute.virtualMachineExtensions.get(rg, "vm-a", "agent", { expand: "instanceView" });
@@ -130,7 +107,7 @@ describe("sandbox: the agent package configures a real agent from a Custom Scrip
   });
 
   it("fails the extension with the agent's own error when the PAT is wrong", async () => {
-    const message = await operationFails(clients.compute.virtualMachineExtensions.beginCreateOrUpdateAndWait(rg, "vm-b", "agent", customScript(bootstrap(sandbox, "not-a-valid-pat", "agent-2"))), "VMExtensionProvisioningError");
+    const message = await operationFails(clients.compute.virtualMachineExtensions.beginCreateOrUpdateAndWait(rg, "vm-b", "agent", customScript({ commandToExecute: bootstrap(sandbox, "not-a-valid-pat", "agent-2") })), "VMExtensionProvisioningError");
     assert.match(message, /command terminated with exit status=1\n/);
     assert.match(message, /\[stderr\]\nVS30063: You are not authorized to access https:\/\/127\.0\.0\.1:\d+\.\n/);
     assert.equal((await clients.compute.virtualMachineExtensions.get(rg, "vm-b", "agent")).provisioningState, "Failed");
@@ -139,19 +116,19 @@ describe("sandbox: the agent package configures a real agent from a Custom Scrip
 
   it("refuses to configure as root without AGENT_ALLOW_RUNASROOT, as config.sh does", async () => {
     const script = bootstrap(sandbox, pat, "agent-2").replace("sudo -E -u azureuser ./config.sh", "./config.sh");
-    const message = await operationFails(clients.compute.virtualMachineExtensions.beginCreateOrUpdateAndWait(rg, "vm-b", "agent", customScript(script)), "VMExtensionProvisioningError");
+    const message = await operationFails(clients.compute.virtualMachineExtensions.beginCreateOrUpdateAndWait(rg, "vm-b", "agent", customScript({ commandToExecute: script })), "VMExtensionProvisioningError");
     assert.match(message, /\[stdout\]\n.*Must not run with sudo\n/s);
   });
 
   it("replaces the agent rather than duplicating it when another VM configures the same name with --replace", async () => {
     const before = await poolAgents();
-    await clients.compute.virtualMachineExtensions.beginCreateOrUpdateAndWait(rg, "vm-b", "agent", customScript(bootstrap(sandbox, pat, "agent-1")));
+    await clients.compute.virtualMachineExtensions.beginCreateOrUpdateAndWait(rg, "vm-b", "agent", customScript({ commandToExecute: bootstrap(sandbox, pat, "agent-1") }));
     const after = await poolAgents();
     assert.deepEqual(after, before, "same agent, same ID, still online");
     const stdout = (await clients.compute.virtualMachineExtensions.get(rg, "vm-b", "agent", { expand: "instanceView" })).instanceView?.substatuses?.[0].message ?? "";
     assert.ok(stdout.includes("Successfully replaced the agent"), stdout);
     const noReplace = bootstrap(sandbox, pat, "agent-1").replace(" --replace", "");
-    const message = await operationFails(clients.compute.virtualMachineExtensions.beginCreateOrUpdateAndWait(rg, "vm-c", "agent", customScript(noReplace)), "VMExtensionProvisioningError");
+    const message = await operationFails(clients.compute.virtualMachineExtensions.beginCreateOrUpdateAndWait(rg, "vm-c", "agent", customScript({ commandToExecute: noReplace })), "VMExtensionProvisioningError");
     assert.match(message, new RegExp(`\\[stderr\\]\\nPool ${poolId} already contains an agent with name agent-1\\.\\n`));
   });
 
@@ -163,16 +140,16 @@ describe("sandbox: the agent package configures a real agent from a Custom Scrip
       "./svc.sh uninstall",
       `VSTS_AGENT_INPUT_TOKEN='${pat}' AGENT_ALLOW_RUNASROOT=1 ./config.sh remove --unattended --auth pat`,
     ].join("\n");
-    await clients.compute.virtualMachineExtensions.beginCreateOrUpdateAndWait(rg, "vm-b", "agent", customScript("cd \"$HOME/myagent\" && ./svc.sh stop"));
+    await clients.compute.virtualMachineExtensions.beginCreateOrUpdateAndWait(rg, "vm-b", "agent", customScript({ commandToExecute: "cd \"$HOME/myagent\" && ./svc.sh stop" }));
     assert.deepEqual((await poolAgents()).map((a) => a.status), [TaskAgentStatus.Offline]);
-    await clients.compute.virtualMachineExtensions.beginCreateOrUpdateAndWait(rg, "vm-b", "agent", customScript(teardown));
+    await clients.compute.virtualMachineExtensions.beginCreateOrUpdateAndWait(rg, "vm-b", "agent", customScript({ commandToExecute: teardown }));
     assert.deepEqual(await poolAgents(), []);
     const stdout = (await clients.compute.virtualMachineExtensions.get(rg, "vm-b", "agent", { expand: "instanceView" })).instanceView?.substatuses?.[0].message ?? "";
     assert.ok(stdout.includes("Succeeded: Removing agent from the server"), stdout);
   });
 
   it("takes a VM's agents offline when the VM is deleted", async () => {
-    await clients.compute.virtualMachineExtensions.beginCreateOrUpdateAndWait(rg, "vm-c", "agent", customScript(bootstrap(sandbox, pat, "agent-3")));
+    await clients.compute.virtualMachineExtensions.beginCreateOrUpdateAndWait(rg, "vm-c", "agent", customScript({ commandToExecute: bootstrap(sandbox, pat, "agent-3") }));
     assert.deepEqual((await poolAgents()).map((a) => [a.name, a.status]), [["agent-3", TaskAgentStatus.Online]]);
     await clients.compute.virtualMachines.delete(rg, "vm-c");
     assert.deepEqual((await poolAgents()).map((a) => [a.name, a.status]), [["agent-3", TaskAgentStatus.Offline]]);

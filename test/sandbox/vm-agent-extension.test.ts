@@ -1,39 +1,15 @@
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join } from "node:path";
-import type { VirtualMachineExtension, VirtualMachineScaleSet, VirtualMachineScaleSetExtension } from "@azure/arm-compute";
+import { readFileSync } from "node:fs";
+import type { VirtualMachineScaleSet, VirtualMachineScaleSetExtension } from "@azure/arm-compute";
 import type { RunningSandbox } from "../../sandbox/sandbox";
 import { rawArm, rejectsWithCode, rgId, sandboxClients } from "../helpers/clients";
+import { customScript, operationFails } from "../helpers/custom-script";
+import { filesUnder } from "../helpers/files";
 import { startTestSandbox } from "../helpers/sandbox-harness";
 
 const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHq1b4m4c0Nn0w4gk0rJ2kq0n3C5Zs3YbV4C6JdS0f9U amlvnet@test";
 const ADMIN = { adminUsername: "azureuser", linuxConfiguration: { disablePasswordAuthentication: true, ssh: { publicKeys: [{ path: "/home/azureuser/.ssh/authorized_keys", keyData: SSH_KEY }] } } };
 const IMAGE = { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest" };
-
-function customScript(protectedSettings: Record<string, unknown>, settings: Record<string, unknown> = {}): VirtualMachineExtension {
-  return { location: "westeurope", publisher: "Microsoft.Azure.Extensions", typePropertiesType: "CustomScript", typeHandlerVersion: "2.1", settings, protectedSettings };
-}
-
-/** A failed long-running operation rejects (in @azure/core-lro) with "The long-running operation has failed. CODE. message". */
-async function operationFails(promise: Promise<unknown>, code: string): Promise<string> {
-  const prefix = `The long-running operation has failed. ${code}. `;
-  try {
-    await promise;
-  } catch (error) {
-    const message = (error as Error).message;
-    assert.ok(message.startsWith(prefix), message);
-    return message.slice(prefix.length);
-  }
-  assert.fail(`expected the operation to fail with ${code}`);
-}
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    const stat = statSync(path, { throwIfNoEntry: false });
-    return stat?.isDirectory() ? filesUnder(path) : stat?.isFile() ? [path] : [];
-  });
-}
 
 describe("sandbox: Custom Script extensions really run", () => {
   let sandbox: RunningSandbox;

@@ -22,7 +22,8 @@ export class SshError extends Error {
   }
 }
 
-function pinned(hostKey: string): (key: Buffer) => boolean {
+/** A hostVerifier that accepts only `hostKey` ("ssh-ed25519 AAAA..."), compared as the raw key blob. */
+export function pinnedHostKey(hostKey: string): (key: Buffer) => boolean {
   const blob = Buffer.from(hostKey.trim().split(/\s+/)[1] ?? "", "base64");
   return (key) => blob.length > 0 && key.equals(blob);
 }
@@ -39,7 +40,7 @@ function explain(error: Error & { level?: string }, end: SshEndpoint): SshError 
 export function connect(end: SshEndpoint, privateKey: string, sock?: ClientChannel): Promise<Client> {
   return new Promise((resolve, reject) => {
     const client = new Client();
-    const config: ConnectConfig = { host: end.host, port: end.port, username: end.user, privateKey, hostVerifier: pinned(end.hostKey), readyTimeout: READY_TIMEOUT_MS, ...(sock ? { sock } : {}) };
+    const config: ConnectConfig = { host: end.host, port: end.port, username: end.user, privateKey, hostVerifier: pinnedHostKey(end.hostKey), readyTimeout: READY_TIMEOUT_MS, ...(sock ? { sock } : {}) };
     client.once("ready", () => resolve(client));
     client.once("error", (error) => reject(explain(error, end)));
     client.connect(config);
