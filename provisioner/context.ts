@@ -31,6 +31,8 @@ export interface RunOptions {
   onlineTimeoutMs: number;
   /** How long to wait for the peerings to show Connected. */
   peeringTimeoutMs: number;
+  /** While waiting for the agents: the longest silence between two progress lines. */
+  progressIntervalMs: number;
 }
 
 /**
@@ -102,6 +104,7 @@ export function createContext(inputs: ContextInputs): ProvisionContext {
       pollIntervalMs: inputs.options?.pollIntervalMs ?? 5000,
       onlineTimeoutMs: inputs.options?.onlineTimeoutMs ?? config.pool.onlineTimeoutMs,
       peeringTimeoutMs: inputs.options?.peeringTimeoutMs ?? 120_000,
+      progressIntervalMs: inputs.options?.progressIntervalMs ?? 30_000,
     },
     progress: inputs.progress ?? (() => undefined),
     signal: inputs.signal,

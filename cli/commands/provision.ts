@@ -10,6 +10,7 @@ import { ProvisionerInputError } from "../../provisioner/errors";
 import { runDestroy, runSteps, RunResult } from "../../provisioner/provisioner";
 import { readStatus, renderStatus } from "../../provisioner/status";
 import { verdictLine } from "../../readiness/render/common";
+import { exitOnInterrupt, interruptionReport } from "./provision-interrupt";
 
 export type ProvisionCommand = "plan" | "apply" | "destroy" | "status";
 
@@ -37,7 +38,8 @@ Environment: AZURE_DEVOPS_EXT_PAT (a PAT with Agent Pools read & manage; never a
 devops.organizationUrl), AMLVNET_AGENT_DOWNLOAD_URL (agent package override), AMLVNET_SSH_JUMP_HOST and
 AMLVNET_SSH_JUMP_HOST_KEY (bootstrap: ssh), Azure through DefaultAzureCredential,
 AMLVNET_ARM_ENDPOINT / AZURE_AUTHORITY_HOST as for 'amlvnet check'.
-Exit code: 0 done (apply: and ready), 1 a step failed or not ready, 2 bad input (nothing changed).
+Exit code: 0 done (apply: and ready), 1 a step failed or not ready, 2 bad input (nothing changed), 130 interrupted
+(Ctrl-C: what was done so far is printed; run the command again to resume).
 `;
 }
 
@@ -77,6 +79,7 @@ export async function runProvision(command: ProvisionCommand, argv: string[], en
     const { clientsFor } = azureContext(config.cloud, env);
     const devops = new DevOpsService(config.devops.organizationUrl, env.AZURE_DEVOPS_EXT_PAT ?? "");
     const mode: RunMode = command === "destroy" ? "destroy" : command === "apply" ? "apply" : "plan";
+    const controller = new AbortController();
     const ctx = createContext({
       config,
       mode,
@@ -84,6 +87,7 @@ export async function runProvision(command: ProvisionCommand, argv: string[], en
       devops,
       pat: env.AZURE_DEVOPS_EXT_PAT ?? "",
       progress,
+      signal: controller.signal,
       options: { agentConcurrency, pollIntervalMs, onlineTimeoutMs: onlineTimeoutMinutes === undefined ? undefined : Math.round(onlineTimeoutMinutes * 60_000) },
     });
     if (command === "status") {
@@ -91,7 +95,9 @@ export async function runProvision(command: ProvisionCommand, argv: string[], en
       process.stdout.write(json ? JSON.stringify({ command, ...status }, null, 2) + "\n" : renderStatus(status, config.pool.name));
       return 0;
     }
-    const result = command === "destroy" ? await runDestroy(ctx) : await runSteps(ctx);
+    const started = Date.now();
+    const release = exitOnInterrupt(() => interruptionReport(command, values.file as string, ctx, Date.now() - started), controller);
+    const result = await (command === "destroy" ? runDestroy(ctx) : runSteps(ctx)).finally(release);
     process.stdout.write(json ? renderJson(command, result) : renderText(command, result));
     return result.ok ? 0 : 1;
   } catch (error) {

@@ -67,10 +67,10 @@ function execScript(script: string): string {
 }
 
 /**
- * The Custom Script extension's commandToExecute (protectedSettings only). Azure runs it as `/bin/sh -c <it>`,
- * so a PAT written into the command would sit in that shell's argv (readable in /proc by every VM user) for the
- * whole run. Instead the PAT is a here-document on file descriptor 3 (a pipe, not a file) and the shell execs the
- * script at once: the PAT leaves argv within milliseconds and never touches the disk.
+ * The Custom Script extension's commandToExecute (protectedSettings only). Azure runs it as `/bin/bash -c <it>`
+ * (custom-script-extension-linux main/exec.go), so a PAT written into the command would sit in that bash's argv
+ * (readable in /proc by every VM user) for the whole run. Instead the PAT is a here-document on file descriptor 3
+ * and bash execs the script at once: the PAT leaves argv within milliseconds and never touches the disk.
  */
 export function commandToExecute(script: string, pat: string): string {
   if (/[\r\n]/.test(pat) || pat.includes(TOKEN_DELIMITER)) throw new Error("the PAT holds a line break: copy it again from Azure DevOps (User settings > Personal access tokens)");

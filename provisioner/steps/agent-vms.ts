@@ -130,7 +130,10 @@ export const agentVmsStep: Step = {
     });
     await mapSettledLimited(vms, ctx.options.agentConcurrency, (vm) => attempt(ctx, `VM ${vm.name}`, () => deleteVm(ctx, vm.name as string)));
     // NICs left by a VM that was never created (an interrupted apply).
-    const nics = await listOrEmpty(() => ctx.clients.network.networkInterfaces.list(ctx.config.resourceGroup), `the NICs of ${ctx.config.resourceGroup}`).catch(() => []);
+    const nics = await listOrEmpty(() => ctx.clients.network.networkInterfaces.list(ctx.config.resourceGroup), `the NICs of ${ctx.config.resourceGroup}`).catch((error: unknown) => {
+      ctx.failures.push(`listing the agent NICs: ${(error as Error).message}`);
+      return [];
+    });
     for (const nic of nics.filter((n) => isOwned(n.tags, ctx.config.pool.name) && !n.virtualMachine && n.name)) {
       await attempt(ctx, `NIC ${nic.name}`, () =>
         act(ctx, { step: "agent-vms", kind: "network interface", name: nic.name as string, id: nic.id ?? "", action: "delete", detail: "left without a VM" }, () =>

@@ -4,13 +4,17 @@ import type { AgentInfo } from "../devops/devops-pools";
 import { AgentsOfflineError, StepError } from "../errors";
 import { AGENT_EXTENSION_NAME } from "../resource-ids";
 import { getOrUndefined, Step } from "./step";
+import { AgentTally, tallyAgents, tallyLine } from "./agents-tally";
 
-/** The agent extension's state and the first line of its output, as its instance view shows them (vms mode). */
+/**
+ * The agent extension's state and the last line of its output, as its instance view shows them (vms mode). A 404
+ * (not created yet) is "no state"; 403 and server errors are not swallowed: they end the wait with their cause.
+ */
 async function extensionState(ctx: ProvisionContext, vmName: string): Promise<{ state?: string; message?: string }> {
   const extension = await getOrUndefined(
     () => ctx.clients.compute.virtualMachineExtensions.get(ctx.config.resourceGroup, vmName, AGENT_EXTENSION_NAME, { expand: "instanceView" }),
     `the agent extension of ${vmName}`,
-  ).catch(() => undefined);
+  );
   const statuses = [...(extension?.instanceView?.substatuses ?? []), ...(extension?.instanceView?.statuses ?? [])];
   const message = statuses.map((s) => s.message ?? "").find((m) => m.trim() !== "");
   return { state: extension?.provisioningState, message: message?.trim().split("\n").slice(-1)[0] };
@@ -27,8 +31,10 @@ function describeMissing(missing: string[], byName: Map<string, AgentInfo>): str
 }
 
 /**
- * Step 7b: waits until every agent shows online in the pool, printing progress. A VM whose agent extension failed
- * ends the wait at once; otherwise the timeout names the missing agents and where to look.
+ * Step 7b: waits until every agent shows online in the pool. It prints a tally (online, registered but offline,
+ * not registered, the slowest machine and its extension state, elapsed of the timeout) whenever it changes and at
+ * least every `progressIntervalMs`. A VM whose agent extension failed ends the wait at once; otherwise the timeout
+ * names the missing agents and where to look.
  */
 export const agentsOnlineStep: Step = {
   name: "agents-online",
@@ -39,16 +45,15 @@ export const agentsOnlineStep: Step = {
     if (!pool) throw new StepError(this.name, `agent pool ${poolName} was not found in ${ctx.devops.organizationUrl}`);
     const expected = ctx.agents.map((a) => a.agentName);
     const byAgent = new Map(ctx.agents.map((a) => [a.agentName.toLowerCase(), a.vmName]));
-    const deadline = Date.now() + ctx.options.onlineTimeoutMs;
-    let last = "";
+    const started = Date.now();
+    const deadline = started + ctx.options.onlineTimeoutMs;
+    let lastTally: AgentTally | undefined;
+    let lastPrinted = 0;
     for (;;) {
       const agents = await ctx.devops.listAgents(pool.id);
       const byName = new Map(agents.map((a) => [a.name.toLowerCase(), a]));
       const missing = expected.filter((name) => byName.get(name.toLowerCase())?.status !== "online");
-      const line = `agents online in ${poolName}: ${expected.length - missing.length}/${expected.length}${missing.length ? ` (waiting for ${missing.join(", ")})` : ""}`;
-      if (line !== last) ctx.progress(line);
-      last = line;
-      if (missing.length === 0) return;
+      const states = new Map<string, { state?: string; message?: string }>();
       if (ctx.config.pool.mode === "vms") {
         for (const name of missing) {
           const vmName = byAgent.get(name.toLowerCase()) as string;
@@ -56,12 +61,22 @@ export const agentsOnlineStep: Step = {
           if (state.state === "Failed") {
             throw new AgentsOfflineError(missing, `the agent extension of ${vmName} failed${state.message ? `: ${state.message}` : ""}; ${whereToLook(ctx, vmName, pool.id)}; then run apply again`);
           }
+          states.set(name.toLowerCase(), state);
         }
       }
-      const remaining = deadline - Date.now();
+      const tally = tallyAgents(expected, byName, states);
+      const now = Date.now();
+      const changed = !lastTally || tally.key !== lastTally.key;
+      if (changed || now - lastPrinted >= ctx.options.progressIntervalMs) {
+        ctx.progress(tallyLine(poolName, tally, now - started, ctx.options.onlineTimeoutMs));
+        lastPrinted = now;
+      }
+      lastTally = tally;
+      if (missing.length === 0) return;
+      const remaining = deadline - now;
       if (remaining <= 0) {
         const first = byAgent.get(missing[0].toLowerCase());
-        const hint = first && ctx.config.pool.mode === "vms" ? (await extensionState(ctx, first)).message : undefined;
+        const hint = first && ctx.config.pool.mode === "vms" ? states.get(missing[0].toLowerCase())?.message : undefined;
         throw new AgentsOfflineError(
           missing,
           `${missing.length} of ${expected.length} agents not online in pool ${poolName} after ${Math.round(ctx.options.onlineTimeoutMs / 1000)}s: ${describeMissing(missing, byName)}${hint ? ` (${first}: ${hint})` : ""}; ${whereToLook(ctx, first, pool.id)}`,
