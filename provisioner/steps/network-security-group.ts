@@ -8,13 +8,19 @@ type RuleSpec = Required<Pick<SecurityRule, "name" | "priority" | "direction" | 
 /**
  * The agent subnet's rules. Azure's default rules stay (outbound to the Internet is how the agent reaches Azure
  * DevOps unless a firewall says otherwise); these make the intent explicit and survive a later deny-all:
- * nothing inbound from the Internet, outbound HTTPS to Azure DevOps, Entra ID and the agent download (served from
- * Azure), and anything to the AML VNet's prefixes (private endpoints and training compute).
+ * nothing inbound from the Internet, outbound HTTPS to Azure DevOps, Entra ID and the agent download, and
+ * anything to the AML VNet's prefixes (private endpoints and training compute).
+ *
+ * Azure DevOps has no outbound service tag: the AzureDevOps tag is inbound-only (service-tags-overview.md) and
+ * "Azure Service Tags aren't supported for outbound connections" (azure-devops-docs allow-list-ip-url.md). What
+ * an agent calls (dev.azure.com on 13.107.6.0/24 and its siblings, which are not in AzureCloud; the agent package
+ * on a CDN; *.blob.core.windows.net) is only covered as a whole by Internet on 443, which is what Microsoft's
+ * self-hosted agent docs ask a firewall to open (by domain).
  */
 export function desiredRules(amlPrefixes: string[]): RuleSpec[] {
   const rules: RuleSpec[] = [
     { name: "DenyInternetInbound", priority: 4000, direction: "Inbound", access: "Deny", protocol: "*", ports: ["*"], remote: ["Internet"] },
-    { name: "AllowAzureDevOpsOutbound", priority: 100, direction: "Outbound", access: "Allow", protocol: "Tcp", ports: ["443"], remote: ["AzureDevOps"] },
+    { name: "AllowAzureDevOpsOutbound", priority: 100, direction: "Outbound", access: "Allow", protocol: "Tcp", ports: ["443"], remote: ["Internet"] },
     { name: "AllowEntraIdOutbound", priority: 110, direction: "Outbound", access: "Allow", protocol: "Tcp", ports: ["443"], remote: ["AzureActiveDirectory"] },
     { name: "AllowAgentDownloadOutbound", priority: 120, direction: "Outbound", access: "Allow", protocol: "Tcp", ports: ["443"], remote: ["AzureCloud"] },
   ];
@@ -76,7 +82,7 @@ export const networkSecurityGroupStep: Step = {
     // Rules someone added by hand are kept; amlvnet's own are set to what they should be.
     const kept = (existing?.securityRules ?? []).filter((r) => !specs.some((s) => s.name === r.name));
     const body: NetworkSecurityGroup = { location: config.location, tags: { ...existing?.tags, ...ctx.tags }, securityRules: [...kept, ...specs.map(toSecurityRule)] };
-    const detail = existing ? (drift.length ? `rules ${drift.join(", ")}` : "tags") : `deny inbound from Internet; outbound 443 to AzureDevOps, AzureActiveDirectory, AzureCloud${ctx.amlPrefixes.length ? `; any to ${ctx.amlPrefixes.join(", ")}` : ""}`;
+    const detail = existing ? (drift.length ? `rules ${drift.join(", ")}` : "tags") : `deny inbound from Internet; outbound 443 to Internet (Azure DevOps), AzureActiveDirectory, AzureCloud${ctx.amlPrefixes.length ? `; any to ${ctx.amlPrefixes.join(", ")}` : ""}`;
     await act(ctx, { ...change, action: existing ? "update" : "create", detail }, () => clients.network.networkSecurityGroups.beginCreateOrUpdateAndWait(config.resourceGroup, name, body, { abortSignal: ctx.signal }));
   },
   async destroy(ctx: ProvisionContext) {

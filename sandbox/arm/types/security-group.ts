@@ -3,6 +3,7 @@ import type { ResourceTypeSpec } from "../resource-type";
 import { parentIdOf } from "../resource-id";
 import type { Json } from "../store";
 import { idRefs, requireEnum, resourceGuid, sameId } from "./common";
+import { checkOutboundDestinations } from "./service-tag-direction";
 
 export const NSG = "Microsoft.Network/networkSecurityGroups";
 export const SECURITY_RULE = "Microsoft.Network/networkSecurityGroups/securityRules";
@@ -47,6 +48,12 @@ export const networkSecurityGroupType: ResourceTypeSpec = {
   etag: true,
   inlineChildren: [{ property: "securityRules", type: SECURITY_RULE, keepWhenOmitted: false }],
   write(_ctx, request) {
+    // Inline rules are checked before the NSG is stored, so a refused rule leaves the NSG as it was.
+    for (const rule of (request.body.properties?.securityRules ?? []) as Json[]) {
+      const props = rule?.properties ?? {};
+      const destinations = [props.destinationAddressPrefix, ...(props.destinationAddressPrefixes ?? [])].filter((p): p is string => typeof p === "string");
+      checkOutboundDestinations(String(props.direction ?? ""), destinations, `${request.id}/securityRules/${String(rule?.name)}`);
+    }
     return { properties: { resourceGuid: resourceGuid(request), flushConnection: request.body.properties?.flushConnection ?? false } };
   },
   view(ctx, nsg, body) {
@@ -110,6 +117,7 @@ export const securityRuleType: ResourceTypeSpec = {
     checkPorts(destinationPorts, "destinationPortRange", where);
     const sources = singleOrList(props, "sourceAddressPrefix", "sourceAddressPrefixes", where);
     const destinations = singleOrList(props, "destinationAddressPrefix", "destinationAddressPrefixes", where);
+    checkOutboundDestinations(direction, destinations, where);
     const sourceAsgs: Json[] = props.sourceApplicationSecurityGroups ?? [];
     const destinationAsgs: Json[] = props.destinationApplicationSecurityGroups ?? [];
     if (sources.length === 0 && sourceAsgs.length === 0) throw new ArmError(400, "SecurityRuleInvalidAddressPrefix", `Security rule ${where} has no source address prefix or application security group.`);
