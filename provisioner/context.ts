@@ -5,7 +5,7 @@ import type { Topology } from "../readiness/topology/topology";
 import type { Change } from "./changes";
 import { DEFAULT_AGENT_CONCURRENCY } from "./concurrency";
 import type { ProvisionerConfig } from "./config/config-types";
-import type { AgentPoolInfo, DevOpsPools } from "./devops/devops-pools";
+import type { AgentPoolInfo, DevOpsPools, ProjectInfo } from "./devops/devops-pools";
 import { ownershipTags } from "./ownership";
 import { resourceIds, ResourceIds } from "./resource-ids";
 
@@ -71,6 +71,8 @@ export interface ProvisionContext {
   zoneIds: string[];
   /** devops-pool (vms) or agent-scale-set (scaleset): the Azure DevOps pool, once it exists. */
   pool?: AgentPoolInfo;
+  /** preflight: the config's projects as Azure DevOps knows them (ID and name), with their authorization. */
+  projects: Array<ProjectInfo & { authorizePipelines: boolean }>;
   /** agent-vms / agent-scale-set: the machines whose agents must come online. */
   agents: AgentMachine[];
   /** verify: the readiness verdict from the agent VNet. */
@@ -113,6 +115,7 @@ export function createContext(inputs: ContextInputs): ProvisionContext {
     amlVnetIds: [],
     amlPrefixes: [],
     zoneIds: [],
+    projects: [],
     agents: [],
   };
 }

@@ -55,7 +55,7 @@ export async function runProvision(command: ProvisionCommand, argv: string[], en
       parallel: { type: "string" },
       "poll-interval": { type: "string" },
       help: { type: "boolean", short: "h" },
-      ...Object.fromEntries(OVERRIDABLE_FIELDS.map((field) => [field.flag, { type: "string" as const }])),
+      ...Object.fromEntries(OVERRIDABLE_FIELDS.map((field) => [field.flag, { type: "string" as const, multiple: field.kind === "list" }])),
     },
     command,
   );

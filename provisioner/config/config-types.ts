@@ -45,6 +45,8 @@ export interface ProvisionerConfig {
     namePrefix: string;
     osDiskType: string;
   };
+  /** Projects that get a queue for the pool (pipelines name the pool through it), in config order. */
+  projects: ProjectQueueConfig[];
   bootstrap: BootstrapKind;
   /** bootstrap: ssh only. */
   ssh?: SshConfig;
@@ -52,6 +54,13 @@ export interface ProvisionerConfig {
   devops: { organizationUrl: string };
   /** User tags (amlvnet's own tags are added by the steps). */
   tags: Record<string, string>;
+}
+
+export interface ProjectQueueConfig {
+  /** Project name or ID, as the user wrote it. */
+  name: string;
+  /** authorizePipelines=true when the queue is created: every pipeline of the project may use it. */
+  authorizePipelines: boolean;
 }
 
 export interface SshConfig {

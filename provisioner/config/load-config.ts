@@ -12,6 +12,7 @@ import {
   ImageReference,
   PoolMode,
   ProvisionerConfig,
+  ProjectQueueConfig,
   ProvisionerEnvironment,
   VnetConfig,
 } from "./config-types";
@@ -30,6 +31,7 @@ interface RawConfig {
   network: { vnet: { name?: string; addressSpace?: string | string[]; id?: string }; subnet: { name: string; prefix: string }; nsgName?: string };
   pool: { name: string; mode: PoolMode; count: number; onlineTimeoutMinutes: number; serviceEndpointId?: string; projectId?: string };
   vm: { size: string; image: string | Partial<ImageReference>; adminUser: string; sshPublicKeyFile: string; namePrefix?: string; osDiskType: string };
+  projects?: Array<string | { name: string; authorizePipelines?: boolean }>;
   bootstrap: BootstrapKind;
   ssh?: RawSshConfig;
   agent?: { version?: string; downloadUrl?: string };
@@ -149,12 +151,23 @@ function resolveConfig(raw: RawConfig, path: string, env: ProvisionerEnvironment
       namePrefix: raw.vm.namePrefix ?? `vm-${raw.pool.name.toLowerCase().replace(/[^a-z0-9-]/g, "-")}`.slice(0, 52),
       osDiskType: raw.vm.osDiskType,
     },
+    projects: resolveProjects(raw.projects ?? [], fail),
     bootstrap: raw.bootstrap,
     ...(raw.bootstrap === "ssh" ? { ssh: resolveSsh(raw.ssh ?? {}, sshKey, env, fail) } : {}),
     agent: { version, downloadUrl: env.agentDownloadUrl || raw.agent?.downloadUrl || defaultAgentDownloadUrl(version) },
     devops: { organizationUrl },
     tags: raw.tags ?? {},
   };
+}
+
+function resolveProjects(raw: NonNullable<RawConfig["projects"]>, fail: (message: string) => never): ProjectQueueConfig[] {
+  const projects = raw.map((entry) => (typeof entry === "string" ? { name: entry.trim(), authorizePipelines: false } : { name: entry.name.trim(), authorizePipelines: entry.authorizePipelines ?? false }));
+  const seen = new Set<string>();
+  for (const project of projects) {
+    if (seen.has(project.name.toLowerCase())) fail(`projects lists '${project.name}' twice; name each project once`);
+    seen.add(project.name.toLowerCase());
+  }
+  return projects;
 }
 
 function resolveVnet(raw: RawConfig["network"]["vnet"], fail: (message: string) => never): VnetConfig {

@@ -4,7 +4,8 @@ import { ProvisionerInputError } from "../errors";
 interface OverridableField {
   flag: string;
   path: string[];
-  kind: "string" | "integer";
+  /** list: a repeatable flag whose values replace the list (entries of the file with the same name are kept). */
+  kind: "string" | "integer" | "list";
 }
 
 export const OVERRIDABLE_FIELDS: readonly OverridableField[] = [
@@ -17,12 +18,13 @@ export const OVERRIDABLE_FIELDS: readonly OverridableField[] = [
   { flag: "mode", path: ["pool", "mode"], kind: "string" },
   { flag: "vm-size", path: ["vm", "size"], kind: "string" },
   { flag: "bootstrap", path: ["bootstrap"], kind: "string" },
+  { flag: "project", path: ["projects"], kind: "list" },
 ];
 
 export interface ConfigOverride {
   flag: string;
   path: string[];
-  value: string | number;
+  value: string | number | string[];
 }
 
 /** The overrides among parsed flag values (undefined = not given); a malformed number is refused by flag name. */
@@ -30,6 +32,10 @@ export function overridesFromFlags(values: Record<string, unknown>): ConfigOverr
   const overrides: ConfigOverride[] = [];
   for (const field of OVERRIDABLE_FIELDS) {
     const given = values[field.flag];
+    if (field.kind === "list") {
+      if (Array.isArray(given) && given.length) overrides.push({ flag: field.flag, path: field.path, value: given.map(String) });
+      continue;
+    }
     if (typeof given !== "string") continue;
     if (field.kind === "integer" && !/^\d+$/.test(given)) throw new ProvisionerInputError(`--${field.flag} '${given}' is not a whole number; give e.g. --${field.flag} 3`);
     overrides.push({ flag: field.flag, path: field.path, value: field.kind === "integer" ? Number(given) : given });
@@ -46,11 +52,23 @@ export function applyOverrides(document: Record<string, unknown>, overrides: rea
       if (!next || typeof next !== "object" || Array.isArray(next)) node[key] = {};
       node = node[key] as Record<string, unknown>;
     }
-    node[override.path[override.path.length - 1]] = override.value;
+    const key = override.path[override.path.length - 1];
+    node[key] = Array.isArray(override.value) ? mergeList(node[key], override.value) : override.value;
   }
+}
+
+/** The flag's names, each as the file's entry of that name when it has one (keeping its settings). */
+function mergeList(current: unknown, names: string[]): unknown[] {
+  const entries = Array.isArray(current) ? (current as unknown[]) : [];
+  const nameOf = (entry: unknown) => (typeof entry === "string" ? entry : typeof entry === "object" && entry !== null ? String((entry as { name?: unknown }).name ?? "") : "");
+  return names.map((name) => entries.find((entry) => nameOf(entry).toLowerCase() === name.toLowerCase()) ?? name);
 }
 
 /** The help text lines for the flags. */
 export function overrideHelp(): string {
-  return OVERRIDABLE_FIELDS.map((field) => `  --${`${field.flag} ${field.kind === "integer" ? "N" : "VALUE"}`.padEnd(22)}overrides ${field.path.join(".")}`).join("\n");
+  return OVERRIDABLE_FIELDS.map((field) =>
+    field.kind === "list"
+      ? `  --${`${field.flag} NAME`.padEnd(22)}sets ${field.path.join(".")} (repeat the flag for each)`
+      : `  --${`${field.flag} ${field.kind === "integer" ? "N" : "VALUE"}`.padEnd(22)}overrides ${field.path.join(".")}`,
+  ).join("\n");
 }

@@ -35,6 +35,19 @@ export interface ElasticPoolInfo extends ElasticPoolSettings {
   state: string;
 }
 
+/** A team project, as GET _apis/projects/{name or ID} returns it. */
+export interface ProjectInfo {
+  id: string;
+  name: string;
+}
+
+/** A project's agent queue: how its pipelines reach a pool (`pool: <queue name>`). */
+export interface QueueInfo {
+  id: number;
+  name: string;
+  poolId: number;
+}
+
 export interface PoolAccess {
   /** The pool of that name, when it exists. */
   pool?: AgentPoolInfo;
@@ -59,4 +72,11 @@ export interface DevOpsPools {
   getElasticPool(poolId: number): Promise<ElasticPoolInfo | undefined>;
   createElasticPool(poolName: string, settings: ElasticPoolSettings): Promise<AgentPoolInfo>;
   updateElasticPool(poolId: number, settings: Partial<ElasticPoolSettings>): Promise<void>;
+  /** The project of that name or ID, or undefined when the organization has none. */
+  findProject(nameOrId: string): Promise<ProjectInfo | undefined>;
+  /** The project's queues (all, or those of one pool). */
+  listQueues(projectId: string, poolId?: number): Promise<QueueInfo[]>;
+  /** Adds the pool to the project as a queue named `name`; `authorizePipelines` opens it to every pipeline. */
+  addQueue(projectId: string, poolId: number, name: string, authorizePipelines: boolean): Promise<QueueInfo>;
+  deleteQueue(projectId: string, queueId: number): Promise<void>;
 }

@@ -1,9 +1,9 @@
 import * as azdev from "azure-devops-node-api";
 import type { ITaskAgentApi } from "azure-devops-node-api/TaskAgentApi";
-import { TaskAgentPool, TaskAgentPoolActionFilter, TaskAgentPoolOptions, TaskAgentStatus } from "azure-devops-node-api/interfaces/TaskAgentInterfaces";
+import { TaskAgentPool, TaskAgentPoolActionFilter, TaskAgentPoolOptions, TaskAgentQueue, TaskAgentStatus } from "azure-devops-node-api/interfaces/TaskAgentInterfaces";
 import { sleep } from "../concurrency";
 import { ProvisionerInputError, statusOf } from "../errors";
-import type { AgentInfo, AgentPoolInfo, DevOpsPools, ElasticPoolInfo, ElasticPoolSettings, PoolAccess } from "./devops-pools";
+import type { AgentInfo, AgentPoolInfo, DevOpsPools, ElasticPoolInfo, ElasticPoolSettings, PoolAccess, ProjectInfo, QueueInfo } from "./devops-pools";
 
 const ELASTIC_API_VERSION = "7.1-preview.1";
 
@@ -56,6 +56,10 @@ function poolInfo(pool: TaskAgentPool): AgentPoolInfo {
     isHosted: pool.isHosted === true,
     isElastic: ((pool.options ?? 0) & TaskAgentPoolOptions.ElasticPool) !== 0,
   };
+}
+
+function queueInfo(queue: TaskAgentQueue): QueueInfo {
+  return { id: queue.id as number, name: queue.name ?? "", poolId: queue.pool?.id as number };
 }
 
 /** Azure DevOps through azure-devops-node-api (TaskAgentApi), and raw REST for elastic pools, which it lacks. */
@@ -126,6 +130,28 @@ export class DevOpsService implements DevOpsPools {
 
   async updateElasticPool(poolId: number, settings: Partial<ElasticPoolSettings>): Promise<void> {
     await this.rest("PATCH", `_apis/distributedtask/elasticpools/${poolId}`, "update the scale set pool", settings);
+  }
+
+  /** GET _apis/projects/{nameOrId} (raw REST: the Core area is not otherwise needed); 404 = no such project. */
+  async findProject(nameOrId: string): Promise<ProjectInfo | undefined> {
+    const project = (await this.rest("GET", `_apis/projects/${encodeURIComponent(nameOrId)}`, `read project ${nameOrId}`)) as { id?: string; name?: string } | undefined;
+    return project?.id ? { id: project.id, name: project.name ?? nameOrId } : undefined;
+  }
+
+  async listQueues(projectId: string, poolId?: number): Promise<QueueInfo[]> {
+    // typed-rest-client answers a GET 404 (the project is gone) with a null body instead of an error.
+    const queues = await this.call(`list the agent queues of project ${projectId}`, (api) => (poolId === undefined ? api.getAgentQueues(projectId) : api.getAgentQueuesForPools([poolId], projectId)), "read");
+    return (queues ?? []).map(queueInfo);
+  }
+
+  async addQueue(projectId: string, poolId: number, name: string, authorizePipelines: boolean): Promise<QueueInfo> {
+    const queue = await this.call(`add pool ${poolId} to project ${projectId}`, (api) => api.addAgentQueue({ name, pool: { id: poolId } }, projectId, authorizePipelines));
+    if (!queue) throw new Error(`Azure DevOps did not add pool ${poolId} to project ${projectId} (404: the project or the pool is gone)`);
+    return queueInfo(queue);
+  }
+
+  async deleteQueue(projectId: string, queueId: number): Promise<void> {
+    await this.call(`remove queue ${queueId} from project ${projectId}`, (api) => api.deleteAgentQueue(queueId, projectId));
   }
 
   /** Raw REST (api-version 7.1-preview.1, Basic PAT, X-TFS-FedAuthRedirect: Suppress); 404 on GET is undefined. */

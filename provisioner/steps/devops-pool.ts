@@ -6,7 +6,7 @@ function poolUrl(ctx: ProvisionContext, poolId?: number): string {
 }
 
 /** Whether an agent of the pool is one of amlvnet's (named after one of its VMs or scale set instances). */
-function isOurAgent(ctx: ProvisionContext, agentName: string): boolean {
+export function isOurAgent(ctx: ProvisionContext, agentName: string): boolean {
   return ctx.ids.vmIndex(agentName) !== undefined || ctx.agents.some((a) => a.agentName.toLowerCase() === agentName.toLowerCase());
 }
 

@@ -9,6 +9,7 @@ import { dnsLinksStep } from "./dns-links";
 import { networkSecurityGroupStep } from "./network-security-group";
 import { peeringStep } from "./peering";
 import { preflightStep } from "./preflight";
+import { projectQueuesStep } from "./project-queues";
 import { resourceGroupStep } from "./resource-group";
 import type { Step } from "./step";
 import { verifyStep } from "./verify";
@@ -24,7 +25,7 @@ export const STAGES: readonly (readonly Step[])[] = [
   [agentSubnetStep],
   [peeringStep, dnsLinksStep, devopsPoolStep],
   [agentVmsStep, agentScaleSetStep],
-  [agentSoftwareStep],
+  [agentSoftwareStep, projectQueuesStep],
   [agentsOnlineStep],
   [verifyStep],
 ];

@@ -18,8 +18,9 @@ export const preflightStep: Step = {
   async apply(ctx) {
     const { config } = ctx;
     if (config.pool.mode === "vms") await bootstrapFor(config.bootstrap).preflight(ctx);
-    const [access, topology] = await Promise.all([ctx.devops.checkAccess(config.pool.name), readWorkspaceNetwork(ctx)]);
+    const [access, topology, projects] = await Promise.all([ctx.devops.checkAccess(config.pool.name), readWorkspaceNetwork(ctx), resolveProjects(ctx, true)]);
     checkPoolAccess(ctx, access);
+    ctx.projects = projects;
     ctx.topology = topology;
     const aml = amlNetworkOf(topology, config);
     checkExistingVnet(topology, config, ctx.ids);
@@ -32,6 +33,7 @@ export const preflightStep: Step = {
     // Destroy needs the PAT to work (input error otherwise); the workspace may be gone, then steps find their resources without it.
     const access = await ctx.devops.checkAccess(ctx.config.pool.name);
     if (!access.canManage && access.pool) checkPoolAccess(ctx, access);
+    ctx.projects = await resolveProjects(ctx, false);
     try {
       ctx.topology = await readWorkspaceNetwork(ctx);
       Object.assign(ctx, amlNetworkOf(ctx.topology, ctx.config));
@@ -41,6 +43,19 @@ export const preflightStep: Step = {
     }
   },
 };
+
+/**
+ * The config's projects as the organization knows them. apply refuses a project that does not exist (nothing is
+ * changed yet); destroy skips it (a deleted project took its queues with it).
+ */
+async function resolveProjects(ctx: ProvisionContext, required: boolean): Promise<ProvisionContext["projects"]> {
+  const found = await Promise.all(ctx.config.projects.map(async (wanted) => ({ wanted, project: await ctx.devops.findProject(wanted.name) })));
+  const missing = found.filter((f) => !f.project).map((f) => f.wanted.name);
+  if (missing.length && required) {
+    throw new ProvisionerInputError(`projects: ${missing.map((n) => `'${n}'`).join(", ")} ${missing.length > 1 ? "are not projects" : "is not a project"} of ${ctx.devops.organizationUrl} (TF200016); check the name in the organization's Projects page (and that the PAT's user can see it), or remove it from projects / --project`);
+  }
+  return found.flatMap((f) => (f.project ? [{ ...f.project, authorizePipelines: f.wanted.authorizePipelines }] : []));
+}
 
 async function readWorkspaceNetwork(ctx: ProvisionContext) {
   try {

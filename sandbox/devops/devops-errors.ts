@@ -103,7 +103,30 @@ const STATE_ERRORS: Record<DevOpsStateError["code"], { status: number; typeKey: 
   AgentNotFound: { status: 404, typeKey: "TaskAgentNotFoundException" },
   AgentExists: { status: 409, typeKey: "TaskAgentExistsException" },
   ElasticPoolNotFound: { status: 404, typeKey: "ElasticPoolDoesNotExistException" },
+  // TaskAgentQueueExistsException → 409 Conflict and TaskAgentQueueNotFoundException → 404 in the distributed task
+  // controllers' exception map (Azure DevOps Server 2022, decompiled DistributedTaskApiController); the message
+  // texts (TaskResources.QueueExists / QueueNotFound) are not published: ours are worded after them.
+  QueueExists: { status: 409, typeKey: "TaskAgentQueueExistsException" },
+  QueueNotFound: { status: 404, typeKey: "TaskAgentQueueNotFoundException" },
 };
+
+/**
+ * A project-scoped route (or GET _apis/projects/{name}) naming a project the organization does not have: 404
+ * ProjectDoesNotExistWithNameException "TF200016: The following project does not exist: <name>. ..." (the wording
+ * Azure DevOps clients quote, e.g. az devops / VssHttpClient callers); by GUID: ProjectDoesNotExistException VS800075.
+ */
+export function projectNotFound(idOrName: string): SandboxResponse {
+  const core = "Microsoft.TeamFoundation.Core.WebApi";
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrName)) {
+    return vssError(404, `${core}.ProjectDoesNotExistException, ${core}`, "ProjectDoesNotExistException", `VS800075: The project with id 'vstfs:///Classification/TeamProject/${idOrName}' does not exist, or you do not have permission to access it.`);
+  }
+  return vssError(
+    404,
+    `${core}.ProjectDoesNotExistWithNameException, ${core}`,
+    "ProjectDoesNotExistWithNameException",
+    `TF200016: The following project does not exist: ${idOrName}. Verify that the name of the project is correct and that the project exists on the specified Azure DevOps Server.`,
+  );
+}
 
 /** Maps a refused state change to the service's exception; rethrows anything else. */
 export function stateErrorResponse(error: unknown): SandboxResponse {

@@ -20,7 +20,14 @@ export const LOCATION_IDS = {
   pools: "a8c47e17-4d56-4a56-92bb-de7ea7dc65be",
   agents: "e298ef32-5878-4cab-993c-043836571f42",
   elasticPools: "dd3c938f-835b-4971-b99a-db75a47aad43",
+  /** TaskAgentApiBase.js addAgentQueue / getAgentQueues* / deleteAgentQueue. */
+  queues: "900fa995-c559-4923-aae7-f8424fe4fbea",
+  /** CoreApi.js getProjects / getProject ("core" area). */
+  projects: "603fe2ac-9723-48b9-88ad-09305aa6c6e1",
 } as const;
+
+/** Resource area of Core (projects, teams): WebApi.getCoreApi looks it up in ResourceAreas. */
+export const CORE_AREA_ID = "79134c72-4a58-4b42-976c-04e7115f32bf";
 
 /** Resource area of the distributed task service (WebApi.getTaskAgentApi looks it up in ResourceAreas). */
 export const DISTRIBUTED_TASK_AREA_ID = "a85b8835-c1a1-4aac-ae97-1c3d0ba72dbd";
@@ -30,6 +37,8 @@ const LOCATIONS: ApiResourceLocation[] = [
   { id: LOCATION_IDS.resourceAreas, area: "Location", resourceName: "ResourceAreas", routeTemplate: "_apis/{resource}/{areaId}", resourceVersion: 1, minVersion: "3.2", maxVersion: "7.2", releasedVersion: "0.0" },
   { id: LOCATION_IDS.pools, area: "distributedtask", resourceName: "pools", routeTemplate: "_apis/{area}/{resource}/{poolId}", resourceVersion: 1, minVersion: "3.0", maxVersion: "7.2", releasedVersion: "7.1" },
   { id: LOCATION_IDS.agents, area: "distributedtask", resourceName: "agents", routeTemplate: "_apis/{area}/pools/{poolId}/{resource}/{agentId}", resourceVersion: 1, minVersion: "3.0", maxVersion: "7.2", releasedVersion: "7.1" },
+  { id: LOCATION_IDS.queues, area: "distributedtask", resourceName: "queues", routeTemplate: "{project}/_apis/{area}/{resource}/{queueId}", resourceVersion: 1, minVersion: "3.0", maxVersion: "7.2", releasedVersion: "7.1" },
+  { id: LOCATION_IDS.projects, area: "core", resourceName: "projects", routeTemplate: "_apis/{resource}/{*projectId}", resourceVersion: 4, minVersion: "1.0", maxVersion: "7.2", releasedVersion: "7.1" },
   { id: LOCATION_IDS.elasticPools, area: "distributedtask", resourceName: "elasticpools", routeTemplate: "_apis/{area}/{resource}/{poolId}", resourceVersion: 1, minVersion: "6.1", maxVersion: "7.2", releasedVersion: "7.0" },
 ];
 
@@ -47,7 +56,10 @@ export function location(id: string): ApiResourceLocation {
 
 /** GET _apis/ResourceAreas: the areas this organization serves, each at the organization URL. */
 export function resourceAreas(organizationUrl: string): { id: string; name: string; locationUrl: string }[] {
-  return [{ id: DISTRIBUTED_TASK_AREA_ID, name: "distributedtask", locationUrl: `${organizationUrl}/` }];
+  return [
+    { id: DISTRIBUTED_TASK_AREA_ID, name: "distributedtask", locationUrl: `${organizationUrl}/` },
+    { id: CORE_AREA_ID, name: "core", locationUrl: `${organizationUrl}/` },
+  ];
 }
 
 /** The api-version a request asks for: `?api-version=` wins over the Accept header's `api-version` parameter. */

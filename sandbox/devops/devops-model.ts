@@ -85,6 +85,18 @@ export interface AgentQueueRecord {
   name: string;
   poolId: number;
   projectId: string;
+  /** `authorizePipelines=true` at creation: every pipeline of the project may use it without asking. */
+  authorizedForAllPipelines: boolean;
+}
+
+/** A team project (TeamProjectReference in azure-devops-node-api's CoreInterfaces). */
+export interface ProjectRecord {
+  id: string;
+  name: string;
+  description: string;
+  revision: number;
+  visibility: "private" | "public";
+  lastUpdateTime: Date;
 }
 
 /** Enum vocabularies: wire name → numeric value, as in azure-devops-node-api's TypeInfo tables. */
