@@ -9,6 +9,7 @@ import { createTypeRegistry } from "./arm/types";
 import { createDevOpsHandler } from "./devops/devops-handler";
 import type { DevOpsState } from "./devops/devops-state";
 import { DevOpsOidcIssuer } from "./devops/oidc-issuer";
+import { ElasticPoolAgents } from "./vm-agent/elastic-pool-agents";
 import { SandboxDirectory } from "./directory";
 import { createEntraHandler } from "./entra/entra-handler";
 import { TokenAuthority } from "./entra/token-authority";
@@ -124,6 +125,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   vmAgent.attach(origin);
   await ssh?.start();
   const armClient = new InProcessArmClient(arm, authority, directory, origin);
+  new ElasticPoolAgents(arm, armClient, devops.state, `${origin}/${directory.devopsOrganization}`, vmAgent.agentPackageUrl);
   if (options.scenario && options.scenario !== "empty") buildScenario(options.scenario, armClient, directory);
   if (options.scenario === "reference") seedReferencePipelines(aml, directory.subscriptionId);
   return {

@@ -101,6 +101,7 @@ function createElasticPool(ctx: DevOpsContext): SandboxResponse {
       projectId,
     };
     const created = ctx.state.addElasticPool(poolName, settings, flags, patIdentity(ctx.pat));
+    ctx.state.onElasticPoolChange?.(created.pool.id);
     const size = ctx.state.poolSize(created.pool.id);
     return ok(ctx, {
       agentPool: poolJson(created.pool, size, ctx.organizationUrl),
@@ -140,7 +141,9 @@ function updateElasticPool(ctx: DevOpsContext, poolId: number): SandboxResponse 
     const { poolId: _id, state: _state, offlineSince: _offline, desiredSize: _size, sizingAttempts: _attempts, ...currentSettings } = current;
     const invalid = invalidSettings(ctx, { ...currentSettings, ...patch });
     if (invalid) return invalid;
-    return ok(ctx, elasticPoolJson(ctx.state.updateElasticPool(poolId, patch)));
+    const updated = ctx.state.updateElasticPool(poolId, patch);
+    ctx.state.onElasticPoolChange?.(poolId);
+    return ok(ctx, elasticPoolJson(updated));
   } catch (error) {
     return stateErrorResponse(error);
   }

@@ -74,6 +74,8 @@ export class DevOpsState {
   readonly projects = new Map<string, ProjectRecord>();
   /** Optional check of an elastic pool's scale set (e.g. against the sandbox ARM); returns an error message or undefined. */
   scaleSetValidator: ((azureId: string) => string | undefined) | undefined;
+  /** Called after an elastic pool is created or its settings change (the service then works on its scale set). */
+  onElasticPoolChange: ((poolId: number) => void) | undefined;
   private nextPoolId = 1;
   private nextAgentId = 1;
   private nextQueueId = 1;

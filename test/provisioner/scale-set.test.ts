@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { RunningSandbox } from "../../sandbox/sandbox";
-import { amlvnet, minimalConfig, readLog, resourceSet, simulateAgents, startProvisionerSandbox, writeConfig, writesIn } from "./harness";
+import { amlvnet, minimalConfig, readLog, resourceSet, startProvisionerSandbox, writeConfig, writesIn } from "./harness";
 
 const SERVICE_CONNECTION = "0f3c2a44-8c3a-4c7b-9a34-7d2f0e1b5a10";
 const PROJECT = "5a0b8c7e-2f1d-4e3a-9b6c-1d2e3f4a5b6c";
@@ -11,7 +11,6 @@ describe("amlvnet with pool.mode: scaleset (a Uniform scale set registered as an
   let logFile: string;
   let config: string;
   let initial: string[];
-  let stopAgents: () => void;
 
   before(async () => {
     const started = await startProvisionerSandbox();
@@ -19,10 +18,8 @@ describe("amlvnet with pool.mode: scaleset (a Uniform scale set registered as an
     const base = minimalConfig(sandbox, 2);
     config = writeConfig(started.dir, "agents.json", { ...base, pool: { name: "aml-vmss", mode: "scaleset", count: 2, serviceEndpointId: SERVICE_CONNECTION, projectId: PROJECT } }, "json");
     initial = resourceSet(sandbox);
-    stopAgents = simulateAgents(sandbox, "aml-vmss");
   });
   after(async () => {
-    stopAgents();
     await sandbox.close();
   });
 
@@ -42,6 +39,18 @@ describe("amlvnet with pool.mode: scaleset (a Uniform scale set registered as an
     assert.match(run.stdout, /^READY/m);
   });
 
+  it("Azure DevOps (the sandbox) put its agent extension on the scale set and brought one agent per instance online", () => {
+    const vmssId = `/subscriptions/${sandbox.env.AZURE_SUBSCRIPTION_ID}/resourceGroups/rg-agents/providers/Microsoft.Compute/virtualMachineScaleSets/vmss-aml-vmss`;
+    const extension = sandbox.arm.store.getResource(`${vmssId}/extensions/Microsoft.Azure.DevOps.Pipelines.Agent`);
+    const props = extension?.body.properties;
+    assert.deepEqual([props?.publisher, props?.type, props?.settings?.isPipelinesAgent, props?.settings?.agentFolder, props?.protectedSettings], ["Microsoft.VisualStudio.Services", "TeamServicesAgentLinux", true, "/agent", undefined]);
+    const instances = sandbox.arm.store.childrenOf(vmssId, "Microsoft.Compute/virtualMachineScaleSets/virtualMachines").map((i) => i.body.properties.osProfile.computerName).sort();
+    const pool = sandbox.devops.findPoolByName("aml-vmss");
+    const agents = sandbox.devops.agentsInPool(pool?.id ?? 0).map((a) => [a.name, a.status]).sort();
+    assert.deepEqual(agents, instances.map((name) => [name, "online"]));
+    assert.equal(sandbox.devops.elasticPools.get(pool?.id ?? 0)?.state, "online");
+  });
+
   it("a second apply writes nothing", async () => {
     const offset = readLog(logFile).length;
     const run = await amlvnet(["apply", "-f", config, "--poll-interval", "0.05", "--timeout", "0.5"], env);
@@ -50,7 +59,6 @@ describe("amlvnet with pool.mode: scaleset (a Uniform scale set registered as an
   });
 
   it("destroy removes the scale set, its agents and the elastic pool", async () => {
-    stopAgents();
     const run = await amlvnet(["destroy", "-f", config, "--yes"], env);
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.deepEqual(resourceSet(sandbox), initial);
