@@ -79,4 +79,7 @@ export interface DevOpsPools {
   /** Adds the pool to the project as a queue named `name`; `authorizePipelines` opens it to every pipeline. */
   addQueue(projectId: string, poolId: number, name: string, authorizePipelines: boolean): Promise<QueueInfo>;
   deleteQueue(projectId: string, queueId: number): Promise<void>;
+  /** Whether every pipeline of the project may use the queue (pipelinePermissions allPipelines.authorized). */
+  queueAuthorizedForAllPipelines(projectId: string, queueId: number): Promise<boolean>;
+  authorizeQueueForAllPipelines(projectId: string, queueId: number): Promise<void>;
 }

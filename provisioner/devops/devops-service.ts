@@ -154,6 +154,17 @@ export class DevOpsService implements DevOpsPools {
     await this.call(`remove queue ${queueId} from project ${projectId}`, (api) => api.deleteAgentQueue(queueId, projectId));
   }
 
+  /** GET {project}/_apis/pipelines/pipelinePermissions/queue/{id} (REST docs, Pipeline Permissions - Get). */
+  async queueAuthorizedForAllPipelines(projectId: string, queueId: number): Promise<boolean> {
+    const permissions = (await this.rest("GET", `${encodeURIComponent(projectId)}/_apis/pipelines/pipelinePermissions/queue/${queueId}`, `read the pipeline permissions of queue ${queueId}`)) as { allPipelines?: { authorized?: boolean } | null } | undefined;
+    return permissions?.allPipelines?.authorized === true;
+  }
+
+  /** PATCH the same resource with allPipelines.authorized = true. */
+  async authorizeQueueForAllPipelines(projectId: string, queueId: number): Promise<void> {
+    await this.rest("PATCH", `${encodeURIComponent(projectId)}/_apis/pipelines/pipelinePermissions/queue/${queueId}`, `authorize all pipelines on queue ${queueId}`, { allPipelines: { authorized: true } });
+  }
+
   /** Raw REST (api-version 7.1-preview.1, Basic PAT, X-TFS-FedAuthRedirect: Suppress); 404 on GET is undefined. */
   private async rest(method: string, path: string, doing: string, body?: unknown): Promise<unknown> {
     const url = `${this.organizationUrl}/${path}${path.includes("?") ? "&" : "?"}api-version=${ELASTIC_API_VERSION}`;

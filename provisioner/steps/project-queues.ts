@@ -10,8 +10,9 @@ function queueUrl(ctx: ProvisionContext, projectName: string): string {
 /**
  * Step 7c: the pool in each configured project, as an agent queue named after the pool (what `pool: <name>` in a
  * pipeline resolves), created with `authorizePipelines` as configured (TaskAgentApi.addAgentQueue, REST POST
- * {org}/{project}/_apis/distributedtask/queues?authorizePipelines=). An existing queue of the pool is kept as it is
- * (its authorization is changed in Project settings > Agent pools > Security). destroy removes the queues of the
+ * {org}/{project}/_apis/distributedtask/queues?authorizePipelines=). For an existing queue of the pool, `true` is
+ * converged through pipelinePermissions (allPipelines.authorized); `false` never revokes an administrator's grant.
+ * destroy removes the queues of the
  * pool in the configured projects, unless the pool stays because agents amlvnet did not create are in it.
  */
 export const projectQueuesStep: Step = {
@@ -32,7 +33,13 @@ export const projectQueuesStep: Step = {
       const queues = await ctx.devops.listQueues(project.id);
       const ours = queues.find((q) => q.poolId === pool.id);
       if (ours) {
-        await act(ctx, { ...change, name: `${project.name}/${ours.name}`, action: "no-op" }, async () => undefined);
+        const named = { ...change, name: `${project.name}/${ours.name}` };
+        // authorizePipelines: true is converged; false never revokes a grant an administrator made.
+        if (project.authorizePipelines && !(await ctx.devops.queueAuthorizedForAllPipelines(project.id, ours.id))) {
+          await act(ctx, { ...named, action: "update", detail: "authorize all pipelines" }, () => ctx.devops.authorizeQueueForAllPipelines(project.id, ours.id));
+        } else {
+          await act(ctx, { ...named, action: "no-op" }, async () => undefined);
+        }
         continue;
       }
       const clash = queues.find((q) => q.name.toLowerCase() === poolName.toLowerCase());

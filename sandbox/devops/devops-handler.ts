@@ -7,6 +7,7 @@ import type { DevOpsContext } from "./devops-context";
 import { connectionDataResponse, optionsResponse, resourceAreasResponse } from "./devops-discovery";
 import { elasticPoolsRoute } from "./devops-elastic-routes";
 import { controllerNotFound, projectNotFound, signInPage, unauthorized } from "./devops-errors";
+import { pipelinePermissionsRoute } from "./devops-permission-routes";
 import { projectsRoute, queuesRoute } from "./devops-project-routes";
 import { location, LOCATION_IDS, negotiateApiVersion } from "./devops-locations";
 import { poolsRoute } from "./devops-pool-routes";
@@ -47,13 +48,18 @@ function handle(req: SandboxRequest, directory: SandboxDirectory, state: DevOpsS
   return serve(req, state, caller.pat, organizationUrl, distributedTaskTarget(route), rest);
 }
 
-/** {org}/{project}/_apis/distributedtask/queues[/{queueId}]: the project must exist (404 naming it otherwise). */
+/**
+ * {org}/{project}/_apis/distributedtask/queues[/{queueId}] and {org}/{project}/_apis/pipelines/pipelinePermissions/
+ * {resourceType}/{resourceId}: the project must exist (404 naming it otherwise).
+ */
 function projectScoped(req: SandboxRequest, state: DevOpsState, pat: PersonalAccessToken, organizationUrl: string, projectSegment: string, rest: string[]): SandboxResponse {
   const route = rest.map((segment) => segment.toLowerCase());
   const isQueues = route[0] === "distributedtask" && route[1] === "queues" && route.length <= 3;
-  if (!isQueues) return controllerNotFound(req.url.pathname);
+  const isPermissions = route[0] === "pipelines" && route[1] === "pipelinepermissions" && route.length === 4;
+  if (!isQueues && !isPermissions) return controllerNotFound(req.url.pathname);
   const project = state.findProject(projectSegment);
   if (!project) return projectNotFound(projectSegment);
+  if (isPermissions) return serve(req, state, pat, organizationUrl, { locationId: LOCATION_IDS.pipelinePermissions, serve: (ctx) => pipelinePermissionsRoute(ctx, project, rest[2], rest[3]) }, rest);
   return serve(req, state, pat, organizationUrl, { locationId: LOCATION_IDS.queues, serve: (ctx) => queuesRoute(ctx, project, rest[2]) }, rest);
 }
 

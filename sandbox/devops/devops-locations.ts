@@ -22,6 +22,11 @@ export const LOCATION_IDS = {
   elasticPools: "dd3c938f-835b-4971-b99a-db75a47aad43",
   /** TaskAgentApiBase.js addAgentQueue / getAgentQueues* / deleteAgentQueue. */
   queues: "900fa995-c559-4923-aae7-f8424fe4fbea",
+  /**
+   * Pipeline Permissions (REST docs, approvalsandchecks/pipeline-permissions, api-version 7.1-preview.1); no client
+   * library method names its location ID, so this one is the sandbox's own (it only drives version negotiation).
+   */
+  pipelinePermissions: "b5b9a4a4-e6cd-4096-853c-ab7d8b0c4eb2",
   /** CoreApi.js getProjects / getProject ("core" area). */
   projects: "603fe2ac-9723-48b9-88ad-09305aa6c6e1",
 } as const;
@@ -38,6 +43,7 @@ const LOCATIONS: ApiResourceLocation[] = [
   { id: LOCATION_IDS.pools, area: "distributedtask", resourceName: "pools", routeTemplate: "_apis/{area}/{resource}/{poolId}", resourceVersion: 1, minVersion: "3.0", maxVersion: "7.2", releasedVersion: "7.1" },
   { id: LOCATION_IDS.agents, area: "distributedtask", resourceName: "agents", routeTemplate: "_apis/{area}/pools/{poolId}/{resource}/{agentId}", resourceVersion: 1, minVersion: "3.0", maxVersion: "7.2", releasedVersion: "7.1" },
   { id: LOCATION_IDS.queues, area: "distributedtask", resourceName: "queues", routeTemplate: "{project}/_apis/{area}/{resource}/{queueId}", resourceVersion: 1, minVersion: "3.0", maxVersion: "7.2", releasedVersion: "7.1" },
+  { id: LOCATION_IDS.pipelinePermissions, area: "pipelinePermissions", resourceName: "pipelinePermissions", routeTemplate: "{project}/_apis/pipelines/{resource}/{resourceType}/{resourceId}", resourceVersion: 1, minVersion: "5.1", maxVersion: "7.2", releasedVersion: "0.0" },
   { id: LOCATION_IDS.projects, area: "core", resourceName: "projects", routeTemplate: "_apis/{resource}/{*projectId}", resourceVersion: 4, minVersion: "1.0", maxVersion: "7.2", releasedVersion: "7.1" },
   { id: LOCATION_IDS.elasticPools, area: "distributedtask", resourceName: "elasticpools", routeTemplate: "_apis/{area}/{resource}/{poolId}", resourceVersion: 1, minVersion: "6.1", maxVersion: "7.2", releasedVersion: "7.0" },
 ];

@@ -85,8 +85,11 @@ export interface AgentQueueRecord {
   name: string;
   poolId: number;
   projectId: string;
-  /** `authorizePipelines=true` at creation: every pipeline of the project may use it without asking. */
+  /** `authorizePipelines=true` at creation, or allPipelines.authorized through pipelinePermissions: every pipeline of the project may use it. */
   authorizedForAllPipelines: boolean;
+  /** Who authorized all pipelines, and when (pipelinePermissions' allPipelines.authorizedBy / authorizedOn). */
+  authorizedBy?: DevOpsIdentity;
+  authorizedOn?: Date;
 }
 
 /** A team project (TeamProjectReference in azure-devops-node-api's CoreInterfaces). */

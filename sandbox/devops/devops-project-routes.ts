@@ -1,4 +1,5 @@
 import type { SandboxResponse } from "../http/message";
+import { patIdentity } from "./devops-auth";
 import { argumentError, argumentNull, methodNotAllowed, projectNotFound, stateErrorResponse } from "./devops-errors";
 import { DevOpsContext, noContent, ok, parseId, requireScope } from "./devops-context";
 import { bool, int, isObject, query, readObject, str } from "./devops-input";
@@ -112,7 +113,8 @@ function addQueue(ctx: DevOpsContext, project: ProjectRecord): SandboxResponse {
     const pool = ctx.state.getPool(poolId);
     // TaskAgentQueue.name may be left out: the queue is then named after its pool.
     const name = str(body.name)?.trim() || pool.name;
-    const queue = ctx.state.addQueue({ name, poolId, projectId: project.id, authorizedForAllPipelines: bool(authorize) ?? false });
+    const authorized = bool(authorize) ?? false;
+    const queue = ctx.state.addQueue({ name, poolId, projectId: project.id, authorizedForAllPipelines: authorized, ...(authorized ? { authorizedBy: patIdentity(ctx.pat), authorizedOn: new Date() } : {}) });
     return ok(ctx, render(ctx, queue));
   } catch (error) {
     return stateErrorResponse(error);

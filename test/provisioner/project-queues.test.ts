@@ -53,6 +53,20 @@ describe("amlvnet apply with projects: the pool is added to each project as an a
     assert.deepEqual(writesIn(readLog(logFile).slice(offset)).map((e) => `${e.method} ${e.path}`), []);
   });
 
+  it("a re-run grants all pipelines again where authorizePipelines is true, and never revokes a grant", async () => {
+    const queueOf = (project: string) => [...sandbox.devops.queues.values()].find((q) => q.projectId === sandbox.devops.findProject(project)?.id);
+    const prod = queueOf("ml-prod");
+    const other = queueOf("sandbox-project");
+    assert.ok(prod && other);
+    prod.authorizedForAllPipelines = false;
+    other.authorizedForAllPipelines = true;
+    const run = await amlvnet(["apply", "-f", config, "--timeout", "0.5", "--poll-interval", "0.05"], env);
+    assert.equal(run.code, 0, run.stdout + run.stderr);
+    assert.match(run.stdout, /^updated project queue ml-prod\/aml-private \(authorize all pipelines\)$/m);
+    assert.deepEqual([queueOf("ml-prod")?.authorizedForAllPipelines, queueOf("sandbox-project")?.authorizedForAllPipelines], [true, true]);
+    other.authorizedForAllPipelines = false;
+  });
+
   it("--project replaces the list, keeping the file's settings for a project it names", async () => {
     const run = await amlvnet(["plan", "-f", config, "--project", "ml-prod"], env);
     assert.equal(run.code, 0, run.stdout + run.stderr);

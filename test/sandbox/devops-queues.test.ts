@@ -74,6 +74,24 @@ describe("sandbox Azure DevOps: projects and project agent queues", () => {
     assert.deepEqual(await api.getAgentQueuesForPools([poolId], "ml prod"), []);
   });
 
+  it("serves the queue's pipeline permissions (allPipelines) and lets them be granted with PATCH", async () => {
+    const queue = await api.addAgentQueue({ name: "perm", pool: { id: poolId } }, "ml prod", false);
+    const path = `ml%20prod/_apis/pipelines/pipelinePermissions/queue/${queue.id}?api-version=7.1-preview.1`;
+    const before = await raw("GET", path);
+    assert.equal(before.status, 200);
+    assert.deepEqual([before.json.resource, before.json.allPipelines, before.json.pipelines], [{ type: "queue", id: String(queue.id), name: null }, null, []]);
+    const granted = await raw("PATCH", path, { allPipelines: { authorized: true } });
+    assert.equal(granted.status, 200);
+    assert.equal(granted.json.allPipelines.authorized, true);
+    assert.equal(granted.json.allPipelines.authorizedBy.uniqueName, "sandbox-user@example.com");
+    assert.equal((await raw("GET", path)).json.allPipelines.authorized, true);
+    const released = await raw("GET", path.replace("7.1-preview.1", "7.1"));
+    assert.equal(released.status, 400, "a preview-only API needs -preview");
+    const other = await raw("GET", `sandbox-project/_apis/pipelines/pipelinePermissions/queue/${queue.id}?api-version=7.1-preview.1`);
+    assert.equal(other.status, 404, "the queue belongs to another project");
+    await api.deleteAgentQueue(queue.id as number, "ml prod");
+  });
+
   it("refuses a second queue of the same name in a project (409 TaskAgentQueueExistsException) and an unknown queue (404)", async () => {
     const error = await rejection(api.addAgentQueue({ name: "aml-private", pool: { id: poolId } }, "sandbox-project"));
     assert.equal(error.statusCode, 409);
