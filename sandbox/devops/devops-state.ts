@@ -1,4 +1,5 @@
-import { guidFrom, type SeededRandom } from "../http/random";
+import type { SeededRandom } from "../http/random";
+import { DevOpsStateError, ProjectQueueState } from "./devops-project-state";
 import type {
   AgentPoolRecord,
   AgentPublicKey,
@@ -9,18 +10,9 @@ import type {
   ElasticPoolRecord,
   PoolOption,
   PoolType,
-  ProjectRecord,
 } from "./devops-model";
 
-/** Why a state change was refused; the REST layer maps each code to the service's exception. */
-export type DevOpsStateErrorCode = "PoolNotFound" | "PoolExists" | "AgentNotFound" | "AgentExists" | "ElasticPoolNotFound" | "QueueExists" | "QueueNotFound";
-
-export class DevOpsStateError extends Error {
-  constructor(readonly code: DevOpsStateErrorCode, message: string) {
-    super(message);
-    this.name = "DevOpsStateError";
-  }
-}
+export { DevOpsStateError, type DevOpsStateErrorCode } from "./devops-project-state";
 
 export interface NewPoolInput {
   name: string;
@@ -65,23 +57,20 @@ export interface ElasticPoolCreation {
  * The Azure DevOps organization's agent pools, agents, elastic pools and queues. The REST handler reads and
  * changes it; scenarios and the fake agent may too (e.g. `setAgentStatus` when an agent connects).
  */
-export class DevOpsState {
+export class DevOpsState extends ProjectQueueState {
   readonly pools = new Map<number, AgentPoolRecord>();
   readonly agents = new Map<number, AgentRecord>();
   readonly elasticPools = new Map<number, ElasticPoolRecord>();
-  readonly queues = new Map<number, AgentQueueRecord>();
-  /** Team projects by ID (lower case); a new sandbox organization has one, `sandbox-project`. */
-  readonly projects = new Map<string, ProjectRecord>();
   /** Optional check of an elastic pool's scale set (e.g. against the sandbox ARM); returns an error message or undefined. */
   scaleSetValidator: ((azureId: string) => string | undefined) | undefined;
   /** Called after an elastic pool is created or its settings change (the service then works on its scale set). */
   onElasticPoolChange: ((poolId: number) => void) | undefined;
   private nextPoolId = 1;
   private nextAgentId = 1;
-  private nextQueueId = 1;
 
   /** `builtInPools` adds what a new organization has: "Default" (id 1) and the hosted "Azure Pipelines" (id 9). */
-  constructor(private readonly random: SeededRandom, readonly organizationId: string, options: { builtInPools?: boolean } = {}) {
+  constructor(private readonly random: SeededRandom, organizationId: string, options: { builtInPools?: boolean } = {}) {
+    super(organizationId);
     this.addProject("sandbox-project", "The sandbox organization's project.");
     if (options.builtInPools === false) return;
     const system: DevOpsIdentity = { id: "00000002-0000-8888-8000-000000000000", displayName: "Microsoft.VisualStudio.Services.TFS", uniqueName: "00000002-0000-8888-8000-000000000000" };
@@ -270,38 +259,6 @@ export class DevOpsState {
       queue = this.addQueue({ name: poolName, poolId: pool.id, projectId: flags.projectId, authorizedForAllPipelines: flags.authorizeAllPipelines });
     }
     return { pool, elasticPool, queue };
-  }
-
-  /** A project whose ID is derived from the organization and its name (the same in every sandbox run). */
-  addProject(name: string, description = ""): ProjectRecord {
-    const project: ProjectRecord = { id: guidFrom(`devops-project:${this.organizationId}:${name.toLowerCase()}`), name, description, revision: 1, visibility: "private", lastUpdateTime: new Date() };
-    this.projects.set(project.id, project);
-    return project;
-  }
-
-  /** A project by ID or (case-insensitive) name, as project-scoped routes resolve `{project}`. */
-  findProject(idOrName: string): ProjectRecord | undefined {
-    return this.projects.get(idOrName.toLowerCase()) ?? [...this.projects.values()].find((p) => p.name.toLowerCase() === idOrName.toLowerCase());
-  }
-
-  /** Adds a queue to a project; its name is unique in the project (TaskAgentQueueExistsException otherwise). */
-  addQueue(input: Omit<AgentQueueRecord, "id">): AgentQueueRecord {
-    const clash = [...this.queues.values()].find((q) => q.projectId === input.projectId && q.name.toLowerCase() === input.name.toLowerCase());
-    if (clash) throw new DevOpsStateError("QueueExists", `Agent queue ${input.name} already exists.`);
-    this.getPool(input.poolId);
-    const queue: AgentQueueRecord = { id: this.nextQueueId++, ...input };
-    this.queues.set(queue.id, queue);
-    return queue;
-  }
-
-  queuesOf(projectId: string): AgentQueueRecord[] {
-    return [...this.queues.values()].filter((q) => q.projectId === projectId).sort((a, b) => a.id - b.id);
-  }
-
-  deleteQueue(projectId: string, queueId: number): void {
-    const queue = this.queues.get(queueId);
-    if (!queue || queue.projectId !== projectId) throw new DevOpsStateError("QueueNotFound", `Queue with id ${queueId} does not exist or access is denied.`);
-    this.queues.delete(queueId);
   }
 
   getElasticPool(poolId: number): ElasticPoolRecord {
