@@ -34,8 +34,9 @@ ${command === "destroy" ? "  --yes                   required: confirms the dele
 Config fields set from flags (they win over the file):
 ${overrideHelp()}
 
-Environment: AZURE_DEVOPS_EXT_PAT (a PAT with Agent Pools read & manage; never a flag), AZURE_DEVOPS_ORG_URL (or
-devops.organizationUrl), AMLVNET_AGENT_DOWNLOAD_URL (agent package override), AMLVNET_SSH_JUMP_HOST and
+Environment: AZURE_DEVOPS_EXT_PAT (a PAT with Agent Pools read & manage, and Project and Team read when the config
+names projects; never a flag), AZURE_DEVOPS_ORG_URL (or devops.organizationUrl), AMLVNET_AGENT_DOWNLOAD_URL (agent
+package override), AMLVNET_SSH_JUMP_HOST and
 AMLVNET_SSH_JUMP_HOST_KEY (bootstrap: ssh), Azure through DefaultAzureCredential,
 AMLVNET_ARM_ENDPOINT / AZURE_AUTHORITY_HOST as for 'amlvnet check'.
 Exit code: 0 done (apply: and ready), 1 a step failed or not ready, 2 bad input (nothing changed), 130 interrupted
