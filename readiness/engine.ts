@@ -1,5 +1,7 @@
 import type { Cloud } from "../network/private-link-zones";
+import { checkComputes } from "./checks/compute-checks";
 import { checkDns } from "./checks/dns-checks";
+import { checkPaths } from "./checks/path-checks";
 import { checkNsgFlows } from "./checks/nsg-checks";
 import { checkPeering } from "./checks/peering-checks";
 import { checkPrivateEndpoints } from "./checks/private-endpoint-checks";
@@ -12,22 +14,28 @@ import type { FailOn, ReadinessReport } from "./finding";
 import { buildReport } from "./report";
 import { ClientsForSubscription, readTopology } from "./topology/read-topology";
 import type { Topology } from "./topology/topology";
+import { PathModel } from "./path/path-model";
+import type { PathExtensions } from "./path/types";
 
 export interface ReadinessOptions {
   workspaceId: string;
   agentVnetId?: string;
   cloud: Cloud;
   failOn: FailOn;
+  /** Evaluators other parts plug into the path model: virtual appliances (firewalls), custom DNS chains. */
+  pathExtensions?: PathExtensions;
   /** Probes run from this machine (the agent) after the configuration checks; absent = no probes. */
   probe?: (topology: Topology, recorder: CheckRecorder) => Promise<void>;
 }
 
 /** Every configuration check, in report order. Each reads the topology and records outcomes; none does I/O. */
-const CONFIGURATION_CHECKS: Array<(topology: Topology, recorder: CheckRecorder) => void> = [
+const CONFIGURATION_CHECKS: Array<(topology: Topology, recorder: CheckRecorder, model: PathModel) => void> = [
+  checkComputes,
   checkSubnets,
   checkNsgFlows,
   checkRoutes,
   checkPrivateEndpoints,
+  checkPaths,
   checkDns,
   checkPeering,
   checkWorkspace,
@@ -45,7 +53,8 @@ export async function judgeTopology(topology: Topology, options: ReadinessOption
     throw new CheckSetupError(`--agent-vnet ${options.agentVnetId} was not found (or is not readable by this identity); check the ID`);
   }
   const recorder = new CheckRecorder();
-  for (const check of CONFIGURATION_CHECKS) check(topology, recorder);
+  const model = new PathModel(topology, options.pathExtensions);
+  for (const check of CONFIGURATION_CHECKS) check(topology, recorder, model);
   if (options.probe) await options.probe(topology, recorder);
   return buildReport({ workspaceId: topology.workspace.id, agentVnetId: options.agentVnetId, findings: recorder.findings, checks: recorder.checks, failOn: options.failOn });
 }

@@ -1,53 +1,22 @@
-import type { PrivateEndpoint, VirtualNetwork } from "@azure/arm-network";
 import { recordNameIn, zonesForGroup } from "../../network/private-link-zones";
-import { idParts, sameId, shortName, vnetIdOfSubnet } from "../topology/arm-id";
+import { shortName, vnetIdOfSubnet } from "../topology/arm-id";
 import { connectionsOf, workspaceEndpoints } from "../topology/read-topology";
-import type { Topology, ZoneState } from "../topology/topology";
-import { aRecordCommand, createZoneCommand, linkZoneCommand, zoneGroupCommand } from "./fixes";
-import type { CheckRecorder, Problem } from "./recorder";
+import type { Topology } from "../topology/topology";
+import { zoneLinkProblems, zoneStateFor } from "../path/dns";
+import type { PathModel } from "../path/path-model";
+import { aRecordCommand, createZoneCommand, zoneGroupCommand } from "./fixes";
+import type { CheckRecorder } from "./recorder";
 
-const AZURE_DNS = "168.63.129.16";
-
-/** Custom DNS servers of a VNet, if it does not use Azure-provided DNS. */
-export function customDnsServers(vnet: VirtualNetwork | undefined): string[] {
-  return (vnet?.dhcpOptions?.dnsServers ?? []).filter((s) => s !== AZURE_DNS);
-}
-
-function zoneFor(topology: Topology, endpoint: PrivateEndpoint, zoneName: string): ZoneState | undefined {
-  const groups = topology.zoneGroups.get((endpoint.id as string).toLowerCase()) ?? [];
-  const inGroup = groups.flatMap((g) => g.privateDnsZoneConfigs ?? []).map((c) => c.privateDnsZoneId).find((id) => id && idParts(id).name.toLowerCase() === zoneName);
-  const candidates = [...topology.zones.values()].filter((z) => z.name.toLowerCase() === zoneName && z.zone);
-  return (inGroup ? candidates.find((z) => sameId(z.id, inGroup)) : undefined) ?? candidates[0];
-}
-
-function linkProblem(topology: Topology, zone: ZoneState, vnetId: string, role: string): Problem[] {
-  const vnet = topology.vnets.get(vnetId);
-  const custom = customDnsServers(vnet);
-  if (custom.length) {
-    return [{
-      severity: "warning",
-      message: `The ${role} VNet ${shortName(vnetId)} uses custom DNS servers (${custom.join(", ")}), so the private zone ${zone.name} answers it only if those servers forward it: without a conditional forwarder they resolve the public address.`,
-      fix: `On ${custom.join(", ")}: add a conditional forwarder for ${zone.name.replace(/^privatelink\./, "")} (and ${zone.name}) to ${AZURE_DNS}, from a DNS server in a VNet linked to ${zone.name}.`,
-      resourceId: vnetId,
-    }];
-  }
-  if (zone.links.some((l) => sameId(l.virtualNetwork?.id, vnetId))) return [];
-  return [{
-    severity: "error",
-    message: `Private DNS zone ${zone.name} is not linked to the ${role} VNet ${shortName(vnetId)}: clients there resolve the public address of its names instead of the private endpoint.`,
-    fix: linkZoneCommand(zone.id, vnetId),
-    resourceId: zone.id,
-  }];
-}
+export { customDnsServers } from "../path/dns";
 
 /** Every zone each endpoint needs exists, is linked to the endpoint's VNet and the agent VNet, and holds its A records. */
-export function checkDns(topology: Topology, recorder: CheckRecorder): void {
+export function checkDns(topology: Topology, recorder: CheckRecorder, model?: PathModel): void {
   const linkChecked = new Set<string>();
   for (const endpoint of workspaceEndpoints(topology)) {
     const endpointVnetId = endpoint.subnet?.id ? vnetIdOfSubnet(endpoint.subnet.id) : undefined;
     const zoneNames = [...new Set(connectionsOf(endpoint).flatMap((c) => (c.groupIds ?? []).flatMap((g) => zonesForGroup(g, topology.cloud))))];
     for (const zoneName of zoneNames) {
-      const zone = zoneFor(topology, endpoint, zoneName);
+      const zone = zoneStateFor(topology, endpoint, zoneName);
       const existsSpec = { id: `dns.zone-exists:${zoneName}:${shortName(endpoint.id)}`, category: "dns" as const, title: `private DNS zone ${zoneName} exists for ${endpoint.name}`, resourceId: endpoint.id as string };
       if (!zone) {
         const rgId = (endpoint.id as string).split("/providers/")[0];
@@ -65,7 +34,7 @@ export function checkDns(topology: Topology, recorder: CheckRecorder): void {
         const key = `${zone.id}|${vnetId}`.toLowerCase();
         if (linkChecked.has(key)) continue;
         linkChecked.add(key);
-        recorder.record({ id: `dns.zone-linked:${zone.name}:${shortName(vnetId)}`, category: "dns", title: `${zone.name} is linked to ${role} VNet ${shortName(vnetId)}`, resourceId: zone.id }, linkProblem(topology, zone, vnetId, role));
+        recorder.record({ id: `dns.zone-linked:${zone.name}:${shortName(vnetId)}`, category: "dns", title: `${zone.name} is linked to ${role} VNet ${shortName(vnetId)}`, resourceId: zone.id }, zoneLinkProblems(topology, zone, vnetId, { who: `${role} VNet ${shortName(vnetId)}`, resourceId: zone.id, extensions: model?.extensions }));
       }
       for (const config of endpoint.customDnsConfigs ?? []) {
         const recordName = config.fqdn ? recordNameIn(zone.name, config.fqdn) : undefined;

@@ -6,6 +6,7 @@ import { idParts, shortName } from "../topology/arm-id";
 import type { Topology } from "../topology/topology";
 import { ComputeSubnet, computeSubnets } from "./compute-subnets";
 import type { CheckRecorder, Problem } from "./recorder";
+import type { PathModel } from "../path/path-model";
 
 const SEVERITY: Record<RequiredFlow["requirement"], Severity> = { required: "error", situational: "warning", legacy: "info" };
 
@@ -34,14 +35,14 @@ function usedPriorities(nsg: NetworkSecurityGroup | undefined, direction: string
 }
 
 /** A free priority just below (evaluated before) the blocking rule; undefined when every one from 100 is taken. */
-function priorityBefore(nsg: NetworkSecurityGroup | undefined, direction: string, blocker: number): number | undefined {
+export function priorityBefore(nsg: NetworkSecurityGroup | undefined, direction: string, blocker: number): number | undefined {
   const used = usedPriorities(nsg, direction);
   for (let p = Math.min(blocker - 1, 4096); p >= 100; p--) if (!used.has(p)) return p;
   return undefined;
 }
 
 /** The first free priority after the blocking rule, where it can move to make room before it. */
-function priorityAfter(nsg: NetworkSecurityGroup | undefined, direction: string, blocker: number): number {
+export function priorityAfter(nsg: NetworkSecurityGroup | undefined, direction: string, blocker: number): number {
   const used = usedPriorities(nsg, direction);
   for (let p = blocker + 1; p <= 4096; p++) if (!used.has(p)) return p;
   return 4096;
@@ -70,16 +71,17 @@ function describe(required: RequiredFlow): string {
 }
 
 /** Every flow the seed tables require for the computes as configured, evaluated the way Azure evaluates NSGs. */
-export function checkNsgFlows(topology: Topology, recorder: CheckRecorder): void {
+export function checkNsgFlows(topology: Topology, recorder: CheckRecorder, model?: PathModel): void {
   for (const entry of computeSubnets(topology)) {
     if (!entry.subnet) continue;
     const name = shortName(entry.subnetId);
     const subnetNsg = topology.nsgs.get(entry.subnet.networkSecurityGroup?.id);
     const options = {
-      subnetNsg,
-      nicNsg: entry.publicIp ? amlManagedNsg(entry.subnetId) : undefined,
+      // Normalized once per NSG by the path model: many subnets share one NSG, and each judges 16 flows.
+      subnetNsg: model?.nsg(subnetNsg) ?? subnetNsg,
+      nicNsg: entry.publicIp ? (model?.nsg(amlManagedNsg(entry.subnetId)) ?? amlManagedNsg(entry.subnetId)) : undefined,
       localPrefixes: [entry.subnet.addressPrefix ?? entry.subnet.addressPrefixes?.[0] ?? ""],
-      vnetPrefixes: virtualNetworkPrefixes(topology, entry),
+      vnetPrefixes: model?.virtualNetworkPrefixes(entry.subnetId) ?? virtualNetworkPrefixes(topology, entry),
       region: topology.workspace.location,
     };
     // Classic Batch node communication (inbound 29876-29877) was retired on 2026-03-31: nothing to check there.

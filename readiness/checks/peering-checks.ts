@@ -3,11 +3,17 @@ import { shortName, vnetIdOfSubnet } from "../topology/arm-id";
 import { workspaceEndpoints } from "../topology/read-topology";
 import type { Topology } from "../topology/topology";
 import { peeringCommand, peeringSyncCommand, peeringUpdateCommand } from "./fixes";
-import { peeringBetween } from "./reachability";
+import { peeringBetween } from "../path/peering";
+import type { PathModel } from "../path/path-model";
+import { agentSources } from "../path/sources";
+import { endpointFlows } from "../path/targets";
 import type { CheckRecorder, Problem } from "./recorder";
 
-/** The agent VNet and every VNet holding the workspace's endpoints are peered both ways, Connected, in sync, with access allowed. */
-export function checkPeering(topology: Topology, recorder: CheckRecorder): void {
+/**
+ * The agent VNet and every VNet holding the workspace's endpoints are peered both ways, Connected, in sync, with
+ * access allowed; unless the agents reach that VNet through an appliance in a hub (transit, judged by the path checks).
+ */
+export function checkPeering(topology: Topology, recorder: CheckRecorder, model?: PathModel): void {
   const agentId = topology.agentVnetId;
   const agent = topology.vnets.get(agentId);
   if (!agentId || !agent) return;
@@ -19,6 +25,7 @@ export function checkPeering(topology: Topology, recorder: CheckRecorder): void 
     }
   }
   endpointVnetIds.delete(agentId.toLowerCase());
+  if (model) for (const key of [...endpointVnetIds.keys()]) if (reachedThroughAppliance(topology, model, endpointVnetIds.get(key) as string)) endpointVnetIds.delete(key);
   for (const remoteId of endpointVnetIds.values()) {
     const remote = topology.vnets.get(remoteId);
     const overlap = overlappingPairs(agent.addressSpace?.addressPrefixes ?? [], remote?.addressSpace?.addressPrefixes ?? []);
@@ -52,4 +59,11 @@ export function checkPeering(topology: Topology, recorder: CheckRecorder): void 
       recorder.record(spec, problems);
     }
   }
+}
+
+/** Whether the agents' route to the endpoints in `vnetId` goes through a virtual appliance (hub transit). */
+function reachedThroughAppliance(topology: Topology, model: PathModel, vnetId: string): boolean {
+  const target = endpointFlows(topology, "agent").flatMap((f) => f.targets).find((t) => t.vnetId.toLowerCase() === vnetId.toLowerCase());
+  if (!target) return false;
+  return agentSources(topology).some((source) => model.routeHop(source, target) === "VirtualAppliance");
 }

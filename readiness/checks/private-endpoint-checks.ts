@@ -1,10 +1,10 @@
 import type { PrivateEndpoint } from "@azure/arm-network";
 import type { GenericResource } from "@azure/arm-resources";
-import { idParts, shortName, sameId, vnetIdOfSubnet } from "../topology/arm-id";
+import { idParts, shortName, sameId } from "../topology/arm-id";
 import { connectionsOf, workspaceEndpoints } from "../topology/read-topology";
 import type { Topology } from "../topology/topology";
-import { approveConnectionCommand, peeringCommand } from "./fixes";
-import { agentReaches } from "./reachability";
+import { managedNetworkEnabled } from "./compute-checks";
+import { approveConnectionCommand } from "./fixes";
 import type { CheckRecorder, Problem } from "./recorder";
 
 interface RequiredEndpoint {
@@ -31,38 +31,19 @@ function targetConnectionId(target: GenericResource | undefined, endpointId: str
   return connections?.find((c) => sameId(c.properties?.privateEndpoint?.id, endpointId))?.id;
 }
 
-/** Endpoints for the workspace, storage blob and file, registry and vault exist, are Approved, and sit where the agents reach. */
+/**
+ * Endpoints for the workspace, storage blob and file, registry and vault exist and are Approved. (Whether each source
+ * reaches them is the path checks' question.) With a managed network the managed computes reach storage, vault and
+ * registry through the workspace's own managed endpoints: only the workspace endpoint is demanded, for the agents.
+ */
 export function checkPrivateEndpoints(topology: Topology, recorder: CheckRecorder): void {
-  const endpoints = workspaceEndpoints(topology);
-  checkRequiredEndpoints(topology, endpoints, recorder);
-  checkReachable(topology, endpoints, recorder);
-}
-
-/** One check per VNet holding endpoints (not per endpoint): the fix is the same peering for all of them. */
-function checkReachable(topology: Topology, endpoints: PrivateEndpoint[], recorder: CheckRecorder): void {
-  const agentId = topology.agentVnetId;
-  if (!agentId) return;
-  const byVnet = new Map<string, PrivateEndpoint[]>();
-  for (const endpoint of endpoints) {
-    if (!endpoint.subnet?.id) continue;
-    const vnetId = vnetIdOfSubnet(endpoint.subnet.id);
-    byVnet.set(vnetId, [...(byVnet.get(vnetId) ?? []), endpoint]);
-  }
-  for (const [vnetId, inVnet] of byVnet) {
-    const names = inVnet.map((e) => e.name).join(", ");
-    const reachable: Problem[] = agentReaches(topology, vnetId) ? [] : [{
-      severity: "error",
-      message: `Private endpoints ${names} sit in ${shortName(vnetId)}, which the agent VNet ${shortName(agentId)} does not reach (not the same VNet, and no Connected peering both ways with network access allowed).`,
-      fix: `${peeringCommand(agentId, vnetId)} && ${peeringCommand(vnetId, agentId)}   # see the peering findings for the exact state`,
-      resourceId: agentId,
-    }];
-    recorder.record({ id: `private-endpoint.reachable:${shortName(vnetId)}`, category: "private-endpoint", title: `agent VNet reaches the private endpoints in ${shortName(vnetId)} (${names})`, resourceId: vnetId }, reachable);
-  }
+  checkRequiredEndpoints(topology, workspaceEndpoints(topology), recorder);
 }
 
 function checkRequiredEndpoints(topology: Topology, endpoints: PrivateEndpoint[], recorder: CheckRecorder): void {
   for (const required of requiredEndpoints(topology)) {
     if (!required.target?.id) continue;
+    if (managedNetworkEnabled(topology) && required.groupId !== "amlworkspace") continue;
     const targetId = required.target.id;
     const matching = endpoints.filter((e) => connectionsOf(e).some((c) => sameId(c.privateLinkServiceId, targetId) && (c.groupIds ?? []).some((g) => g.toLowerCase() === required.groupId)));
     const spec = { id: `private-endpoint.exists:${required.groupId}:${shortName(targetId)}`, category: "private-endpoint" as const, title: `${required.label} ${shortName(targetId)} has a private endpoint for '${required.groupId}'`, resourceId: targetId };

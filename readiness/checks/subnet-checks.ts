@@ -12,6 +12,8 @@ export function checkSubnets(topology: Topology, recorder: CheckRecorder): void 
     const name = shortName(entry.subnetId);
     const { subnet, vnet } = entry;
     const computeNames = entry.computes.map((c) => c.name).join(", ");
+    // A subnet in a subscription this identity cannot list is a warning of the compute checks, not a missing subnet.
+    if (topology.unreadableSubscriptions.has(idParts(entry.subnetId).subscriptionId)) continue;
     if (!subnet || !vnet) {
       recorder.record({ id: `subnet.exists:${name}`, category: "subnet", title: `subnet ${name} of ${computeNames} exists`, resourceId: entry.subnetId }, [{
         severity: "error",

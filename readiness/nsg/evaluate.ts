@@ -157,18 +157,35 @@ function uniqueRules(rules: DecidingRule[]): DecidingRule[] {
 }
 
 function elementaryFlows(flow: NsgFlow, layers: Layer[], local: Ipv4Range[], ctx: MatchContext): ElementaryFlow[] {
-  const rules = layers.flatMap((l) => l.nsg.rules).filter((r) => r.direction === flow.direction);
-  const outbound = flow.direction === "Outbound";
-  const localCuts = ruleRanges(rules.flatMap((r) => (outbound ? r.sourcePrefixes : r.destinationPrefixes)));
-  const remoteCuts = [
-    ...ruleRanges(rules.flatMap((r) => (outbound ? r.destinationPrefixes : r.sourcePrefixes))),
-    ...ctx.vnetRanges, ...nonPublicRanges(), ...[AZURE_LOAD_BALANCER_ADDRESS, ...UNFILTERED_ADDRESSES].map((a) => parseCidr(a)),
-  ];
+  const cuts = layers.map((l) => ruleCuts(l.nsg, flow.direction));
+  const localCuts = cuts.flatMap((c) => c.local);
+  const remoteCuts = [...cuts.flatMap((c) => c.remote), ...ctx.vnetRanges, ...FIXED_REMOTE_CUTS];
   const protocols = flow.protocol === "Any" ? (["Tcp", "Udp"] as const) : [flow.protocol];
   const locals: Array<Ipv4Range | undefined> = local.length === 0 ? [undefined] : local.flatMap((l) => cut(l, localCuts));
   const remotes = remoteTargets(flow, ctx).flatMap((r): ElementaryFlow["remote"][] => (r.kind === "tag" ? [r] : cut(r.range, remoteCuts).map((range) => ({ kind: "range", range }))));
   const localAsgIds = flow.localAsgIds ?? [];
   return protocols.flatMap((protocol) => locals.flatMap((l) => remotes.map((remote) => ({ direction: flow.direction, protocol, port: flow.port, remote, local: l, localAsgIds }))));
+}
+
+const FIXED_REMOTE_CUTS: Ipv4Range[] = [...nonPublicRanges(), ...[AZURE_LOAD_BALANCER_ADDRESS, ...UNFILTERED_ADDRESSES].map((a) => parseCidr(a))];
+
+/** The address boundaries of an NSG's rules in one direction, parsed once per normalized NSG. */
+const CUTS = new WeakMap<NormalizedNsg, Record<string, { local: Ipv4Range[]; remote: Ipv4Range[] }>>();
+
+function ruleCuts(nsg: NormalizedNsg, direction: NsgFlow["direction"]): { local: Ipv4Range[]; remote: Ipv4Range[] } {
+  let byDirection = CUTS.get(nsg);
+  if (!byDirection) CUTS.set(nsg, (byDirection = {}));
+  let cuts = byDirection[direction];
+  if (!cuts) {
+    const rules = nsg.rules.filter((r) => r.direction === direction);
+    const outbound = direction === "Outbound";
+    cuts = {
+      local: ruleRanges(rules.flatMap((r) => (outbound ? r.sourcePrefixes : r.destinationPrefixes))),
+      remote: ruleRanges(rules.flatMap((r) => (outbound ? r.destinationPrefixes : r.sourcePrefixes))),
+    };
+    byDirection[direction] = cuts;
+  }
+  return cuts;
 }
 
 // VirtualNetwork as a remote tag stands for the known VNet prefixes, so rules naming CIDRs can be compared with it.
@@ -186,8 +203,16 @@ function ruleRanges(prefixes: string[]): Ipv4Range[] {
   return prefixes.map(tryParseAddress).filter((r): r is Ipv4Range => r !== undefined);
 }
 
+/** Parsed once per prefix list: callers judging many flows pass the same VirtualNetwork prefixes each time. */
+const PARSED = new WeakMap<string[], Ipv4Range[]>();
+
 function ipv4Ranges(prefixes: string[]): Ipv4Range[] {
-  return prefixes.filter((p) => !isIpv6Prefix(p)).map((p) => parseCidr(p, { allowHostBits: true }));
+  let ranges = PARSED.get(prefixes);
+  if (!ranges) {
+    ranges = prefixes.filter((p) => !isIpv6Prefix(p)).map((p) => parseCidr(p, { allowHostBits: true }));
+    PARSED.set(prefixes, ranges);
+  }
+  return ranges;
 }
 
 /** Cuts `target` at every boundary of `cuts` that falls inside it. */

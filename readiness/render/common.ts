@@ -2,6 +2,7 @@ import { CATEGORIES, type Category, type Finding, type ReadinessReport, type Sev
 
 /** Headings for people, in the order of {@link CATEGORIES}. */
 export const CATEGORY_TITLES: Record<Category, string> = {
+  compute: "Computes",
   subnet: "Subnet",
   nsg: "Network security groups",
   route: "Routes",

@@ -1,12 +1,12 @@
-import type { ComputeResource } from "@azure/arm-machinelearning";
+import type { ComputeResource, Workspace } from "@azure/arm-machinelearning";
 import type { PrivateEndpoint, VirtualNetwork } from "@azure/arm-network";
 import type { PrivateZone } from "@azure/arm-privatedns";
 import type { GenericResource } from "@azure/arm-resources";
 import type { AzureClients } from "../../azure/clients";
 import { Cloud, zonesForGroup } from "../../network/private-link-zones";
-import { explainReadError } from "../errors";
+import { CheckSetupError, explainReadError, PermissionDeniedError } from "../errors";
 import { idParts, parseArmId, sameId, vnetIdOfSubnet } from "./arm-id";
-import { emptyTopology, Topology, WorkspaceDependencies, ZoneState } from "./topology";
+import { AttachedVm, emptyTopology, ManagedNetwork, Topology, WorkspaceDependencies, ZoneState } from "./topology";
 
 export type ClientsForSubscription = (subscriptionId: string) => AzureClients;
 
@@ -32,10 +32,13 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 export async function readTopology(input: { workspaceId: string; agentVnetId?: string; cloud: Cloud }, clientsFor: ClientsForSubscription): Promise<Topology> {
   const ws = parseArmId(input.workspaceId, "Microsoft.MachineLearningServices/workspaces", "--workspace");
   if (input.agentVnetId) parseArmId(input.agentVnetId, "Microsoft.Network/virtualNetworks", "--agent-vnet");
-  const workspace = await clientsFor(ws.subscriptionId).machineLearning.workspaces.get(ws.resourceGroup, ws.name).catch((e) => {
+  const raw = await clientsFor(ws.subscriptionId).resources.resources.getById(ws.id, ML_WORKSPACE_API).catch((e) => {
     throw explainReadError(e, "workspace", ws.id);
   });
+  const workspace = workspaceFromRaw(raw);
   const topology = emptyTopology(input.cloud, { ...workspace, id: workspace.id ?? ws.id, location: (workspace.location ?? "").toLowerCase() }, input.agentVnetId);
+  const managedNetwork = (raw.properties as { managedNetwork?: ManagedNetwork } | undefined)?.managedNetwork;
+  if (managedNetwork) topology.managedNetwork = managedNetwork;
   const listed = new Map<string, Promise<void>>();
   const listSubscription = (subscriptionId: string): Promise<void> => {
     const key = subscriptionId.toLowerCase();
@@ -54,8 +57,9 @@ export async function readTopology(input: { workspaceId: string; agentVnetId?: s
       const name = key as keyof WorkspaceDependencies;
       topology.dependencies[name] = await readById(clientsFor(idParts(id).subscriptionId), id, DEPENDENCY_API_VERSIONS[name]);
     }),
-    collect(clientsFor(ws.subscriptionId).machineLearning.computeOperations.list(ws.resourceGroup, ws.name)).then((computes) => {
+    collect(clientsFor(ws.subscriptionId).machineLearning.computeOperations.list(ws.resourceGroup, ws.name)).then(async (computes) => {
       topology.computes = computes;
+      await readAttachedVms(topology, clientsFor);
     }),
     listSubscription(ws.subscriptionId),
     ...(input.agentVnetId ? [listSubscription(idParts(input.agentVnetId).subscriptionId)] : []),
@@ -66,10 +70,57 @@ export async function readTopology(input: { workspaceId: string; agentVnetId?: s
     const subnetId = computeSubnetId(compute);
     if (subnetId) more.add(idParts(subnetId).subscriptionId);
   }
+  for (const vm of topology.attachedVms.values()) for (const nic of vm.nics) for (const config of nic.ipConfigurations ?? []) if (config.subnet?.id) more.add(idParts(config.subnet.id).subscriptionId);
   for (const vnet of topology.vnets.values()) for (const peering of vnet.virtualNetworkPeerings ?? []) if (peering.remoteVirtualNetwork?.id) more.add(idParts(peering.remoteVirtualNetwork.id).subscriptionId);
-  await Promise.all([...more].map(listSubscription));
+  // A compute's or a peer's subscription this identity cannot read is judged as unreadable, not a failed check.
+  await Promise.all(
+    [...more].map((subscriptionId) =>
+      listSubscription(subscriptionId).catch((error) => {
+        if (!(error instanceof PermissionDeniedError)) throw error;
+        topology.unreadableSubscriptions.set(subscriptionId.toLowerCase(), error.message);
+      }),
+    ),
+  );
   await readEndpointDns(topology, clientsFor);
   return topology;
+}
+
+/**
+ * The workspace is read raw at ML 2024-10-01: the SDK's api-version (2022-10-01) and its mapper drop
+ * `managedNetwork`. Its properties are flattened the way the SDK's Workspace model flattens them.
+ */
+const ML_WORKSPACE_API = "2024-10-01";
+
+function workspaceFromRaw(raw: GenericResource): Workspace {
+  const { properties, ...top } = raw as GenericResource & { properties?: Record<string, unknown> };
+  return { ...(properties ?? {}), ...top } as Workspace;
+}
+
+/** The VM behind each attached VirtualMachine compute, and its NICs (for the subnet and the NIC's NSG). */
+async function readAttachedVms(topology: Topology, clientsFor: ClientsForSubscription): Promise<void> {
+  await Promise.all(
+    topology.computes.map(async (compute) => {
+      const vmId = compute.properties?.computeType === "VirtualMachine" ? compute.properties.resourceId : undefined;
+      if (!compute.id || !vmId) return;
+      const entry: AttachedVm = { vmId, nics: [] };
+      topology.attachedVms.set(compute.id.toLowerCase(), entry);
+      try {
+        const vm = idParts(vmId);
+        const machine = await clientsFor(vm.subscriptionId).compute.virtualMachines.get(vm.resourceGroup, vm.name);
+        entry.location = machine.location;
+        entry.nics = await Promise.all(
+          (machine.networkProfile?.networkInterfaces ?? []).filter((n) => n.id).map((n) => {
+            const nic = idParts(n.id as string);
+            return clientsFor(nic.subscriptionId).network.networkInterfaces.get(nic.resourceGroup, nic.name);
+          }),
+        );
+      } catch (error) {
+        const explained = explainReadError(error, "the attached virtual machine", vmId);
+        if (!(explained instanceof CheckSetupError)) throw explained;
+        entry.unreadable = explained.message;
+      }
+    }),
+  );
 }
 
 async function readById(clients: AzureClients, id: string, apiVersion: string): Promise<GenericResource | undefined> {

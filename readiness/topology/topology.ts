@@ -1,5 +1,5 @@
 import type { ComputeResource, Workspace } from "@azure/arm-machinelearning";
-import type { NatGateway, NetworkSecurityGroup, PrivateDnsZoneGroup, PrivateEndpoint, RouteTable, VirtualNetwork } from "@azure/arm-network";
+import type { NatGateway, NetworkInterface, NetworkSecurityGroup, PrivateDnsZoneGroup, PrivateEndpoint, RouteTable, VirtualNetwork } from "@azure/arm-network";
 import type { PrivateZone, RecordSet, VirtualNetworkLink } from "@azure/arm-privatedns";
 import type { GenericResource } from "@azure/arm-resources";
 import type { Cloud } from "../../network/private-link-zones";
@@ -37,6 +37,25 @@ export interface WorkspaceDependencies {
   insights?: GenericResource;
 }
 
+/**
+ * The workspace's managed network (ML 2024-10-01 `properties.managedNetwork`): isolationMode Disabled |
+ * AllowInternetOutbound | AllowOnlyApprovedOutbound, and outbound rules keyed by name (type FQDN | PrivateEndpoint |
+ * ServiceTag). Read raw: the SDK's api-version (2022-10-01) drops it.
+ */
+export interface ManagedNetwork {
+  isolationMode?: string;
+  outboundRules?: Record<string, { type?: string; category?: string; status?: string; destination?: unknown }>;
+  status?: { status?: string };
+}
+
+/** An attached VirtualMachine compute's VM and NICs, read by ID; `unreadable` says why they could not be. */
+export interface AttachedVm {
+  vmId: string;
+  location?: string;
+  nics: NetworkInterface[];
+  unreadable?: string;
+}
+
 /** Everything the checks look at, read once. */
 export interface Topology {
   cloud: Cloud;
@@ -53,6 +72,11 @@ export interface Topology {
   /** Private DNS zones by lower-cased zone ID. */
   zones: Map<string, ZoneState>;
   agentVnetId?: string;
+  managedNetwork?: ManagedNetwork;
+  /** Attached VirtualMachine computes' VMs, by lower-cased compute ID. */
+  attachedVms: Map<string, AttachedVm>;
+  /** Subscriptions whose network resources could not be listed, with the missing permission, by lower-cased ID. */
+  unreadableSubscriptions: Map<string, string>;
 }
 
 /** A topology holding only the workspace, to be filled by the readers (or a generator). */
@@ -70,5 +94,7 @@ export function emptyTopology(cloud: Cloud, workspace: Topology["workspace"], ag
     zoneGroups: new Map(),
     zones: new Map(),
     agentVnetId,
+    attachedVms: new Map(),
+    unreadableSubscriptions: new Map(),
   };
 }

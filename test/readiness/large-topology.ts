@@ -1,11 +1,12 @@
 /**
  * A generated hub-and-spoke topology, built in memory as the engine's Topology (no ARM), to measure the CPU the
- * checks take on a large estate: the hub VNet holds the agents; every spoke has a training subnet with its own NSG
- * (the SDK v1 rules plus realistic extra rules), one compute cluster, half with node public IPs and half without
- * (those get a NAT gateway); spoke 1 also holds the workspace's private endpoints; six private DNS zones are linked
- * to every VNet. It is correct by construction, so judging it must find nothing.
+ * checks take on a large estate: the hub VNet holds the agents and a firewall (10.0.0.4); every spoke has training
+ * subnets sharing its NSG (the SDK v1 rules plus realistic extra rules), one compute cluster each, half of the spokes
+ * with node public IPs and half without (those get a NAT gateway); spoke 1 also holds the workspace's private
+ * endpoints, which the other spokes reach through the hub: a route 10.0.0.0/8 → the firewall, and spoke 1 accepting
+ * forwarded traffic. Six private DNS zones are linked to every VNet. It is correct by construction, so judging it
+ * must find nothing.
  */
-import type { ComputeResource } from "@azure/arm-machinelearning";
 import type { PrivateEndpoint, SecurityRule, VirtualNetwork, VirtualNetworkPeering } from "@azure/arm-network";
 import { recordNameIn, zonesForGroup } from "../../network/private-link-zones";
 import type { ReadinessOptions } from "../../readiness/engine";
@@ -17,6 +18,8 @@ export interface LargeTopologyOptions {
   vnets: number;
   /** Custom security rules in all, spread over the spokes' NSGs (at least 14 per NSG). */
   nsgRules: number;
+  /** Compute subnets (one cluster each) in all, spread over the spokes; default one per spoke. */
+  computeSubnets?: number;
 }
 
 export interface LargeTopology {
@@ -30,12 +33,13 @@ const REGION = "westeurope";
 const RG = `/subscriptions/${SUB}/resourceGroups/rg-large`;
 const NET = `${RG}/providers/Microsoft.Network`;
 const GUID = "5e1f0000-aaaa-4bbb-8ccc-000000000001";
+const FIREWALL_IP = "10.0.0.4";
 
 type Peer = Pick<VirtualNetwork, "id" | "addressSpace">;
 
 function peering(from: string, to: Peer): VirtualNetworkPeering {
   const name = `peer-to-${to.id?.split("/").pop()}`;
-  return { id: `${from}/virtualNetworkPeerings/${name}`, name, remoteVirtualNetwork: { id: to.id }, remoteAddressSpace: to.addressSpace, peeringState: "Connected", peeringSyncLevel: "FullyInSync", allowVirtualNetworkAccess: true };
+  return { id: `${from}/virtualNetworkPeerings/${name}`, name, remoteVirtualNetwork: { id: to.id }, remoteAddressSpace: to.addressSpace, peeringState: "Connected", peeringSyncLevel: "FullyInSync", allowVirtualNetworkAccess: true, allowForwardedTraffic: true };
 }
 
 /** The SDK v1 rules, then extra rules of the kinds real NSGs carry, ending with a catch-all Deny to the internet. */
@@ -68,12 +72,17 @@ function spokeRules(nsgId: string, spoke: number, count: number): SecurityRule[]
   return rules;
 }
 
-export function generateHubSpoke({ vnets, nsgRules }: LargeTopologyOptions): LargeTopology {
+export function generateHubSpoke({ vnets, nsgRules, computeSubnets }: LargeTopologyOptions): LargeTopology {
   const spokes = vnets - 1;
+  let subnetsLeft = computeSubnets ?? spokes;
+  if (subnetsLeft < spokes || subnetsLeft > 100 * spokes) throw new Error(`generateHubSpoke: ${subnetsLeft} compute subnets do not fit ${spokes} spokes (1 to 100 each)`);
   if (spokes < 1 || spokes > 254 || nsgRules < 14 * spokes) throw new Error(`generateHubSpoke: ${vnets} VNets and ${nsgRules} rules do not fit (2-255 VNets, at least 14 rules per spoke)`);
   const workspaceId = `${RG}/providers/Microsoft.MachineLearningServices/workspaces/mlw-large`;
   const hub: VirtualNetwork = { id: `${NET}/virtualNetworks/vnet-hub`, name: "vnet-hub", location: REGION, addressSpace: { addressPrefixes: ["10.0.0.0/16"] }, subnets: [], virtualNetworkPeerings: [] };
-  hub.subnets = [{ id: `${hub.id}/subnets/snet-agents`, name: "snet-agents", addressPrefix: "10.0.1.0/24" }];
+  hub.subnets = [
+    { id: `${hub.id}/subnets/AzureFirewallSubnet`, name: "AzureFirewallSubnet", addressPrefix: "10.0.0.0/26" },
+    { id: `${hub.id}/subnets/snet-agents`, name: "snet-agents", addressPrefix: "10.0.1.0/24" },
+  ];
   const workspace = { id: workspaceId, name: "mlw-large", location: REGION, publicNetworkAccess: "Disabled", v1LegacyMode: false, imageBuildCompute: "cluster-1" };
   const topology = emptyTopology("AzureCloud", workspace, hub.id as string);
   topology.vnets.add(hub);
@@ -88,26 +97,34 @@ export function generateHubSpoke({ vnets, nsgRules }: LargeTopologyOptions): Lar
     const natId = `${NET}/natGateways/nat-spoke-${i}`;
     if (!publicIp) topology.natGateways.add({ id: natId, name: `nat-spoke-${i}`, location: REGION });
     const routeTableId = `${NET}/routeTables/rt-spoke-${i}`;
-    if (i % 4 === 0) topology.routeTables.add({ id: routeTableId, name: `rt-spoke-${i}`, routes: [{ name: "onprem", addressPrefix: "192.168.0.0/16", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.0.10" }] });
+    const toHub = { name: "to-hub-firewall", addressPrefix: "10.0.0.0/8", nextHopType: "VirtualAppliance", nextHopIpAddress: FIREWALL_IP };
+    const onPremises = { name: "onprem", addressPrefix: "192.168.0.0/16", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.0.10" };
+    topology.routeTables.add({ id: routeTableId, name: `rt-spoke-${i}`, routes: i % 4 === 0 ? [toHub, onPremises] : [toHub] });
+    const subnetCount = Math.floor(subnetsLeft / (spokes - i + 1));
+    subnetsLeft -= subnetCount;
+    const training = Array.from({ length: subnetCount }, (_, k) => {
+      const name = k === 0 ? "snet-training" : `snet-training-${k}`;
+      const addressPrefix = k === 0 ? `10.${i}.1.0/24` : `10.${i}.${100 + k}.0/24`;
+      return { id: `${vnetId}/subnets/${name}`, name, addressPrefix, networkSecurityGroup: { id: nsgId }, routeTable: { id: routeTableId }, ...(publicIp ? {} : { natGateway: { id: natId } }) };
+    });
     const spoke: VirtualNetwork = {
       id: vnetId,
       name: `vnet-spoke-${i}`,
       location: REGION,
       addressSpace: { addressPrefixes: [`10.${i}.0.0/16`] },
-      subnets: [
-        { id: `${vnetId}/subnets/snet-training`, name: "snet-training", addressPrefix: `10.${i}.1.0/24`, networkSecurityGroup: { id: nsgId }, ...(publicIp ? {} : { natGateway: { id: natId } }), ...(i % 4 === 0 ? { routeTable: { id: routeTableId } } : {}) },
-        { id: `${vnetId}/subnets/snet-endpoints`, name: "snet-endpoints", addressPrefix: `10.${i}.2.0/24`, privateEndpointNetworkPolicies: "Disabled" },
-      ],
+      subnets: [...training, { id: `${vnetId}/subnets/snet-endpoints`, name: "snet-endpoints", addressPrefix: `10.${i}.2.0/24`, privateEndpointNetworkPolicies: "Disabled" }],
       virtualNetworkPeerings: [peering(vnetId, hub)],
     };
     hub.virtualNetworkPeerings?.push(peering(hub.id as string, spoke));
     topology.vnets.add(spoke);
-    const compute: ComputeResource = {
-      id: `${workspaceId}/computes/cluster-${i}`,
-      name: `cluster-${i}`,
-      properties: { computeType: "AmlCompute", properties: { vmSize: "STANDARD_DS3_V2", scaleSettings: { maxNodeCount: 4 }, subnet: { id: `${vnetId}/subnets/snet-training` }, enableNodePublicIp: publicIp } },
-    };
-    topology.computes.push(compute);
+    training.forEach((subnet, k) => {
+      const name = k === 0 ? `cluster-${i}` : `cluster-${i}-${k}`;
+      topology.computes.push({
+        id: `${workspaceId}/computes/${name}`,
+        name,
+        properties: { computeType: "AmlCompute", properties: { vmSize: "STANDARD_DS3_V2", scaleSettings: { maxNodeCount: 4 }, subnet: { id: subnet.id }, enableNodePublicIp: publicIp } },
+      });
+    });
   }
   addEndpointsAndZones(topology, workspaceId);
   const counts = {

@@ -77,10 +77,15 @@ describe("readiness engine: planted faults are found, and their fix makes the ne
   it("peering: the agent side deleted leaves the other Disconnected; the fix re-creates both", async () => {
     sandbox.armClient.delete(`${ids.agentVnetId}/virtualNetworkPeerings/vp_basvnet_amlvnet`, NET);
     const report = await check();
-    const peering = report.findings.filter((f) => f.category === "peering");
+    const peering = report.findings.filter((f) => f.id.startsWith("peering."));
     assert.deepEqual(peering.map((f) => f.id).sort(), ["peering.connected:vnet-aml:vnet-bastion", "peering.connected:vnet-bastion:vnet-aml"]);
     assert.match(peering.find((f) => f.id.endsWith("vnet-aml:vnet-bastion"))?.message ?? "", /is Disconnected/);
-    assert.ok(report.findings.some((f) => f.id === "private-endpoint.reachable:vnet-aml"));
+    // The path model names the broken hop for every endpoint the agents need: the peering left Disconnected.
+    const paths = report.findings.filter((f) => f.id.startsWith("path.reach:vnet-bastion/snet-agents:"));
+    assert.deepEqual(paths.map((f) => f.id.split(":").pop()).sort(), ["pe-acr", "pe-kv", "pe-mlw-secure", "pe-st-blob", "pe-st-file"]);
+    assert.ok(paths.every((f) => f.severity === "error" && f.resourceId === ids.agentVnetId), JSON.stringify(paths, null, 1));
+    assert.match(paths[0].message, /^agents \(snet-agents in vnet-bastion\) cannot reach pe-\S+ 10\.10\.2\.\d+:443: vnet-bastion has no peering to vnet-aml, and vnet-aml's peering vp_amlvnet_basvnet back is Disconnected/);
+    assert.match(paths[0].fix, /^az network vnet peering delete --ids \S+vp_amlvnet_basvnet && az network vnet peering create .*--vnet-name vnet-bastion .* && az network vnet peering create .*--vnet-name vnet-aml /);
     sandbox.armClient.delete(`${ids.amlVnetId}/virtualNetworkPeerings/vp_amlvnet_basvnet`, NET);
     put(`${ids.amlVnetId}/virtualNetworkPeerings/vp_amlvnet_basvnet`, NET, { properties: { remoteVirtualNetwork: { id: ids.agentVnetId }, allowVirtualNetworkAccess: true } });
     put(`${ids.agentVnetId}/virtualNetworkPeerings/vp_basvnet_amlvnet`, NET, { properties: { remoteVirtualNetwork: { id: ids.amlVnetId }, allowVirtualNetworkAccess: true } });
