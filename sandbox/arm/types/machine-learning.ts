@@ -2,6 +2,8 @@ import { guidFrom } from "../../http/random";
 import { ArmError } from "../arm-error";
 import { ArmContext, ResourceTypeSpec, requireReference } from "../resource-type";
 import type { Json } from "../store";
+import { managedNetworkOf } from "./managed-network";
+import { attachedVirtualMachine, computeInstanceProperties, virtualMachineProperties } from "./ml-compute-kinds";
 import { connectionsInline } from "./private-endpoint-connection";
 import { INSIGHTS, REGISTRY, STORAGE, VAULT } from "./workspace-dependencies";
 
@@ -66,7 +68,7 @@ export function workspaceType(tenantId: string): ResourceTypeSpec {
           publicNetworkAccess: props.publicNetworkAccess ?? "Enabled",
           v1LegacyMode: props.v1LegacyMode ?? false,
           allowPublicAccessWhenBehindVnet: props.allowPublicAccessWhenBehindVnet ?? false,
-          managedNetwork: props.managedNetwork ?? { isolationMode: "Disabled" },
+          managedNetwork: managedNetworkOf(props.managedNetwork, request.existing?.body.properties.managedNetwork, request.id, guidFrom),
           imageBuildCompute: props.imageBuildCompute,
           // The sandbox serves the AML data plane itself; in Azure this is https://<region>.api.azureml.ms/discovery.
           discoveryUrl: `${ctx.origin}/aml/${location}/discovery`,
@@ -92,6 +94,7 @@ export const mlComputeType: ResourceTypeSpec = {
     const computeType = ["AmlCompute", "ComputeInstance", "AKS", "Kubernetes", "VirtualMachine", "Databricks", "HDInsight", "DataFactory", "DataLakeAnalytics", "SynapseSpark"].find((t) => t === props.computeType);
     if (!computeType) throw userError(`Compute ${request.id} has an unknown computeType '${props.computeType}'.`);
     const inner: Json = { ...(props.properties ?? {}) };
+    let attached: string | undefined;
     if (inner.subnet?.id) {
       try {
         requireReference(ctx, inner.subnet, SUBNET, request.id);
@@ -117,7 +120,12 @@ export const mlComputeType: ResourceTypeSpec = {
         nodeStateCounts: { idleNodeCount: min, runningNodeCount: 0, preparingNodeCount: 0, unusableNodeCount: 0, leavingNodeCount: 0, preemptedNodeCount: 0 },
       });
     } else if (computeType === "ComputeInstance") {
-      Object.assign(inner, { enableNodePublicIp: inner.enableNodePublicIp ?? true, state: "Running" });
+      Object.assign(inner, computeInstanceProperties(inner, String(request.address.names.at(-1)), String(request.body.location).replace(/\s+/g, "").toLowerCase()));
+    } else if (computeType === "VirtualMachine") {
+      attached = attachedVirtualMachine(ctx, props.resourceId, request.id);
+      const vm = virtualMachineProperties(inner);
+      for (const key of Object.keys(inner)) delete inner[key];
+      Object.assign(inner, vm);
     }
     return {
       identity: request.body.identity,
@@ -127,7 +135,8 @@ export const mlComputeType: ResourceTypeSpec = {
         description: props.description,
         createdOn: request.existing?.body.properties.createdOn ?? new Date().toISOString(),
         modifiedOn: new Date().toISOString(),
-        isAttachedCompute: false,
+        ...(attached ? { resourceId: attached } : {}),
+        isAttachedCompute: attached !== undefined,
         disableLocalAuth: props.disableLocalAuth ?? true,
         properties: inner,
       },
