@@ -23,13 +23,20 @@ function holdsOnlyEndpoints(topology: Topology, subnet: Subnet): boolean {
   return (subnet.ipConfigurations ?? []).every((c) => endpointNics.has((c.id ?? "").replace(/\/ipConfigurations\/[^/]+$/i, "").toLowerCase()) || /\/privateEndpoints\//i.test(c.id ?? ""));
 }
 
+/** Whether machines (VM or scale-set NICs, not private endpoints) hold addresses in the subnet. */
+function holdsMachines(subnet: Subnet): boolean {
+  return (subnet.ipConfigurations ?? []).some((c) => /\/(networkInterfaces|virtualMachineScaleSets)\//i.test(c.id ?? "") && !/\.nic\.[0-9a-f-]+\//i.test(c.id ?? ""));
+}
+
 /**
  * The agent VNet's subnets that can hold agents: not reserved for an Azure appliance, not delegated, not holding
- * only private endpoints. The agents' own subnet is among them; each is judged, since the VNet ID does not say which.
+ * only private endpoints; of those, the ones where machines run when any does (the agents' own subnet), else all of
+ * them, since the VNet ID alone does not say which subnet the agents use.
  */
 export function agentSources(topology: Topology): PathSource[] {
   const vnet: VirtualNetwork | undefined = topology.vnets.get(topology.agentVnetId);
   if (!vnet?.id) return [];
-  const subnets = (vnet.subnets ?? []).filter((s) => s.id && !RESERVED_SUBNETS.has((s.name ?? "").toLowerCase()) && (s.delegations ?? []).length === 0 && !holdsOnlyEndpoints(topology, s));
-  return subnets.map((s) => subnetSource(topology, s.id as string, `${shortName(vnet.id)}/${s.name}`, "agents", vnet.id as string));
+  const candidates = (vnet.subnets ?? []).filter((s) => s.id && !RESERVED_SUBNETS.has((s.name ?? "").toLowerCase()) && (s.delegations ?? []).length === 0 && !holdsOnlyEndpoints(topology, s));
+  const withMachines = candidates.filter(holdsMachines);
+  return (withMachines.length ? withMachines : candidates).map((s) => subnetSource(topology, s.id as string, `${shortName(vnet.id)}/${s.name}`, "agents", vnet.id as string));
 }

@@ -65,18 +65,20 @@ export async function readTopology(input: { workspaceId: string; agentVnetId?: s
     ...(input.agentVnetId ? [listSubscription(idParts(input.agentVnetId).subscriptionId)] : []),
   ]);
   // Endpoints, compute subnets and peered VNets may live in other subscriptions: list those too.
-  const more = new Set<string>();
+  const forComputes = new Set<string>();
   for (const compute of topology.computes) {
     const subnetId = computeSubnetId(compute);
-    if (subnetId) more.add(idParts(subnetId).subscriptionId);
+    if (subnetId) forComputes.add(idParts(subnetId).subscriptionId);
   }
-  for (const vm of topology.attachedVms.values()) for (const nic of vm.nics) for (const config of nic.ipConfigurations ?? []) if (config.subnet?.id) more.add(idParts(config.subnet.id).subscriptionId);
-  for (const vnet of topology.vnets.values()) for (const peering of vnet.virtualNetworkPeerings ?? []) if (peering.remoteVirtualNetwork?.id) more.add(idParts(peering.remoteVirtualNetwork.id).subscriptionId);
-  // A compute's or a peer's subscription this identity cannot read is judged as unreadable, not a failed check.
+  for (const vm of topology.attachedVms.values()) for (const nic of vm.nics) for (const config of nic.ipConfigurations ?? []) if (config.subnet?.id) forComputes.add(idParts(config.subnet.id).subscriptionId);
+  const forPeers = new Set<string>();
+  for (const vnet of topology.vnets.values()) for (const peering of vnet.virtualNetworkPeerings ?? []) if (peering.remoteVirtualNetwork?.id) forPeers.add(idParts(peering.remoteVirtualNetwork.id).subscriptionId);
+  // A subscription only a compute's subnet lives in, and this identity cannot read, leaves that compute unjudged
+  // (a warning naming the permission); one the peerings lead to still stops the check, as an unread endpoint would.
   await Promise.all(
-    [...more].map((subscriptionId) =>
+    [...new Set([...forComputes, ...forPeers])].map((subscriptionId) =>
       listSubscription(subscriptionId).catch((error) => {
-        if (!(error instanceof PermissionDeniedError)) throw error;
+        if (!(error instanceof PermissionDeniedError) || forPeers.has(subscriptionId)) throw error;
         topology.unreadableSubscriptions.set(subscriptionId.toLowerCase(), error.message);
       }),
     ),
