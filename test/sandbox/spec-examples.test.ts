@@ -135,6 +135,21 @@ const EXAMPLES: Example[] = [
     },
   },
   {
+    fixture: "ml-compute-create-computeinstance",
+    path: "Microsoft.MachineLearningServices/workspaces/{workspaceName}/computes/{computeName}",
+    setup: (put, ctx) => {
+      const { location, rg } = ctx;
+      workspaceDependencies(put, ctx, ["stworkspaces123", "kv-workspaces123"]);
+      const properties = { storageAccount: `${rg}/providers/Microsoft.Storage/storageAccounts/stworkspaces123`, keyVault: `${rg}/providers/Microsoft.KeyVault/vaults/kv-workspaces123` };
+      put("Microsoft.MachineLearningServices/workspaces/workspaces123", API.ml, { location, properties });
+      put(`${net}/virtualNetworks/vnet-ci`, API.network, vnet("10.0.0.0/16", [["snet-ci", "10.0.0.0/24"]], location));
+    },
+    // The example's subnet is the placeholder "test-subnet-resource-id": point it at a real subnet.
+    adapt: (body, { rg }) => {
+      body.properties.properties.subnet = subnetRef(rg, "vnet-ci", "snet-ci");
+    },
+  },
+  {
     fixture: "compute-vm-create-linux-ssh-existing-nic",
     path: "Microsoft.Compute/virtualMachines/{vmName}",
     setup: (put, { location, rg }) => {
