@@ -40,7 +40,8 @@ export function checkPaths(topology: Topology, recorder: CheckRecorder, model: P
   checkComputeDns(topology, model, computeVnets, recorder);
 }
 
-function checkSource(model: PathModel, source: PathSource, flows: EndpointFlows[], recorder: CheckRecorder): void {
+/** One check per endpoint the source needs (any subnet: AKS node pools judge their flows through this too). */
+export function checkSource(model: PathModel, source: PathSource, flows: EndpointFlows[], recorder: CheckRecorder): void {
   for (const flow of flows) {
     if (flow.targets.length === 0) continue;
     const ports = [...new Set(flow.targets.map((t) => t.port))].join(", ");
