@@ -174,7 +174,7 @@ export class PathModel {
     const route = this.routeFor(source, target);
     switch (route?.nextHopType) {
       case "VnetLocal":
-        if ((source.vnetId.toLowerCase() === target.vnetId.toLowerCase())) {
+        if (source.vnetId.toLowerCase() === target.vnetId.toLowerCase()) {
           hops.push({ kind: "route", description: `same VNet ${shortName(source.vnetId)}` });
           return undefined;
         }
