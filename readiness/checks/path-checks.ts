@@ -53,7 +53,8 @@ export function checkSource(model: PathModel, source: PathSource, flows: Endpoin
       recorder.record(spec);
       continue;
     }
-    recorder.record({ ...spec, category: HOP_CATEGORY[broken.kind] }, [{
+    recorder.record(spec, [{
+      category: HOP_CATEGORY[broken.kind],
       severity: broken.severity,
       message: `${source.label} cannot reach ${name} ${failed.target.ip}:${failed.target.port}: ${broken.reason}.`,
       fix: broken.fix,
