@@ -51,6 +51,13 @@ function checkNetwork(topology: Topology, compute: JudgedCompute, recorder: Chec
       message: `The network of ${compute.kind} ${compute.name}${compute.subnetId ? ` (subnet ${compute.subnetId})` : ""} cannot be read, so its path to the private endpoints is not judged: ${compute.unreadable}.`,
       fix: compute.subnetId ? `az role assignment create --role Reader --scope /subscriptions/${idParts(compute.subnetId).subscriptionId} --assignee <this identity>` : `Grant this identity Reader on the VM and its network interfaces, or fix properties.resourceId of ${compute.name}.`,
     });
+  } else if (compute.kind === "VirtualMachine" && !compute.source) {
+    // AmlCompute and ComputeInstance subnets that do not exist are the subnet checks' errors; an attached VM's are here.
+    problems.push({
+      severity: "error",
+      message: compute.subnetId ? `Attached VM ${compute.name} sits in subnet ${compute.subnetId}, whose VNet does not exist or was not read: its path to the private endpoints cannot be judged.` : `Attached VM ${compute.name} has no network interface in a subnet: Azure Machine Learning cannot reach it.`,
+      fix: `Attach a VM that runs in a subnet peered with the private endpoints' VNet: az ml compute attach --name ${compute.name} --type virtualmachine --resource-id <VM ID> --workspace-name ${shortName(ws.id)} --resource-group ${idParts(ws.id).resourceGroup}`,
+    });
   } else if (!compute.subnetId && compute.kind !== "VirtualMachine" && !managedNetworkEnabled(topology)) {
     const d = topology.dependencies;
     const closed = ([["storage account", d.storage], ["key vault", d.vault], ["container registry", d.registry]] as const)
