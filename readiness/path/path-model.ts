@@ -14,7 +14,7 @@ import { peeringBetween, peeringProblem } from "./peering";
 import { asNormalizedNsg, type NormalizedNsg } from "../nsg/nsg-rule";
 import { describeRoute, routeTo, subnetRoutes, type EffectiveRoute, type NextHopType } from "./routes";
 import type { BrokenHop, Hop, PathExtensions, PathSource, PathTarget, PathVerdict } from "./types";
-import { peeringUpdateCommand } from "../checks/fixes";
+import { peeringSyncCommand, peeringUpdateCommand } from "../checks/fixes";
 
 const NSG_POLICIES = new Set(["enabled", "networksecuritygroupenabled"]);
 const ROUTE_POLICIES = new Set(["enabled", "routetableenabled"]);
@@ -192,6 +192,11 @@ export class PathModel {
       default: {
         if (route?.source === "User") {
           return { kind: "route", severity: "error", reason: `${describeRoute(route)} drops it`, resourceId: route.routeTableId ?? source.vnetId, fix: `az network route-table route delete --ids ${route.routeTableId}/routes/${route.routeName}` };
+        }
+        const unsynced = peeringBetween(this.vnet(source.vnetId), target.vnetId);
+        if (unsynced?.peeringState === "Connected" && unsynced.peeringSyncLevel && unsynced.peeringSyncLevel !== "FullyInSync") {
+          // Peered, but an address space changed since: the prefix holding the endpoint is not routed until a sync.
+          return { kind: "peering", severity: "error", reason: `peering ${unsynced.name} from ${shortName(source.vnetId)} to ${shortName(target.vnetId)} is ${unsynced.peeringSyncLevel}, so ${target.ip} is not routed through it yet`, resourceId: unsynced.id ?? source.vnetId, fix: peeringSyncCommand(unsynced.id as string) };
         }
         return peeringProblem(this.vnet(source.vnetId), source.vnetId, endpointVnet, target.vnetId) ?? {
           kind: "route", severity: "error", reason: `no route from ${shortName(source.vnetId)} covers ${target.ip}`, resourceId: source.vnetId, fix: `Peer ${shortName(source.vnetId)} with ${shortName(target.vnetId)} both ways.`,

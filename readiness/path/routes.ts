@@ -95,7 +95,8 @@ export function routeTo(ip: string, routes: EffectiveRoute[], sourceVnetId: stri
 function privateEndpointRoute(ip: string, routes: EffectiveRoute[], sourceVnetId: string, endpoint: EndpointRouteContext): EffectiveRoute | undefined {
   const prefix = parseCidr(`${ip}/32`);
   if (sameId(sourceVnetId, endpoint.endpointVnetId)) return { prefix, nextHopType: "VnetLocal", source: "InterfaceEndpoint" };
-  const viaPeering = routes.find((r) => r.nextHopType === "VNetPeering" && sameId(r.remoteVnetId, endpoint.endpointVnetId));
+  // Only through a peering whose known remote space holds the endpoint (a peering not yet synced after a change does not).
+  const viaPeering = routes.find((r) => r.nextHopType === "VNetPeering" && sameId(r.remoteVnetId, endpoint.endpointVnetId) && containsAddress(r.prefix, prefix.first));
   return viaPeering ? { ...viaPeering, prefix, source: "InterfaceEndpoint" } : undefined;
 }
 
