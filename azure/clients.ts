@@ -1,4 +1,6 @@
+import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { ComputeManagementClient } from "@azure/arm-compute";
+import { ContainerServiceClient } from "@azure/arm-containerservice";
 import { AzureMachineLearningWorkspaces } from "@azure/arm-machinelearning";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { PrivateDnsManagementClient } from "@azure/arm-privatedns";
@@ -14,6 +16,10 @@ export interface AzureClients {
   privateDns: PrivateDnsManagementClient;
   compute: ComputeManagementClient;
   machineLearning: AzureMachineLearningWorkspaces;
+  /** AKS clusters behind inference computes. */
+  containerService: ContainerServiceClient;
+  /** Role assignments (the AKS identity's Network Contributor). */
+  authorization: AuthorizationManagementClient;
   /** Generic reads by ID (storage, Key Vault, registry and other types with no client here). */
   resources: ResourceManagementClient;
 }
@@ -33,6 +39,8 @@ export function createAzureClients(credential: TokenCredential, subscriptionId: 
     privateDns: new PrivateDnsManagementClient(credential, subscriptionId, classic),
     compute: new ComputeManagementClient(credential, subscriptionId, { endpoint: endpoints.armEndpoint, credentials: { scopes: [endpoints.armScope] }, additionalPolicies }),
     machineLearning: new AzureMachineLearningWorkspaces(credential, subscriptionId, classic),
+    containerService: new ContainerServiceClient(credential, subscriptionId, classic),
+    authorization: new AuthorizationManagementClient(credential, subscriptionId, classic),
     resources: new ResourceManagementClient(credential, subscriptionId, classic),
   };
 }

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import { SeededRandom } from "./http/random";
 
 /** Built-in roles the sandbox's ARM enforces, as action patterns (a subset of Azure's role definitions). */
-export type RoleName = "Owner" | "Contributor" | "Reader" | "Network Contributor" | "Private DNS Zone Contributor";
+export type RoleName = "Owner" | "Contributor" | "Reader" | "User Access Administrator" | "Network Contributor" | "Private DNS Zone Contributor";
 
 export interface RoleAssignment {
   /** ARM scope, e.g. /subscriptions/{id} or /subscriptions/{id}/resourceGroups/{rg}. */
@@ -62,6 +62,8 @@ export class SandboxDirectory {
     this.subscriptions.add(this.subscriptionId);
     this.defaultApp = this.addApp("amlvnet-sandbox-sp", random.guid(), random.guid(), [
       { scope: `/subscriptions/${this.subscriptionId}`, role: "Contributor" },
+      // A deployment identity usually also assigns roles (AKS needs Network Contributor on its subnet's group).
+      { scope: `/subscriptions/${this.subscriptionId}`, role: "User Access Administrator" },
     ]);
     this.defaultPat = this.addPat(["vso.agentpools_manage", "vso.project"], "sandbox-user@example.com");
   }

@@ -18,6 +18,10 @@ const SUPPORTED: Record<string, string[]> = {
   "microsoft.storage": ["2021-09-01", "2022-09-01", "2023-01-01", "2023-05-01", "2024-01-01", "2025-01-01"],
   "microsoft.keyvault": ["2021-10-01", "2022-07-01", "2023-02-01", "2023-07-01", "2024-11-01"],
   "microsoft.containerregistry": ["2021-09-01", "2022-12-01", "2023-07-01", "2023-11-01-preview", "2025-04-01"],
+  // Microsoft.ContainerService: 2024-05-01 (the spec examples we model) to 2025-10-01 (@azure/arm-containerservice 24.1.0).
+  "microsoft.containerservice": ["2023-10-01", "2024-01-01", "2024-02-01", "2024-05-01", "2024-07-01", "2024-08-01", "2024-09-01", "2024-10-01", "2025-01-01", "2025-02-01", "2025-03-01", "2025-04-01", "2025-05-01", "2025-07-01", "2025-08-01", "2025-10-01"],
+  // Microsoft.Authorization: 2022-04-01 is what @azure/arm-authorization 9.0.0 sends for role assignments and definitions.
+  "microsoft.authorization": ["2015-07-01", "2018-01-01-preview", "2020-04-01-preview", "2020-10-01", "2022-04-01"],
   "microsoft.insights": ["2015-05-01", "2018-05-01-preview", "2020-02-02"],
 };
 

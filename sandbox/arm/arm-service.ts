@@ -5,6 +5,7 @@ import type { SeededRandom } from "../http/random";
 import { ArmError } from "./arm-error";
 import { checkApiVersion } from "./api-versions";
 import { ArmReads } from "./arm-reads";
+import { isAuthorizationPath, RoleAssignmentService } from "./authorization/role-assignments";
 import { ArmWrites } from "./arm-writes";
 import { OperationTracker } from "./operations";
 import { actionFor, authorize } from "./rbac";
@@ -32,6 +33,8 @@ export class ArmService {
   readonly operations: OperationTracker;
   private readonly reads: ArmReads;
   private readonly writes: ArmWrites;
+  /** Role assignments at any scope (and the built-in role definitions); their grants count in every authorize. */
+  readonly authorization: RoleAssignmentService;
 
   constructor(
     readonly directory: SandboxDirectory,
@@ -43,6 +46,7 @@ export class ArmService {
     this.operations = new OperationTracker(options.lroMs);
     this.reads = new ArmReads(this, options.pageSize);
     this.writes = new ArmWrites(this);
+    this.authorization = new RoleAssignmentService(directory, this.store);
   }
 
   context(origin: string): ArmContext {
@@ -81,7 +85,8 @@ export class ArmService {
           "www-authenticate": `Bearer authorization_uri="${req.origin}/${this.directory.tenantId}", error="invalid_token", error_description="${token.detail.replace(/"/g, "'")}"`,
         });
       }
-      return this.route(req, ctx, token.app);
+      if (isAuthorizationPath(req.url.pathname)) return this.authorization.handle(req, token.app);
+      return this.route(req, ctx, this.authorization.effectiveApp(token.app));
     } catch (error) {
       if (error instanceof ArmError) return json(error.status, error.toBody(), error.headers);
       throw error;

@@ -4,6 +4,8 @@ import { TypeRegistry } from "../resource-type";
 import { computeTypes } from "./compute";
 import { dnsZoneGroupType } from "./dns-zone-group";
 import { mlComputeType, WORKSPACE, workspaceType } from "./machine-learning";
+import { managedClusterType } from "./managed-cluster";
+import { onlineDeploymentType, onlineEndpointType } from "./ml-inference";
 import { networkInterfaceType } from "./network-interface";
 import { peeringType } from "./peering";
 import { allRecordSetsType, privateDnsZoneType, recordSetTypes, virtualNetworkLinkType } from "./private-dns";
@@ -41,6 +43,9 @@ export function createTypeRegistry(tenantId: string, aml?: AmlState): TypeRegist
     ...computeTypes(tenantId),
     workspaceType(tenantId),
     mlComputeType,
+    onlineEndpointType(tenantId),
+    onlineDeploymentType,
+    managedClusterType(tenantId),
     storageAccountType,
     vaultType(tenantId),
     registryType,

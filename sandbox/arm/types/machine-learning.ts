@@ -4,6 +4,7 @@ import { ArmContext, ResourceTypeSpec, requireReference } from "../resource-type
 import type { Json } from "../store";
 import { managedNetworkOf } from "./managed-network";
 import { attachedVirtualMachine, computeInstanceProperties, virtualMachineProperties } from "./ml-compute-kinds";
+import { inferenceComputeBody } from "./ml-inference";
 import { connectionsInline } from "./private-endpoint-connection";
 import { INSIGHTS, REGISTRY, STORAGE, VAULT } from "./workspace-dependencies";
 
@@ -93,6 +94,7 @@ export const mlComputeType: ResourceTypeSpec = {
     const props = request.body.properties ?? {};
     const computeType = ["AmlCompute", "ComputeInstance", "AKS", "Kubernetes", "VirtualMachine", "Databricks", "HDInsight", "DataFactory", "DataLakeAnalytics", "SynapseSpark"].find((t) => t === props.computeType);
     if (!computeType) throw userError(`Compute ${request.id} has an unknown computeType '${props.computeType}'.`);
+    if (computeType === "AKS" || computeType === "Kubernetes") return inferenceComputeBody(ctx, request, computeType);
     const inner: Json = { ...(props.properties ?? {}) };
     let attached: string | undefined;
     if (inner.subnet?.id) {

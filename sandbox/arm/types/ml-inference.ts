@@ -1,0 +1,135 @@
+import type { AKSSchemaProperties, KubernetesProperties, OnlineDeploymentProperties, OnlineEndpointProperties } from "@azure/arm-machinelearning";
+import { guidFrom } from "../../http/random";
+import { ArmError } from "../arm-error";
+import type { ArmContext, ResourceTypeSpec, WriteRequest } from "../resource-type";
+import { parentIdOf } from "../resource-id";
+import type { Json } from "../store";
+import { requireEnum, sameId } from "./common";
+import { MANAGED_CLUSTER } from "./managed-cluster";
+
+/**
+ * Inference in AML: computes of type AKS and Kubernetes (attached by resourceId), managed online endpoints and
+ * their deployments. Shapes from azure-rest-api-specs specification/machinelearningservices/resource-manager/
+ * Microsoft.MachineLearningServices/stable/2024-10-01/examples/Compute/createOrUpdate/AKSCompute.json,
+ * Compute/createOrUpdate/KubernetesCompute.json, OnlineEndpoint/createOrUpdate.json,
+ * OnlineDeployment/ManagedOnlineDeployment/createOrUpdate.json, typed with @azure/arm-machinelearning
+ * (AKSSchemaProperties, KubernetesProperties, OnlineEndpointProperties, OnlineDeploymentProperties).
+ * Errors follow the AML shape the workspace type already uses: 400 UserError with a BadArgument detail.
+ */
+export const ONLINE_ENDPOINT = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints";
+export const ONLINE_DEPLOYMENT = "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/deployments";
+const ML_COMPUTE = "Microsoft.MachineLearningServices/workspaces/computes";
+const CONNECTED_CLUSTER = "Microsoft.Kubernetes/connectedClusters";
+
+function userError(message: string): ArmError {
+  return new ArmError(400, "UserError", message, {}, [{ code: "BadArgument", message }]);
+}
+
+function regionOf(location: unknown): string {
+  return String(location ?? "").replace(/\s+/g, "").toLowerCase();
+}
+
+/**
+ * The body of an AKS or Kubernetes compute. The sandbox only attaches existing clusters (properties.resourceId);
+ * creating the cluster through AML is not simulated and is refused with a message saying so.
+ */
+export function inferenceComputeBody(ctx: ArmContext, request: WriteRequest, computeType: "AKS" | "Kubernetes"): Json {
+  const props = request.body.properties ?? {};
+  const resourceId: unknown = props.resourceId;
+  if (typeof resourceId !== "string" || !resourceId) {
+    throw userError(`Compute ${request.id}: the sandbox attaches existing clusters only; set properties.resourceId to a ${MANAGED_CLUSTER} ID.`);
+  }
+  const cluster = ctx.resolve(resourceId);
+  const allowed = computeType === "AKS" ? [MANAGED_CLUSTER] : [MANAGED_CLUSTER, CONNECTED_CLUSTER];
+  if (!cluster || !allowed.some((t) => t.toLowerCase() === cluster.type.toLowerCase())) {
+    throw userError(`The resourceId '${resourceId}' of compute ${request.id} does not exist or is not a ${allowed.join(" or ")}.`);
+  }
+  const given = props.properties ?? {};
+  let inner: AKSSchemaProperties | KubernetesProperties;
+  if (computeType === "AKS") {
+    const aks = given as AKSSchemaProperties;
+    const pools: Array<{ count?: number; vmSize?: string }> = cluster.body.properties?.agentPoolProfiles ?? [];
+    inner = {
+      ...aks,
+      clusterFqdn: cluster.body.properties?.fqdn ?? cluster.body.properties?.privateFQDN,
+      agentCount: aks.agentCount ?? pools.reduce((sum, p) => sum + (p.count ?? 0), 0),
+      agentVmSize: aks.agentVmSize ?? pools[0]?.vmSize,
+      clusterPurpose: requireEnum(aks.clusterPurpose ?? "FastProd", ["FastProd", "DenseProd", "DevTest"], "properties.properties.clusterPurpose", request.id),
+      loadBalancerType: requireEnum(aks.loadBalancerType ?? "PublicIp", ["PublicIp", "InternalLoadBalancer"], "properties.properties.loadBalancerType", request.id),
+    };
+  } else {
+    const k8s = given as KubernetesProperties;
+    inner = { ...k8s, namespace: k8s.namespace ?? "default", extensionPrincipalId: k8s.extensionPrincipalId ?? guidFrom(request.id.toLowerCase() + "extension") };
+  }
+  return {
+    identity: request.body.identity,
+    properties: {
+      computeType,
+      computeLocation: regionOf(cluster.body.location),
+      description: props.description,
+      resourceId: cluster.id,
+      createdOn: request.existing?.body.properties.createdOn ?? new Date().toISOString(),
+      modifiedOn: new Date().toISOString(),
+      isAttachedCompute: true,
+      disableLocalAuth: props.disableLocalAuth ?? false,
+      properties: inner,
+    },
+  };
+}
+
+export function onlineEndpointType(tenantId: string): ResourceTypeSpec {
+  return {
+    type: ONLINE_ENDPOINT,
+    lro: "network",
+    placement: "tracked",
+    inProgressState: "Creating",
+    write(ctx, request) {
+      const props: OnlineEndpointProperties = request.body.properties ?? {};
+      if (!props.authMode) throw userError(`Online endpoint ${request.id} needs properties.authMode (AMLToken, Key or AADToken).`);
+      const authMode = requireEnum(props.authMode, ["AMLToken", "Key", "AADToken"], "properties.authMode", request.id);
+      const publicNetworkAccess = requireEnum(props.publicNetworkAccess ?? "Enabled", ["Enabled", "Disabled"], "properties.publicNetworkAccess", request.id);
+      const workspaceId = parentIdOf(request.id) ?? "";
+      if (props.compute) {
+        const compute = ctx.resolve(props.compute);
+        if (!compute || compute.type.toLowerCase() !== ML_COMPUTE.toLowerCase() || !sameId(parentIdOf(compute.id), workspaceId) || compute.body.properties?.computeType !== "Kubernetes") {
+          throw userError(`The compute '${props.compute}' of online endpoint ${request.id} is not a Kubernetes compute of this workspace.`);
+        }
+      }
+      const region = regionOf(request.body.location);
+      const name = request.address.names[request.address.names.length - 1];
+      const identityType = request.body.identity?.type ?? "SystemAssigned";
+      return {
+        identity: { type: identityType, principalId: request.existing?.body.identity?.principalId ?? guidFrom(request.id.toLowerCase() + "principal"), tenantId },
+        kind: request.body.kind,
+        properties: {
+          authMode,
+          description: props.description,
+          properties: props.properties ?? {},
+          compute: props.compute,
+          traffic: props.traffic ?? {},
+          mirrorTraffic: (props as { mirrorTraffic?: Record<string, number> }).mirrorTraffic ?? {},
+          publicNetworkAccess,
+          scoringUri: `https://${name}.${region}.inference.ml.azure.com/score`,
+          swaggerUri: `https://${name}.${region}.inference.ml.azure.com/swagger.json`,
+        },
+      };
+    },
+  };
+}
+
+export const onlineDeploymentType: ResourceTypeSpec = {
+  type: ONLINE_DEPLOYMENT,
+  lro: "network",
+  placement: "tracked",
+  inProgressState: "Creating",
+  write(_ctx, request) {
+    const props: OnlineDeploymentProperties = request.body.properties ?? {};
+    const endpointComputeType = requireEnum(props.endpointComputeType ?? "", ["Managed", "Kubernetes", "AzureMLCompute"], "properties.endpointComputeType", request.id);
+    const egressPublicNetworkAccess = requireEnum(props.egressPublicNetworkAccess ?? "Enabled", ["Enabled", "Disabled"], "properties.egressPublicNetworkAccess", request.id);
+    return {
+      sku: request.body.sku ?? { name: "Default", capacity: 1 },
+      kind: request.body.kind,
+      properties: { ...props, endpointComputeType, egressPublicNetworkAccess, instanceType: props.instanceType ?? "Standard_DS3_v2" },
+    };
+  },
+};
