@@ -10,6 +10,9 @@ import { checkRoutes } from "./checks/route-checks";
 import { checkSubnets } from "./checks/subnet-checks";
 import { checkRegistry, checkWorkspace } from "./checks/workspace-checks";
 import { CheckSetupError } from "./errors";
+import { checkAciTarget } from "./inference/endpoint-checks";
+import { checkInference } from "./inference/inference-checks";
+import { isAciTarget, selectTargets } from "./inference/targets";
 import type { FailOn, ReadinessReport } from "./finding";
 import { buildReport } from "./report";
 import { ClientsForSubscription, readTopology } from "./topology/read-topology";
@@ -24,6 +27,8 @@ export interface ReadinessOptions {
   failOn: FailOn;
   /** Evaluators other parts plug into the path model: virtual appliances (firewalls), custom DNS chains. */
   pathExtensions?: PathExtensions;
+  /** Computes and online endpoints a stage uses (`--target`); absent = every one of the workspace. `aci[:name]` asks about ACI. */
+  targets?: string[];
   /** Probes run from this machine (the agent) after the configuration checks; absent = no probes. */
   probe?: (topology: Topology, recorder: CheckRecorder) => Promise<void>;
 }
@@ -40,6 +45,7 @@ const CONFIGURATION_CHECKS: Array<(topology: Topology, recorder: CheckRecorder, 
   checkPeering,
   checkWorkspace,
   checkRegistry,
+  checkInference,
 ];
 
 /** Reads the live topology around the workspace and judges whether agents in `agentVnetId` can train on it. */
@@ -52,9 +58,11 @@ export async function judgeTopology(topology: Topology, options: ReadinessOption
   if (options.agentVnetId && !topology.vnets.get(options.agentVnetId)) {
     throw new CheckSetupError(`--agent-vnet ${options.agentVnetId} was not found (or is not readable by this identity); check the ID`);
   }
+  selectTargets(topology, options.targets);
   const recorder = new CheckRecorder();
   const model = new PathModel(topology, options.pathExtensions);
   for (const check of CONFIGURATION_CHECKS) check(topology, recorder, model);
+  for (const target of (options.targets ?? []).filter(isAciTarget)) checkAciTarget(topology, target, recorder);
   if (options.probe) await options.probe(topology, recorder);
   return buildReport({ workspaceId: topology.workspace.id, agentVnetId: options.agentVnetId, findings: recorder.findings, checks: recorder.checks, failOn: options.failOn });
 }

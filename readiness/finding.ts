@@ -2,7 +2,7 @@
 
 export type Severity = "error" | "warning" | "info";
 
-export const CATEGORIES = ["compute", "subnet", "nsg", "route", "private-endpoint", "dns", "peering", "workspace", "registry", "probe"] as const;
+export const CATEGORIES = ["compute", "subnet", "nsg", "route", "private-endpoint", "dns", "peering", "workspace", "registry", "inference", "probe"] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 export interface Finding {

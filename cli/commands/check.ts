@@ -27,6 +27,8 @@ Options:
   --agent-vnet ID         the agents' VNet (default: this VM's VNet, found through the instance metadata service)
   --format FORMAT         text | json | markdown | junit (default: text)
   --output FILE           write the report to FILE (the verdict line still goes to stdout)
+  --target NAME           judge only what a stage uses: a compute or online endpoint of the workspace (repeatable;
+                          'aci' asks about an Azure Container Instances deployment); default: every one
   --fail-on LEVEL         error | warning | never: what makes the network "not ready" (default: error)
   --probe, --no-probe     resolve every endpoint FQDN and open TCP 443 from this machine (default: --no-probe)
   --dns-server IP[:PORT]  resolve through this DNS server instead of the system resolver
@@ -54,6 +56,7 @@ export async function runCheck(argv: string[], env: NodeJS.ProcessEnv = process.
     {
       workspace: { type: "string" },
       "agent-vnet": { type: "string" },
+      target: { type: "string", multiple: true },
       format: { type: "string" },
       output: { type: "string" },
       "fail-on": { type: "string" },
@@ -89,7 +92,7 @@ export async function runCheck(argv: string[], env: NodeJS.ProcessEnv = process.
     if (values["agent-vnet"]) parseArmId(values["agent-vnet"], "Microsoft.Network/virtualNetworks", "--agent-vnet");
     const agentVnetId = values["agent-vnet"] ?? (await discoverAgentVnet(clientsFor, env.AMLVNET_IMDS_ENDPOINT));
     const report = await runReadinessCheck(
-      { workspaceId: values.workspace, agentVnetId, cloud, failOn, probe: values.probe ? probeStep({ resolver, timeoutMs: 3000 }) : undefined },
+      { workspaceId: values.workspace, agentVnetId, cloud, failOn, targets: targetList(values.target), probe: values.probe ? probeStep({ resolver, timeoutMs: 3000 }) : undefined },
       clientsFor,
     );
     const rendered = RENDERERS[format](report);
@@ -106,4 +109,12 @@ export async function runCheck(argv: string[], env: NodeJS.ProcessEnv = process.
     if (error instanceof CheckSetupError) throw new UsageError(error.message);
     throw error;
   }
+}
+
+/** `--target a --target b,c`: names, trimmed, empty ones refused. */
+function targetList(values: string[] | undefined): string[] | undefined {
+  if (!values) return undefined;
+  const names = values.flatMap((v) => v.split(",")).map((v) => v.trim());
+  if (names.some((n) => !n)) throw new UsageError("--target needs a compute or online endpoint name, e.g. --target aks-inference");
+  return names;
 }

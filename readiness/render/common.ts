@@ -11,6 +11,7 @@ export const CATEGORY_TITLES: Record<Category, string> = {
   peering: "Peering",
   workspace: "Workspace",
   registry: "Container registry",
+  inference: "Inference targets (AKS, online endpoints)",
   probe: "Probes from the agent",
 };
 

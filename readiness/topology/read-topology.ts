@@ -5,6 +5,7 @@ import type { GenericResource } from "@azure/arm-resources";
 import type { AzureClients } from "../../azure/clients";
 import { Cloud, zonesForGroup } from "../../network/private-link-zones";
 import { CheckSetupError, explainReadError, PermissionDeniedError } from "../errors";
+import { readInference } from "../inference/read-inference";
 import { idParts, parseArmId, sameId, vnetIdOfSubnet } from "./arm-id";
 import { AttachedVm, emptyTopology, ManagedNetwork, Topology, WorkspaceDependencies, ZoneState } from "./topology";
 
@@ -70,6 +71,8 @@ export async function readTopology(input: { workspaceId: string; agentVnetId?: s
     const subnetId = computeSubnetId(compute);
     if (subnetId) forComputes.add(idParts(subnetId).subscriptionId);
   }
+  // AKS clusters' subnets: their subscriptions are listed like a compute's.
+  for (const subscriptionId of await readInference(topology, clientsFor)) forComputes.add(subscriptionId);
   for (const vm of topology.attachedVms.values()) for (const nic of vm.nics) for (const config of nic.ipConfigurations ?? []) if (config.subnet?.id) forComputes.add(idParts(config.subnet.id).subscriptionId);
   const forPeers = new Set<string>();
   for (const vnet of topology.vnets.values()) for (const peering of vnet.virtualNetworkPeerings ?? []) if (peering.remoteVirtualNetwork?.id) forPeers.add(idParts(peering.remoteVirtualNetwork.id).subscriptionId);

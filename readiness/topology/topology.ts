@@ -3,6 +3,7 @@ import type { NatGateway, NetworkInterface, NetworkSecurityGroup, PrivateDnsZone
 import type { PrivateZone, RecordSet, VirtualNetworkLink } from "@azure/arm-privatedns";
 import type { GenericResource } from "@azure/arm-resources";
 import type { Cloud } from "../../network/private-link-zones";
+import type { InferenceTopology } from "../inference/inference-topology";
 
 /** Resources keyed by lower-cased ARM ID. */
 export class IdMap<T extends { id?: string }> {
@@ -77,6 +78,8 @@ export interface Topology {
   attachedVms: Map<string, AttachedVm>;
   /** Subscriptions whose network resources could not be listed, with the missing permission, by lower-cased ID. */
   unreadableSubscriptions: Map<string, string>;
+  /** AKS / Kubernetes computes with their clusters and role assignments, online endpoints (absent: not read). */
+  inference?: InferenceTopology;
 }
 
 /** A topology holding only the workspace, to be filled by the readers (or a generator). */

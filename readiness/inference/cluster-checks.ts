@@ -1,0 +1,166 @@
+import { CidrError, containsAddress, overlaps, parseCidr, parseIpv4, usableAddressCount } from "../../network/cidr";
+import { idParts, sameId, shortName, vnetIdOfSubnet } from "../topology/arm-id";
+import { connectionsOf, workspaceEndpoints } from "../topology/read-topology";
+import type { Topology } from "../topology/topology";
+import type { CheckRecorder, Problem } from "../checks/recorder";
+import { ClusterPlace, subnetPrefixes } from "./cluster-place";
+import { aksProperties } from "./inference-topology";
+
+/**
+ * The cluster rules of seed 002 ("Sécuriser un environnement d'inférence ... (v1)"): readable cluster, same region as
+ * a private-endpoint workspace, no public FQDN on a private cluster, Kubernetes service range / DNS service IP /
+ * docker bridge, and the internal load balancer's subnet.
+ */
+export function checkClusterSettings(topology: Topology, place: ClusterPlace, recorder: CheckRecorder): boolean {
+  const { entry, computeName } = place;
+  const base = { category: "inference" as const };
+  if (entry.clusterRead || !entry.cluster) {
+    const read = entry.clusterRead;
+    const problems: Problem[] = !entry.clusterId
+      ? []
+      : read?.status === 404
+        ? [{ severity: "error", message: `Compute ${computeName} is attached to AKS cluster ${shortName(entry.clusterId)}, which no longer exists: deployments to it fail.`, fix: `az ml compute detach --name ${computeName} --workspace-name ${shortName(topology.workspace.id)} --resource-group ${idParts(topology.workspace.id).resourceGroup}, then attach an existing cluster`, resourceId: place.computeId }]
+        : [{ severity: "warning", message: `Cannot read AKS cluster ${shortName(entry.clusterId)} of compute ${computeName}: the identity lacks '${read?.action ?? "Microsoft.ContainerService/managedClusters/read"}', so its network settings, identity and role assignments are NOT checked.`, fix: `az role assignment create --assignee <identity running amlvnet> --role Reader --scope ${entry.clusterId}`, resourceId: entry.clusterId }];
+    if (entry.clusterId) recorder.record({ ...base, id: `inference.cluster-readable:${computeName}`, title: `AKS cluster of ${computeName} can be read`, resourceId: entry.clusterId }, problems);
+    return false;
+  }
+  const cluster = entry.cluster;
+  const clusterId = cluster.id ?? place.clusterOrComputeId;
+  const { resourceGroup, name } = idParts(clusterId);
+  const ws = topology.workspace;
+  const hasWorkspaceEndpoint = workspaceEndpoints(topology).some((e) => connectionsOf(e).some((c) => sameId(c.privateLinkServiceId, ws.id)));
+  recorder.record(
+    { ...base, id: `inference.region:${computeName}`, title: `AKS cluster ${name} is in the workspace's region (${ws.location})`, resourceId: clusterId },
+    !hasWorkspaceEndpoint || place.region === ws.location ? [] : [{
+      severity: "error",
+      message: `AKS cluster ${name} (compute ${computeName}) is in ${place.region}, the workspace in ${ws.location}: with a private endpoint on the workspace, the AKS cluster must be in the workspace's region.`,
+      fix: `Create the cluster in ${ws.location} and attach it in place of this one: az aks create --resource-group ${resourceGroup} --name ${name}-${ws.location} --location ${ws.location} --vnet-subnet-id <subnet in ${ws.location}> --network-plugin azure --service-cidr <free range> --dns-service-ip <.10 of it> && az ml compute attach --name ${computeName}-${ws.location} --type aks --resource-id <new cluster ID> --workspace-name ${shortName(ws.id)} --resource-group ${idParts(ws.id).resourceGroup}`,
+    }],
+  );
+  const api = cluster.apiServerAccessProfile;
+  recorder.record(
+    { ...base, id: `inference.private-fqdn:${computeName}`, title: `private AKS cluster ${name} has no public FQDN`, resourceId: clusterId },
+    api?.enablePrivateCluster && api.enablePrivateClusterPublicFqdn ? [{
+      severity: "error",
+      message: `AKS cluster ${name} is private but also publishes a public FQDN (enablePrivateClusterPublicFQDN): Azure Machine Learning does not support a public FQDN with a private AKS cluster.`,
+      fix: `az aks update --resource-group ${resourceGroup} --name ${name} --disable-public-fqdn`,
+    }] : [],
+  );
+  checkRanges(topology, place, clusterId, recorder);
+  checkLoadBalancerSubnet(place, recorder);
+  return true;
+}
+
+function cidrOrUndefined(text: string | undefined, allowHostBits = false): ReturnType<typeof parseCidr> | undefined {
+  if (!text) return undefined;
+  try {
+    return parseCidr(text, { allowHostBits });
+  } catch (error) {
+    if (error instanceof CidrError) return undefined;
+    throw error;
+  }
+}
+
+/** A /16 in private space overlapping no VNet the check knows of, for the fix's --service-cidr. */
+function freeServiceRange(topology: Topology): string {
+  const used = topology.vnets.values().flatMap((v) => v.addressSpace?.addressPrefixes ?? []).map((p) => cidrOrUndefined(p)).filter((c) => !!c);
+  for (const base of ["10.0.0.0/8", "172.16.0.0/12"]) {
+    const outer = parseCidr(base);
+    for (let first = outer.first; first < outer.last; first += 65536) {
+      const candidate = parseCidr(`${[24, 16, 8, 0].map((s) => Math.floor(first / 2 ** s) % 256).join(".")}/16`);
+      if (!used.some((u) => u && overlaps(u, candidate))) return candidate.text;
+    }
+  }
+  return "10.0.0.0/16";
+}
+
+function checkRanges(topology: Topology, place: ClusterPlace, clusterId: string, recorder: CheckRecorder): void {
+  const { entry, computeName, vnet } = place;
+  const config = aksProperties(entry).aksNetworkingConfiguration ?? {};
+  const profile = entry.cluster?.networkProfile ?? {};
+  const serviceText = config.serviceCidr ?? profile.serviceCidr;
+  const dnsText = config.dnsServiceIP ?? profile.dnsServiceIP;
+  const service = cidrOrUndefined(serviceText);
+  // Where the value comes from decides what to change: the compute's aksNetworkingConfiguration, or the cluster.
+  const serviceOwner = config.serviceCidr ? place.computeId : clusterId;
+  const subnets = (vnet?.subnets ?? []).flatMap((s) => subnetPrefixes(s).map((p) => ({ name: s.name ?? shortName(s.id), prefix: p })));
+  const peers = (vnet?.virtualNetworkPeerings ?? []).flatMap((p) => (p.remoteAddressSpace?.addressPrefixes ?? []).map((prefix) => ({ name: `${shortName(p.remoteVirtualNetwork?.id)} (peered)`, prefix })));
+  const ranges = [...(vnet?.addressSpace?.addressPrefixes ?? []).map((prefix) => ({ name: `${vnet?.name} address space`, prefix })), ...subnets, ...peers];
+  if (service) {
+    const clashes = ranges.filter((r) => {
+      const c = cidrOrUndefined(r.prefix);
+      return c && overlaps(c, service);
+    });
+    const free = freeServiceRange(topology);
+    const { resourceGroup, name } = idParts(clusterId);
+    recorder.record(
+      { ...base(), id: `inference.service-cidr:${computeName}`, title: `Kubernetes service range ${service.text} of ${computeName} overlaps no subnet`, resourceId: serviceOwner },
+      clashes.length === 0 ? [] : [{
+        severity: "error",
+        message: `Kubernetes service address range ${service.text} of compute ${computeName} overlaps ${clashes.map((c) => `${c.name} ${c.prefix}`).join(", ")}: service IPs would shadow real addresses, and AKS refuses upgrades (ServiceCidrOverlapExistingSubnetsCidr). The range cannot be changed on an existing cluster.`,
+        fix: `Recreate the cluster with a free range and attach it: az aks create --resource-group ${resourceGroup} --name ${name} --vnet-subnet-id ${place.subnetId ?? "<subnet ID>"} --network-plugin azure --service-cidr ${free} --dns-service-ip ${free.replace(/\.0\/16$/, ".10")}`,
+      }],
+    );
+  }
+  if (service && dnsText) {
+    let inside = false;
+    try {
+      inside = containsAddress(service, parseIpv4(dnsText));
+    } catch {
+      inside = false;
+    }
+    recorder.record(
+      { ...base(), id: `inference.dns-service-ip:${computeName}`, title: `DNS service IP ${dnsText} of ${computeName} is inside ${service.text}`, resourceId: config.dnsServiceIP ? place.computeId : clusterId },
+      inside ? [] : [{
+        severity: "error",
+        message: `Kubernetes DNS service IP ${dnsText} of compute ${computeName} is outside its service address range ${service.text}: cluster DNS cannot be reached.`,
+        fix: `Set aksNetworkingConfiguration.dnsServiceIP to an address inside ${service.text} (e.g. ${service.text.replace(/\.0\/\d+$/, ".10")}) and re-attach: az ml compute attach --name ${computeName} --type aks --resource-id ${clusterId} ...`,
+      }],
+    );
+  }
+  const bridge = cidrOrUndefined(config.dockerBridgeCidr, true);
+  if (bridge) {
+    const clashes = [...ranges, ...(service ? [{ name: "the Kubernetes service range", prefix: service.text }] : [])].filter((r) => {
+      const c = cidrOrUndefined(r.prefix);
+      return c && overlaps(c, bridge);
+    });
+    recorder.record(
+      { ...base(), id: `inference.docker-bridge:${computeName}`, title: `docker bridge ${config.dockerBridgeCidr} of ${computeName} is outside every subnet and the service range`, resourceId: place.computeId },
+      clashes.length === 0 ? [] : [{
+        severity: "error",
+        message: `Docker bridge address ${config.dockerBridgeCidr} of compute ${computeName} overlaps ${clashes.map((c) => `${c.name} ${c.prefix}`).join(", ")}: it must be outside every subnet range and the Kubernetes service range.`,
+        fix: `Set aksNetworkingConfiguration.dockerBridgeCidr to a range outside them, e.g. 172.17.0.1/16 (docker_bridge_cidr="172.17.0.1/16" in the SDK v1 provisioning configuration).`,
+      }],
+    );
+  }
+}
+
+function checkLoadBalancerSubnet(place: ClusterPlace, recorder: CheckRecorder): void {
+  const props = aksProperties(place.entry);
+  if (props.loadBalancerType !== "InternalLoadBalancer") return;
+  const wanted = props.loadBalancerSubnet ?? place.subnet?.name;
+  const vnet = place.vnet;
+  const subnet = vnet?.subnets?.find((s) => sameId(s.name, wanted) || sameId(s.id, wanted));
+  const spec = { ...base(), id: `inference.ilb-subnet:${place.computeName}`, title: `internal load balancer subnet ${wanted ?? "(none)"} of ${place.computeName} exists with free addresses`, resourceId: place.computeId };
+  if (!vnet) return;
+  if (!subnet) {
+    const { subscriptionId, resourceGroup } = idParts(vnet.id ?? "");
+    recorder.record(spec, [{
+      severity: "error",
+      message: `Compute ${place.computeName} uses an internal load balancer in subnet '${wanted ?? "(none)"}', which does not exist in ${vnet.name}: the scoring endpoint gets no private IP.`,
+      fix: `az network vnet subnet create --subscription ${subscriptionId} --resource-group ${resourceGroup} --vnet-name ${vnet.name} --name ${wanted ?? "snet-scoring"} --address-prefixes <free range in ${(vnet.addressSpace?.addressPrefixes ?? []).join(", ")}>`,
+    }]);
+    return;
+  }
+  const prefix = subnetPrefixes(subnet)[0] ?? "0.0.0.0/32";
+  const free = usableAddressCount(prefix) - (subnet.ipConfigurations?.length ?? 0);
+  recorder.record({ ...spec, resourceId: subnet.id ?? place.computeId }, free > 0 ? [] : [{
+    severity: "error",
+    message: `Subnet ${subnet.name} (${prefix}) of the internal load balancer of ${place.computeName} has no free address: the scoring endpoint cannot get a private IP.`,
+    fix: `Free addresses in ${subnet.name} or point loadBalancerSubnet at a larger subnet of ${shortName(vnetIdOfSubnet(subnet.id ?? ""))}.`,
+  }]);
+}
+
+function base(): { category: "inference" } {
+  return { category: "inference" };
+}

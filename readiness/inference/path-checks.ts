@@ -1,0 +1,155 @@
+import type { NetworkSecurityGroup, PrivateEndpoint } from "@azure/arm-network";
+import { assignableAddresses } from "../../network/cidr";
+import { peeringCommand } from "../checks/fixes";
+import { peeringBetween } from "../path/peering";
+import type { CheckRecorder, Problem } from "../checks/recorder";
+import { evaluateFlow, type NsgFlow } from "../nsg/evaluate";
+import { idParts, sameId, shortName, vnetIdOfSubnet } from "../topology/arm-id";
+import { connectionsOf, endpointVnet, workspaceEndpoints } from "../topology/read-topology";
+import type { Topology } from "../topology/topology";
+import { ClusterPlace, subnetPrefixes, virtualNetworkPrefixes } from "./cluster-place";
+import { aksProperties } from "./inference-topology";
+
+/**
+ * Source subnet → destination, for an inference cluster: VNet reachability (same VNet or usable peering both ways)
+ * then the NSG on the cluster's subnet, evaluated as Azure does. Kept in one place so it can be rewired onto the
+ * shared path model of the compute checks.
+ */
+export function vnetsConnected(topology: Topology, fromVnetId: string | undefined, toVnetId: string | undefined): boolean {
+  if (!fromVnetId || !toVnetId) return false;
+  if (sameId(fromVnetId, toVnetId)) return true;
+  const usable = (p: ReturnType<typeof peeringBetween>) => !!p && p.peeringState === "Connected" && p.allowVirtualNetworkAccess !== false;
+  return usable(peeringBetween(topology.vnets.get(fromVnetId), toVnetId)) && usable(peeringBetween(topology.vnets.get(toVnetId), fromVnetId));
+}
+
+interface Target {
+  label: string;
+  id?: string;
+  groupId: string;
+  /** Subnet service endpoint that also reaches it (seed 002: "points de terminaison privés ou de service"). */
+  serviceEndpoint?: string;
+}
+
+function targets(topology: Topology): Target[] {
+  const d = topology.dependencies;
+  return [
+    { label: "workspace", id: topology.workspace.id, groupId: "amlworkspace" },
+    { label: "storage", id: d.storage?.id, groupId: "blob", serviceEndpoint: "Microsoft.Storage" },
+    { label: "Key Vault", id: d.vault?.id, groupId: "vault", serviceEndpoint: "Microsoft.KeyVault" },
+    { label: "container registry", id: d.registry?.id, groupId: "registry", serviceEndpoint: "Microsoft.ContainerRegistry" },
+  ].filter((t) => !!t.id);
+}
+
+function endpointAddress(topology: Topology, endpoint: PrivateEndpoint): string | undefined {
+  const ip = endpoint.customDnsConfigs?.find((c) => c.ipAddresses?.length)?.ipAddresses?.[0];
+  if (ip) return ip;
+  const vnet = endpointVnet(topology, endpoint);
+  const subnet = vnet?.subnets?.find((s) => sameId(s.id, endpoint.subnet?.id));
+  const prefix = subnetPrefixes(subnet)[0];
+  return prefix ? assignableAddresses(prefix).next().value ?? undefined : undefined;
+}
+
+function ruleFix(nsg: NetworkSecurityGroup, direction: "Inbound" | "Outbound", before: number | undefined, name: string, remote: string, port: number): string {
+  const used = new Set((nsg.securityRules ?? []).filter((r) => r.direction === direction).map((r) => r.priority));
+  let priority = Math.min((before ?? 4097) - 1, 4096);
+  while (priority > 100 && used.has(priority)) priority--;
+  const { subscriptionId, resourceGroup, name: nsgName } = idParts(nsg.id ?? "");
+  const prefixes = direction === "Outbound" ? `--source-address-prefixes VirtualNetwork --destination-address-prefixes ${remote}` : `--source-address-prefixes ${remote} --destination-address-prefixes VirtualNetwork`;
+  return `az network nsg rule create --subscription ${subscriptionId} --resource-group ${resourceGroup} --nsg-name ${nsgName} --name ${name} --priority ${priority} --direction ${direction} --access Allow --protocol Tcp ${prefixes} --source-port-ranges '*' --destination-port-ranges ${port}`;
+}
+
+/** Evaluates one TCP flow on the cluster subnet's NSG; a problem naming the blocking rule when it is denied. */
+function nsgProblem(topology: Topology, place: ClusterPlace, flow: NsgFlow, what: string, ruleName: string): Problem[] {
+  const nsg = place.nsg;
+  if (!nsg?.id || !place.subnet) return [];
+  const verdict = evaluateFlow(flow, { subnetNsg: nsg, localPrefixes: subnetPrefixes(place.subnet), vnetPrefixes: virtualNetworkPrefixes(topology, place), region: place.region });
+  const remote = "tag" in flow.remote ? flow.remote.tag : flow.remote.cidr;
+  if (verdict.allowed) return verdict.uncertain ? [{ severity: "warning", message: `Cannot verify ${what} for AKS compute ${place.computeName}: ${verdict.uncertain}`, fix: ruleFix(nsg, flow.direction, undefined, ruleName, remote, flow.port), resourceId: nsg.id }] : [];
+  const blocker = verdict.blockedBy;
+  return [{
+    severity: "error",
+    message: `NSG ${nsg.name} on ${shortName(place.subnetId)} blocks ${what} for AKS compute ${place.computeName}: rule ${blocker?.ruleName ?? "(default)"} (priority ${blocker?.priority ?? "?"}) denies ${flow.direction.toLowerCase()} TCP ${flow.port} ${flow.direction === "Outbound" ? "to" : "from"} ${remote}.`,
+    fix: ruleFix(nsg, flow.direction, blocker?.priority, ruleName, remote, flow.port),
+    resourceId: nsg.id,
+  }];
+}
+
+/** The workspace, storage, vault and registry reached from the cluster's VNet, and the NSG lets the nodes through. */
+export function checkClusterPaths(topology: Topology, place: ClusterPlace, recorder: CheckRecorder): void {
+  const vnetId = place.subnetId ? vnetIdOfSubnet(place.subnetId) : undefined;
+  const name = place.computeName;
+  if (!place.subnetId || !place.vnet || !place.subnet) {
+    recorder.record({ id: `inference.subnet:${name}`, category: "inference", title: `subnet of AKS compute ${name} can be read`, resourceId: place.clusterOrComputeId }, [{
+      severity: place.subnetId ? "warning" : "info",
+      message: place.subnetId
+        ? `Subnet ${place.subnetId} of AKS compute ${name} could not be read: its reachability to the workspace's private endpoints is NOT checked.`
+        : `AKS compute ${name} runs in a VNet AKS manages itself (no vnetSubnetID): it reaches no private endpoint, so a private-endpoint workspace cannot deploy to it.`,
+      fix: place.subnetId ? `Grant the identity running amlvnet Reader on ${place.subnetId}` : `Create the cluster in a subnet of a VNet that reaches the workspace's private endpoints (az aks create --vnet-subnet-id ...) and attach it.`,
+    }]);
+    return;
+  }
+  const endpoints = workspaceEndpoints(topology);
+  const serviceEndpoints = (place.subnet.serviceEndpoints ?? []).map((s) => (s.service ?? "").toLowerCase());
+  const unreachable: string[] = [];
+  const peerTo = new Set<string>();
+  for (const target of targets(topology)) {
+    const candidates = endpoints.filter((e) => connectionsOf(e).some((c) => sameId(c.privateLinkServiceId, target.id) && (c.groupIds ?? []).some((g) => g.toLowerCase() === target.groupId)));
+    const reached = candidates.find((e) => vnetsConnected(topology, vnetId, endpoint(e)));
+    const viaServiceEndpoint = !!target.serviceEndpoint && serviceEndpoints.includes(target.serviceEndpoint.toLowerCase());
+    if (!reached) {
+      if (viaServiceEndpoint) continue;
+      unreachable.push(`${target.label} ${shortName(target.id)}${candidates.length ? ` (its endpoint ${candidates.map((c) => c.name).join(", ")} is in ${[...new Set(candidates.map((c) => shortName(endpoint(c))))].join(", ")})` : " (no private endpoint)"}`);
+      for (const c of candidates) if (endpoint(c)) peerTo.add(endpoint(c) as string);
+      continue;
+    }
+    const ip = endpointAddress(topology, reached);
+    if (!ip) continue;
+    recorder.record(
+      { id: `inference.egress:${name}:${target.groupId}`, category: "inference", title: `NSG lets AKS compute ${name} reach the ${target.label} endpoint ${reached.name} (${ip}:443)`, resourceId: place.nsg?.id ?? place.subnetId },
+      nsgProblem(topology, place, { direction: "Outbound", protocol: "Tcp", port: 443, remote: { cidr: `${ip}/32` } }, `egress to the ${target.label} private endpoint ${reached.name} (${ip})`, `AllowAks${target.groupId}Outbound`),
+    );
+  }
+  const fix = peerTo.size
+    ? [...peerTo].map((to) => `${peeringCommand(vnetId as string, to)} && ${peeringCommand(to, vnetId as string)}`).join(" && ")
+    : `az network private-endpoint create --name pe-<target>-aks --resource-group ${idParts(vnetId as string).resourceGroup} --subnet ${place.subnetId} --private-connection-resource-id <workspace, storage, vault or registry ID> --group-id <amlworkspace|blob|vault|registry> --connection-name aks-<target>`;
+  recorder.record(
+    { id: `inference.endpoints-reachable:${name}`, category: "inference", title: `AKS compute ${name} reaches the workspace, storage, vault and registry endpoints from ${shortName(vnetId)}`, resourceId: place.computeId },
+    unreachable.length === 0 ? [] : [{
+      severity: "error",
+      message: `AKS compute ${name} runs in ${shortName(vnetId)}, which reaches no private (or service) endpoint for ${unreachable.join("; ")}: the cluster cannot pull images, read models or talk to the workspace.`,
+      fix,
+    }],
+  );
+  checkRestrictedEgress(topology, place, recorder);
+  checkScoringInbound(topology, place, recorder);
+
+  function endpoint(e: PrivateEndpoint): string | undefined {
+    return e.subnet?.id ? vnetIdOfSubnet(e.subnet.id) : undefined;
+  }
+}
+
+/** Seed 002: with restricted outbound, AzureContainerRegistry.<region> (and MCR for system images) must stay allowed. */
+function checkRestrictedEgress(topology: Topology, place: ClusterPlace, recorder: CheckRecorder): void {
+  for (const tag of [`AzureContainerRegistry.${place.region}`, `MicrosoftContainerRegistry.${place.region}`]) {
+    recorder.record(
+      { id: `inference.egress:${place.computeName}:${tag.split(".")[0]}`, category: "inference", title: `NSG lets AKS compute ${place.computeName} reach ${tag} on TCP 443`, resourceId: place.nsg?.id ?? place.subnetId ?? place.computeId },
+      nsgProblem(topology, place, { direction: "Outbound", protocol: "Tcp", port: 443, remote: { tag } }, `egress to ${tag} (images are pulled from it)`, `Allow${tag.split(".")[0]}Outbound`),
+    );
+  }
+}
+
+/** Seed 002 step 5: callers outside the VNet (the agents) need an inbound NSG rule to the (internal) scoring IP. */
+function checkScoringInbound(topology: Topology, place: ClusterPlace, recorder: CheckRecorder): void {
+  const agentVnet = topology.vnets.get(topology.agentVnetId);
+  if (!agentVnet || !place.vnet || sameId(agentVnet.id, place.vnet.id)) return;
+  const props = aksProperties(place.entry);
+  // A public load balancer is reached from outside through its public IP, which no VNet prefix describes.
+  if (props.loadBalancerType !== "InternalLoadBalancer") return;
+  const port = props.sslConfiguration?.status === "Enabled" ? 443 : 80;
+  const source = agentVnet.addressSpace?.addressPrefixes?.[0];
+  if (!source) return;
+  recorder.record(
+    { id: `inference.scoring-inbound:${place.computeName}`, category: "inference", title: `NSG lets the agents (${agentVnet.name}) reach the scoring endpoint of ${place.computeName} on TCP ${port}`, resourceId: place.nsg?.id ?? place.subnetId ?? place.computeId },
+    nsgProblem(topology, place, { direction: "Inbound", protocol: "Tcp", port, remote: { cidr: source } }, `inbound scoring calls from the agents (${source})`, "AllowScoringInbound"),
+  );
+}
