@@ -1,4 +1,4 @@
-import { CidrError, containsAddress, overlaps, parseCidr, parseIpv4, usableAddressCount } from "../../network/cidr";
+import { CidrError, containsAddress, formatIpv4, overlaps, parseCidr, parseIpv4, usableAddressCount } from "../../network/cidr";
 import { idParts, sameId, shortName, vnetIdOfSubnet } from "../topology/arm-id";
 import { connectionsOf, workspaceEndpoints } from "../topology/read-topology";
 import type { Topology } from "../topology/topology";
@@ -67,69 +67,101 @@ function freeServiceRange(topology: Topology): string {
   for (const base of ["10.0.0.0/8", "172.16.0.0/12"]) {
     const outer = parseCidr(base);
     for (let first = outer.first; first < outer.last; first += 65536) {
-      const candidate = parseCidr(`${[24, 16, 8, 0].map((s) => Math.floor(first / 2 ** s) % 256).join(".")}/16`);
+      const candidate = parseCidr(`${formatIpv4(first)}/16`);
       if (!used.some((u) => u && overlaps(u, candidate))) return candidate.text;
     }
   }
   return "10.0.0.0/16";
 }
 
+interface NamedRange {
+  name: string;
+  prefix: string;
+  /** What to change to move it: a subnet, the VNet (address space) or a peered VNet. */
+  owner: { kind: "subnet" | "vnet" | "peer"; id: string };
+}
+
+function rangesAround(place: ClusterPlace): NamedRange[] {
+  const vnet = place.vnet;
+  if (!vnet?.id) return [];
+  return [
+    ...(vnet.addressSpace?.addressPrefixes ?? []).map((prefix) => ({ name: `${vnet.name} address space`, prefix, owner: { kind: "vnet" as const, id: vnet.id as string } })),
+    ...(vnet.subnets ?? []).flatMap((s) => subnetPrefixes(s).map((prefix) => ({ name: `subnet ${s.name}`, prefix, owner: { kind: "subnet" as const, id: s.id as string } }))),
+    ...(vnet.virtualNetworkPeerings ?? []).flatMap((p) => (p.remoteAddressSpace?.addressPrefixes ?? []).map((prefix) => ({ name: `peered ${shortName(p.remoteVirtualNetwork?.id)}`, prefix, owner: { kind: "peer" as const, id: p.remoteVirtualNetwork?.id ?? "" } }))),
+  ];
+}
+
+function overlapping(ranges: NamedRange[], range: ReturnType<typeof parseCidr>): NamedRange[] {
+  return ranges.filter((r) => {
+    const c = cidrOrUndefined(r.prefix);
+    return c && overlaps(c, range);
+  });
+}
+
+/** Moves the clashing ranges out of the way (subnets first; the VNet keeps its other prefixes). */
+function clearRangesFix(place: ClusterPlace, clashes: NamedRange[], range: string): string {
+  const commands = clashes.filter((c) => c.owner.kind === "subnet").map((c) => `az network vnet subnet delete --ids ${c.owner.id}`);
+  const vnet = place.vnet;
+  if (vnet?.id && clashes.some((c) => c.owner.kind === "vnet")) {
+    const keep = (vnet.addressSpace?.addressPrefixes ?? []).filter((p) => !clashes.some((c) => c.owner.kind === "vnet" && c.prefix === p));
+    commands.push(keep.length ? `az network vnet update --ids ${vnet.id} --address-prefixes ${keep.join(" ")}` : `(the whole address space of ${vnet.name} is inside ${range}: recreate the cluster with another range)`);
+  }
+  for (const c of clashes.filter((x) => x.owner.kind === "peer")) commands.push(`(peered ${shortName(c.owner.id)} uses ${c.prefix}: renumber it or remove the peering)`);
+  return commands.join(" && ");
+}
+
 function checkRanges(topology: Topology, place: ClusterPlace, clusterId: string, recorder: CheckRecorder): void {
-  const { entry, computeName, vnet } = place;
+  const { entry, computeName } = place;
   const config = aksProperties(entry).aksNetworkingConfiguration ?? {};
   const profile = entry.cluster?.networkProfile ?? {};
-  const serviceText = config.serviceCidr ?? profile.serviceCidr;
-  const dnsText = config.dnsServiceIP ?? profile.dnsServiceIP;
-  const service = cidrOrUndefined(serviceText);
-  // Where the value comes from decides what to change: the compute's aksNetworkingConfiguration, or the cluster.
-  const serviceOwner = config.serviceCidr ? place.computeId : clusterId;
-  const subnets = (vnet?.subnets ?? []).flatMap((s) => subnetPrefixes(s).map((p) => ({ name: s.name ?? shortName(s.id), prefix: p })));
-  const peers = (vnet?.virtualNetworkPeerings ?? []).flatMap((p) => (p.remoteAddressSpace?.addressPrefixes ?? []).map((prefix) => ({ name: `${shortName(p.remoteVirtualNetwork?.id)} (peered)`, prefix })));
-  const ranges = [...(vnet?.addressSpace?.addressPrefixes ?? []).map((prefix) => ({ name: `${vnet?.name} address space`, prefix })), ...subnets, ...peers];
+  // The cluster's own range is the truth once it exists (AKS never changes it); the compute's copy is checked too.
+  const service = cidrOrUndefined(profile.serviceCidr ?? config.serviceCidr);
+  const serviceOwner = profile.serviceCidr ? clusterId : place.computeId;
+  const ranges = rangesAround(place);
   if (service) {
-    const clashes = ranges.filter((r) => {
-      const c = cidrOrUndefined(r.prefix);
-      return c && overlaps(c, service);
-    });
+    const clashes = overlapping(ranges, service);
     const free = freeServiceRange(topology);
     const { resourceGroup, name } = idParts(clusterId);
     recorder.record(
-      { ...base(), id: `inference.service-cidr:${computeName}`, title: `Kubernetes service range ${service.text} of ${computeName} overlaps no subnet`, resourceId: serviceOwner },
+      { ...base(), id: `inference.service-cidr:${computeName}`, title: `Kubernetes service range ${service.text} of ${computeName} overlaps no subnet or address space around it`, resourceId: serviceOwner },
       clashes.length === 0 ? [] : [{
         severity: "error",
-        message: `Kubernetes service address range ${service.text} of compute ${computeName} overlaps ${clashes.map((c) => `${c.name} ${c.prefix}`).join(", ")}: service IPs would shadow real addresses, and AKS refuses upgrades (ServiceCidrOverlapExistingSubnetsCidr). The range cannot be changed on an existing cluster.`,
-        fix: `Recreate the cluster with a free range and attach it: az aks create --resource-group ${resourceGroup} --name ${name} --vnet-subnet-id ${place.subnetId ?? "<subnet ID>"} --network-plugin azure --service-cidr ${free} --dns-service-ip ${free.replace(/\.0\/16$/, ".10")}`,
+        message: `Kubernetes service address range ${service.text} of compute ${computeName} overlaps ${clashes.map((c) => `${c.name} ${c.prefix}`).join(", ")}: service IPs shadow real addresses, and AKS refuses upgrades (ServiceCidrOverlapExistingSubnetsCidr). The range cannot be changed on an existing cluster.`,
+        fix: `${clearRangesFix(place, clashes, service.text)}   # or recreate the cluster with a free range: az aks create --resource-group ${resourceGroup} --name ${name} --vnet-subnet-id ${place.subnetId ?? "<subnet ID>"} --network-plugin azure --service-cidr ${free} --dns-service-ip ${free.replace(/\.0\/16$/, ".10")}`,
       }],
     );
   }
-  if (service && dnsText) {
+  const dnsSources = [
+    ...(profile.dnsServiceIP && profile.serviceCidr ? [{ ip: profile.dnsServiceIP, range: profile.serviceCidr, owner: clusterId, suffix: ":cluster", where: `AKS cluster ${shortName(clusterId)}` }] : []),
+    ...(config.dnsServiceIP ? [{ ip: config.dnsServiceIP, range: config.serviceCidr ?? profile.serviceCidr, owner: place.computeId, suffix: "", where: `compute ${computeName} (aksNetworkingConfiguration)` }] : []),
+  ];
+  for (const source of dnsSources) {
+    const range = cidrOrUndefined(source.range);
+    if (!range) continue;
     let inside = false;
     try {
-      inside = containsAddress(service, parseIpv4(dnsText));
+      inside = containsAddress(range, parseIpv4(source.ip));
     } catch {
       inside = false;
     }
     recorder.record(
-      { ...base(), id: `inference.dns-service-ip:${computeName}`, title: `DNS service IP ${dnsText} of ${computeName} is inside ${service.text}`, resourceId: config.dnsServiceIP ? place.computeId : clusterId },
+      { ...base(), id: `inference.dns-service-ip:${computeName}${source.suffix}`, title: `DNS service IP ${source.ip} of ${source.where} is inside ${range.text}`, resourceId: source.owner },
       inside ? [] : [{
         severity: "error",
-        message: `Kubernetes DNS service IP ${dnsText} of compute ${computeName} is outside its service address range ${service.text}: cluster DNS cannot be reached.`,
-        fix: `Set aksNetworkingConfiguration.dnsServiceIP to an address inside ${service.text} (e.g. ${service.text.replace(/\.0\/\d+$/, ".10")}) and re-attach: az ml compute attach --name ${computeName} --type aks --resource-id ${clusterId} ...`,
+        message: `Kubernetes DNS service IP ${source.ip} of ${source.where} is outside the service address range ${range.text}: it must be inside it, or cluster DNS cannot be reached.`,
+        fix: `Set aksNetworkingConfiguration.dnsServiceIP of ${computeName} to an address inside ${range.text}, e.g. ${formatIpv4(range.first + 10)} (dns_service_ip in the SDK v1 configuration), and attach again.`,
       }],
     );
   }
   const bridge = cidrOrUndefined(config.dockerBridgeCidr, true);
   if (bridge) {
-    const clashes = [...ranges, ...(service ? [{ name: "the Kubernetes service range", prefix: service.text }] : [])].filter((r) => {
-      const c = cidrOrUndefined(r.prefix);
-      return c && overlaps(c, bridge);
-    });
+    const clashes = [...overlapping(ranges, bridge), ...(service && overlaps(service, bridge) ? [{ name: "the Kubernetes service range", prefix: service.text }] : [])];
     recorder.record(
       { ...base(), id: `inference.docker-bridge:${computeName}`, title: `docker bridge ${config.dockerBridgeCidr} of ${computeName} is outside every subnet and the service range`, resourceId: place.computeId },
       clashes.length === 0 ? [] : [{
         severity: "error",
         message: `Docker bridge address ${config.dockerBridgeCidr} of compute ${computeName} overlaps ${clashes.map((c) => `${c.name} ${c.prefix}`).join(", ")}: it must be outside every subnet range and the Kubernetes service range.`,
-        fix: `Set aksNetworkingConfiguration.dockerBridgeCidr to a range outside them, e.g. 172.17.0.1/16 (docker_bridge_cidr="172.17.0.1/16" in the SDK v1 provisioning configuration).`,
+        fix: `Set aksNetworkingConfiguration.dockerBridgeCidr of ${computeName} to a range outside them, e.g. 172.17.0.1/16 (docker_bridge_cidr in the SDK v1 configuration), and attach again.`,
       }],
     );
   }

@@ -9,4 +9,6 @@ export const API = {
   keyVault: "2024-11-01",
   registry: "2025-04-01",
   insights: "2020-02-02",
+  containerService: "2024-05-01",
+  authorization: "2022-04-01",
 } as const;

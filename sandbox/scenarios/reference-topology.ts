@@ -21,6 +21,9 @@ export interface ReferenceNames {
   registry: string;
   insights: string;
   cluster: string;
+  inferenceSubnet: string;
+  inferenceCluster: string;
+  inferenceCompute: string;
 }
 
 export function referenceNames(subscriptionId: string): ReferenceNames {
@@ -41,6 +44,9 @@ export function referenceNames(subscriptionId: string): ReferenceNames {
     registry: "acrmlwsecure",
     insights: "appi-mlw-secure",
     cluster: "cpu-cluster",
+    inferenceSubnet: "snet-aks",
+    inferenceCluster: "aks-mlw-secure",
+    inferenceCompute: "aks-inference",
   };
 }
 

@@ -1,6 +1,7 @@
 import type { SandboxDirectory } from "../directory";
 import { API } from "./api-versions";
 import type { InProcessArmClient } from "./in-process-client";
+import { putInferenceCluster } from "./inference-cluster";
 import { putTrainingCluster, putWorkspaceEndpoints } from "./workspace-endpoints";
 import { AGENT_VNET_SPACE, AML_VNET_SPACE, REFERENCE_ZONES, referenceNames, securityRuleBody, trainingRules } from "./reference-topology";
 
@@ -71,4 +72,16 @@ export function buildReference(arm: InProcessArmClient, directory: SandboxDirect
 
   putWorkspaceEndpoints(arm, { workspaceId, storageId, vaultId, registryId, endpointRgNetworkId: net, location, endpointSubnetId: `${amlVnetId}/subnets/${n.endpointSubnet}`, zoneId });
   putTrainingCluster(arm, { workspaceId, location, subnetId: `${amlVnetId}/subnets/${n.trainingSubnet}`, cluster: n.cluster, workspaceBody });
+  putInferenceCluster(arm, {
+    resourceGroupId: rg,
+    workspaceId,
+    location,
+    vnetId: amlVnetId,
+    subnetName: n.inferenceSubnet,
+    subnetPrefix: "10.10.8.0/22",
+    clusterName: n.inferenceCluster,
+    computeName: n.inferenceCompute,
+    serviceCidr: "10.100.0.0/16",
+    dnsServiceIP: "10.100.0.10",
+  });
 }
