@@ -23,7 +23,7 @@ export function selectTargets(topology: Topology, targets: string[] | undefined)
     const computes = topology.computes.map((c) => `${c.name} (${c.properties?.computeType ?? "?"})`).join(", ") || "none";
     const online = endpoints.map((e) => e.endpoint.name).join(", ") || "none";
     throw new CheckSetupError(
-      `--target ${unknown.map((t) => `'${t}'`).join(", ")} names no compute or online endpoint of workspace ${shortName(topology.workspace.id)}; it has computes: ${computes}; online endpoints: ${online} (or use 'aci' for an Azure Container Instances deployment)`,
+      `target ${unknown.map((t) => `'${t}'`).join(", ")} names no compute or online endpoint of workspace ${shortName(topology.workspace.id)}; it has computes: ${computes}; online endpoints: ${online} (or use 'aci' for an Azure Container Instances deployment)`,
     );
   }
   topology.computes = topology.computes.filter((c) => wanted.some((t) => same(c.name, t)));

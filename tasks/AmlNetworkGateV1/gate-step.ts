@@ -24,7 +24,7 @@ export async function runGate(inputs: TaskInputs, context: GateContext): Promise
   }
   const resolver = inputs.dnsServer ? dnsServerResolver(parseDnsServer(inputs.dnsServer)) : systemResolver();
   return runReadinessCheck(
-    { workspaceId: context.workspaceId, agentVnetId, cloud: context.cloud, failOn: inputs.failOn, probe: inputs.probe ? probeStep({ resolver, timeoutMs: 3000 }) : undefined },
+    { workspaceId: context.workspaceId, agentVnetId, cloud: context.cloud, failOn: inputs.failOn, targets: inputs.targets, probe: inputs.probe ? probeStep({ resolver, timeoutMs: 3000 }) : undefined },
     context.clientsFor,
   );
 }

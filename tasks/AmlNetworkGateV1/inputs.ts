@@ -21,6 +21,8 @@ export interface TaskInputs {
   workspace: string;
   resourceGroup?: string;
   agentVnetId?: string;
+  /** Computes and online endpoints to judge (check --target); absent = all. */
+  targets?: string[];
   failOn: FailOn;
   probe: boolean;
   dnsServer?: string;
@@ -69,11 +71,18 @@ export function readInputs(): TaskInputs {
     workspace: (tl.getInput("workspace", true) as string).trim(),
     resourceGroup: optional("resourceGroup"),
     agentVnetId: optional("agentVnet"),
+    targets: targetList(optional("targets")),
     failOn: choice("failOn", ["error", "warning", "never"] as const, "error"),
     probe: optional("probe") === undefined ? true : tl.getBoolInput("probe", false),
     dnsServer: optional("dnsServer"),
     trigger,
   };
+}
+
+/** `targets`: names separated by commas or new lines; empty means every compute and endpoint. */
+function targetList(text: string | undefined): string[] | undefined {
+  const names = (text ?? "").split(/[,\n]/).map((n) => n.trim()).filter(Boolean);
+  return names.length ? names : undefined;
 }
 
 /** The workspace resource ID from the inputs: as given, or built from the connection's subscription, group and name. */

@@ -195,7 +195,7 @@ describe("readiness engine: inference targets (AKS computes, online endpoints)",
     recompute({ loadBalancerSubnet: "snet-scoring" });
     assert.equal((await check(["cpu-cluster"])).ready, true, "the AKS fault is outside a cpu-cluster stage");
     assert.equal((await check(["aks-inference"])).ready, false);
-    await assert.rejects(check(["aks-nope"]), (error: Error) => error instanceof CheckSetupError && /--target 'aks-nope' names no compute or online endpoint of workspace mlw-secure; it has computes: .*cpu-cluster \(AmlCompute\).*aks-inference \(AKS\)/.test(error.message));
+    await assert.rejects(check(["aks-nope"]), (error: Error) => error instanceof CheckSetupError && /target 'aks-nope' names no compute or online endpoint of workspace mlw-secure; it has computes: .*cpu-cluster \(AmlCompute\).*aks-inference \(AKS\)/.test(error.message));
     const aci = only(await check(["aci"]), "inference.aci:aci");
     assert.deepEqual([aci.severity, aci.resourceId], ["error", ids.workspaceId]);
     assert.match(aci.message, /managed online endpoint/);
