@@ -3,8 +3,9 @@ import { createAzureClients } from "../../azure/clients";
 import { needsInstanceDiscoveryDisabled, resolveCloud } from "../../azure/cloud";
 
 /**
- * The demo's "something broke" step: removes the agent VNet's link to privatelink.api.azureml.ms and the agent
- * side of the peering, through ARM, the way a careless Terraform change would.
+ * The demo's "something broke" step: removes the agent VNet's link to privatelink.api.azureml.ms, the agent side of
+ * the peering and the inference cluster's Network Contributor role, through ARM, the way a careless Terraform
+ * change would.
  */
 async function main(): Promise<void> {
   const env = process.env;
@@ -13,11 +14,17 @@ async function main(): Promise<void> {
     authorityHost: endpoints.authorityHost,
     disableInstanceDiscovery: needsInstanceDiscoveryDisabled(endpoints.authorityHost),
   });
-  const { network, privateDns } = createAzureClients(credential, env.AZURE_SUBSCRIPTION_ID as string, endpoints);
+  const { network, privateDns, containerService, authorization } = createAzureClients(credential, env.AZURE_SUBSCRIPTION_ID as string, endpoints);
   await privateDns.virtualNetworkLinks.beginDeleteAndWait("rg-mlops-secure", "privatelink.api.azureml.ms", "link-vnet-bastion");
   process.stdout.write("  deleted link privatelink.api.azureml.ms -> vnet-bastion\n");
   await network.virtualNetworkPeerings.beginDeleteAndWait("rg-mlops-secure", "vnet-bastion", "vp_basvnet_amlvnet");
   process.stdout.write("  deleted peering vnet-bastion -> vnet-aml\n");
+  const principalId = (await containerService.managedClusters.get("rg-mlops-secure", "aks-mlw-secure")).identity?.principalId;
+  const scope = `/subscriptions/${env.AZURE_SUBSCRIPTION_ID}/resourceGroups/rg-mlops-secure`;
+  for await (const assignment of authorization.roleAssignments.listForScope(scope, { filter: `principalId eq '${principalId}'` })) {
+    await authorization.roleAssignments.deleteById(assignment.id as string);
+    process.stdout.write(`  deleted role assignment Network Contributor -> AKS cluster aks-mlw-secure (${principalId})\n`);
+  }
 }
 
 main().catch((error: unknown) => {
