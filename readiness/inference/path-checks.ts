@@ -49,10 +49,16 @@ function endpointAddress(topology: Topology, endpoint: PrivateEndpoint): string 
   return prefix ? assignableAddresses(prefix).next().value ?? undefined : undefined;
 }
 
+/** Priorities the fixes of this run already use, per NSG and direction, so two fixes applied together do not collide. */
+const takenByFixes = new WeakMap<NetworkSecurityGroup, Set<string>>();
+
 function ruleFix(nsg: NetworkSecurityGroup, direction: "Inbound" | "Outbound", before: number | undefined, name: string, remote: string, port: number): string {
+  const taken = takenByFixes.get(nsg) ?? new Set<string>();
+  takenByFixes.set(nsg, taken);
   const used = new Set((nsg.securityRules ?? []).filter((r) => r.direction === direction).map((r) => r.priority));
   let priority = Math.min((before ?? 4097) - 1, 4096);
-  while (priority > 100 && used.has(priority)) priority--;
+  while (priority > 100 && (used.has(priority) || taken.has(`${direction}:${priority}`))) priority--;
+  taken.add(`${direction}:${priority}`);
   const { subscriptionId, resourceGroup, name: nsgName } = idParts(nsg.id ?? "");
   const prefixes = direction === "Outbound" ? `--source-address-prefixes VirtualNetwork --destination-address-prefixes ${remote}` : `--source-address-prefixes ${remote} --destination-address-prefixes VirtualNetwork`;
   return `az network nsg rule create --subscription ${subscriptionId} --resource-group ${resourceGroup} --nsg-name ${nsgName} --name ${name} --priority ${priority} --direction ${direction} --access Allow --protocol Tcp ${prefixes} --source-port-ranges '*' --destination-port-ranges ${port}`;

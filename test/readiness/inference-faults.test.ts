@@ -132,6 +132,22 @@ describe("readiness engine: inference targets (AKS computes, online endpoints)",
     await assertClean();
   });
 
+  it("restricted egress (Internet denied) without AzureContainerRegistry.<region> and MCR: errors on the NSG; allowing both passes", async () => {
+    const nsgId = `${ids.net}/networkSecurityGroups/nsg-aks-restricted`;
+    put(nsgId, NET, { location: "westeurope", properties: { securityRules: [{ name: "DenyInternetOutbound", properties: { priority: 4000, direction: "Outbound", access: "Deny", protocol: "*", sourcePortRange: "*", destinationPortRange: "*", sourceAddressPrefix: "*", destinationAddressPrefix: "Internet" } }] } });
+    const subnetId = `${ids.amlVnetId}/subnets/${ids.names.inferenceSubnet}`;
+    put(subnetId, NET, { properties: { ...get(subnetId, NET).properties, networkSecurityGroup: { id: nsgId } } });
+    const report = await check();
+    const acr = only(report, "inference.egress:aks-inference:AzureContainerRegistry");
+    const mcr = only(report, "inference.egress:aks-inference:MicrosoftContainerRegistry");
+    for (const finding of [acr, mcr]) assert.deepEqual([finding.severity, finding.resourceId], ["error", nsgId]);
+    assert.match(acr.fix, /--destination-address-prefixes AzureContainerRegistry\.westeurope .*--destination-port-ranges 443/);
+    assert.equal(errors(report).length, 2, JSON.stringify(report.findings, null, 1));
+    applyAzFix(sandbox, acr.fix);
+    applyAzFix(sandbox, mcr.fix);
+    await assertClean();
+  });
+
   it("a subnet added inside the cluster's service range: error on the cluster; removing it passes", async () => {
     const vnet = get(ids.amlVnetId, NET);
     put(ids.amlVnetId, NET, { location: vnet.location, properties: { ...vnet.properties, addressSpace: { addressPrefixes: ["10.10.0.0/16", "10.100.0.0/24"] } } });
