@@ -85,11 +85,11 @@ export function checkClusterPaths(topology: Topology, place: ClusterPlace, recor
   const vnetId = place.subnetId ? vnetIdOfSubnet(place.subnetId) : undefined;
   const name = place.computeName;
   if (!place.subnetId || !place.vnet || !place.subnet) {
-    recorder.record({ id: `inference.subnet:${name}`, category: "inference", title: `subnet of AKS compute ${name} can be read`, resourceId: place.clusterOrComputeId }, [{
-      severity: place.subnetId ? "warning" : "info",
+    recorder.record({ id: `inference.subnet:${name}`, category: "inference", title: `subnet of AKS compute ${name} can be read`, resourceId: place.subnetId ? place.clusterOrComputeId : place.computeId }, [{
+      severity: place.subnetId ? "warning" : workspaceEndpoints(topology).length > 0 ? "error" : "info",
       message: place.subnetId
         ? `Subnet ${place.subnetId} of AKS compute ${name} could not be read: its reachability to the workspace's private endpoints is NOT checked.`
-        : `AKS compute ${name} runs in a VNet AKS manages itself (no vnetSubnetID): it reaches no private endpoint, so a private-endpoint workspace cannot deploy to it.`,
+        : `AKS compute ${name} runs in a VNet AKS manages itself (no vnetSubnetID): it reaches none of the workspace's private endpoints, so deployments to it cannot reach the workspace, storage, vault or registry.`,
       fix: place.subnetId ? `Grant the identity running amlvnet Reader on ${place.subnetId}` : `Create the cluster in a subnet of a VNet that reaches the workspace's private endpoints (az aks create --vnet-subnet-id ...) and attach it.`,
     }]);
     return;

@@ -115,6 +115,18 @@ describe("readiness engine: inference targets (AKS computes, online endpoints)",
     await assertClean();
   });
 
+  it("a cluster in a VNet AKS manages itself (no vnetSubnetID): error on the compute; attaching a cluster in a subnet passes", async () => {
+    const bareId = `${ids.rg}/providers/Microsoft.ContainerService/managedClusters/aks-bare`;
+    put(bareId, AKS, { location: "westeurope", identity: { type: "SystemAssigned" }, properties: { dnsPrefix: "aks-bare", agentPoolProfiles: [{ name: "system", count: 1, mode: "System" }] } });
+    const bareCompute = `${ids.workspaceId}/computes/aks-bare`;
+    put(bareCompute, ML, { location: "westeurope", properties: { computeType: "AKS", resourceId: bareId, properties: {} } });
+    const finding = only(await check(), "inference.subnet:aks-bare");
+    assert.deepEqual([finding.severity, finding.resourceId], ["error", bareCompute]);
+    assert.match(finding.fix, /az aks create --vnet-subnet-id/);
+    put(bareCompute, ML, { location: "westeurope", properties: { computeType: "AKS", resourceId: clusterId, properties: {} } });
+    await assertClean();
+  });
+
   it("egress to the registry denied by the cluster subnet's NSG (endpoint IP and service tag): errors on the NSG; the rules of the fix pass", async () => {
     const nsgId = `${ids.net}/networkSecurityGroups/nsg-aks`;
     const registryIp = get(`${ids.net}/privateEndpoints/pe-acr`, NET).properties.customDnsConfigs[0].ipAddresses[0];
