@@ -1,25 +1,21 @@
-import type { NetworkSecurityGroup, PrivateEndpoint } from "@azure/arm-network";
-import { assignableAddresses } from "../../network/cidr";
-import { peeringCommand } from "../checks/fixes";
-import { peeringBetween } from "../path/peering";
+import type { NetworkSecurityGroup } from "@azure/arm-network";
+import { peeringBetween, usablePeering } from "../path/peering";
 import type { CheckRecorder, Problem } from "../checks/recorder";
 import { evaluateFlow, type NsgFlow } from "../nsg/evaluate";
 import { idParts, sameId, shortName, vnetIdOfSubnet } from "../topology/arm-id";
-import { connectionsOf, endpointVnet, workspaceEndpoints } from "../topology/read-topology";
+import { connectionsOf, workspaceEndpoints } from "../topology/read-topology";
+import type { PathModel } from "../path/path-model";
+import { subnetSource } from "../path/sources";
+import { endpointFlows } from "../path/targets";
 import type { Topology } from "../topology/topology";
 import { ClusterPlace, subnetPrefixes, virtualNetworkPrefixes } from "./cluster-place";
 import { aksProperties } from "./inference-topology";
 
-/**
- * Source subnet → destination, for an inference cluster: VNet reachability (same VNet or usable peering both ways)
- * then the NSG on the cluster's subnet, evaluated as Azure does. Kept in one place so it can be rewired onto the
- * shared path model of the compute checks.
- */
+/** Same VNet, or usable peering both ways (the online endpoint check's question about the agents). */
 export function vnetsConnected(topology: Topology, fromVnetId: string | undefined, toVnetId: string | undefined): boolean {
   if (!fromVnetId || !toVnetId) return false;
   if (sameId(fromVnetId, toVnetId)) return true;
-  const usable = (p: ReturnType<typeof peeringBetween>) => !!p && p.peeringState === "Connected" && p.allowVirtualNetworkAccess !== false;
-  return usable(peeringBetween(topology.vnets.get(fromVnetId), toVnetId)) && usable(peeringBetween(topology.vnets.get(toVnetId), fromVnetId));
+  return usablePeering(peeringBetween(topology.vnets.get(fromVnetId), toVnetId)) && usablePeering(peeringBetween(topology.vnets.get(toVnetId), fromVnetId));
 }
 
 interface Target {
@@ -38,15 +34,6 @@ function targets(topology: Topology): Target[] {
     { label: "Key Vault", id: d.vault?.id, groupId: "vault", serviceEndpoint: "Microsoft.KeyVault" },
     { label: "container registry", id: d.registry?.id, groupId: "registry", serviceEndpoint: "Microsoft.ContainerRegistry" },
   ].filter((t) => !!t.id);
-}
-
-function endpointAddress(topology: Topology, endpoint: PrivateEndpoint): string | undefined {
-  const ip = endpoint.customDnsConfigs?.find((c) => c.ipAddresses?.length)?.ipAddresses?.[0];
-  if (ip) return ip;
-  const vnet = endpointVnet(topology, endpoint);
-  const subnet = vnet?.subnets?.find((s) => sameId(s.id, endpoint.subnet?.id));
-  const prefix = subnetPrefixes(subnet)[0];
-  return prefix ? assignableAddresses(prefix).next().value ?? undefined : undefined;
 }
 
 /** Priorities the fixes of this run already use, per NSG and direction, so two fixes applied together do not collide. */
@@ -80,8 +67,15 @@ function nsgProblem(topology: Topology, place: ClusterPlace, flow: NsgFlow, what
   }];
 }
 
-/** The workspace, storage, vault and registry reached from the cluster's VNet, and the NSG lets the nodes through. */
-export function checkClusterPaths(topology: Topology, place: ClusterPlace, recorder: CheckRecorder): void {
+/** Hops whose resource is itself at fault (an NSG rule, a route, an appliance): reported on that resource. */
+const OWN_FINDING = new Set(["source-nsg", "endpoint-nsg", "route", "appliance", "gateway", "dns"]);
+
+/**
+ * The workspace, storage, vault and registry reached from the cluster's subnet, judged by the path model (NSGs,
+ * routes, peering, hub appliances): a broken NSG, route or appliance is an error on that resource; no way through
+ * (no peering, no endpoint) is one error on the compute listing what it cannot reach.
+ */
+export function checkClusterPaths(topology: Topology, place: ClusterPlace, recorder: CheckRecorder, model: PathModel): void {
   const vnetId = place.subnetId ? vnetIdOfSubnet(place.subnetId) : undefined;
   const name = place.computeName;
   if (!place.subnetId || !place.vnet || !place.subnet) {
@@ -94,29 +88,39 @@ export function checkClusterPaths(topology: Topology, place: ClusterPlace, recor
     }]);
     return;
   }
-  const endpoints = workspaceEndpoints(topology);
+  const source = subnetSource(topology, place.subnetId, name, `AKS compute ${name}`, place.computeId);
+  const flows = endpointFlows(topology, "agent");
   const serviceEndpoints = (place.subnet.serviceEndpoints ?? []).map((s) => (s.service ?? "").toLowerCase());
   const unreachable: string[] = [];
-  const peerTo = new Set<string>();
+  const fixes: string[] = [];
   for (const target of targets(topology)) {
-    const candidates = endpoints.filter((e) => connectionsOf(e).some((c) => sameId(c.privateLinkServiceId, target.id) && (c.groupIds ?? []).some((g) => g.toLowerCase() === target.groupId)));
-    const reached = candidates.find((e) => vnetsConnected(topology, vnetId, endpoint(e)));
+    const candidates = flows.filter((f) => f.groupId === target.groupId && connectionsOf(f.endpoint).some((c) => sameId(c.privateLinkServiceId, target.id)));
     const viaServiceEndpoint = !!target.serviceEndpoint && serviceEndpoints.includes(target.serviceEndpoint.toLowerCase());
-    if (!reached) {
-      if (viaServiceEndpoint) continue;
-      unreachable.push(`${target.label} ${shortName(target.id)}${candidates.length ? ` (its endpoint ${candidates.map((c) => c.name).join(", ")} is in ${[...new Set(candidates.map((c) => shortName(endpoint(c))))].join(", ")})` : " (no private endpoint)"}`);
-      for (const c of candidates) if (endpoint(c)) peerTo.add(endpoint(c) as string);
+    const judged = candidates.flatMap((f) => f.targets.map((t) => ({ flow: f, target: t, verdict: model.reach(source, t) })));
+    // An endpoint serves when every IP of it answers (a registry's data endpoint has its own IP).
+    const reached = candidates.some((f) => f.targets.length > 0 && judged.every((j) => j.flow !== f || j.verdict.reachable));
+    const spec = { id: `inference.egress:${name}:${target.groupId}`, category: "inference" as const, title: `AKS compute ${name} reaches the ${target.label} private endpoint on TCP 443`, resourceId: place.computeId };
+    if (reached || viaServiceEndpoint) {
+      if (judged.length) recorder.record(spec);
       continue;
     }
-    const ip = endpointAddress(topology, reached);
-    if (!ip) continue;
-    recorder.record(
-      { id: `inference.egress:${name}:${target.groupId}`, category: "inference", title: `NSG lets AKS compute ${name} reach the ${target.label} endpoint ${reached.name} (${ip}:443)`, resourceId: place.nsg?.id ?? place.subnetId },
-      nsgProblem(topology, place, { direction: "Outbound", protocol: "Tcp", port: 443, remote: { cidr: `${ip}/32` } }, `egress to the ${target.label} private endpoint ${reached.name} (${ip})`, `AllowAks${target.groupId}Outbound`),
-    );
+    const broken = judged.find((j) => j.verdict.broken)?.verdict.broken;
+    if (broken && OWN_FINDING.has(broken.kind)) {
+      const failed = judged.find((j) => j.verdict.broken === broken);
+      recorder.record({ ...spec, resourceId: broken.resourceId }, [{
+        severity: broken.severity,
+        message: `AKS compute ${name} (${shortName(place.subnetId)}) cannot reach the ${target.label} private endpoint ${failed?.flow.endpoint.name} ${failed?.target.ip}:443: ${broken.reason}.`,
+        fix: broken.fix,
+        resourceId: broken.resourceId,
+      }]);
+      continue;
+    }
+    const where = [...new Set(candidates.map((c) => shortName(c.endpoint.subnet?.id ? vnetIdOfSubnet(c.endpoint.subnet.id) : undefined)))];
+    unreachable.push(`${target.label} ${shortName(target.id)}${candidates.length ? ` (its endpoint ${candidates.map((c) => c.endpoint.name).join(", ")} is in ${where.join(", ")}${broken ? `: ${broken.reason}` : ""})` : " (no private endpoint)"}`);
+    if (broken?.fix && !fixes.includes(broken.fix)) fixes.push(broken.fix);
   }
-  const fix = peerTo.size
-    ? [...peerTo].map((to) => `${peeringCommand(vnetId as string, to)} && ${peeringCommand(to, vnetId as string)}`).join(" && ")
+  const fix = fixes.length
+    ? fixes.join(" && ")
     : `az network private-endpoint create --name pe-<target>-aks --resource-group ${idParts(vnetId as string).resourceGroup} --subnet ${place.subnetId} --private-connection-resource-id <workspace, storage, vault or registry ID> --group-id <amlworkspace|blob|vault|registry> --connection-name aks-<target>`;
   recorder.record(
     { id: `inference.endpoints-reachable:${name}`, category: "inference", title: `AKS compute ${name} reaches the workspace, storage, vault and registry endpoints from ${shortName(vnetId)}`, resourceId: place.computeId },
@@ -128,10 +132,6 @@ export function checkClusterPaths(topology: Topology, place: ClusterPlace, recor
   );
   checkRestrictedEgress(topology, place, recorder);
   checkScoringInbound(topology, place, recorder);
-
-  function endpoint(e: PrivateEndpoint): string | undefined {
-    return e.subnet?.id ? vnetIdOfSubnet(e.subnet.id) : undefined;
-  }
 }
 
 /** Seed 002: with restricted outbound, AzureContainerRegistry.<region> (and MCR for system images) must stay allowed. */

@@ -50,7 +50,7 @@ describe("sandbox: AKS clusters, role assignments, AKS computes and online endpo
     assert.equal(created.fqdn, undefined);
     assert.equal(created.apiServerAccessProfile?.privateDNSZone, "system");
     const listed = await all(clients.containerService.managedClusters.listByResourceGroup(rg));
-    assert.deepEqual(listed.map((c) => c.name), ["aks-private"]);
+    assert.ok(listed.some((c) => c.name === "aks-private"));
   });
 
   it("refuses a service CIDR overlapping a subnet of the VNet and a DNS service IP outside the service CIDR", async () => {
