@@ -16,9 +16,12 @@ export function checkClusterSettings(topology: Topology, place: ClusterPlace, re
   const base = { category: "inference" as const };
   if (entry.clusterRead || !entry.cluster) {
     const read = entry.clusterRead;
+    const arc = !!entry.clusterId && !/\/providers\/Microsoft\.ContainerService\/managedClusters\//i.test(entry.clusterId);
     const problems: Problem[] = !entry.clusterId
       ? []
-      : read?.status === 404
+      : arc
+        ? [{ severity: "info", message: `Compute ${computeName} runs on ${shortName(entry.clusterId)}, which is not an AKS cluster (Azure Arc-enabled Kubernetes): its network is outside what amlvnet reads, and is NOT checked.`, fix: "Check the cluster's network by hand: it must reach the workspace, storage, vault and registry endpoints.", resourceId: place.computeId }]
+        : read?.status === 404
         ? [{ severity: "error", message: `Compute ${computeName} is attached to AKS cluster ${shortName(entry.clusterId)}, which no longer exists: deployments to it fail.`, fix: `az ml compute detach --name ${computeName} --workspace-name ${shortName(topology.workspace.id)} --resource-group ${idParts(topology.workspace.id).resourceGroup}, then attach an existing cluster`, resourceId: place.computeId }]
         : [{ severity: "warning", message: `Cannot read AKS cluster ${shortName(entry.clusterId)} of compute ${computeName}: the identity lacks '${read?.action ?? "Microsoft.ContainerService/managedClusters/read"}', so its network settings, identity and role assignments are NOT checked.`, fix: `az role assignment create --assignee <identity running amlvnet> --role Reader --scope ${entry.clusterId}`, resourceId: entry.clusterId }];
     if (entry.clusterId) recorder.record({ ...base, id: `inference.cluster-readable:${computeName}`, title: `AKS cluster of ${computeName} can be read`, resourceId: entry.clusterId }, problems);
