@@ -50,6 +50,7 @@ export function checkClusterSettings(topology: Topology, place: ClusterPlace, re
     }] : [],
   );
   checkRanges(topology, place, clusterId, recorder);
+  checkLoadBalancerType(topology, place, hasWorkspaceEndpoint, recorder);
   checkLoadBalancerSubnet(place, recorder);
   return true;
 }
@@ -168,6 +169,20 @@ function checkRanges(topology: Topology, place: ClusterPlace, clusterId: string,
       }],
     );
   }
+}
+
+/** Seed 002, "Équilibreur de charge AKS interne": a public scoring IP in front of a private workspace is a warning. */
+function checkLoadBalancerType(topology: Topology, place: ClusterPlace, privateWorkspace: boolean, recorder: CheckRecorder): void {
+  const type = aksProperties(place.entry).loadBalancerType ?? "PublicIp";
+  if (!privateWorkspace) return;
+  recorder.record(
+    { ...base(), id: `inference.load-balancer:${place.computeName}`, title: `scoring endpoint of ${place.computeName} uses an internal load balancer`, resourceId: place.computeId },
+    type === "InternalLoadBalancer" ? [] : [{
+      severity: "warning",
+      message: `AKS compute ${place.computeName} serves its scoring endpoint on a public load balancer while workspace ${shortName(topology.workspace.id)} is behind a private endpoint: scoring traffic leaves the VNet. An internal load balancer gives the endpoint a private IP in ${shortName(place.subnetId)}.`,
+      fix: `Set properties.properties.loadBalancerType=InternalLoadBalancer and properties.properties.loadBalancerSubnet=${place.subnet?.name ?? "<subnet of the cluster's VNet>"} on compute ${place.computeName} (SDK v1: AksCompute.attach_configuration(load_balancer_type="InternalLoadBalancer", load_balancer_subnet="${place.subnet?.name ?? "<subnet>"}"))`,
+    }],
+  );
 }
 
 function checkLoadBalancerSubnet(place: ClusterPlace, recorder: CheckRecorder): void {

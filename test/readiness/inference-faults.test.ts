@@ -79,7 +79,7 @@ describe("readiness engine: inference targets (AKS computes, online endpoints)",
     const report = await check();
     assert.equal(report.ready, true, JSON.stringify(report.findings, null, 1));
     const judged = report.checks.filter((c) => c.category === "inference").map((c) => c.id.split(":")[0]);
-    for (const rule of ["inference.region", "inference.private-fqdn", "inference.service-cidr", "inference.dns-service-ip", "inference.docker-bridge", "inference.ilb-subnet", "inference.network-contributor", "inference.endpoints-reachable", "inference.egress", "inference.scoring-inbound"]) {
+    for (const rule of ["inference.region", "inference.private-fqdn", "inference.service-cidr", "inference.dns-service-ip", "inference.docker-bridge", "inference.ilb-subnet", "inference.load-balancer", "inference.network-contributor", "inference.endpoints-reachable", "inference.egress", "inference.scoring-inbound"]) {
       assert.ok(judged.includes(rule), `${rule} not judged: ${judged.join(", ")}`);
     }
   });
@@ -102,7 +102,7 @@ describe("readiness engine: inference targets (AKS computes, online endpoints)",
     assert.deepEqual([finding.severity, finding.resourceId], ["error", other.clusterId]);
     assert.match(finding.fix, /az aks create .*--location westeurope/);
     sandbox.armClient.delete(other.computeId, ML);
-    put(`${ids.workspaceId}/computes/aks-ne-westeurope`, ML, { location: "westeurope", properties: { computeType: "AKS", resourceId: clusterId, properties: {} } });
+    put(`${ids.workspaceId}/computes/aks-ne-westeurope`, ML, { location: "westeurope", properties: { computeType: "AKS", resourceId: clusterId, properties: { loadBalancerType: "InternalLoadBalancer", loadBalancerSubnet: "snet-aks" } } });
     await assertClean();
   });
 
@@ -123,7 +123,7 @@ describe("readiness engine: inference targets (AKS computes, online endpoints)",
     const finding = only(await check(), "inference.subnet:aks-bare");
     assert.deepEqual([finding.severity, finding.resourceId], ["error", bareCompute]);
     assert.match(finding.fix, /az aks create --vnet-subnet-id/);
-    put(bareCompute, ML, { location: "westeurope", properties: { computeType: "AKS", resourceId: clusterId, properties: {} } });
+    put(bareCompute, ML, { location: "westeurope", properties: { computeType: "AKS", resourceId: clusterId, properties: { loadBalancerType: "InternalLoadBalancer", loadBalancerSubnet: "snet-aks" } } });
     await assertClean();
   });
 
@@ -192,6 +192,16 @@ describe("readiness engine: inference targets (AKS computes, online endpoints)",
     assert.deepEqual([finding.severity, finding.resourceId], ["error", clusterId]);
     assert.equal(finding.fix, `az aks update --resource-group ${ids.names.resourceGroup} --name ${ids.names.inferenceCluster} --disable-public-fqdn`);
     withApi({ enablePrivateCluster: true, enablePrivateClusterPublicFQDN: false });
+    await assertClean();
+  });
+
+  it("a public load balancer in front of a private workspace: a warning on the compute; the internal load balancer passes", async () => {
+    recompute({ loadBalancerType: "PublicIp" });
+    const report = await check();
+    const finding = only(report, "inference.load-balancer:aks-inference");
+    assert.deepEqual([finding.severity, finding.resourceId, report.ready], ["warning", computeId, true]);
+    assert.match(finding.fix, /loadBalancerType=InternalLoadBalancer and properties\.properties\.loadBalancerSubnet=snet-aks/);
+    recompute({ loadBalancerType: "InternalLoadBalancer", loadBalancerSubnet: "snet-aks" });
     await assertClean();
   });
 
