@@ -147,6 +147,25 @@ describe("readiness engine: planted faults are found, and their fix makes the ne
     await assertClean();
   });
 
+  it("subnet: running nodes hold subnet addresses and are counted once, not as ipConfigurations and again as nodes", async () => {
+    const compute = `${ids.workspaceId}/computes/cpu-cluster`;
+    const subnet = `${ids.amlVnetId}/subnets/snet-training`;
+    const body = get(compute, ML);
+    const scaled = (min: number, max: number) => ({ location: body.location, properties: { ...body.properties, properties: { ...body.properties.properties, scaleSettings: { ...body.properties.properties.scaleSettings, minNodeCount: min, maxNodeCount: max } } } });
+    const inUse = () => ((get(subnet, NET).properties.ipConfigurations ?? []) as unknown[]).length;
+    const before = inUse();
+    put(compute, ML, scaled(10, 251 - before));
+    assert.equal(get(compute, ML).properties.properties.currentNodeCount, 10);
+    assert.equal(inUse(), before + 10, "ten running nodes take ten addresses of the subnet");
+    await assertClean();
+    put(compute, ML, scaled(10, 252 - before));
+    const finding = only(await check(), (f) => f.category === "subnet");
+    assert.equal(finding.id, "subnet.capacity:snet-training");
+    assert.match(finding.message, new RegExp(`has ${241 - before} free addresses .*10 of them by running nodes.* grow to ${252 - before} nodes, ${242 - before} more addresses`));
+    put(compute, ML, scaled(0, 4));
+    assert.equal(inUse(), before, "nodes that stop give their addresses back");
+  });
+
   it("route: forced tunnelling without the AzureMachineLearning and BatchNodeManagement routes", async () => {
     const table = `${ids.net}/routeTables/rt-training`;
     put(table, NET, { location: "westeurope", properties: { routes: [{ name: "default", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.10.3.4" } }] } });
