@@ -63,6 +63,20 @@ describe("readiness engine: planted faults are found, and their fix makes the ne
     await assertClean();
   });
 
+  it("dns: the managed online endpoints' wildcard record missing from privatelink.api.azureml.ms", async () => {
+    const zone = ids.zoneId("privatelink.api.azureml.ms");
+    const guid = (get(ids.workspaceId, ML).properties.workspaceId as string).toLowerCase();
+    const wildcard = `${zone}/A/*.${guid}.inference.westeurope`;
+    const body = get(wildcard, DNS);
+    sandbox.armClient.delete(wildcard, DNS);
+    const finding = only(await check(), (f) => f.category === "dns");
+    assert.equal(finding.id, "dns.record:*.westeurope.inference.ml.azure.com");
+    assert.equal(finding.resourceId, zone);
+    assert.match(finding.message, new RegExp(`No A record \\*\\.${guid}\\.inference\\.westeurope in privatelink\\.api\\.azureml\\.ms`));
+    put(wildcard, DNS, { properties: { ttl: 10, aRecords: body.properties.aRecords } });
+    await assertClean();
+  });
+
   it("dns: custom DNS servers on the agent VNet need a conditional forwarder (warning)", async () => {
     const vnet = get(ids.agentVnetId, NET);
     put(ids.agentVnetId, NET, { location: vnet.location, properties: { ...vnet.properties, dhcpOptions: { dnsServers: ["10.20.1.10"] } } });
