@@ -70,6 +70,11 @@ describe("sandbox: IMDS for VMs and scale-set instances, and scale-set instance 
     assert.deepEqual(listed.map((n) => [n.name, n.primary, n.ipConfigurations?.[0].subnet?.id?.toLowerCase()]), [["nic-agent", true, agentSubnet.toLowerCase()]]);
     const one = await clients.network.networkInterfaces.getVirtualMachineScaleSetNetworkInterface(ids.names.resourceGroup, "vmss-agents", "0", "nic-agent");
     assert.equal(one.ipConfigurations?.[0].privateIPAddress, listed[0].ipConfigurations?.[0].privateIPAddress);
+    const instance = await clients.compute.virtualMachineScaleSetVMs.get(ids.names.resourceGroup, "vmss-agents", "0");
+    const nicId = instance.networkProfile?.networkInterfaces?.[0]?.id as string;
+    assert.equal(nicId, `${scaleSetId}/virtualMachines/0/networkInterfaces/nic-agent`);
+    const followed = await rawArm(sandbox, clients.credential, "GET", `${nicId}?api-version=2018-10-01`);
+    assert.equal(followed.json.properties.ipConfigurations[0].properties.privateIPAddress, one.ipConfigurations?.[0].privateIPAddress);
     const all: NetworkInterface[] = [];
     for await (const n of clients.network.networkInterfaces.listVirtualMachineScaleSetNetworkInterfaces(ids.names.resourceGroup, "vmss-agents")) all.push(n);
     assert.equal(all.length, 2);
