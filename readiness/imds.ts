@@ -44,8 +44,9 @@ function imdsUnreachable(base: string, timeoutMs: number, error: unknown): Check
       `--agent-vnet is needed: the instance metadata service at ${base} did not answer within ${timeoutMs} ms, so the agents' VNet cannot be found (on an Azure VM something blocks 169.254.169.254: a proxy without NO_PROXY=169.254.169.254, a firewall or a route; off Azure nothing answers there); ${AGENT_VNET_FLAG}`,
     );
   }
-  const code = (error as { cause?: { code?: string } } | undefined)?.cause?.code ?? "no connection";
-  return new CheckSetupError(`--agent-vnet is needed: this machine is not an Azure VM (the instance metadata service at ${base} refused the connection: ${code}), so the agents' VNet cannot be found; ${AGENT_VNET_FLAG}`);
+  const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
+  const detail = cause?.code ?? cause?.message ?? "no connection";
+  return new CheckSetupError(`--agent-vnet is needed: this machine is not an Azure VM (nothing answers at ${base}: ${detail}), so the agents' VNet cannot be found; ${AGENT_VNET_FLAG}`);
 }
 
 function parseCompute(text: string): { resourceId?: string; name?: string } | undefined {

@@ -9,6 +9,7 @@ import type { RunningSandbox } from "../../sandbox/sandbox";
 import { rawArm, sandboxClients } from "../helpers/clients";
 import { startTestSandbox } from "../helpers/sandbox-harness";
 import { referenceIds, sandboxClientsFor } from "../readiness/helpers";
+import { closedPort } from "../readiness/probe/listeners";
 
 const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHq1b4m4c0Nn0w4gk0rJ2kq0n3C5Zs3YbV4C6JdS0f9U amlvnet@test";
 const osProfile = { adminUsername: "azureuser", linuxConfiguration: { disablePasswordAuthentication: true, ssh: { publicKeys: [{ path: "/home/azureuser/.ssh/authorized_keys", keyData: SSH_KEY }] } } };
@@ -134,7 +135,8 @@ describe("sandbox: IMDS for VMs and scale-set instances, and scale-set instance 
       silent.closeAllConnections();
       silent.close();
     }
-    await assert.rejects(readInstanceIdentity("http://127.0.0.1:9", 1000), (error: Error) => /this machine is not an Azure VM/.test(error.message) && !/did not answer/.test(error.message));
+    const closed = await closedPort();
+    await assert.rejects(readInstanceIdentity(`http://127.0.0.1:${closed}`, 1000), (error: Error) => /this machine is not an Azure VM \(nothing answers at .*ECONNREFUSED\)/.test(error.message) && !/did not answer/.test(error.message));
   });
 });
 

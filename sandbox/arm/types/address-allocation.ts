@@ -77,8 +77,16 @@ export function assignComputeNodeAddresses(ctx: ArmContext, compute: StoredResou
   ctx.store.updateBody(compute, () => undefined, { nodeAddresses: kept });
   const taken = new Set(kept.map((node) => node.privateIPAddress));
   const managedGroup = `/subscriptions/${guidFrom(compute.id.toLowerCase() + "batch")}/resourceGroups/${guidFrom(compute.id.toLowerCase())}-azurebatch-cloudservicenormalpool`;
+  const used = new Set(subnet ? ipConfigurationsIn(ctx, subnet.id).map((c) => c.privateIPAddress) : []);
+  const candidates = subnet ? assignableAddresses(subnet.body.properties.addressPrefix) : undefined;
+  const nextFree = (): string | undefined => {
+    for (let next = candidates?.next(); next && !next.done; next = candidates?.next()) if (!used.has(next.value) && !taken.has(next.value)) return next.value;
+    return undefined;
+  };
   for (let index = kept.length; subnet && index < count; index++) {
-    const address = allocateAddress(ctx, subnet, taken);
+    // A full subnet does not refuse the compute's PUT: the cluster simply cannot start more nodes (its resize fails).
+    const address = nextFree();
+    if (!address) break;
     taken.add(address);
     kept.push({ id: `${managedGroup}/providers/Microsoft.Network/networkInterfaces/node-${index}/ipConfigurations/ipconfig`, privateIPAddress: address });
   }
