@@ -57,3 +57,50 @@ export function recordNameIn(zoneName: string, fqdn: string): string | undefined
 export function zoneForFqdn(fqdn: string, zones: string[]): string | undefined {
   return zones.find((zone) => recordNameIn(zone, fqdn) !== undefined);
 }
+
+/**
+ * Managed online endpoints share the workspace's private endpoint: its NIC lists `*.<region>.inference.ml.azure.com`
+ * (one IP of its own), and the zone group writes `*.<workspace guid>.inference.<region>` into
+ * privatelink.api.azureml.ms, which `<endpoint>.<region>.inference.ml.azure.com` reaches through the CNAME
+ * `<endpoint>.<guid>.inference.<region>.privatelink.api.azureml.ms` (MicrosoftDocs azure-ai-docs
+ * articles/machine-learning/how-to-custom-dns.md: NIC output, FQDN tables, the note on the wildcard A record).
+ */
+const INFERENCE: Record<Cloud, { publicSuffix: string; zone: string }> = {
+  AzureCloud: { publicSuffix: "inference.ml.azure.com", zone: "privatelink.api.azureml.ms" },
+  AzureUSGovernment: { publicSuffix: "inference.ml.azure.us", zone: "privatelink.api.ml.azure.us" },
+  AzureChinaCloud: { publicSuffix: "inference.ml.azure.cn", zone: "privatelink.api.ml.azure.cn" },
+};
+
+/** The per-workspace GUID in a workspace FQDN (`<guid>.workspace.<region>.api.azureml.ms`), if one is among `fqdns`. */
+export function workspaceGuidIn(fqdns: string[]): string | undefined {
+  for (const fqdn of fqdns) {
+    const match = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.workspace\./i.exec(fqdn.trim());
+    if (match) return match[1].toLowerCase();
+  }
+  return undefined;
+}
+
+/** A wildcard FQDN as Azure lists it: `*.<region>.inference.ml.azure.com`. */
+export function isWildcardFqdn(fqdn: string): boolean {
+  return fqdn.trim().startsWith("*.");
+}
+
+/**
+ * Where the record of an inference wildcard FQDN lives: `*.westeurope.inference.ml.azure.com` with workspace GUID g
+ * is record `*.g.inference.westeurope` in privatelink.api.azureml.ms. Undefined for any other FQDN.
+ */
+export function inferenceWildcardRecord(fqdn: string, workspaceGuid: string): { zone: string; recordName: string } | undefined {
+  const name = fqdn.trim().toLowerCase().replace(/\.$/, "");
+  for (const { publicSuffix, zone } of Object.values(INFERENCE)) {
+    const match = new RegExp(`^\\*\\.([a-z0-9-]+)\\.${publicSuffix.replace(/\./g, "\\.")}$`).exec(name);
+    if (match) return { zone, recordName: `*.${workspaceGuid.toLowerCase()}.inference.${match[1]}` };
+  }
+  return undefined;
+}
+
+/** The FQDN Azure lists for the inference wildcard record `*.<guid>.inference.<region>` of `zone`, if it is one. */
+export function inferenceWildcardFqdn(zone: string, recordName: string): string | undefined {
+  const entry = Object.values(INFERENCE).find((i) => i.zone === zone.toLowerCase());
+  const match = /^\*\.[0-9a-f-]{36}\.inference\.([a-z0-9-]+)$/i.exec(recordName);
+  return entry && match ? `*.${match[1].toLowerCase()}.${entry.publicSuffix}` : undefined;
+}

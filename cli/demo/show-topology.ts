@@ -35,7 +35,13 @@ async function main(): Promise<void> {
   for await (const endpoint of network.privateEndpoints.listBySubscription()) {
     const connection = endpoint.privateLinkServiceConnections?.[0] ?? endpoint.manualPrivateLinkServiceConnections?.[0];
     out(`  ${endpoint.name} -> ${connection?.privateLinkServiceId?.split("/").pop()} [${connection?.groupIds?.join(",")}] ${connection?.privateLinkServiceConnectionState?.status}`);
-    for (const config of endpoint.customDnsConfigs ?? []) out(`    ${config.fqdn} = ${config.ipAddresses?.join(", ")}`);
+    // customDnsConfigs is empty once a zone group is attached; the endpoint's NIC always lists the names.
+    for (const ref of endpoint.networkInterfaces ?? []) {
+      const [, , , , rg, , , , name] = (ref.id ?? "").split("/");
+      if (!rg || !name) continue;
+      const nic = await network.networkInterfaces.get(rg, name);
+      for (const ipc of nic.ipConfigurations ?? []) for (const fqdn of ipc.privateLinkConnectionProperties?.fqdns ?? []) out(`    ${fqdn} = ${ipc.privateIPAddress}`);
+    }
   }
   out("Private DNS zones");
   for await (const zone of privateDns.privateZones.list()) {

@@ -18,6 +18,8 @@ export interface ComputeSubnet {
 interface InnerCompute {
   enableNodePublicIp?: boolean;
   scaleSettings?: { maxNodeCount?: number };
+  /** Nodes running now (read-only): their NICs are already among the subnet's ipConfigurations. */
+  currentNodeCount?: number;
 }
 
 export function innerProperties(compute: ComputeResource): InnerCompute {
@@ -27,6 +29,23 @@ export function innerProperties(compute: ComputeResource): InnerCompute {
 /** Addresses the computes in a subnet can take at most: max nodes of clusters, one per instance. */
 export function addressesNeeded(computes: ComputeResource[]): number {
   return computes.reduce((sum, c) => sum + (c.properties?.computeType === "AmlCompute" ? innerProperties(c).scaleSettings?.maxNodeCount ?? 0 : 1), 0);
+}
+
+/** Nodes the clusters in a subnet run now; each already holds one of the subnet's ipConfigurations. */
+export function runningNodes(computes: ComputeResource[]): number {
+  return computes.reduce((sum, c) => sum + (c.properties?.computeType === "AmlCompute" ? Math.max(0, innerProperties(c).currentNodeCount ?? 0) : 0), 0);
+}
+
+/**
+ * Addresses still to be taken when every cluster grows to its max: max minus running per cluster (the running
+ * nodes are counted once, as ipConfigurations of the subnet), one per other compute.
+ */
+export function addressesToGrow(computes: ComputeResource[]): number {
+  return computes.reduce((sum, c) => {
+    if (c.properties?.computeType !== "AmlCompute") return sum + 1;
+    const inner = innerProperties(c);
+    return sum + Math.max(0, (inner.scaleSettings?.maxNodeCount ?? 0) - Math.max(0, inner.currentNodeCount ?? 0));
+  }, 0);
 }
 
 /** The subnets AML computes are placed in, with the computes of each. */

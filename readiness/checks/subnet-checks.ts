@@ -1,7 +1,7 @@
 import { usableAddressCount } from "../../network/cidr";
 import { idParts, shortName } from "../topology/arm-id";
 import type { Topology } from "../topology/topology";
-import { addressesNeeded, computeSubnets } from "./compute-subnets";
+import { addressesNeeded, addressesToGrow, computeSubnets, runningNodes } from "./compute-subnets";
 import type { CheckRecorder, Problem } from "./recorder";
 
 /** Compute subnets: in the workspace's subscription and region, not delegated, with room for every node. */
@@ -46,12 +46,15 @@ export function checkSubnets(topology: Topology, recorder: CheckRecorder): void 
     const usable = usableAddressCount(subnet.addressPrefix ?? subnet.addressPrefixes?.[0] ?? "0.0.0.0/32");
     const used = subnet.ipConfigurations?.length ?? 0;
     const needed = addressesNeeded(entry.computes);
+    const running = Math.min(runningNodes(entry.computes), used);
+    const toGrow = addressesToGrow(entry.computes);
+    const free = usable - used;
     recorder.record(
       { id: `subnet.capacity:${name}`, category: "subnet", title: `subnet ${name} has room for ${needed} compute nodes`, resourceId: entry.subnetId },
-      usable - used >= needed ? [] : [{
+      free >= toGrow ? [] : [{
         severity: "error",
-        message: `Subnet ${name} (${subnet.addressPrefix}) has ${usable - used} free addresses (${usable} usable after Azure's 5 reserved, ${used} in use) but ${computeNames} can grow to ${needed} nodes: scale-out will fail.`,
-        fix: `Use a larger subnet (a /${Math.max(8, 32 - Math.ceil(Math.log2(needed + used + 5)))} fits), or lower maxNodeCount: az ml compute update --name ${entry.computes[0].name} --max-instances ${Math.max(0, usable - used)} --workspace-name ${ws.name} --resource-group ${idParts(ws.id).resourceGroup}`,
+        message: `Subnet ${name} (${subnet.addressPrefix}) has ${free} free addresses (${usable} usable after Azure's 5 reserved, ${used} in use${running ? `, ${running} of them by running nodes` : ""}) but ${computeNames} can grow to ${needed} nodes, ${toGrow} more addresses: scale-out will fail.`,
+        fix: `Use a larger subnet (a /${Math.max(8, 32 - Math.ceil(Math.log2(needed + used - running + 5)))} fits), or lower maxNodeCount: az ml compute update --name ${entry.computes[0].name} --max-instances ${Math.max(0, free + running)} --workspace-name ${ws.name} --resource-group ${idParts(ws.id).resourceGroup}`,
       }],
     );
   }

@@ -1,5 +1,6 @@
 /** The private endpoints each source must reach, with the IPs and ports of each flow. */
 import type { PrivateEndpoint } from "@azure/arm-network";
+import { endpointNames } from "../topology/endpoint-names";
 import { connectionsOf, workspaceEndpoints } from "../topology/read-topology";
 import { vnetIdOfSubnet } from "../topology/arm-id";
 import type { Topology } from "../topology/topology";
@@ -15,13 +16,10 @@ function portsFor(groupId: string, role: SourceRole): number[] {
   return role === "compute" && groupId === "file" ? [443, 445] : [443];
 }
 
-/** Every private IP of an endpoint, from its DNS configs, its zone groups' record sets and its static IP configs. */
+/** Every private IP of an endpoint: its names' IPs (DNS configs, NIC, zone groups' record sets) and its static IP configs. */
 export function endpointIps(topology: Topology, endpoint: PrivateEndpoint): string[] {
   const ips = new Set<string>();
-  for (const config of endpoint.customDnsConfigs ?? []) for (const ip of config.ipAddresses ?? []) ips.add(ip);
-  for (const group of topology.zoneGroups.get((endpoint.id ?? "").toLowerCase()) ?? []) {
-    for (const config of group.privateDnsZoneConfigs ?? []) for (const record of config.recordSets ?? []) for (const ip of record.ipAddresses ?? []) ips.add(ip);
-  }
+  for (const name of endpointNames(topology, endpoint)) for (const ip of name.ips) ips.add(ip);
   for (const config of endpoint.ipConfigurations ?? []) if (config.privateIPAddress) ips.add(config.privateIPAddress);
   return [...ips].filter((ip) => /^\d+\.\d+\.\d+\.\d+$/.test(ip));
 }

@@ -12,6 +12,10 @@ export interface ProbeTarget {
   /** ARM ID of the private endpoint. */
   resourceId: string;
   endpointName: string;
+  /** Set when `fqdn` is a concrete name standing for a wildcard the endpoint lists (`*.westeurope.inference.ml.azure.com`). */
+  underWildcard?: string;
+  /** The record that answers `fqdn` when it is not the name's own (the wildcard record `*.<guid>.inference.<region>`). */
+  record?: { zone: string; name: string };
 }
 
 export interface ProbeOptions {

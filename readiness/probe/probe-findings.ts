@@ -34,7 +34,7 @@ export function probeFindings(results: EndpointProbeResult[], context: ProbeFind
     out.checks.push({
       id: dnsId,
       category: "probe",
-      title: `${fqdn} resolves to ${expectedIp} (private endpoint ${endpointName})`,
+      title: `${fqdn} resolves to ${expectedIp} (private endpoint ${endpointName}${result.target.underWildcard ? `, a name under ${result.target.underWildcard}` : ""})`,
       resourceId: dnsFinding?.resourceId ?? resourceId,
       findingIds: dnsFinding ? [dnsId] : [],
     });
@@ -58,7 +58,7 @@ type Problem = Pick<Finding, "severity" | "resourceId" | "message" | "fix">;
 
 function dnsProblem(result: EndpointProbeResult, context: ProbeFindingContext): Problem | undefined {
   const { fqdn, expectedIp, endpointName } = result.target;
-  const zone = zoneFor(fqdn);
+  const zone = zoneOfTarget(result.target);
   const expected = `${expectedIp}, the IP of private endpoint ${endpointName}`;
   const via = `through ${result.resolver}`;
   const others = result.resolved.filter((ip) => ip !== expectedIp);
@@ -101,6 +101,12 @@ function dnsProblem(result: EndpointProbeResult, context: ProbeFindingContext): 
         ...unreachableDnsFix(fqdn, zone, result, context),
       };
   }
+}
+
+/** The zone and record that answer the target: the wildcard record for a name probed under a wildcard. */
+function zoneOfTarget(target: EndpointProbeResult["target"]): ZoneMatch | undefined {
+  const zone = zoneFor(target.fqdn);
+  return zone && target.record ? { ...zone, privateZone: target.record.zone, recordName: target.record.name } : zone;
 }
 
 function tcpProblem(result: EndpointProbeResult, context: ProbeFindingContext): Problem {

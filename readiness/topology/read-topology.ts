@@ -179,18 +179,28 @@ export function endpointVnet(topology: Topology, endpoint: PrivateEndpoint): Vir
   return endpoint.subnet?.id ? topology.vnets.get(vnetIdOfSubnet(endpoint.subnet.id)) : undefined;
 }
 
-/** Zone groups of the workspace's endpoints, then every zone they use or that the endpoints need, with links and A records. */
+/** Zone groups and NICs of the workspace's endpoints, then every zone they use or that the endpoints need, with links and A records. */
 async function readEndpointDns(topology: Topology, clientsFor: ClientsForSubscription): Promise<void> {
   const endpoints = workspaceEndpoints(topology);
-  await Promise.all(
-    endpoints.map(async (endpoint) => {
+  await Promise.all([
+    ...endpoints.map(async (endpoint) => {
       const { subscriptionId, resourceGroup, name } = idParts(endpoint.id as string);
       const groups = await collect(clientsFor(subscriptionId).network.privateDnsZoneGroups.list(name, resourceGroup)).catch((e) => {
         throw explainReadError(e, "private DNS zone groups of", endpoint.id as string);
       });
       topology.zoneGroups.set((endpoint.id as string).toLowerCase(), groups);
     }),
-  );
+    ...endpoints.flatMap((endpoint) => (endpoint.networkInterfaces ?? []).map(async (ref) => {
+      if (!ref.id) return;
+      const nic = idParts(ref.id);
+      try {
+        topology.endpointNics.add(await clientsFor(nic.subscriptionId).network.networkInterfaces.get(nic.resourceGroup, nic.name));
+      } catch (error) {
+        // A NIC that is gone leaves the endpoint with fewer names, which the DNS check reports; others stop the check.
+        if ((error as { statusCode?: number }).statusCode !== 404) throw explainReadError(error, "the network interface of private endpoint", ref.id);
+      }
+    })),
+  ]);
   const zoneIds = new Set<string>();
   for (const groups of topology.zoneGroups.values()) {
     for (const group of groups) for (const config of group.privateDnsZoneConfigs ?? []) if (config.privateDnsZoneId) zoneIds.add(config.privateDnsZoneId);

@@ -70,6 +70,8 @@ export interface Topology {
   privateEndpoints: PrivateEndpoint[];
   /** Zone groups of each private endpoint, by lower-cased endpoint ID. */
   zoneGroups: Map<string, PrivateDnsZoneGroup[]>;
+  /** The NICs of the workspace's private endpoints (their ipConfigurations carry privateLinkConnectionProperties.fqdns). */
+  endpointNics: IdMap<NetworkInterface>;
   /** Private DNS zones by lower-cased zone ID. */
   zones: Map<string, ZoneState>;
   agentVnetId?: string;
@@ -95,6 +97,7 @@ export function emptyTopology(cloud: Cloud, workspace: Topology["workspace"], ag
     natGateways: new IdMap(),
     privateEndpoints: [],
     zoneGroups: new Map(),
+    endpointNics: new IdMap(),
     zones: new Map(),
     agentVnetId,
     attachedVms: new Map(),

@@ -58,7 +58,7 @@ export class ArmWrites {
   writeResource(ctx: ArmContext, spec: ResourceTypeSpec, id: string, body: Json, async: boolean): StoredResource {
     const address = parseResourceId(id) as ResourceAddress;
     const name = address.names[address.names.length - 1];
-    if (!NAME_PATTERN.test(name)) {
+    if (!NAME_PATTERN.test(name) && !isWildcardRecordName(spec.type, name)) {
       throw new ArmError(400, "InvalidResourceName", `Resource name ${name} is invalid. The name can be up to 80 characters long. It must begin with a word character, and it must end with a word character or with '_'. The name may contain word characters or '.', '-', '_'.`);
     }
     const existing = ctx.resolve(id);
@@ -326,4 +326,14 @@ function placementLocation(spec: ResourceTypeSpec, body: Json, existing: StoredR
     throw new ArmError(400, "InvalidResourceLocation", `The resource '${name}' already exists in location '${existing.body.location}' in resource group '${existing.id.split("/")[4]}'. A resource with the same name cannot be created in location '${location}'. Please select a new resource name.`);
   }
   return location;
+}
+
+/**
+ * DNS record sets may be wildcards: `*` or `*.<labels>` (Azure DNS "Wildcard records"; azure-ai-docs
+ * how-to-custom-dns.md has users add `*.<workspace guid>.inference.<region>` to privatelink.api.azureml.ms).
+ */
+function isWildcardRecordName(type: string, name: string): boolean {
+  if (!/^Microsoft\.Network\/(privateDnsZones|dnsZones)\/[A-Za-z]+$/i.test(type)) return false;
+  const rest = name.replace(/^\*(\.|$)/, "");
+  return rest !== name && (rest === "" || NAME_PATTERN.test(rest));
 }

@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import { imdsEndpointFor } from "../arm/instance-metadata";
 import type { VmFiles, VmTarget } from "./vm-files";
 import type { HostTools } from "./vm-process";
 
@@ -55,6 +56,7 @@ export function vmEnvironment(ctx: VmProcessContext, target: VmTarget, paths: { 
     no_proxy: "127.0.0.1,localhost,::1",
     AMLVNET_VM_ROOT: paths.vmDir,
     AMLVNET_VM_ID: target.vmId,
+    AMLVNET_IMDS_ENDPOINT: imdsEndpointFor(ctx.origin, target.vmId),
     AMLVNET_VM_COMPUTER_NAME: target.computerName,
     AMLVNET_VM_ADMIN: target.adminUser,
     AMLVNET_VM_UID: String(user.uid),

@@ -63,6 +63,20 @@ describe("readiness engine: planted faults are found, and their fix makes the ne
     await assertClean();
   });
 
+  it("dns: the managed online endpoints' wildcard record missing from privatelink.api.azureml.ms", async () => {
+    const zone = ids.zoneId("privatelink.api.azureml.ms");
+    const guid = (get(ids.workspaceId, ML).properties.workspaceId as string).toLowerCase();
+    const wildcard = `${zone}/A/*.${guid}.inference.westeurope`;
+    const body = get(wildcard, DNS);
+    sandbox.armClient.delete(wildcard, DNS);
+    const finding = only(await check(), (f) => f.category === "dns");
+    assert.equal(finding.id, "dns.record:*.westeurope.inference.ml.azure.com");
+    assert.equal(finding.resourceId, zone);
+    assert.match(finding.message, new RegExp(`No A record \\*\\.${guid}\\.inference\\.westeurope in privatelink\\.api\\.azureml\\.ms`));
+    put(wildcard, DNS, { properties: { ttl: 10, aRecords: body.properties.aRecords } });
+    await assertClean();
+  });
+
   it("dns: custom DNS servers on the agent VNet need a conditional forwarder (warning)", async () => {
     const vnet = get(ids.agentVnetId, NET);
     put(ids.agentVnetId, NET, { location: vnet.location, properties: { ...vnet.properties, dhcpOptions: { dnsServers: ["10.20.1.10"] } } });
@@ -145,6 +159,25 @@ describe("readiness engine: planted faults are found, and their fix makes the ne
     assert.match(finding.message, /251 free addresses .* grow to 300 nodes/);
     put(compute, ML, withMax(251));
     await assertClean();
+  });
+
+  it("subnet: running nodes hold subnet addresses and are counted once, not as ipConfigurations and again as nodes", async () => {
+    const compute = `${ids.workspaceId}/computes/cpu-cluster`;
+    const subnet = `${ids.amlVnetId}/subnets/snet-training`;
+    const body = get(compute, ML);
+    const scaled = (min: number, max: number) => ({ location: body.location, properties: { ...body.properties, properties: { ...body.properties.properties, scaleSettings: { ...body.properties.properties.scaleSettings, minNodeCount: min, maxNodeCount: max } } } });
+    const inUse = () => ((get(subnet, NET).properties.ipConfigurations ?? []) as unknown[]).length;
+    const before = inUse();
+    put(compute, ML, scaled(10, 251 - before));
+    assert.equal(get(compute, ML).properties.properties.currentNodeCount, 10);
+    assert.equal(inUse(), before + 10, "ten running nodes take ten addresses of the subnet");
+    await assertClean();
+    put(compute, ML, scaled(10, 252 - before));
+    const finding = only(await check(), (f) => f.category === "subnet");
+    assert.equal(finding.id, "subnet.capacity:snet-training");
+    assert.match(finding.message, new RegExp(`has ${241 - before} free addresses .*10 of them by running nodes.* grow to ${252 - before} nodes, ${242 - before} more addresses`));
+    put(compute, ML, scaled(0, 4));
+    assert.equal(inUse(), before, "nodes that stop give their addresses back");
   });
 
   it("route: forced tunnelling without the AzureMachineLearning and BatchNodeManagement routes", async () => {

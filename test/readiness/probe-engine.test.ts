@@ -15,9 +15,12 @@ const PUBLIC_IP = "20.1.2.3";
 const LOCAL_DOMAINS = ["api.azureml.ms", "notebooks.azure.net", "core.windows.net", "vault.azure.net", "azurecr.io"];
 
 interface EndpointName {
+  /** The name the probe resolves. */
   fqdn: string;
   ip: string;
   endpointId: string;
+  /** The wildcard the endpoint lists, when `fqdn` is the concrete name probed under it. */
+  listed?: string;
 }
 
 /**
@@ -37,12 +40,26 @@ describe("readiness engine with the probe step, through dnsmasq and loopback lis
   before(async () => {
     sandbox = await startTestSandbox({ scenario: "reference" });
     ids = referenceIds(sandbox);
-    // The FQDNs and IPs the sandbox gave each endpoint, read back through the SDK like any client would.
+    // The FQDNs and IPs the sandbox gave each endpoint, read back through the SDK like any client would: from the
+    // endpoint's NIC (customDnsConfigs is empty once a zone group is attached). A wildcard is probed as a concrete name
+    // under its record: *.westeurope.inference.ml.azure.com as amlvnet-probe.<guid>.inference.westeurope.privatelink.api.azureml.ms.
     names = [];
-    for await (const endpoint of sandboxClientsFor(sandbox)(ids.names.subscriptionId).network.privateEndpoints.listBySubscription()) {
-      for (const config of endpoint.customDnsConfigs ?? []) names.push({ fqdn: config.fqdn as string, ip: (config.ipAddresses ?? [])[0], endpointId: endpoint.id as string });
+    const network = sandboxClientsFor(sandbox)(ids.names.subscriptionId).network;
+    for await (const endpoint of network.privateEndpoints.listBySubscription()) {
+      const nicId = endpoint.networkInterfaces?.[0]?.id as string;
+      const nic = await network.networkInterfaces.get(ids.names.resourceGroup, nicId.split("/").pop() as string);
+      const fqdns = (nic.ipConfigurations ?? []).flatMap((c) => c.privateLinkConnectionProperties?.fqdns ?? []);
+      const guid = fqdns.map((f) => /^([0-9a-f-]{36})\.workspace\./.exec(f)?.[1]).find(Boolean);
+      for (const ipc of nic.ipConfigurations ?? []) {
+        for (const fqdn of ipc.privateLinkConnectionProperties?.fqdns ?? []) {
+          const wildcard = /^\*\.([a-z0-9]+)\.inference\.ml\.azure\.com$/.exec(fqdn);
+          const probed = wildcard ? `amlvnet-probe.${guid}.inference.${wildcard[1]}.privatelink.api.azureml.ms` : fqdn;
+          names.push({ fqdn: probed, ip: ipc.privateIPAddress as string, endpointId: endpoint.id as string, ...(wildcard ? { listed: fqdn } : {}) });
+        }
+      }
     }
-    assert.ok(names.length >= 8 && names.every((n) => /^10\.10\.2\.\d+$/.test(n.ip)), JSON.stringify(names));
+    assert.ok(names.length >= 9 && names.every((n) => /^10\.10\.2\.\d+$/.test(n.ip)), JSON.stringify(names));
+    assert.equal(names.filter((n) => n.listed).length, 1, "the workspace endpoint lists the inference wildcard");
     const records = names.map((n): [string, string] => [n.fqdn, n.ip]);
     right = await startDnsmasq({ hostRecords: records, localDomains: LOCAL_DOMAINS });
     oneWrong = await startDnsmasq({ hostRecords: records.map(([fqdn, ip]) => [fqdn, fqdn === blob().fqdn ? PUBLIC_IP : ip]), localDomains: LOCAL_DOMAINS });
@@ -73,6 +90,23 @@ describe("readiness engine with the probe step, through dnsmasq and loopback lis
     const probeChecks = report.checks.filter((c) => c.category === "probe").map((c) => c.id).sort();
     const expected = names.flatMap((n) => [`probe.dns:${n.fqdn}`, `probe.tcp:${n.fqdn}`]).sort();
     assert.deepEqual(probeChecks, expected);
+  });
+
+  it("probes the inference wildcard through a concrete name under its record, and blames that wildcard record when it is missing", async () => {
+    const inference = names.find((n) => n.listed) as EndpointName;
+    const report = await check(right);
+    const title = report.checks.find((c) => c.id === `probe.dns:${inference.fqdn}`)?.title ?? "";
+    assert.match(title, /a name under \*\.westeurope\.inference\.ml\.azure\.com/);
+    assert.ok(!report.checks.some((c) => c.category === "probe" && c.id.includes("*")), "no wildcard is resolved literally");
+    const without = await startDnsmasq({ hostRecords: names.filter((n) => n !== inference).map((n): [string, string] => [n.fqdn, n.ip]), localDomains: LOCAL_DOMAINS });
+    try {
+      const broken = await check(without);
+      const finding = broken.findings.find((f) => f.id === `probe.dns:${inference.fqdn}`);
+      assert.ok(finding, JSON.stringify(broken.findings));
+      assert.match(finding.fix, /--zone-name privatelink\.api\.azureml\.ms --record-set-name \*\.[0-9a-f-]{36}\.inference\.westeurope/);
+    } finally {
+      await without.stop();
+    }
   });
 
   it("a name answered with a public IP is a probe.dns error pointing at the zone to link", async () => {

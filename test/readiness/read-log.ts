@@ -24,16 +24,16 @@ export function pathOf(entry: RequestLogEntry): string {
 }
 
 /**
- * Types in the store the engine has no reason to read, so they are not "resources checked": private endpoint NICs
- * (the endpoint's `customDnsConfigs` carry the IPs the checks compare) and the SOA record of each zone (only A
- * records decide resolution). Everything else (VNets, their subnets and peerings, NSGs and each security rule,
+ * Types in the store the engine has no reason to read, so they are not "resources checked": NICs other than private
+ * endpoints' (an endpoint's NIC carries its names and IPs in privateLinkConnectionProperties, and is read) and the SOA
+ * record of each zone (only A records decide resolution). Everything else (VNets, their subnets and peerings, NSGs and each security rule,
  * endpoints and zone groups, zones, their links and A records, the workspace, its computes, dependencies and the
  * private endpoint connections they list) is state a verdict depends on.
  */
 const NOT_CHECKED = [/^Microsoft\.Network\/networkInterfaces$/i, /^Microsoft\.Network\/privateDnsZones\/SOA$/i];
 
 export function resourcesChecked(resources: StoredResource[]): StoredResource[] {
-  return resources.filter((r) => !NOT_CHECKED.some((pattern) => pattern.test(r.type)));
+  return resources.filter((r) => r.body?.properties?.privateEndpoint || !NOT_CHECKED.some((pattern) => pattern.test(r.type)));
 }
 
 /** One link of the dependency chain: requests that could only start once the previous stage answered. */
@@ -60,7 +60,7 @@ function stageOf(entry: RequestLogEntry, firstWaveSubscriptions: Set<string>): S
   if (!isArm(entry)) return undefined;
   const subscription = path.split("/")[2];
   if (/\/workspaces\/[^/]+$/.test(path)) return "workspace";
-  if (/\/privatednszonegroups$/.test(path)) return "zone groups";
+  if (/\/privatednszonegroups$/.test(path) || /\/networkinterfaces\/[^/]+$/.test(path)) return "zone groups";
   if (/^\/subscriptions\/[^/]+\/providers\/microsoft\.network\/privatednszones$/.test(path)) return "zone list";
   if (/\/privatednszones\/[^/]+\/(virtualnetworklinks|a)$/.test(path)) return "zone contents";
   if (/^\/subscriptions\/[^/]+\/providers\/microsoft\.network\/[^/]+$/.test(path)) return firstWaveSubscriptions.has(subscription) ? "first wave" : "second wave";

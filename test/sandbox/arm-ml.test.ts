@@ -107,21 +107,31 @@ describe("sandbox: the reference scenario through @azure/arm-machinelearning, ne
     return records;
   }
 
-  async function endpointDnsConfigs(names: string[]): Promise<Array<[string, string, string[]]>> {
+  /** The names and IPs of each endpoint's NIC (privateLinkConnectionProperties.fqdns), where Azure always lists them. */
+  async function endpointNicNames(names: string[]): Promise<Array<[string, string, string[]]>> {
     const configs: Array<[string, string, string[]]> = [];
     for (const name of names) {
       const pe = await clients.network.privateEndpoints.get(rg, name);
-      assert.ok(pe.customDnsConfigs?.length, `${name} has DNS configs`);
-      for (const config of pe.customDnsConfigs ?? []) configs.push([name, config.fqdn as string, config.ipAddresses as string[]]);
+      assert.deepEqual(pe.customDnsConfigs, [], `${name}: customDnsConfigs is empty with a zone group attached`);
+      const nic = await clients.network.networkInterfaces.get(rg, (pe.networkInterfaces?.[0]?.id as string).split("/").pop() as string);
+      for (const ipc of nic.ipConfigurations ?? []) for (const fqdn of ipc.privateLinkConnectionProperties?.fqdns ?? []) configs.push([name, fqdn, [ipc.privateIPAddress as string]]);
     }
     return configs;
   }
 
-  it("holds an A record for every FQDN of every private endpoint, pointing at the endpoint's IP", async () => {
+  it("holds an A record for every FQDN of every private endpoint's NIC, pointing at the endpoint's IP, the inference wildcard included", async () => {
     const records = await aRecordsByPublicFqdn();
-    const configs = await endpointDnsConfigs(["pe-mlw-secure", "pe-st-blob", "pe-st-file", "pe-kv", "pe-acr"]);
-    assert.equal(configs.length, 3 + 1 + 1 + 1 + 2, "workspace api+cert+notebook, blob, file, vault, registry+data");
-    for (const [name, fqdn, ips] of configs) assert.deepEqual(records.get(fqdn.toLowerCase()), ips, `${name}: A record for ${fqdn}`);
+    const configs = await endpointNicNames(["pe-mlw-secure", "pe-st-blob", "pe-st-file", "pe-kv", "pe-acr"]);
+    assert.equal(configs.length, 4 + 1 + 1 + 1 + 2, "workspace api+cert+notebook+inference, blob, file, vault, registry+data");
+    const guid = configs.map(([, fqdn]) => /^([0-9a-f-]{36})\.workspace\./.exec(fqdn)?.[1]).find(Boolean);
+    const workspaceIps = configs.filter(([name]) => name === "pe-mlw-secure").map(([, , ips]) => ips[0]);
+    assert.equal(new Set(workspaceIps).size, 3, "api names, notebooks and inference each have an IP of their own");
+    for (const [name, fqdn, ips] of configs) {
+      // *.<region>.inference.ml.azure.com is recorded as *.<workspace guid>.inference.<region> in privatelink.api.azureml.ms.
+      const wildcard = /^\*\.([a-z0-9]+)\.inference\.ml\.azure\.com$/.exec(fqdn);
+      const key = wildcard ? `*.${guid}.inference.${wildcard[1]}.api.azureml.ms` : fqdn.toLowerCase();
+      assert.deepEqual(records.get(key), ips, `${name}: A record for ${fqdn}`);
+    }
   });
 
   it("links every private DNS zone to both vnet-aml and vnet-bastion", async () => {

@@ -82,9 +82,17 @@ describe("sandbox: a topology applied with raw ARM REST calls, as Terraform or B
     const peering = (await arm.call("GET", `${net}/virtualNetworks/basvnet/virtualNetworkPeerings/vp_basvnet_amlvnet?api-version=2024-05-01`)).json;
     assert.deepEqual([peering.properties.peeringState, peering.properties.peeringSyncLevel], ["Connected", "FullyInSync"]);
     const endpoint = (await arm.call("GET", `${pe.id}?api-version=2024-05-01`)).json;
+    // With a zone group attached, customDnsConfigs is empty (as in the azure-sdk-assets recording); the NIC lists the names.
+    assert.deepEqual(endpoint.properties.customDnsConfigs, []);
+    const nic = (await arm.call("GET", `${endpoint.properties.networkInterfaces[0].id}?api-version=2024-05-01`)).json;
     assert.deepEqual(
-      endpoint.properties.customDnsConfigs.map((c: { fqdn: string; ipAddresses: string[] }) => [c.fqdn, c.ipAddresses[0]]),
+      nic.properties.ipConfigurations.map((c: { properties: { privateIPAddress: string; privateLinkConnectionProperties: { fqdns: string[] } } }) => [c.properties.privateLinkConnectionProperties.fqdns[0], c.properties.privateIPAddress]),
       [["myacr01.azurecr.io", "10.0.1.4"], ["myacr01.eastasia.data.azurecr.io", "10.0.1.5"]],
+    );
+    const group = (await arm.call("GET", `${pe.id}/privateDnsZoneGroups/private-dns-zone-group-app-acr?api-version=2024-05-01`)).json;
+    assert.deepEqual(
+      group.properties.privateDnsZoneConfigs[0].properties.recordSets.map((r: { recordSetName: string; ipAddresses: string[] }) => [r.recordSetName, r.ipAddresses[0]]).sort(),
+      [["myacr01", "10.0.1.4"], ["myacr01.eastasia.data", "10.0.1.5"]],
     );
     const records = (await arm.call("GET", `${zone.id}/A?api-version=2020-06-01`)).json.value;
     assert.deepEqual(

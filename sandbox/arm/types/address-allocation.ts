@@ -2,10 +2,12 @@ import { assignableAddresses, containsAddress, parseCidr, parseIpv4 } from "../.
 import { ArmError } from "../arm-error";
 import type { ArmContext } from "../resource-type";
 import type { StoredResource } from "../store";
+import { guidFrom } from "../../http/random";
 import { sameId } from "./common";
 
 export const NIC = "Microsoft.Network/networkInterfaces";
 export const VMSS_VM = "Microsoft.Compute/virtualMachineScaleSets/virtualMachines";
+const ML_COMPUTE = "Microsoft.MachineLearningServices/workspaces/computes";
 
 export interface SubnetIpConfiguration {
   id: string;
@@ -14,7 +16,7 @@ export interface SubnetIpConfiguration {
   owner: StoredResource;
 }
 
-/** Every IP configuration placed in a subnet: NIC ipConfigurations and scale-set instances' NICs. */
+/** Every IP configuration placed in a subnet: NIC ipConfigurations, scale-set instances' NICs and AmlCompute nodes. */
 export function ipConfigurationsIn(ctx: ArmContext, subnetId: string): SubnetIpConfiguration[] {
   const found: SubnetIpConfiguration[] = [];
   for (const holder of ctx.store.referencing(subnetId)) {
@@ -26,6 +28,8 @@ export function ipConfigurationsIn(ctx: ArmContext, subnetId: string): SubnetIpC
       for (const ipc of holder.body.properties?.networkProfileConfiguration?.ipConfigurations ?? []) {
         if (sameId(ipc.subnetId, subnetId)) found.push({ id: ipc.id, subnetId, privateIPAddress: ipc.privateIPAddress, owner: holder });
       }
+    } else if (holder.type === ML_COMPUTE) {
+      for (const node of computeNodeAddresses(holder)) found.push({ ...node, subnetId, owner: holder });
     }
   }
   return found;
@@ -47,4 +51,45 @@ export function checkStaticAddress(ctx: ArmContext, subnet: StoredResource, addr
   }
   const holder = ipConfigurationsIn(ctx, subnet.id).find((c) => c.privateIPAddress === address && !sameId(c.owner.id, ownerId));
   if (holder) throw new ArmError(400, "PrivateIPAddressInUse", `IP configuration ${ownerId} is using the private IP address ${address} which is already allocated to resource ${holder.id}.`);
+}
+
+/**
+ * The running nodes of an AmlCompute cluster each hold one address of its subnet (Azure ML docs, "Secure a
+ * training environment with virtual networks": the subnet needs one address per node; a running node's NIC is an
+ * ipConfiguration of the subnet). The nodes' NICs live in a Microsoft-managed subscription that a customer cannot
+ * read: the ID below only has that shape, the exact IDs real Azure lists are not published (unverified).
+ */
+export interface ComputeNodeAddress {
+  id: string;
+  privateIPAddress: string;
+}
+
+function computeNodeAddresses(compute: StoredResource): ComputeNodeAddress[] {
+  return (compute.internal.nodeAddresses as ComputeNodeAddress[] | undefined) ?? [];
+}
+
+/** Gives an AmlCompute cluster's `currentNodeCount` nodes their addresses (kept across writes while they run). */
+export function assignComputeNodeAddresses(ctx: ArmContext, compute: StoredResource): void {
+  const inner: { subnet?: { id?: string }; currentNodeCount?: number } = compute.body.properties?.properties ?? {};
+  const subnet = inner.subnet?.id ? ctx.resolve(inner.subnet.id) : undefined;
+  const count = compute.body.properties?.computeType === "AmlCompute" && subnet ? Number(inner.currentNodeCount ?? 0) : 0;
+  const kept = computeNodeAddresses(compute).filter((node) => subnet && containsAddress(parseCidr(subnet.body.properties.addressPrefix), parseIpv4(node.privateIPAddress))).slice(0, count);
+  ctx.store.updateBody(compute, () => undefined, { nodeAddresses: kept });
+  const taken = new Set(kept.map((node) => node.privateIPAddress));
+  const managedGroup = `/subscriptions/${guidFrom(compute.id.toLowerCase() + "batch")}/resourceGroups/${guidFrom(compute.id.toLowerCase())}-azurebatch-cloudservicenormalpool`;
+  const used = new Set(subnet ? ipConfigurationsIn(ctx, subnet.id).map((c) => c.privateIPAddress) : []);
+  const candidates = subnet ? assignableAddresses(subnet.body.properties.addressPrefix) : undefined;
+  const nextFree = (): string | undefined => {
+    for (let next = candidates?.next(); next && !next.done; next = candidates?.next()) if (!used.has(next.value) && !taken.has(next.value)) return next.value;
+    return undefined;
+  };
+  for (let index = kept.length; subnet && index < count; index++) {
+    // A full subnet does not refuse the compute's PUT: the cluster simply cannot start more nodes (its resize fails).
+    const address = nextFree();
+    if (!address) break;
+    taken.add(address);
+    kept.push({ id: `${managedGroup}/providers/Microsoft.Network/networkInterfaces/node-${index}/ipConfigurations/ipconfig`, privateIPAddress: address });
+  }
+  const current = ctx.resolve(compute.id) as StoredResource;
+  ctx.store.updateBody(current, () => undefined, { nodeAddresses: kept });
 }

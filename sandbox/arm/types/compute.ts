@@ -274,6 +274,14 @@ export function computeTypes(tenantId: string): ResourceTypeSpec[] {
           latestModelApplied: true,
           osProfile: { ...scaleSet.body.properties.virtualMachineProfile.osProfile, computerName: `${profile.osProfile.computerNamePrefix}${Number(instanceId).toString(36).padStart(6, "0")}` },
           networkProfileConfiguration: { ipConfigurations },
+          // The instance's NICs by ID, as compute spec example VirtualMachineScaleSetVM_Get shows; their bodies are
+          // served by the Network provider at that ID (sandbox/arm/scale-set-nics.ts).
+          networkProfile: {
+            networkInterfaces: (profile.networkProfile?.networkInterfaceConfigurations ?? []).map((config: Json, index: number) => ({
+              id: `${request.id}/networkInterfaces/${config.name}`,
+              properties: { primary: config.properties?.primary ?? index === 0 },
+            })),
+          },
         },
       };
     },

@@ -4,9 +4,21 @@ import { parentIdOf } from "../resource-id";
 import type { Json, StoredResource } from "../store";
 import { sameId } from "./common";
 import { PRIVATE_DNS_ZONE } from "./private-dns";
-import { recordNameIn } from "../../../network/private-link-zones";
+import { inferenceWildcardRecord, recordNameIn, workspaceGuidIn } from "../../../network/private-link-zones";
 
 export const DNS_ZONE_GROUP = "Microsoft.Network/privateEndpoints/privateDnsZoneGroups";
+
+/**
+ * The names and IPs the endpoint's NIC holds (ipConfigurations[].properties.privateLinkConnectionProperties.fqdns),
+ * which Azure writes into the zones of a zone group: the workspace, cert and inference wildcard names into
+ * privatelink.api.azureml.ms (the wildcard as `*.<workspace guid>.inference.<region>`, azure-ai-docs
+ * how-to-custom-dns.md), the notebooks name into privatelink.notebooks.azure.net.
+ */
+function endpointNames(ctx: ArmContext, endpoint: StoredResource): Array<{ fqdn: string; ipAddresses: string[] }> {
+  const nic = ctx.resolve(endpoint.body.properties.networkInterfaces?.[0]?.id ?? "");
+  const configs: Json[] = nic?.body.properties.ipConfigurations ?? [];
+  return configs.flatMap((ipc) => (ipc.properties.privateLinkConnectionProperties?.fqdns ?? []).map((fqdn: string) => ({ fqdn, ipAddresses: [ipc.properties.privateIPAddress] })));
+}
 
 function ownedRecords(ctx: ArmContext, group: StoredResource, zoneId: string): StoredResource[] {
   return ctx.store.childrenOf(zoneId, `${PRIVATE_DNS_ZONE}/A`).filter((r) => sameId(r.internal.ownerZoneGroup as string | undefined, group.id));
@@ -48,10 +60,13 @@ export const dnsZoneGroupType: ResourceTypeSpec = {
     for (const oldZoneId of previous ? configZoneIds(previous) : []) {
       if (!zoneIds.some((z) => sameId(z, oldZoneId))) for (const record of ownedRecords(ctx, group, oldZoneId)) ctx.deleteInternal(record.id);
     }
+    const names = endpointNames(ctx, endpoint);
+    const workspaceGuid = workspaceGuidIn(names.map((n) => n.fqdn));
     for (const zoneId of zoneIds) {
       const zone = ctx.resolve(zoneId) as StoredResource;
-      for (const config of endpoint.body.properties.customDnsConfigs ?? []) {
-        const recordName = recordNameIn(zone.name, config.fqdn);
+      for (const config of names) {
+        const wildcard = workspaceGuid ? inferenceWildcardRecord(config.fqdn, workspaceGuid) : undefined;
+        const recordName = wildcard ? (wildcard.zone === zone.name.toLowerCase() ? wildcard.recordName : undefined) : recordNameIn(zone.name, config.fqdn);
         if (!recordName) continue;
         ctx.putInternal(
           `${zone.id}/A/${recordName}`,

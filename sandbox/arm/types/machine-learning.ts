@@ -2,6 +2,7 @@ import { guidFrom } from "../../http/random";
 import { ArmError } from "../arm-error";
 import { ArmContext, ResourceTypeSpec, requireReference } from "../resource-type";
 import type { Json } from "../store";
+import { assignComputeNodeAddresses } from "./address-allocation";
 import { managedNetworkOf } from "./managed-network";
 import { attachedVirtualMachine, computeInstanceProperties, virtualMachineProperties } from "./ml-compute-kinds";
 import { inferenceComputeBody } from "./ml-inference";
@@ -90,6 +91,9 @@ export const mlComputeType: ResourceTypeSpec = {
   type: ML_COMPUTE,
   lro: "network",
   placement: "tracked",
+  afterWrite(ctx, compute) {
+    assignComputeNodeAddresses(ctx, compute);
+  },
   write(ctx, request) {
     const props = request.body.properties ?? {};
     const computeType = ["AmlCompute", "ComputeInstance", "AKS", "Kubernetes", "VirtualMachine", "Databricks", "HDInsight", "DataFactory", "DataLakeAnalytics", "SynapseSpark"].find((t) => t === props.computeType);

@@ -8,6 +8,7 @@ import { connectionTypeOf, endpointMembers } from "./private-link-targets";
 
 export const PRIVATE_ENDPOINT = "Microsoft.Network/privateEndpoints";
 const SUBNET = "Microsoft.Network/virtualNetworks/subnets";
+const DNS_ZONE_GROUP_TYPE = "Microsoft.Network/privateEndpoints/privateDnsZoneGroups";
 
 interface Connection {
   manual: boolean;
@@ -110,6 +111,12 @@ export const privateEndpointType: ResourceTypeSpec = {
     }
   },
   view(ctx, endpoint, body) {
+    // With a private DNS zone group attached, customDnsConfigs is served empty: the one real recording of an endpoint
+    // with a zone group (Azure/azure-sdk-assets, python azure-mgmt-network test_cli_mgmt_network_endpoint) shows
+    // `customDnsConfigs: []`, while spec example PrivateEndpointGet.json (no zone group) shows it filled. Whether
+    // first-party targets keep it filled is unverified, so the sandbox takes the shape that fails safe: clients must
+    // read the NIC's privateLinkConnectionProperties.fqdns and the zone group's recordSets.
+    if (ctx.store.childrenOf(endpoint.id, DNS_ZONE_GROUP_TYPE).length > 0) body.properties.customDnsConfigs = [];
     // Approval happens on the target's connection resource; the endpoint shows its current state.
     for (const list of ["privateLinkServiceConnections", "manualPrivateLinkServiceConnections"]) {
       for (const connection of body.properties[list] ?? []) {

@@ -15,9 +15,13 @@ const TARGETS: Record<string, { groupIds: string[]; members(target: StoredResour
       const guid = ws.body.properties.workspaceId;
       const region = ws.body.location;
       const notebookHost = `ml-${ws.name}-${region}-${guid}`.toLowerCase().slice(0, 63);
+      // Three IPs, as the NIC of a real workspace endpoint shows (azure-ai-docs how-to-custom-dns.md, "Find the IP
+      // addresses": `az network nic show` output): the API names, the notebooks name, and the managed online endpoints'
+      // wildcard `*.<region>.inference.ml.azure.com`. The requiredMemberName of the third is not published ("inference" is ours).
       return [
         { member: "default", fqdns: [`${guid}.workspace.${region}.api.azureml.ms`, `${guid}.workspace.${region}.cert.api.azureml.ms`] },
         { member: "notebook", fqdns: [`${notebookHost}.${region}.notebooks.azure.net`] },
+        { member: "inference", fqdns: [`*.${region}.inference.ml.azure.com`] },
       ];
     },
   },
