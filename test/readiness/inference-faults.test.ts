@@ -129,7 +129,9 @@ describe("readiness engine: inference targets (AKS computes, online endpoints)",
 
   it("egress to the registry denied by the cluster subnet's NSG (endpoint IP and service tag): errors on the NSG; the rules of the fix pass", async () => {
     const nsgId = `${ids.net}/networkSecurityGroups/nsg-aks`;
-    const registryIp = get(`${ids.net}/privateEndpoints/pe-acr`, NET).properties.customDnsConfigs[0].ipAddresses[0];
+    // With a zone group attached, customDnsConfigs is empty (as on real Azure): the IP is on the endpoint's NIC.
+    const nicId = get(`${ids.net}/privateEndpoints/pe-acr`, NET).properties.networkInterfaces[0].id as string;
+    const registryIp = get(nicId, NET).properties.ipConfigurations[0].properties.privateIPAddress as string;
     const deny = (name: string, priority: number, destination: string) => ({ name, properties: { priority, direction: "Outbound", access: "Deny", protocol: "*", sourcePortRange: "*", destinationPortRange: "*", sourceAddressPrefix: "*", destinationAddressPrefix: destination } });
     put(nsgId, NET, { location: "westeurope", properties: { securityRules: [deny("DenyAcrEndpoint", 200, `${registryIp}/32`), deny("DenyAcrTag", 210, "AzureContainerRegistry")] } });
     const subnetId = `${ids.amlVnetId}/subnets/${ids.names.inferenceSubnet}`;
