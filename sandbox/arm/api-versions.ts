@@ -12,6 +12,9 @@ const SUPPORTED: Record<string, string[]> = {
     "2024-10-01", "2025-01-01", "2025-03-01", "2025-05-01",
   ],
   "microsoft.network/privatednszones": ["2018-09-01", "2020-01-01", "2020-06-01", "2024-06-01"],
+  // DNS Private Resolver has its own api-versions (azure-rest-api-specs specification/dnsresolver; @azure/arm-dnsresolver 1.1.0 sends 2022-07-01).
+  "microsoft.network/dnsresolvers": ["2020-04-01-preview", "2022-07-01", "2023-07-01-preview"],
+  "microsoft.network/dnsforwardingrulesets": ["2020-04-01-preview", "2022-07-01", "2023-07-01-preview"],
   "microsoft.compute": ["2021-07-01", "2022-03-01", "2022-08-01", "2022-11-01", "2023-03-01", "2023-07-01", "2023-09-01", "2024-03-01", "2024-07-01", "2024-11-01", "2025-04-01", "2026-03-01"],
   "microsoft.compute/disks": ["2022-07-02", "2023-01-02", "2023-04-02", "2023-10-02", "2024-03-02", "2025-01-02"],
   "microsoft.machinelearningservices": ["2021-07-01", "2022-05-01", "2022-10-01", "2023-04-01", "2023-10-01", "2024-04-01", "2024-10-01", "2025-06-01"],

@@ -3,6 +3,7 @@ export const API = {
   resources: "2024-03-01",
   network: "2024-07-01",
   privateDns: "2024-06-01",
+  dnsResolver: "2022-07-01",
   compute: "2024-11-01",
   ml: "2024-04-01",
   storage: "2024-01-01",

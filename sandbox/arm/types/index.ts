@@ -1,11 +1,15 @@
 import type { AmlState } from "../../aml/aml-state";
 import { mlJobType } from "../../aml/job-type";
 import { TypeRegistry } from "../resource-type";
+import { azureFirewallType } from "./azure-firewall";
 import { computeTypes } from "./compute";
+import { forwardingRulesetType, forwardingRuleType, rulesetVnetLinkType } from "./dns-forwarding-ruleset";
+import { dnsResolverType, inboundEndpointType, outboundEndpointType } from "./dns-resolver";
 import { dnsZoneGroupType } from "./dns-zone-group";
 import { mlComputeType, WORKSPACE, workspaceType } from "./machine-learning";
 import { managedClusterType } from "./managed-cluster";
 import { onlineDeploymentType, onlineEndpointType } from "./ml-inference";
+import { firewallPolicyType, ruleCollectionGroupType } from "./firewall-policy";
 import { networkInterfaceType } from "./network-interface";
 import { peeringType } from "./peering";
 import { allRecordSetsType, privateDnsZoneType, recordSetTypes, virtualNetworkLinkType } from "./private-dns";
@@ -51,5 +55,14 @@ export function createTypeRegistry(tenantId: string, aml?: AmlState): TypeRegist
     registryType,
     insightsComponentType,
     ...[WORKSPACE, STORAGE, VAULT, REGISTRY].map(privateEndpointConnectionType),
+    azureFirewallType,
+    firewallPolicyType,
+    ruleCollectionGroupType,
+    dnsResolverType,
+    inboundEndpointType,
+    outboundEndpointType,
+    forwardingRulesetType,
+    forwardingRuleType,
+    rulesetVnetLinkType,
   );
 }
