@@ -1,6 +1,7 @@
 import { AuthorizationManagementClient } from "@azure/arm-authorization";
 import { ComputeManagementClient } from "@azure/arm-compute";
 import { ContainerServiceClient } from "@azure/arm-containerservice";
+import { DnsResolverManagementClient } from "@azure/arm-dnsresolver";
 import { AzureMachineLearningWorkspaces } from "@azure/arm-machinelearning";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { PrivateDnsManagementClient } from "@azure/arm-privatedns";
@@ -20,6 +21,8 @@ export interface AzureClients {
   containerService: ContainerServiceClient;
   /** Role assignments (the AKS identity's Network Contributor). */
   authorization: AuthorizationManagementClient;
+  /** DNS Private Resolvers and forwarding rulesets (hub DNS). */
+  dnsResolver: DnsResolverManagementClient;
   /** Generic reads by ID (storage, Key Vault, registry and other types with no client here). */
   resources: ResourceManagementClient;
 }
@@ -41,6 +44,7 @@ export function createAzureClients(credential: TokenCredential, subscriptionId: 
     machineLearning: new AzureMachineLearningWorkspaces(credential, subscriptionId, classic),
     containerService: new ContainerServiceClient(credential, subscriptionId, classic),
     authorization: new AuthorizationManagementClient(credential, subscriptionId, classic),
+    dnsResolver: new DnsResolverManagementClient(credential, subscriptionId, classic),
     resources: new ResourceManagementClient(credential, subscriptionId, classic),
   };
 }

@@ -8,6 +8,7 @@ import { CheckSetupError, explainReadError, PermissionDeniedError } from "../err
 import { readInference } from "../inference/read-inference";
 import { idParts, parseArmId, sameId, vnetIdOfSubnet } from "./arm-id";
 import { AttachedVm, emptyTopology, ManagedNetwork, Topology, WorkspaceDependencies, ZoneState } from "./topology";
+import { listHubServices, readHubDetails } from "./read-hub";
 
 export type ClientsForSubscription = (subscriptionId: string) => AzureClients;
 
@@ -43,7 +44,7 @@ export async function readTopology(input: { workspaceId: string; agentVnetId?: s
   const listed = new Map<string, Promise<void>>();
   const listSubscription = (subscriptionId: string): Promise<void> => {
     const key = subscriptionId.toLowerCase();
-    if (!listed.has(key)) listed.set(key, readSubscription(topology, clientsFor(key), key));
+    if (!listed.has(key)) listed.set(key, Promise.all([readSubscription(topology, clientsFor(key), key), listHubServices(topology, clientsFor(key), key)]).then(() => undefined));
     return listed.get(key) as Promise<void>;
   };
   const dependencyIds: Record<keyof WorkspaceDependencies, string | undefined> = {
@@ -86,7 +87,7 @@ export async function readTopology(input: { workspaceId: string; agentVnetId?: s
       }),
     ),
   );
-  await readEndpointDns(topology, clientsFor);
+  await Promise.all([readEndpointDns(topology, clientsFor), readHubDetails(topology, clientsFor)]);
   return topology;
 }
 

@@ -4,6 +4,7 @@ import type { PrivateZone, RecordSet, VirtualNetworkLink } from "@azure/arm-priv
 import type { GenericResource } from "@azure/arm-resources";
 import type { Cloud } from "../../network/private-link-zones";
 import type { InferenceTopology } from "../inference/inference-topology";
+import type { HubNetwork } from "./hub-network";
 
 /** Resources keyed by lower-cased ARM ID. */
 export class IdMap<T extends { id?: string }> {
@@ -82,6 +83,8 @@ export interface Topology {
   unreadableSubscriptions: Map<string, string>;
   /** AKS / Kubernetes computes with their clusters and role assignments, online endpoints (absent: not read). */
   inference?: InferenceTopology;
+  /** Azure Firewalls, policies, DNS resolvers and forwarding rulesets in the subscriptions read (absent: none read). */
+  hub?: HubNetwork;
 }
 
 /** A topology holding only the workspace, to be filled by the readers (or a generator). */
