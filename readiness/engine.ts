@@ -2,6 +2,7 @@ import type { Cloud } from "../network/private-link-zones";
 import { checkComputes } from "./checks/compute-checks";
 import { checkDns } from "./checks/dns-checks";
 import { checkPaths } from "./checks/path-checks";
+import { checkHubReads } from "./checks/firewall-checks";
 import { checkNsgFlows } from "./checks/nsg-checks";
 import { checkPeering } from "./checks/peering-checks";
 import { checkPrivateEndpoints } from "./checks/private-endpoint-checks";
@@ -39,6 +40,7 @@ const CONFIGURATION_CHECKS: Array<(topology: Topology, recorder: CheckRecorder, 
   checkSubnets,
   checkNsgFlows,
   checkRoutes,
+  checkHubReads,
   checkPrivateEndpoints,
   checkPaths,
   checkDns,

@@ -10,6 +10,7 @@ import { aRecordCommand, createZoneCommand, zoneGroupCommand } from "./fixes";
 import type { CheckRecorder } from "./recorder";
 
 export { customDnsServers } from "../path/dns";
+import { dnsChainProblems } from "./dns-chain-checks";
 
 /** Every zone each endpoint needs exists, is linked to the endpoint's VNet and the agent VNet, and holds its A records. */
 export function checkDns(topology: Topology, recorder: CheckRecorder, model?: PathModel): void {
@@ -39,7 +40,7 @@ export function checkDns(topology: Topology, recorder: CheckRecorder, model?: Pa
         const key = `${zone.id}|${vnetId}`.toLowerCase();
         if (linkChecked.has(key)) continue;
         linkChecked.add(key);
-        recorder.record({ id: `dns.zone-linked:${zone.name}:${shortName(vnetId)}`, category: "dns", title: `${zone.name} is linked to ${role} VNet ${shortName(vnetId)}`, resourceId: zone.id }, zoneLinkProblems(topology, zone, vnetId, { who: `${role} VNet ${shortName(vnetId)}`, resourceId: zone.id, extensions: model?.extensions }));
+        recorder.record({ id: `dns.zone-linked:${zone.name}:${shortName(vnetId)}`, category: "dns", title: `${zone.name} is linked to ${role} VNet ${shortName(vnetId)}`, resourceId: zone.id }, dnsChainProblems(topology, zone, vnetId, role, (endpoint.customDnsConfigs ?? []).map((c) => c.fqdn ?? "")) ?? zoneLinkProblems(topology, zone, vnetId, { who: `${role} VNet ${shortName(vnetId)}`, resourceId: zone.id, extensions: model?.extensions }));
       }
       for (const name of names) {
         const recordName = recordOf(zone.name, name, workspaceGuid);

@@ -2,6 +2,7 @@ import type { Route } from "@azure/arm-network";
 import { idParts, shortName } from "../topology/arm-id";
 import type { Topology } from "../topology/topology";
 import { computeSubnets } from "./compute-subnets";
+import { checkApplianceFlows } from "./firewall-checks";
 import type { CheckRecorder, Problem } from "./recorder";
 
 function defaultRoute(routes: Route[]): Route | undefined {
@@ -22,6 +23,8 @@ export function checkRoutes(topology: Topology, recorder: CheckRecorder): void {
     const routes = table?.routes ?? [];
     const tunnel = defaultRoute(routes);
     const forced = !!tunnel && (tunnel.nextHopType === "VirtualAppliance" || tunnel.nextHopType === "VirtualNetworkGateway");
+    // A default route to an appliance is a path only if the appliance lets the AML flows through: judge it.
+    if (table && tunnel?.nextHopType === "VirtualAppliance") checkApplianceFlows(topology, recorder, entry, table, tunnel);
     if (entry.publicIp) {
       const missing: Problem[] = [];
       if (forced && table) {
