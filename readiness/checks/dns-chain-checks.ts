@@ -51,7 +51,7 @@ function problemFor(verdict: ChainVerdict, zone: ZoneState, vnetId: string, role
       return [{
         severity: "warning",
         message: `${subject} leaves what amlvnet can see: ${trail}. Unless that server forwards ${suffix} to a resolver in a VNet linked to ${zone.name}, it resolves the public address.`,
-        fix: `On ${verdict.server}: add a conditional forwarder for ${suffix} (and ${zone.name}) to a DNS Private Resolver inbound endpoint (or ${"168.63.129.16"} from a VNet) linked to ${zone.name}.`,
+        fix: `On ${verdict.server}: add a conditional forwarder for ${suffix} (and ${zone.name}) to 168.63.129.16 from a DNS server in a VNet linked to ${zone.name}, or to a DNS Private Resolver inbound endpoint in such a VNet.`,
         resourceId: verdict.rule?.rule.id ?? vnetId,
       }];
     }

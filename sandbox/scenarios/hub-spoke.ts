@@ -1,13 +1,14 @@
 /**
- * Hub-and-spoke across two subscriptions, the layout most enterprises use: the hub subscription holds the private
- * DNS zones and the VNet of the self-hosted agents; the spoke (the sandbox's default subscription) holds the AML
- * workspace, its dependencies, their private endpoints and the AML VNet. The VNets are peered both ways across the
- * subscriptions, every hub zone is linked to both VNets, and the spoke endpoints' zone groups point at the hub
- * zones (so their A records are written there). Not a named scenario: tests call {@link buildHubSpoke} on an
- * empty sandbox.
+ * A landing zone across two subscriptions, the layout most enterprises use. The hub subscription holds the hub VNet
+ * (Azure Firewall whose policy allows the AML compute flows, DNS Private Resolver, forwarding ruleset), the central
+ * private DNS zones linked to the hub VNet only, and the agents' spoke VNet; the spoke subscription (the sandbox's
+ * default) holds the AML workspace, its dependencies, their private endpoints and the AML spoke VNet. Both spokes
+ * send 0.0.0.0/0 to the firewall and use the resolver's inbound endpoint as their DNS server; they are peered with
+ * the hub and with each other (agents reach the endpoints directly). `amlvnet sandbox --scenario hub-spoke`.
  */
 import type { SandboxDirectory } from "../directory";
 import { API } from "./api-versions";
+import { buildLandingZoneHub, FIREWALL_PRIVATE_IP, LandingZoneHubIds, landingZoneHubIds, RESOLVER_INBOUND_IP } from "./landing-zone-hub";
 import { putTrainingCluster, putWorkspaceEndpoints } from "./workspace-endpoints";
 import type { InProcessArmClient } from "./in-process-client";
 import { AGENT_VNET_SPACE, AML_VNET_SPACE, REFERENCE_ZONES, referenceNames, securityRuleBody, trainingRules } from "./reference-topology";
@@ -21,17 +22,22 @@ export interface HubSpokeIds {
   hubResourceGroup: string;
   spokeResourceGroup: string;
   workspaceId: string;
-  /** The agents' VNet, in the hub. */
+  /** The agents' spoke VNet, in the hub subscription. */
   agentVnetId: string;
-  /** The AML VNet (training subnet and endpoints), in the spoke. */
+  /** The AML spoke VNet (training subnet and endpoints), in the spoke subscription. */
   amlVnetId: string;
-  /** A hub private DNS zone's ID. */
+  /** Firewall, policy, resolver and ruleset of the hub. */
+  hub: LandingZoneHubIds;
+  /** The route tables of the two spokes (0.0.0.0/0 to the firewall). */
+  amlRouteTableId: string;
+  agentRouteTableId: string;
+  /** A central private DNS zone's ID. */
   zoneId(zone: string): string;
-  /** The link from a hub zone to the agent VNet. */
-  agentLinkId(zone: string): string;
+  /** The link from a central zone to the hub VNet. */
+  hubLinkId(zone: string): string;
 }
 
-/** IDs of the hub-and-spoke layout for the sandbox whose default subscription is `spokeSubscriptionId`. */
+/** IDs of the landing zone for the sandbox whose default subscription is `spokeSubscriptionId`. */
 export function hubSpokeIds(spokeSubscriptionId: string): HubSpokeIds {
   const n = referenceNames(spokeSubscriptionId);
   const hubRg = `/subscriptions/${HUB_SUBSCRIPTION_ID}/resourceGroups/rg-hub-network`;
@@ -45,8 +51,11 @@ export function hubSpokeIds(spokeSubscriptionId: string): HubSpokeIds {
     workspaceId: `${spokeRg}/providers/Microsoft.MachineLearningServices/workspaces/${n.workspace}`,
     agentVnetId: `${hubRg}/providers/Microsoft.Network/virtualNetworks/vnet-hub-agents`,
     amlVnetId: `${spokeRg}/providers/Microsoft.Network/virtualNetworks/${n.amlVnet}`,
+    hub: landingZoneHubIds(hubRg),
+    amlRouteTableId: `${spokeRg}/providers/Microsoft.Network/routeTables/rt-aml-to-hub`,
+    agentRouteTableId: `${hubRg}/providers/Microsoft.Network/routeTables/rt-agents-to-hub`,
     zoneId,
-    agentLinkId: (zone) => `${zoneId(zone)}/virtualNetworkLinks/link-vnet-hub-agents`,
+    hubLinkId: (zone) => `${zoneId(zone)}/virtualNetworkLinks/link-vnet-hub`,
   };
 }
 
@@ -66,20 +75,31 @@ const ruleBody = (name: string, priority: number, access: "Allow" | "Deny", dire
   properties: { protocol: "*", access, priority, direction, sourcePortRange: "*", destinationPortRange: "*", sourceAddressPrefix: source, destinationAddressPrefix: "*" },
 });
 
+const peering = (remote: string) => ({ properties: { allowVirtualNetworkAccess: true, allowForwardedTraffic: true, remoteVirtualNetwork: { id: remote } } });
+
 function buildHub(arm: InProcessArmClient, ids: HubSpokeIds): void {
   const location = "westeurope";
   const hubRg = `/subscriptions/${ids.hubSubscriptionId}/resourceGroups/${ids.hubResourceGroup}`;
   const net = `${hubRg}/providers/Microsoft.Network`;
   arm.put(hubRg, API.resources, { location, tags: { scenario: "hub-spoke", role: "hub" } });
+  buildLandingZoneHub(arm, hubRg, location, [AML_VNET_SPACE, AGENT_VNET_SPACE]);
+  // The central zones, linked to the hub VNet only: spokes reach them through the resolver.
+  for (const zone of REFERENCE_ZONES) {
+    arm.put(ids.zoneId(zone), API.privateDns, { location: "global" });
+    arm.put(ids.hubLinkId(zone), API.privateDns, { location: "global", properties: { registrationEnabled: false, virtualNetwork: { id: ids.hub.hubVnetId } } });
+  }
   arm.put(`${net}/networkSecurityGroups/nsg-hub-agents`, API.network, { location, properties: { securityRules: [ruleBody("DenyInternetInbound", 4000, "Deny", "Inbound", "Internet")] } });
+  arm.put(ids.agentRouteTableId, API.network, { location, properties: { routes: [{ name: "default-to-firewall", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: FIREWALL_PRIVATE_IP } }] } });
   arm.put(ids.agentVnetId, API.network, {
     location,
     properties: {
       addressSpace: { addressPrefixes: [AGENT_VNET_SPACE] },
-      subnets: [{ name: "snet-agents", properties: { addressPrefix: "10.20.1.0/24", networkSecurityGroup: { id: `${net}/networkSecurityGroups/nsg-hub-agents` } } }],
+      dhcpOptions: { dnsServers: [RESOLVER_INBOUND_IP] },
+      subnets: [{ name: "snet-agents", properties: { addressPrefix: "10.20.1.0/24", networkSecurityGroup: { id: `${net}/networkSecurityGroups/nsg-hub-agents` }, routeTable: { id: ids.agentRouteTableId } } }],
     },
   });
-  for (const zone of REFERENCE_ZONES) arm.put(ids.zoneId(zone), API.privateDns, { location: "global" });
+  arm.put(`${ids.agentVnetId}/virtualNetworkPeerings/peer-agents-to-hub`, API.network, peering(ids.hub.hubVnetId));
+  arm.put(`${ids.hub.hubVnetId}/virtualNetworkPeerings/peer-hub-to-agents`, API.network, peering(ids.agentVnetId));
 }
 
 function buildSpoke(arm: InProcessArmClient, directory: SandboxDirectory, ids: HubSpokeIds): void {
@@ -90,25 +110,28 @@ function buildSpoke(arm: InProcessArmClient, directory: SandboxDirectory, ids: H
   arm.put(rg, API.resources, { location, tags: { scenario: "hub-spoke", role: "spoke" } });
   const nsgId = `${net}/networkSecurityGroups/${n.trainingNsg}`;
   arm.put(nsgId, API.network, { location, properties: { securityRules: trainingRules(location).map((rule) => ({ name: rule[0], ...securityRuleBody(rule) })) } });
+  // Forced tunnelling to the firewall; public-IP compute keeps AML's and Batch's management traffic on the internet.
+  const route = (name: string, addressPrefix: string, nextHopType: string, nextHopIpAddress?: string) => ({ name, properties: { addressPrefix, nextHopType, ...(nextHopIpAddress ? { nextHopIpAddress } : {}) } });
+  arm.put(ids.amlRouteTableId, API.network, {
+    location,
+    properties: { routes: [route("default-to-firewall", "0.0.0.0/0", "VirtualAppliance", FIREWALL_PRIVATE_IP), route("AzureMachineLearning", "AzureMachineLearning", "Internet"), route("BatchNodeManagement", `BatchNodeManagement.${location}`, "Internet")] },
+  });
   arm.put(ids.amlVnetId, API.network, {
     location,
     properties: {
       addressSpace: { addressPrefixes: [AML_VNET_SPACE] },
+      dhcpOptions: { dnsServers: [RESOLVER_INBOUND_IP] },
       subnets: [
-        { name: n.trainingSubnet, properties: { addressPrefix: "10.10.1.0/24", networkSecurityGroup: { id: nsgId } } },
+        { name: n.trainingSubnet, properties: { addressPrefix: "10.10.1.0/24", networkSecurityGroup: { id: nsgId }, routeTable: { id: ids.amlRouteTableId } } },
         { name: n.endpointSubnet, properties: { addressPrefix: "10.10.2.0/24", privateEndpointNetworkPolicies: "Disabled" } },
       ],
     },
   });
-  // Peering both ways across the subscriptions; links from every hub zone to both VNets.
-  const peering = { allowVirtualNetworkAccess: true, allowForwardedTraffic: true };
-  arm.put(`${ids.amlVnetId}/virtualNetworkPeerings/peer-spoke-to-hub`, API.network, { properties: { ...peering, remoteVirtualNetwork: { id: ids.agentVnetId } } });
-  arm.put(`${ids.agentVnetId}/virtualNetworkPeerings/peer-hub-to-spoke`, API.network, { properties: { ...peering, remoteVirtualNetwork: { id: ids.amlVnetId } } });
-  for (const zone of REFERENCE_ZONES) {
-    const link = { location: "global", properties: { registrationEnabled: false } };
-    arm.put(`${ids.zoneId(zone)}/virtualNetworkLinks/link-${n.amlVnet}`, API.privateDns, { ...link, properties: { ...link.properties, virtualNetwork: { id: ids.amlVnetId } } });
-    arm.put(ids.agentLinkId(zone), API.privateDns, { ...link, properties: { ...link.properties, virtualNetwork: { id: ids.agentVnetId } } });
-  }
+  // Each spoke peered with the hub; the agents' spoke peered with the AML spoke too, across the subscriptions.
+  arm.put(`${ids.amlVnetId}/virtualNetworkPeerings/peer-aml-to-hub`, API.network, peering(ids.hub.hubVnetId));
+  arm.put(`${ids.hub.hubVnetId}/virtualNetworkPeerings/peer-hub-to-aml`, API.network, peering(ids.amlVnetId));
+  arm.put(`${ids.amlVnetId}/virtualNetworkPeerings/peer-spoke-to-hub`, API.network, peering(ids.agentVnetId));
+  arm.put(`${ids.agentVnetId}/virtualNetworkPeerings/peer-hub-to-spoke`, API.network, peering(ids.amlVnetId));
 
   const storageId = `${rg}/providers/Microsoft.Storage/storageAccounts/${n.storage}`;
   const vaultId = `${rg}/providers/Microsoft.KeyVault/vaults/${n.vault}`;

@@ -65,18 +65,18 @@ describe("readiness engine on a hub-and-spoke layout across subscriptions", () =
     assert.equal(new Set(gets).size, gets.length, "a GET was repeated");
   });
 
-  it("a hub zone not linked to the agent VNet: the finding names the zone in the hub subscription", async () => {
+  it("a central zone not linked to the hub VNet: both spokes resolve through the resolver to public DNS, and the finding names the zone and the resolver", async () => {
     const zone = "privatelink.api.azureml.ms";
-    sandbox.armClient.delete(ids.agentLinkId(zone), DNS);
+    sandbox.armClient.delete(ids.hubLinkId(zone), DNS);
     const report = await check();
     assert.equal(report.ready, false);
-    assert.equal(report.findings.length, 1, JSON.stringify(report.findings, null, 1));
-    const [finding] = report.findings;
-    assert.deepEqual([finding.id, finding.category, finding.severity], [`dns.zone-linked:${zone}:vnet-hub-agents`, "dns", "error"]);
-    assert.equal(finding.resourceId, ids.zoneId(zone));
-    assert.ok(finding.resourceId.startsWith(`/subscriptions/${ids.hubSubscriptionId}/`));
-    assert.match(finding.fix, new RegExp(`^az network private-dns link vnet create --subscription ${ids.hubSubscriptionId} --resource-group rg-hub-network --zone-name privatelink\\.api\\.azureml\\.ms .*--virtual-network ${ids.agentVnetId}`));
-    sandbox.armClient.put(ids.agentLinkId(zone), DNS, { location: "global", properties: { virtualNetwork: { id: ids.agentVnetId }, registrationEnabled: false } });
+    assert.deepEqual(report.findings.map((f) => f.id).sort(), [`dns.zone-linked:${zone}:vnet-aml`, `dns.zone-linked:${zone}:vnet-hub-agents`], JSON.stringify(report.findings, null, 1));
+    for (const finding of report.findings) {
+      assert.deepEqual([finding.category, finding.severity, finding.resourceId], ["dns", "error", ids.zoneId(zone)]);
+      assert.match(finding.message, /inbound endpoint in-hub \(10\.0\.2\.4\) of DNS resolver dnspr-hub answers as from VNet vnet-hub/);
+      assert.match(finding.fix, new RegExp(`^az network private-dns link vnet create --subscription ${ids.hubSubscriptionId} --resource-group rg-hub-network --zone-name privatelink\\.api\\.azureml\\.ms .*--virtual-network ${ids.hub.hubVnetId}`));
+    }
+    sandbox.armClient.put(ids.hubLinkId(zone), DNS, { location: "global", properties: { virtualNetwork: { id: ids.hub.hubVnetId }, registrationEnabled: false } });
     assert.deepEqual((await check()).findings, []);
   });
 });
