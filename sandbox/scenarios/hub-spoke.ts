@@ -110,12 +110,8 @@ function buildSpoke(arm: InProcessArmClient, directory: SandboxDirectory, ids: H
   arm.put(rg, API.resources, { location, tags: { scenario: "hub-spoke", role: "spoke" } });
   const nsgId = `${net}/networkSecurityGroups/${n.trainingNsg}`;
   arm.put(nsgId, API.network, { location, properties: { securityRules: trainingRules(location).map((rule) => ({ name: rule[0], ...securityRuleBody(rule) })) } });
-  // Forced tunnelling to the firewall; public-IP compute keeps AML's and Batch's management traffic on the internet.
-  const route = (name: string, addressPrefix: string, nextHopType: string, nextHopIpAddress?: string) => ({ name, properties: { addressPrefix, nextHopType, ...(nextHopIpAddress ? { nextHopIpAddress } : {}) } });
-  arm.put(ids.amlRouteTableId, API.network, {
-    location,
-    properties: { routes: [route("default-to-firewall", "0.0.0.0/0", "VirtualAppliance", FIREWALL_PRIVATE_IP), route("AzureMachineLearning", "AzureMachineLearning", "Internet"), route("BatchNodeManagement", `BatchNodeManagement.${location}`, "Internet")] },
-  });
+  // Forced tunnelling: the no-public-IP cluster reaches AML, Batch, storage and MCR through the firewall only.
+  arm.put(ids.amlRouteTableId, API.network, { location, properties: { routes: [{ name: "default-to-firewall", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: FIREWALL_PRIVATE_IP } }] } });
   arm.put(ids.amlVnetId, API.network, {
     location,
     properties: {
@@ -145,5 +141,5 @@ function buildSpoke(arm: InProcessArmClient, directory: SandboxDirectory, ids: H
   arm.put(ids.workspaceId, API.ml, { location, identity: { type: "SystemAssigned" }, properties: workspaceProperties });
 
   putWorkspaceEndpoints(arm, { workspaceId: ids.workspaceId, storageId, vaultId, registryId, endpointRgNetworkId: net, location, endpointSubnetId: `${ids.amlVnetId}/subnets/${n.endpointSubnet}`, zoneId: ids.zoneId });
-  putTrainingCluster(arm, { workspaceId: ids.workspaceId, location, subnetId: `${ids.amlVnetId}/subnets/${n.trainingSubnet}`, cluster: n.cluster, workspaceBody: { location, identity: { type: "SystemAssigned" }, properties: workspaceProperties } });
+  putTrainingCluster(arm, { workspaceId: ids.workspaceId, location, subnetId: `${ids.amlVnetId}/subnets/${n.trainingSubnet}`, cluster: n.cluster, enableNodePublicIp: false, workspaceBody: { location, identity: { type: "SystemAssigned" }, properties: workspaceProperties } });
 }

@@ -33,12 +33,12 @@ export function putWorkspaceEndpoints(arm: InProcessArmClient, p: WorkspaceTarge
  * A public-IP AmlCompute cluster in the training subnet; then, with the registry reachable only privately, the
  * workspace builds its images on it (`workspaceBody` is the workspace's PUT body, re-sent with imageBuildCompute).
  */
-export function putTrainingCluster(arm: InProcessArmClient, p: { workspaceId: string; location: string; subnetId: string; cluster: string; workspaceBody: { properties: Record<string, unknown> } & Record<string, unknown> }): void {
+export function putTrainingCluster(arm: InProcessArmClient, p: { workspaceId: string; location: string; subnetId: string; cluster: string; workspaceBody: { properties: Record<string, unknown> } & Record<string, unknown>; enableNodePublicIp?: boolean }): void {
   arm.put(`${p.workspaceId}/computes/${p.cluster}`, API.ml, {
     location: p.location,
     properties: {
       computeType: "AmlCompute",
-      properties: { vmSize: "STANDARD_DS3_V2", scaleSettings: { minNodeCount: 0, maxNodeCount: 4 }, subnet: { id: p.subnetId }, enableNodePublicIp: true },
+      properties: { vmSize: "STANDARD_DS3_V2", scaleSettings: { minNodeCount: 0, maxNodeCount: 4 }, subnet: { id: p.subnetId }, enableNodePublicIp: p.enableNodePublicIp ?? true },
     },
   });
   arm.put(p.workspaceId, API.ml, { ...p.workspaceBody, properties: { ...p.workspaceBody.properties, imageBuildCompute: p.cluster } });

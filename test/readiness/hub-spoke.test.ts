@@ -50,6 +50,11 @@ describe("readiness engine on a hub-and-spoke layout across subscriptions", () =
     assert.equal(report.ready, true);
     for (const category of ["subnet", "nsg", "private-endpoint", "dns", "peering"]) assert.ok(report.checks.some((c) => c.category === category), `no ${category} check ran`);
     assert.ok(report.checks.some((c) => c.id === "peering.connected:vnet-hub-agents:vnet-aml"));
+    // The landing zone is judged, not assumed: every AML flow through the firewall, and the DNS chain through the resolver.
+    const firewallChecks = report.checks.filter((c) => c.id.startsWith("route.firewall-flow:afw-hub:snet-training:"));
+    assert.equal(firewallChecks.length, 14, report.checks.map((c) => c.id).join("\n"));
+    assert.ok(firewallChecks.some((c) => c.id.endsWith(":westeurope.tundra.azureml.ms-udp-5831")));
+    assert.ok(report.checks.some((c) => c.id === "dns.zone-linked:privatelink.api.azureml.ms:vnet-hub-agents"));
 
     const gets = armGets();
     const list = (subscriptionId: string, type: string): string => `/subscriptions/${subscriptionId}/providers/microsoft.network/${type}`.toLowerCase();
