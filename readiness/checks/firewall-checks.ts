@@ -4,7 +4,7 @@
  * another appliance cannot be judged, so a warning lists what it must pass.
  */
 import type { AzureFirewall, Route, RouteTable } from "@azure/arm-network";
-import { judgeFirewall } from "../firewall/evaluate-firewall";
+import { CompiledFirewall, compileFirewall, judgeSources } from "../firewall/evaluate-firewall";
 import { FirewallFlow, requiredFirewallFlows } from "../firewall/firewall-flows";
 import { classicFix, policyFix } from "../firewall/firewall-fix";
 import type { PolicySource } from "../firewall/rule-order";
@@ -29,6 +29,18 @@ function bypassesAppliance(routes: Route[], flow: FirewallFlow): boolean {
   return routes.some((r) => r.nextHopType === "Internet" && [flow.tag.toLowerCase(), family].includes((r.addressPrefix ?? "").toLowerCase()));
 }
 
+/** One compilation per firewall and topology: many spokes share a firewall. */
+const compiledCache = new WeakMap<HubNetwork, Map<string, CompiledFirewall>>();
+
+function compiledFor(hub: HubNetwork, firewall: AzureFirewall, region: string): CompiledFirewall {
+  let perHub = compiledCache.get(hub);
+  if (!perHub) compiledCache.set(hub, (perHub = new Map()));
+  const key = `${(firewall.id ?? "").toLowerCase()}|${region}`;
+  let compiled = perHub.get(key);
+  if (!compiled) perHub.set(key, (compiled = compileFirewall(firewall, { flows: requiredFirewallFlows(region), region, policies: policySource(hub) })));
+  return compiled;
+}
+
 const describe = (flow: FirewallFlow): string => `${flow.protocol} ${flow.port} to ${flow.tag} (${flow.fqdn}; ${flow.purpose})`;
 
 export function checkApplianceFlows(topology: Topology, recorder: CheckRecorder, entry: ComputeSubnet, table: RouteTable, tunnel: Route): void {
@@ -48,7 +60,8 @@ export function checkApplianceFlows(topology: Topology, recorder: CheckRecorder,
     return;
   }
   const sourcePrefixes = entry.subnet?.addressPrefix ? [entry.subnet.addressPrefix] : (entry.subnet?.addressPrefixes ?? []);
-  const judgement = judgeFirewall(firewall, { flows, sourcePrefixes, region: topology.workspace.location, policies: policySource(hub) });
+  const compiled = compiledFor(hub, firewall, topology.workspace.location);
+  const judgement = { ...compiled, verdicts: judgeSources(compiled, sourcePrefixes, new Set(flows.map((f) => f.key))) };
   const policyId = firewall.firewallPolicy?.id;
   const unreadPolicy = policyId && !hub.policies.has(policyId.toLowerCase());
   if (judgement.notes.length || unreadPolicy) {

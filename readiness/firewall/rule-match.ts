@@ -6,8 +6,6 @@ import type { FirewallFlow } from "./firewall-flows";
 
 export interface MatchInput {
   flow: FirewallFlow;
-  /** The source subnet's prefixes. */
-  sources: Ipv4Range[];
   region: string;
   /** Whether the policy's DNS proxy is on (network rules with FQDNs only work then). */
   dnsProxy: boolean;
@@ -35,14 +33,24 @@ function parseSource(text: string): Ipv4Range | undefined {
   return tryParseAddress(text);
 }
 
-/** Source coverage; IP groups cannot be read here and count as matching some (never as allowing the whole subnet). */
-function sourceMatch(addresses: string[] | undefined, ipGroups: string[] | undefined, sources: Ipv4Range[]): Match {
+/** A rule's sources, parsed once: "any", or ranges plus whether IP groups (which cannot be read here) are used. */
+export interface RuleSources {
+  any: boolean;
+  ranges: Ipv4Range[];
+  ipGroups: boolean;
+}
+
+export function parseRuleSources(addresses: string[] | undefined, ipGroups: string[] | undefined): RuleSources {
   const list = addresses ?? [];
-  if (list.some((a) => a === "*")) return "full";
-  const ranges = list.map(parseSource).filter((r): r is Ipv4Range => !!r);
-  const covered = sources.every((s) => ranges.some((r) => r.first <= s.first && r.last >= s.last));
-  if (covered && sources.length > 0) return "full";
-  if (ranges.some((r) => sources.some((s) => overlaps(r, s))) || (ipGroups ?? []).length > 0) return "some";
+  return { any: list.includes("*"), ranges: list.map(parseSource).filter((r): r is Ipv4Range => !!r), ipGroups: (ipGroups ?? []).length > 0 };
+}
+
+/** Source coverage; IP groups count as matching some (never as allowing the whole subnet). */
+export function sourceMatch(rule: RuleSources, sources: Ipv4Range[]): Match {
+  if (rule.any) return "full";
+  const covered = sources.length > 0 && sources.every((s) => rule.ranges.some((r) => r.first <= s.first && r.last >= s.last));
+  if (covered) return "full";
+  if (rule.ipGroups || rule.ranges.some((r) => sources.some((s) => overlaps(r, s)))) return "some";
   return "none";
 }
 
@@ -85,13 +93,14 @@ function destinationMatch(rule: NetworkRule, input: MatchInput): Match {
   return best;
 }
 
-export function networkRuleMatch(rule: NetworkRule, input: MatchInput): Match {
+/** How much of the flow's destination, protocol and port a network rule matches (the source is matched apart). */
+export function networkTargetMatch(rule: NetworkRule, input: MatchInput): Match {
   if (!protocolMatch(rule.ipProtocols, input.flow.protocol) || !portMatch(rule.destinationPorts, input.flow.port)) return "none";
-  return worst(sourceMatch(rule.sourceAddresses, rule.sourceIpGroups, input.sources), destinationMatch(rule, input));
+  return destinationMatch(rule, input);
 }
 
 /** Application rules see HTTP/HTTPS over TCP only; web categories and FQDN tags are not judged here (see the caller). */
-export function applicationRuleMatch(rule: ApplicationRule, input: MatchInput): Match {
+export function applicationTargetMatch(rule: ApplicationRule, input: MatchInput): Match {
   if (input.flow.protocol !== "TCP") return "none";
   const protocols = rule.protocols ?? [];
   if (!protocols.some((p) => ["http", "https"].includes(String(p.protocolType).toLowerCase()) && (p.port ?? (String(p.protocolType).toLowerCase() === "https" ? 443 : 80)) === input.flow.port)) return "none";
@@ -104,7 +113,11 @@ export function applicationRuleMatch(rule: ApplicationRule, input: MatchInput): 
     }
     if (m === "some") best = "some";
   }
-  return best === "none" ? "none" : worst(sourceMatch(rule.sourceAddresses, rule.sourceIpGroups, input.sources), best);
+  return best;
+}
+
+export function combine(a: Match, b: Match): Match {
+  return worst(a, b);
 }
 
 export function subnetRanges(prefixes: string[]): Ipv4Range[] {
