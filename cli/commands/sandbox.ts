@@ -13,7 +13,8 @@ Options:
   --port N             port on 127.0.0.1 (default: any free port)
   --scenario NAME      empty | reference | hub-spoke (default: empty). reference builds the source documents'
                        architecture: AML VNet, agent VNet, workspace with private endpoints, six private DNS zones,
-                       peering; hub-spoke puts the zones and the agent VNet in a second (hub) subscription
+                       peering; hub-spoke builds a landing zone: a hub subscription with an Azure Firewall, a DNS
+                       Private Resolver, the central zones and the agents' spoke, the AML spoke using both
   --latency-ms N       delay every response by N ms (default 0)
   --lro-ms N           how long long-running operations take (default 0)
   --fault-rate F       share of ARM/DevOps requests answered by 429, 500 or a connection reset (default 0)
