@@ -6,7 +6,7 @@ import { recordNameIn } from "../../network/private-link-zones";
 import { ChainVerdict, ChainWorld, hasDnsChain, resolveFromVnet } from "../dns-chain/resolve-chain";
 import { idParts, shortName } from "../topology/arm-id";
 import type { Topology, ZoneState } from "../topology/topology";
-import { linkZoneCommand } from "./fixes";
+import { linkZoneCommand, peeringCommand } from "./fixes";
 import type { Problem } from "./recorder";
 
 function world(topology: Topology): ChainWorld {
@@ -25,6 +25,13 @@ function problemFor(verdict: ChainVerdict, zone: ZoneState, vnetId: string, role
         message: `${subject} resolves to its public address: ${trail}. Link ${zone.name} to VNet ${shortName(verdict.vnetId)}, which answers the query.`,
         fix: linkZoneCommand(zone.id, verdict.vnetId),
         resourceId: zone.id,
+      }];
+    case "unreachable":
+      return [{
+        severity: "error",
+        message: `${subject} gets no answer: ${verdict.trail.join("; ")}, so its queries never reach the DNS server.`,
+        fix: `${peeringCommand(verdict.clientVnetId, verdict.serverVnetId)} && ${peeringCommand(verdict.serverVnetId, verdict.clientVnetId)}`,
+        resourceId: vnetId,
       }];
     case "dropped": {
       const policyId = verdict.firewall.firewallPolicy?.id;

@@ -30,9 +30,11 @@ export type ChainVerdict =
   /** Forwarded to a server amlvnet cannot see (`rule`: the forwarding rule that sent it there, if any). */
   | { kind: "unknown"; server: string; rule?: { rulesetId: string; rule: ForwardingRule }; trail: string[] }
   /** Sent to an Azure Firewall whose policy has DNS proxy off: the firewall does not answer DNS. */
-  | { kind: "dropped"; firewall: AzureFirewall; trail: string[] };
+  | { kind: "dropped"; firewall: AzureFirewall; trail: string[] }
+  /** The DNS server sits in `serverVnetId`, which the client VNet neither is nor is peered with. */
+  | { kind: "unreachable"; clientVnetId: string; serverVnetId: string; server: string; trail: string[] };
 
-const SEVERITY: Record<ChainVerdict["kind"], number> = { private: 0, unknown: 1, public: 2, dropped: 2 };
+const SEVERITY: Record<ChainVerdict["kind"], number> = { private: 0, unknown: 1, public: 2, dropped: 2, unreachable: 2 };
 
 /** The worst of several servers' answers: a client may use any of them. */
 function worst(verdicts: ChainVerdict[]): ChainVerdict {
@@ -123,10 +125,29 @@ function followServer(world: ChainWorld, ip: string, query: Query, trail: string
   return { kind: "unknown", server: ip, rule, trail: [...trail, `${ip} is not a DNS resolver inbound endpoint or Azure Firewall in the subscriptions read`] };
 }
 
+/** The VNet of a resolver inbound endpoint or firewall at `ip`, if it is one. */
+function serverVnet(world: ChainWorld, ip: string): string | undefined {
+  const resolver = resolverVnetOf(world, ip);
+  if (resolver) return resolver.vnetId;
+  const subnetId = firewallAt(world, ip)?.ipConfigurations?.[0]?.subnet?.id;
+  return subnetId ? subnetId.replace(/\/subnets\/[^/]+$/i, "") : undefined;
+}
+
+/** Whether clients in `clientVnetId` reach addresses in `serverVnetId`: the same VNet or a Connected peering. */
+function reaches(world: ChainWorld, clientVnetId: string, serverVnetId: string): boolean {
+  if (sameId(clientVnetId, serverVnetId)) return true;
+  return (world.vnets.get(clientVnetId)?.virtualNetworkPeerings ?? []).some((p) => sameId(p.remoteVirtualNetwork?.id, serverVnetId) && p.peeringState === "Connected" && p.allowVirtualNetworkAccess !== false);
+}
+
 /** How clients in `vnetId` resolve `publicName` (whose private answer lives in `zoneName` as `privatelinkName`). */
 export function resolveFromVnet(world: ChainWorld, vnetId: string, publicName: string, privatelinkName: string, zoneName: string): ChainVerdict {
   const query: Query = { names: publicName.toLowerCase() === privatelinkName.toLowerCase() ? [privatelinkName] : [publicName, privatelinkName], zoneName, hops: 0 };
   const servers = customServers(world.vnets.get(vnetId));
   if (servers.length === 0) return asAzureDns(world, vnetId, query, [`VNet ${shortName(vnetId)} uses Azure DNS`]);
-  return worst(servers.map((ip) => followServer(world, ip, query, [`VNet ${shortName(vnetId)} uses DNS server ${ip}`])));
+  return worst(servers.map((ip): ChainVerdict => {
+    const trail = [`VNet ${shortName(vnetId)} uses DNS server ${ip}`];
+    const where = serverVnet(world, ip);
+    if (where && !reaches(world, vnetId, where)) return { kind: "unreachable", clientVnetId: vnetId, serverVnetId: where, server: ip, trail: [...trail, `${ip} is in VNet ${shortName(where)}, which VNet ${shortName(vnetId)} is not peered with (Connected)`] };
+    return followServer(world, ip, query, trail);
+  }));
 }

@@ -73,9 +73,9 @@ export function fqdnCovers(rule: string, flowFqdn: string): Match {
   if (r === "*" || r === f) return "full";
   if (r.startsWith("*.")) {
     const suffix = r.slice(1);
-    const flowBase = f.startsWith("*.") ? f.slice(1) : "." + f;
-    if (flowBase.endsWith(suffix)) return "full";
-    return suffix.endsWith(flowBase) ? "some" : "none";
+    const wildcardFlow = f.startsWith("*.");
+    if ((wildcardFlow ? f.slice(1) : f).endsWith(suffix)) return "full";
+    return wildcardFlow && suffix.endsWith(f.slice(1)) ? "some" : "none";
   }
   if (f.startsWith("*.") && r.endsWith(f.slice(1))) return "some";
   return "none";

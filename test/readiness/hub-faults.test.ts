@@ -158,6 +158,18 @@ describe("readiness engine: the landing zone's firewall and DNS chain, planted f
     await assertNoErrors();
   });
 
+  it("a resolver the client VNet is not peered with: every zone gets no answer, and the fix peers them", async () => {
+    sandbox.armClient.delete(`${ids.agentVnetId}/virtualNetworkPeerings/peer-agents-to-hub`, NET);
+    const found = errors(await check());
+    assert.equal(found.length, 6, JSON.stringify(found, null, 1));
+    for (const f of found) {
+      assert.match(f.id, /^dns\.zone-linked:privatelink\.[a-z.]+:vnet-hub-agents$/);
+      assert.equal(f.resourceId, ids.agentVnetId);
+      assert.match(f.message, /10\.0\.2\.4 is in VNet vnet-hub, which VNet vnet-hub-agents is not peered with/);
+      assert.match(f.fix, /^az network vnet peering create .*--vnet-name vnet-hub-agents .*--remote-vnet \S+\/vnet-hub /);
+    }
+  });
+
   it("a base policy the identity cannot read: a warning naming it and the missing permission, not a failed check", async () => {
     const other = "0c0c0c0c-2222-4333-8444-0000000000b2";
     sandbox.directory.subscriptions.add(other);
