@@ -19,6 +19,8 @@ export interface FirewallFlow {
   /** The host name (a `*.` pattern stands for any name under it) an application rule must allow. */
   fqdn: string;
   purpose: string;
+  /** Set for a flow to one private address (a private endpoint across the hub): matched by address, not by tag. */
+  ip?: string;
 }
 
 interface FlowRow {
@@ -53,4 +55,9 @@ export function requiredFirewallFlows(region: string): FirewallFlow[] {
     const fqdn = row.fqdn.replace("{region}", r);
     return { key: `${fqdn.replace(/^\*\./, "")}-${row.protocol.toLowerCase()}-${row.port}`, protocol: row.protocol, port: row.port, tag, fqdn, purpose: row.purpose };
   });
+}
+
+/** A TCP flow to one private address, e.g. a private endpoint reached through the hub's firewall. */
+export function addressFlow(ip: string, port: number, purpose: string): FirewallFlow {
+  return { key: `${ip}-tcp-${port}`, protocol: "TCP", port, tag: ip, fqdn: ip, purpose, ip };
 }

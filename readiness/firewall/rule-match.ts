@@ -81,7 +81,19 @@ export function fqdnCovers(rule: string, flowFqdn: string): Match {
   return "none";
 }
 
+/** A flow to one address: a rule's address, range or CIDR containing it, or "*"; service tags hold no private address. */
+function addressMatch(rule: NetworkRule, ip: string): Match {
+  const address = parseIpv4(ip);
+  for (const entry of rule.destinationAddresses ?? []) {
+    if (entry === "*") return "full";
+    const range = parseSource(entry);
+    if (range && range.first <= address && address <= range.last) return "full";
+  }
+  return (rule.destinationIpGroups ?? []).length > 0 ? "some" : "none";
+}
+
 function destinationMatch(rule: NetworkRule, input: MatchInput): Match {
+  if (input.flow.ip) return addressMatch(rule, input.flow.ip);
   let best: Match = "none";
   for (const address of rule.destinationAddresses ?? []) {
     const coverage = address === "*" ? "covers" : tagCovers(address, input.flow.tag, input.region);
@@ -101,7 +113,8 @@ export function networkTargetMatch(rule: NetworkRule, input: MatchInput): Match 
 
 /** Application rules see HTTP/HTTPS over TCP only; web categories and FQDN tags are not judged here (see the caller). */
 export function applicationTargetMatch(rule: ApplicationRule, input: MatchInput): Match {
-  if (input.flow.protocol !== "TCP") return "none";
+  // Traffic to a bare private address carries no host name an application rule could be judged on.
+  if (input.flow.protocol !== "TCP" || input.flow.ip) return "none";
   const protocols = rule.protocols ?? [];
   if (!protocols.some((p) => ["http", "https"].includes(String(p.protocolType).toLowerCase()) && (p.port ?? (String(p.protocolType).toLowerCase() === "https" ? 443 : 80)) === input.flow.port)) return "none";
   let best: Match = "none";

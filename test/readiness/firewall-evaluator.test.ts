@@ -4,6 +4,9 @@ import { judgeFirewall } from "../../readiness/firewall/evaluate-firewall";
 import { requiredFirewallFlows } from "../../readiness/firewall/firewall-flows";
 import { fqdnCovers } from "../../readiness/firewall/rule-match";
 import type { PolicySource } from "../../readiness/firewall/rule-order";
+import { evaluateApplianceHop } from "../../readiness/hub-path-extensions";
+import { emptyHubNetwork } from "../../readiness/topology/hub-network";
+import { emptyTopology } from "../../readiness/topology/topology";
 
 const FW = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/azureFirewalls/afw";
 const POLICY = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/firewallPolicies/afwp";
@@ -61,5 +64,24 @@ describe("Azure Firewall evaluator", () => {
     assert.equal(fqdnCovers("stmlw.blob.core.windows.net", "*.blob.core.windows.net"), "some");
     assert.equal(fqdnCovers("*.graph.windows.net", "graph.windows.net"), "none");
     assert.equal(fqdnCovers("mcr.microsoft.com", "*.data.mcr.microsoft.com"), "none");
+  });
+
+  it("for the path model: a flow to a private endpoint across the hub is judged by address and port", () => {
+    const topology = emptyTopology("AzureCloud", { id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w", location: "westeurope" }, undefined);
+    const hub = emptyHubNetwork();
+    hub.firewalls.push({ id: FW, name: "afw", firewallPolicy: { id: POLICY }, ipConfigurations: [{ privateIPAddress: "10.0.1.4" }] });
+    hub.policies.set(POLICY.toLowerCase(), { id: POLICY, name: "afwp" });
+    const group = (destinations: string[]): FirewallPolicyRuleCollectionGroup => ({ name: "rcg", priority: 100, ruleCollections: [{ ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "spokes", priority: 100, action: { type: "Allow" }, rules: [net("s", ["10.20.0.0/16"], destinations)] }] });
+    topology.hub = hub;
+    const context = { topology, source: { label: "agents", subnetId: "x", subnet: { addressPrefix: "10.20.1.0/24" } }, target: { name: "pe-st-blob", service: "storage blob", ip: "10.10.2.5", port: 443 }, applianceIp: "10.0.1.4", routeTableId: "/x/routeTables/rt", routeName: "to-aml" };
+    hub.ruleCollectionGroups.set(POLICY.toLowerCase(), [group(["10.10.0.0/16"])]);
+    assert.equal(evaluateApplianceHop(context), undefined);
+    const blocked = emptyHubNetwork();
+    Object.assign(blocked, hub, { ruleCollectionGroups: new Map([[POLICY.toLowerCase(), [group(["10.30.0.0/16"])]]]) });
+    topology.hub = blocked;
+    const hop = evaluateApplianceHop(context);
+    assert.equal(hop?.severity, "error");
+    assert.match(hop?.reason ?? "", /Azure Firewall afw \(10\.0\.1\.4\), where no network rule allows it/);
+    assert.match(hop?.fix ?? "", /--destination-addresses 10\.10\.2\.5 --destination-ports 443 --ip-protocols TCP$/);
   });
 });
