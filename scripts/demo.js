@@ -6,6 +6,11 @@
 // 5) `amlvnet apply` bootstraps a 2-agent pool in that VNet, which repairs the peering and the link and brings the
 // agents online; 6) the check passes again; 7) `amlvnet status`.
 "use strict";
+// npm run demo -- --scenario hub-spoke: the landing-zone story instead (scripts/demo-hub.js).
+if (process.argv.slice(2).join(" ").includes("hub-spoke")) {
+  require("./demo-hub");
+  return;
+}
 const { spawn, spawnSync } = require("node:child_process");
 const { generateKeyPairSync } = require("node:crypto");
 const { mkdtempSync, writeFileSync, rmSync } = require("node:fs");
