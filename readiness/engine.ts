@@ -15,6 +15,7 @@ import { checkAciTarget } from "./inference/endpoint-checks";
 import { checkInference } from "./inference/inference-checks";
 import { isAciTarget, selectTargets } from "./inference/targets";
 import type { FailOn, ReadinessReport } from "./finding";
+import { hubPathExtensions } from "./hub-path-extensions";
 import { buildReport } from "./report";
 import { ClientsForSubscription, readTopology } from "./topology/read-topology";
 import type { Topology } from "./topology/topology";
@@ -62,7 +63,8 @@ export async function judgeTopology(topology: Topology, options: ReadinessOption
   }
   selectTargets(topology, options.targets);
   const recorder = new CheckRecorder();
-  const model = new PathModel(topology, options.pathExtensions);
+  // The hub's evaluators by default: an Azure Firewall on a route to an endpoint, custom DNS through the hub chain.
+  const model = new PathModel(topology, options.pathExtensions ?? hubPathExtensions);
   for (const check of CONFIGURATION_CHECKS) check(topology, recorder, model);
   for (const target of (options.targets ?? []).filter(isAciTarget)) checkAciTarget(topology, target, recorder);
   if (options.probe) await options.probe(topology, recorder);

@@ -1,8 +1,7 @@
 /**
- * The hub's evaluators shaped for the path model's extension points (readiness/path/types.ts on the `compute`
- * branch: ApplianceHopEvaluator, CustomDnsResolver), typed structurally here so this module builds on either side
- * of that merge: an Azure Firewall on the route to a private endpoint is judged for that flow, and a VNet's custom
- * DNS servers are followed through resolvers, forwarding rules and firewall DNS proxy.
+ * The hub's evaluators for the path model's extension points (readiness/path/types.ts: ApplianceHopEvaluator,
+ * CustomDnsResolver): an Azure Firewall on the route to a private endpoint is judged for that flow, and a VNet's
+ * custom DNS servers are followed through resolvers, forwarding rules and firewall DNS proxy.
  */
 import { dnsChainProblems } from "./checks/dns-chain-checks";
 import { firewallAt, policySource } from "./checks/firewall-checks";
@@ -12,37 +11,12 @@ import { addressFlow } from "./firewall/firewall-flows";
 import { classicFix, policyFix } from "./firewall/firewall-fix";
 import { shortName } from "./topology/arm-id";
 import type { HubNetwork } from "./topology/hub-network";
-import type { Topology } from "./topology/topology";
-
-interface ApplianceContext {
-  topology: Topology;
-  source: { label: string; subnetId: string; subnet?: { addressPrefix?: string; addressPrefixes?: string[] } };
-  target: { name: string; service: string; ip: string; port: number };
-  applianceIp: string;
-  routeTableId: string;
-  routeName: string;
-}
-
-interface BrokenHop {
-  kind: "appliance" | "dns";
-  severity: Severity;
-  reason: string;
-  resourceId: string;
-  fix: string;
-}
-
-interface CustomDnsContext {
-  topology: Topology;
-  vnetId: string;
-  servers: string[];
-  zoneName: string;
-  zoneId: string;
-}
+import type { ApplianceHopContext, BrokenHop, CustomDnsContext, PathExtensions } from "./path/types";
 
 const compiled = new WeakMap<HubNetwork, Map<string, CompiledFirewall>>();
 
 /** Judges the flow source → endpoint through the Azure Firewall at the route's next hop; other appliances: undefined (not judged here). */
-export function evaluateApplianceHop(context: ApplianceContext): BrokenHop | undefined {
+export function evaluateApplianceHop(context: ApplianceHopContext): BrokenHop | undefined {
   const hub = context.topology.hub;
   const firewall = firewallAt(hub, context.applianceIp);
   if (!hub || !firewall) return undefined;
@@ -74,8 +48,8 @@ export function resolveCustomDns(context: CustomDnsContext): Array<{ severity: S
   return dnsChainProblems(context.topology, zone, context.vnetId, "client", [])?.map((p) => ({ severity: p.severity, message: p.message, fix: p.fix, resourceId: p.resourceId ?? zone.id }));
 }
 
-/** Pass as `pathExtensions` to the path model: `{ appliance: hubPathExtensions.appliance, customDns: hubPathExtensions.customDns }`. */
-export const hubPathExtensions = {
+/** The engine's default path extensions. */
+export const hubPathExtensions: PathExtensions = {
   appliance: { evaluate: evaluateApplianceHop },
   customDns: { resolve: resolveCustomDns },
 };

@@ -5,6 +5,7 @@ import { requiredFirewallFlows } from "../../readiness/firewall/firewall-flows";
 import { fqdnCovers } from "../../readiness/firewall/rule-match";
 import type { PolicySource } from "../../readiness/firewall/rule-order";
 import { evaluateApplianceHop } from "../../readiness/hub-path-extensions";
+import type { ApplianceHopContext } from "../../readiness/path/types";
 import { emptyHubNetwork } from "../../readiness/topology/hub-network";
 import { emptyTopology } from "../../readiness/topology/topology";
 
@@ -73,7 +74,15 @@ describe("Azure Firewall evaluator", () => {
     hub.policies.set(POLICY.toLowerCase(), { id: POLICY, name: "afwp" });
     const group = (destinations: string[]): FirewallPolicyRuleCollectionGroup => ({ name: "rcg", priority: 100, ruleCollections: [{ ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "spokes", priority: 100, action: { type: "Allow" }, rules: [net("s", ["10.20.0.0/16"], destinations)] }] });
     topology.hub = hub;
-    const context = { topology, source: { label: "agents", subnetId: "x", subnet: { addressPrefix: "10.20.1.0/24" } }, target: { name: "pe-st-blob", service: "storage blob", ip: "10.10.2.5", port: 443 }, applianceIp: "10.0.1.4", routeTableId: "/x/routeTables/rt", routeName: "to-aml" };
+    const context: ApplianceHopContext = {
+      topology,
+      source: { key: "agents", label: "agents", resourceId: "/x/virtualNetworks/vnet-agents", subnetId: "/x/virtualNetworks/vnet-agents/subnets/s", vnetId: "/x/virtualNetworks/vnet-agents", subnet: { addressPrefix: "10.20.1.0/24" } },
+      target: { endpoint: {}, name: "pe-st-blob", service: "storage blob", ip: "10.10.2.5", port: 443, subnetId: "/x/virtualNetworks/vnet-aml/subnets/e", vnetId: "/x/virtualNetworks/vnet-aml" },
+      applianceIp: "10.0.1.4",
+      applianceVnetId: "/x/virtualNetworks/vnet-hub",
+      routeTableId: "/x/routeTables/rt",
+      routeName: "to-aml",
+    };
     hub.ruleCollectionGroups.set(POLICY.toLowerCase(), [group(["10.10.0.0/16"])]);
     assert.equal(evaluateApplianceHop(context), undefined);
     const blocked = emptyHubNetwork();
