@@ -48,8 +48,17 @@ const ROWS: FlowRow[] = [
   { tag: "AzureFrontDoor.FrontEnd", fqdn: "ml.azure.com", protocol: "TCP", port: 443, purpose: "Azure Machine Learning studio; AutoML images and environments" },
 ];
 
+const byRegion = new Map<string, FirewallFlow[]>();
+
+/** The flows for a region (shared, read-only: built once per region). */
 export function requiredFirewallFlows(region: string): FirewallFlow[] {
   const r = normalizeRegion(region);
+  let flows = byRegion.get(r);
+  if (!flows) byRegion.set(r, (flows = buildFlows(r)));
+  return flows;
+}
+
+function buildFlows(r: string): FirewallFlow[] {
   return ROWS.map((row) => {
     const tag = row.tag.replace("{region}", r);
     const fqdn = row.fqdn.replace("{region}", r);
