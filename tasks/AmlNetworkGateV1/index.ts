@@ -4,6 +4,7 @@ import * as tl from "azure-pipelines-task-lib/task";
 import { AzureClients, createAzureClients } from "../../azure/clients";
 import { CheckSetupError } from "../../readiness/errors";
 import { InvalidDnsServerError } from "../../readiness/probe/resolver";
+import { agentProxyFor } from "./agent-proxy";
 import { runGate } from "./gate-step";
 import { InputError, readInputs, workspaceIdFrom } from "./inputs";
 import { publishReport } from "./publish-report";
@@ -20,7 +21,7 @@ function clientsForConnection(connection: ServiceConnection): (subscriptionId: s
   const cache = new Map<string, AzureClients>();
   return (subscriptionId) => {
     const key = subscriptionId.toLowerCase();
-    if (!cache.has(key)) cache.set(key, createAzureClients(connection.credential, key, connection.endpoints));
+    if (!cache.has(key)) cache.set(key, createAzureClients(connection.credential, key, connection.endpoints, connection.proxyFor));
     return cache.get(key) as AzureClients;
   };
 }
@@ -31,7 +32,7 @@ async function run(): Promise<void> {
   let connection: ServiceConnection | undefined;
   try {
     const inputs = readInputs();
-    connection = readServiceConnection(inputs.connectionId);
+    connection = readServiceConnection(inputs.connectionId, agentProxyFor());
     const clientsFor = clientsForConnection(connection);
     const workspaceId = workspaceIdFrom(inputs, connection.subscriptionId);
     console.log(tl.loc("GateStarting", workspaceId, inputs.agentVnetId ?? "(from instance metadata)"));

@@ -25,6 +25,7 @@ export async function runTrigger(inputs: TriggerInputs, context: { workspaceId: 
   const workspace = await context.clientsFor(ws.subscriptionId).machineLearning.workspaces.get(ws.resourceGroup, ws.name);
   const deps = {
     armEndpoint: context.connection.endpoints.armEndpoint,
+    proxyFor: context.connection.proxyFor,
     getToken: async (scope: string) => {
       const token = await context.connection.credential.getToken(scope);
       if (!token) throw new TriggerError(`no token for ${scope}`);
