@@ -104,6 +104,14 @@ describe("AmlNetworkGate@1: the gate, run as the agent runs the task", () => {
     assert.equal(taskResult((await runTask(onlyParameter)).stdout), "Succeeded");
   });
 
+  it("federates through the sandbox's own service connection with only what the sandbox prints", async () => {
+    const printed = sandbox.env;
+    const extra = { SYSTEM_OIDCREQUESTURI: printed.SYSTEM_OIDCREQUESTURI, ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN: printed.ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN, ENDPOINT_AUTH_SYSTEMVSSCONNECTION: "" };
+    const env = agentEnvironment(sandbox, gateInputs(), { scheme: "WorkloadIdentityFederation", clientId: printed.AZURE_CLIENT_ID }, extra, printed.AMLVNET_WIF_SERVICE_CONNECTION_ID);
+    const run = await runTask(env);
+    assert.equal(taskResult(run.stdout), "Succeeded", run.stdout);
+  });
+
   it("says which token is missing when the job has no SystemVssConnection and no System.AccessToken", async () => {
     const env = agentEnvironment(sandbox, gateInputs(), { scheme: "WorkloadIdentityFederation", clientId: sandbox.env.AZURE_CLIENT_ID });
     const withoutJobToken = Object.fromEntries(Object.entries(env).filter(([k]) => !k.includes("SYSTEMVSSCONNECTION")));

@@ -23,6 +23,8 @@ export function bundledTaskEntry(): Promise<string> {
   return bundled;
 }
 
+export const CONNECTION_ID = "6b1f3c9e-2d4a-4f8b-9c7e-1a2b3c4d5e6f";
+
 export type ConnectionScheme =
   | { scheme: "ServicePrincipal"; authenticationType: "spnKey"; clientId: string; secret: string }
   | { scheme: "ServicePrincipal"; authenticationType: "spnCertificate"; clientId: string; certificate: string }
@@ -39,8 +41,7 @@ export interface TaskRun {
  * The environment the agent gives a task: INPUT_* for inputs, ENDPOINT_* for the AzureRM service connection
  * (URL, auth scheme and parameters, data), SYSTEM_* and AGENT_* variables.
  */
-export function agentEnvironment(sandbox: RunningSandbox, inputs: Record<string, string>, connection: ConnectionScheme, extra: Record<string, string> = {}): Record<string, string> {
-  const id = "6b1f3c9e-2d4a-4f8b-9c7e-1a2b3c4d5e6f";
+export function agentEnvironment(sandbox: RunningSandbox, inputs: Record<string, string>, connection: ConnectionScheme, extra: Record<string, string> = {}, id = CONNECTION_ID): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "",
     NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? "",
@@ -90,7 +91,6 @@ export function systemVssConnection(sandbox: RunningSandbox, accessToken: string
   };
 }
 
-export const CONNECTION_ID = "6b1f3c9e-2d4a-4f8b-9c7e-1a2b3c4d5e6f";
 
 export function startTask(env: Record<string, string>, entry: string): { child: ChildProcess; done: Promise<TaskRun> } {
   const child = spawn(process.execPath, [entry], { env, stdio: ["ignore", "pipe", "pipe"] });
