@@ -1,4 +1,5 @@
 import type { Server } from "node:https";
+import type { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createAmlHandler } from "./aml/aml-handler";
@@ -93,6 +94,8 @@ export interface RunningSandbox {
   vmAgent: VmAgent;
   /** When VM extensions run: SSH to the VMs through the jump host (sandbox/vm-agent/README.md, "SSH"). */
   ssh?: SandboxSsh;
+  /** The remote addresses of every TCP connection accepted so far (tests prove traffic went through a proxy). */
+  clientAddresses(): string[];
   close(): Promise<void>;
 }
 
@@ -138,6 +141,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     log: new RequestLog(options.requestLog),
     subscriptionId: directory.subscriptionId,
   });
+  const clientAddresses = new Set<string>();
+  server.on("connection", (socket: Socket) => clientAddresses.add(socket.remoteAddress ?? ""));
   vmAgent.attach(origin);
   await ssh?.start();
   oidc.registerServiceConnection({ ...SANDBOX_WIF_CONNECTION, app: directory.defaultApp });
@@ -173,6 +178,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     armClient,
     vmAgent,
     ssh,
+    clientAddresses: () => [...clientAddresses],
     close: async () => {
       await ssh?.close();
       await vmAgent.close();

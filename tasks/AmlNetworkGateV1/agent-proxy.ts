@@ -1,3 +1,4 @@
+import type { ProxySettings } from "@azure/core-rest-pipeline";
 import * as tl from "azure-pipelines-task-lib/task";
 import { ProxyFor, proxySettings, proxyUrlOf } from "../../azure/proxy";
 
@@ -11,15 +12,16 @@ export function agentProxyFor(): ProxyFor | undefined {
     tl.debug("agent proxy: none (Agent.ProxyUrl is not set)");
     return undefined;
   }
-  const decided = new Map<string, string>();
+  // One decision per origin: the bypass list is matched against the URL, and every path of an origin goes the same way.
+  const decided = new Map<string, ProxySettings | undefined>();
   return (url) => {
-    const config = tl.getHttpProxyConfiguration(url);
+    const origin = new URL(url).origin;
+    if (decided.has(origin)) return decided.get(origin);
+    const config = tl.getHttpProxyConfiguration(origin);
     const settings = config ? proxySettings(config.proxyUrl, config.proxyUsername, config.proxyPassword) : undefined;
     if (settings?.password) tl.setSecret(settings.password);
-    const host = new URL(url).host;
-    const decision = settings ? `through ${proxyUrlOf(settings)}` : "direct (Agent.ProxyBypassList)";
-    if (decided.get(host) !== decision) tl.debug(`agent proxy: ${host} ${decision}`);
-    decided.set(host, decision);
+    tl.debug(`agent proxy: ${origin} ${settings ? `through ${proxyUrlOf(settings)}` : "direct (Agent.ProxyBypassList)"}`);
+    decided.set(origin, settings);
     return settings;
   };
 }
