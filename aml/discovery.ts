@@ -2,11 +2,11 @@ import { AmlInputError } from "./errors";
 import { amlJson, AmlCall } from "./http";
 import type { AmlWorkspaceRef } from "./types";
 
-/** Where a workspace's AML services live, from its discovery document. */
+/** Where a workspace's AML services live: its discovery document's `api`, and the cloud's studio. */
 export interface AmlEndpoints {
   /** Regional API (https://<region>.api.azureml.ms): serves /pipelines/v1.0 and /history/v1.0. */
   api: string;
-  /** Studio base for run links (https://ml.azure.com unless discovery names another). */
+  /** Studio base for run links: the cloud's (the discovery document names none). */
   studio: string;
 }
 
@@ -30,15 +30,18 @@ export function workspacePath(workspace: AmlWorkspaceRef): string {
   return `/subscriptions/${p.subscriptionId}/resourceGroups/${p.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${p.name}`;
 }
 
-/** GET the workspace's discoveryUrl (https://<region>.api.azureml.ms/discovery when the workspace has none). */
+/**
+ * GET the workspace's discoveryUrl (https://<region>.<cloud's AML API suffix>/discovery when the workspace has none).
+ * The real document lists service base URLs (api, catalog, experimentation, gallery, history, hyperdrive, labeling,
+ * modelmanagement, pipelines, studiocoreservices) and no studio: run links use the cloud's studio host.
+ */
 export async function discoverAmlEndpoints(call: AmlCall): Promise<AmlEndpoints> {
-  const { workspace } = call;
-  const url = workspace.discoveryUrl || `https://${workspace.location.replace(/\s+/g, "").toLowerCase()}.api.azureml.ms/discovery`;
+  const { workspace, deps } = call;
+  const url = workspace.discoveryUrl || `https://${workspace.location.replace(/\s+/g, "").toLowerCase()}.${deps.apiSuffix ?? "api.azureml.ms"}/discovery`;
   const document = await amlJson<Record<string, unknown>>(call, "GET", url, { what: `discovery document ${url}`, doing: "discover the AML endpoints" });
   const api = typeof document?.api === "string" ? document.api.replace(/\/+$/, "") : "";
   if (!api) throw new AmlInputError(`the discovery document of workspace ${workspace.name} (${url}) has no 'api' endpoint`);
-  const studio = typeof document.studio === "string" ? document.studio.replace(/\/+$/, "") : "https://ml.azure.com";
-  return { api, studio };
+  return { api, studio: (deps.studio ?? "https://ml.azure.com").replace(/\/+$/, "") };
 }
 
 /** A run's link in the studio, as azureml-core's get_portal_url builds it: /runs/{id}?wsid=...&tid=... */

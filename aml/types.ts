@@ -12,6 +12,8 @@ export interface AmlWorkspaceRef {
   /** properties.discoveryUrl; https://<location>.api.azureml.ms/discovery when empty. */
   discoveryUrl: string;
   name: string;
+  /** properties.v1LegacyMode: v2 APIs (pipeline jobs) are blocked. */
+  v1LegacyMode?: boolean;
 }
 
 export type ParameterValue = string | number | boolean | null;
@@ -40,6 +42,9 @@ export interface AmlDeps {
   armEndpoint: string;
   /** The proxy for a URL (the task's agent proxy); without it, HTTPS_PROXY / NO_PROXY decide. */
   proxyFor?: ProxyFor;
+  /** The cloud's studio (run links) and AML API DNS suffix (default discovery URL); Azure public cloud's when omitted. */
+  studio?: string;
+  apiSuffix?: string;
   /** The HTTP client under the pipeline (core-rest-pipeline's default). */
   httpClient?: HttpClient;
 }

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createAmlHandler } from "./aml/aml-handler";
 import { AmlState } from "./aml/aml-state";
-import { seedReferencePipelines } from "./aml/reference-pipelines";
+import { seedReferenceComponents, seedReferencePipelines } from "./aml/reference-pipelines";
 import { ArmService } from "./arm/arm-service";
 import { instanceMetadataHandler } from "./arm/instance-metadata";
 import { scaleSetNicHandler } from "./arm/scale-set-nics";
@@ -150,7 +150,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const armClient = new InProcessArmClient(arm, authority, directory, origin);
   new ElasticPoolAgents(arm, armClient, devops.state, `${origin}/${directory.devopsOrganization}`, vmAgent.agentPackageUrl);
   if (options.scenario && options.scenario !== "empty") buildScenario(options.scenario, armClient, directory);
-  if (options.scenario === "reference") seedReferencePipelines(aml, directory.subscriptionId);
+  if (options.scenario === "reference") {
+    seedReferencePipelines(aml, directory.subscriptionId);
+    seedReferenceComponents(armClient, directory.subscriptionId);
+  }
   return {
     origin,
     env: {

@@ -26,6 +26,8 @@ export async function runTrigger(inputs: TriggerInputs, context: { workspaceId: 
   const deps = {
     armEndpoint: context.connection.endpoints.armEndpoint,
     proxyFor: context.connection.proxyFor,
+    studio: context.connection.endpoints.amlStudio,
+    apiSuffix: context.connection.endpoints.amlApiSuffix,
     getToken: async (scope: string) => {
       const token = await context.connection.credential.getToken(scope);
       if (!token) throw new TriggerError(`no token for ${scope}`);
@@ -38,7 +40,7 @@ export async function runTrigger(inputs: TriggerInputs, context: { workspaceId: 
   const run = await triggerAmlRun(
     {
       action: inputs.action,
-      workspace: { id: context.workspaceId, name: ws.name, location: workspace.location ?? "", discoveryUrl: workspace.discoveryUrl ?? "" },
+      workspace: { id: context.workspaceId, name: ws.name, location: workspace.location ?? "", discoveryUrl: workspace.discoveryUrl ?? "", v1LegacyMode: workspace.v1LegacyMode ?? false },
       pipelineId: inputs.pipelineId,
       pipelineEndpointId: inputs.pipelineEndpointId,
       pipelineVersion: inputs.pipelineVersion,
