@@ -8,6 +8,7 @@ import { ResourceManagementClient } from "@azure/arm-resources";
 import type { TokenCredential } from "@azure/core-auth";
 import { DefaultAzureCredential } from "@azure/identity";
 import { CloudEndpoints, needsInstanceDiscoveryDisabled } from "./cloud";
+import { withCloudAudience } from "./cloud-metadata";
 import type { ProxyFor } from "./proxy";
 import { retryAfterPolicy } from "./retry-after-policy";
 
@@ -25,11 +26,13 @@ export interface AzureClients {
   resources: ResourceManagementClient;
 }
 
+/** The CLI's credential (environment, managed identity, az login...), with a custom cloud's ARM audience. */
 export function createDefaultCredential(endpoints: CloudEndpoints): TokenCredential {
-  return new DefaultAzureCredential({
+  const credential = new DefaultAzureCredential({
     authorityHost: endpoints.authorityHost,
     disableInstanceDiscovery: needsInstanceDiscoveryDisabled(endpoints.authorityHost),
   });
+  return withCloudAudience(credential, endpoints);
 }
 
 /**

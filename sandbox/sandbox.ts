@@ -6,6 +6,7 @@ import { createAmlHandler } from "./aml/aml-handler";
 import { AmlState } from "./aml/aml-state";
 import { seedReferenceComponents, seedReferencePipelines } from "./aml/reference-pipelines";
 import { ArmService } from "./arm/arm-service";
+import { cloudMetadataHandler } from "./arm/cloud-metadata";
 import { instanceMetadataHandler } from "./arm/instance-metadata";
 import { scaleSetNicHandler } from "./arm/scale-set-nics";
 import { createTypeRegistry } from "./arm/types";
@@ -134,7 +135,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     latencyMs: options.latencyMs ?? 0,
     tls,
     // The AML handler goes before ARM: it also answers the v2 job cancel action, which ARM's resource routes do not.
-    handlers: [bootDiagnostics.handler(), instanceMetadataHandler(arm.store), scaleSetNicHandler(arm), vmAgent.handler(), createEntraHandler(directory, authority), createAmlHandler({ state: aml, arm, authority, directory }), (req) => arm.handle(req), oidc.handler(), devops.handler],
+    handlers: [bootDiagnostics.handler(), cloudMetadataHandler(), instanceMetadataHandler(arm.store), scaleSetNicHandler(arm), vmAgent.handler(), createEntraHandler(directory, authority), createAmlHandler({ state: aml, arm, authority, directory }), (req) => arm.handle(req), oidc.handler(), devops.handler],
     faults: new FaultInjector(options.faultRate ?? 0, faultRandom),
     faultExempt: isEntra,
     bodyNotLogged: isEntra,

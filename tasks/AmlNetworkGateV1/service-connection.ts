@@ -2,6 +2,7 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-
 import { AzurePipelinesCredential, ClientCertificateCredential, ClientSecretCredential, ManagedIdentityCredential } from "@azure/identity";
 import * as tl from "azure-pipelines-task-lib/task";
 import { CloudEndpoints, cloudEndpoints, cloudFromEnvironment, needsInstanceDiscoveryDisabled } from "../../azure/cloud";
+import { withCloudAudience } from "../../azure/cloud-metadata";
 import type { ProxyFor } from "../../azure/proxy";
 
 export interface ServiceConnection {
@@ -105,7 +106,7 @@ export function readServiceConnection(connectionId: string, proxyFor?: ProxyFor)
     default:
       throw new ServiceConnectionError(tl.loc("ConnectionSchemeUnsupported", label, scheme || "(none)"));
   }
-  return { id: connectionId, label, subscriptionId, endpoints, credential: new MaskingCredential(credential), proxyFor };
+  return { id: connectionId, label, subscriptionId, endpoints, credential: new MaskingCredential(withCloudAudience(credential, endpoints, proxyFor?.(endpoints.armEndpoint))), proxyFor };
 }
 
 /** Turns @azure/identity and Entra failures into advice that names the connection. */
