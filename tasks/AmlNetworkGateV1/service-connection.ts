@@ -36,8 +36,8 @@ function lookup(parameters: Record<string, string>, key: string): string | undef
   return match ? parameters[match] : undefined;
 }
 
-function required(connectionId: string, key: string, value: string | undefined): string {
-  if (!value) throw new ServiceConnectionError(tl.loc("ConnectionSchemeUnsupported", connectionId, `missing ${key}`));
+function required(connection: string, key: string, value: string | undefined): string {
+  if (!value) throw new ServiceConnectionError(tl.loc("ConnectionParameterMissing", connection, key));
   return value;
 }
 
@@ -73,6 +73,7 @@ export function readServiceConnection(connectionId: string, proxyFor?: ProxyFor)
   const proxyOptions = proxyFor?.(endpoints.authorityHost);
   const options = { authorityHost: endpoints.authorityHost, disableInstanceDiscovery: needsInstanceDiscoveryDisabled(endpoints.authorityHost), proxyOptions };
   const scheme = (tl.getEndpointAuthorizationScheme(connectionId, true) ?? "").toLowerCase();
+  tl.debug(`connection ${connectionId}: scheme ${scheme || "(none)"}, cloud ${endpoints.cloud}, ARM ${endpoints.armEndpoint}${endpoints.customArm ? " (custom: audience from its metadata)" : ""}, authority ${endpoints.authorityHost}`);
   const tenantId = auth("tenantid");
   const clientId = auth("serviceprincipalid");
   let credential: TokenCredential;
@@ -80,7 +81,9 @@ export function readServiceConnection(connectionId: string, proxyFor?: ProxyFor)
     case "serviceprincipal": {
       const tenant = required(label, "tenantid", tenantId);
       const client = required(label, "serviceprincipalid", clientId);
-      if ((auth("authenticationType") ?? "spnKey").toLowerCase() === "spncertificate") {
+      const authenticationType = auth("authenticationType") ?? "spnKey";
+      tl.debug(`connection ${connectionId}: service principal ${client}, ${authenticationType}`);
+      if (authenticationType.toLowerCase() === "spncertificate") {
         const certificate = required(label, "servicePrincipalCertificate", auth("servicePrincipalCertificate"));
         credential = new ClientCertificateCredential(tenant, client, { certificate }, options);
       } else {
@@ -104,7 +107,7 @@ export function readServiceConnection(connectionId: string, proxyFor?: ProxyFor)
       break;
     }
     default:
-      throw new ServiceConnectionError(tl.loc("ConnectionSchemeUnsupported", label, scheme || "(none)"));
+      throw new ServiceConnectionError(tl.loc("ConnectionSchemeUnsupported", label, scheme || tl.loc("ConnectionSchemeNone")));
   }
   return { id: connectionId, label, subscriptionId, endpoints, credential: new MaskingCredential(withCloudAudience(credential, endpoints, proxyFor?.(endpoints.armEndpoint))), proxyFor };
 }

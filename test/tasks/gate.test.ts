@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { RunningSandbox } from "../../sandbox/sandbox";
 import { registerCertificate } from "../helpers/certificates";
 import { startTestSandbox } from "../helpers/sandbox-harness";
@@ -33,10 +35,26 @@ describe("AmlNetworkGate@1: the gate, run as the agent runs the task", () => {
     assert.equal(JSON.parse(readFileSync(reportPath, "utf8")).ready, true);
     assert.match(run.stdout, /##vso\[task\.uploadsummary\][^\n]*amlvnet-summary\.md/);
     assert.match(run.stdout, /##vso\[results\.publish type=JUnit;[^\]]*resultFiles=[^\]]*amlvnet-junit\.xml/);
+    // The report survives the job: uploaded with the task's logs.
+    assert.match(run.stdout, /##vso\[task\.uploadfile\][^\n]*amlvnet-report\.json/);
+    const junitPath = /##vso\[results\.publish [^\]]*resultFiles=([^;\]]+)/.exec(run.stdout)?.[1] as string;
+    const junit = readFileSync(junitPath, "utf8");
+    assert.match(junit, /<testcase classname="amlvnet\.topology" name="read the topology around the workspace" time="(?!0")\d+\.\d{3}"/, "the topology read is timed");
+    assert.match(junit, /<testsuites [^>]*time="(?!0")\d+\.\d{3}"/);
+    assert.ok(run.stdout.split("\n").filter((l) => l.startsWith("##vso[task.debug]")).some((l) => /decision|gate: ready true/.test(l)), "decisions are in the debug log");
     // ##vso[task.setsecret] is how a task tells the agent what to mask; every other line must be clean.
     const visible = (run.stdout + run.stderr).split("\n").filter((l) => !l.startsWith("##vso[task.setsecret]"));
     assert.ok(!visible.some((l) => l.includes(sandbox.env.AZURE_CLIENT_SECRET)), "the client secret is printed");
     assert.match(run.stdout, /##vso\[task\.setsecret\]/, "derived tokens are registered as secrets");
+  });
+
+  it("writes the report under Build.ArtifactStagingDirectory when the job has one, so a later step can publish it", async () => {
+    const staging = mkdtempSync(join(tmpdir(), "amlvnet-staging-"));
+    const run = await runTask(agentEnvironment(sandbox, gateInputs(), secretConnection, { BUILD_ARTIFACTSTAGINGDIRECTORY: staging }));
+    assert.equal(taskResult(run.stdout), "Succeeded", run.stdout);
+    const reportPath = outputVariable(run.stdout, "reportPath") as string;
+    assert.ok(reportPath.startsWith(staging), reportPath);
+    assert.equal(JSON.parse(readFileSync(reportPath, "utf8")).ready, true);
   });
 
   it("fails the stage on a planted fault, with one logissue per finding carrying its fix", async () => {

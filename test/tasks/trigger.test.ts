@@ -34,6 +34,8 @@ describe("AmlNetworkGate@1: the trigger, after the gate allows it", () => {
       assert.ok(runId);
       assert.equal(outputVariable(run.stdout, "runStatus"), "Completed");
       assert.match(run.stdout, /AML run \S+ is Running/);
+      assert.match(run.stdout, /##vso\[task\.setprogress value=\d+;\]AML run \S+ is Running/, "progress while waiting");
+      assert.match(run.stdout, /##vso\[task\.setprogress value=100;\]AML run \S+ is Completed/);
       assert.match(outputVariable(run.stdout, "runUrl") ?? "", /^https:\/\/127\.0\.0\.1:\d+\//);
       const recorded = sandbox.aml.runs().find((r) => r.runId === runId);
       assert.deepEqual([recorded?.experimentName, recorded?.parameters.learning_rate, recorded?.status], ["nightly-train", "0.05", "Completed"]);
