@@ -41,7 +41,26 @@ export async function discoverAmlEndpoints(call: AmlCall): Promise<AmlEndpoints>
   const document = await amlJson<Record<string, unknown>>(call, "GET", url, { what: `discovery document ${url}`, doing: "discover the AML endpoints" });
   const api = typeof document?.api === "string" ? document.api.replace(/\/+$/, "") : "";
   if (!api) throw new AmlInputError(`the discovery document of workspace ${workspace.name} (${url}) has no 'api' endpoint`);
-  return { api, studio: (deps.studio ?? "https://ml.azure.com").replace(/\/+$/, "") };
+  return { api: workspaceApiBase(api, workspace), studio: (deps.studio ?? "https://ml.azure.com").replace(/\/+$/, "") };
+}
+
+/**
+ * Where the v1 data plane (pipelines, run history) of this workspace is called. A private endpoint covers only the
+ * workspace's own names: <workspaceId>.workspace.<region>.api.azureml.ms (and .cert.), which its NIC lists and the
+ * privatelink.api.azureml.ms zone holds (azure-ai-docs how-to-custom-dns); the regional <region>.api.azureml.ms that
+ * discovery names resolves publicly, so from a locked-down agent it is unreachable or refused (the refusal AML sends,
+ * "Access to workspace was denied based on workspace private link configuration", is quoted in MicrosoftDocs/
+ * azure-docs#90426). For a private-link workspace the regional host becomes the workspace host; the gate probes
+ * exactly that name (it is one of the endpoint's FQDNs). Unverified against a recording: no trace of SDK v1 on a
+ * private-link workspace was found; a workspace without private endpoints keeps discovery's host.
+ */
+export function workspaceApiBase(api: string, workspace: AmlWorkspaceRef): string {
+  if (!workspace.privateLinkCount || !workspace.workspaceGuid) return api;
+  const url = new URL(api);
+  const region = workspace.location.replace(/\s+/g, "").toLowerCase();
+  if (!url.hostname.startsWith(`${region}.`)) return api;
+  url.hostname = `${workspace.workspaceGuid}.workspace.${url.hostname}`;
+  return url.toString().replace(/\/+$/, "");
 }
 
 /** A run's link in the studio, as azureml-core's get_portal_url builds it: /runs/{id}?wsid=...&tid=... */

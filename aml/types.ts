@@ -14,6 +14,9 @@ export interface AmlWorkspaceRef {
   name: string;
   /** properties.v1LegacyMode: v2 APIs (pipeline jobs) are blocked. */
   v1LegacyMode?: boolean;
+  /** properties.workspaceId (a GUID) and privateLinkCount: a private-link workspace's data plane has its own host. */
+  workspaceGuid?: string;
+  privateLinkCount?: number;
 }
 
 export type ParameterValue = string | number | boolean | null;

@@ -39,12 +39,12 @@ export async function runTrigger(inputs: TriggerInputs, context: { workspaceId: 
   };
   const parameters = inputs.parametersText ? parseParameters(inputs.parametersText) : undefined;
   const what = inputs.pipelineId ?? inputs.pipelineEndpointId ?? inputs.jobFile ?? "";
-  tl.debug(`workspace ${ws.name}: location ${workspace.location}, discoveryUrl ${workspace.discoveryUrl ?? "(none)"}, v1LegacyMode ${workspace.v1LegacyMode ?? false}`);
+  tl.debug(`workspace ${ws.name}: location ${workspace.location}, discoveryUrl ${workspace.discoveryUrl ?? "(none)"}, v1LegacyMode ${workspace.v1LegacyMode ?? false}, privateLinkCount ${workspace.privateLinkCount ?? 0}`);
   console.log(tl.loc("TriggerStarting", inputs.action, what, inputs.experimentName ?? tl.loc("ExperimentFromJob")));
   const run = await triggerAmlRun(
     {
       action: inputs.action,
-      workspace: { id: context.workspaceId, name: ws.name, location: workspace.location ?? "", discoveryUrl: workspace.discoveryUrl ?? "", v1LegacyMode: workspace.v1LegacyMode ?? false },
+      workspace: { id: context.workspaceId, name: ws.name, location: workspace.location ?? "", discoveryUrl: workspace.discoveryUrl ?? "", v1LegacyMode: workspace.v1LegacyMode ?? false, workspaceGuid: workspace.workspaceId, privateLinkCount: workspace.privateLinkCount },
       pipelineId: inputs.pipelineId,
       pipelineEndpointId: inputs.pipelineEndpointId,
       pipelineVersion: inputs.pipelineVersion,

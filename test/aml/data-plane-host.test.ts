@@ -1,0 +1,34 @@
+import assert from "node:assert/strict";
+import { workspaceApiBase } from "../../aml/discovery";
+import type { RunningSandbox } from "../../sandbox/sandbox";
+import { startTestSandbox } from "../helpers/sandbox-harness";
+import { referenceIds } from "../readiness/helpers";
+
+const WS = { id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws", name: "ws", location: "westeurope", discoveryUrl: "" };
+
+describe("aml: the v1 data-plane host of a private-link workspace", () => {
+  it("calls a private-link workspace on its own host, keeps discovery's host otherwise", () => {
+    const guid = "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b";
+    assert.equal(workspaceApiBase("https://westeurope.api.azureml.ms", { ...WS, workspaceGuid: guid, privateLinkCount: 1 }), `https://${guid}.workspace.westeurope.api.azureml.ms`);
+    assert.equal(workspaceApiBase("https://usgovvirginia.api.ml.azure.us", { ...WS, location: "usgovvirginia", workspaceGuid: guid, privateLinkCount: 2 }), `https://${guid}.workspace.usgovvirginia.api.ml.azure.us`);
+    assert.equal(workspaceApiBase("https://westeurope.api.azureml.ms", { ...WS, workspaceGuid: guid, privateLinkCount: 0 }), "https://westeurope.api.azureml.ms");
+    assert.equal(workspaceApiBase("https://127.0.0.1:8443/aml/westeurope", { ...WS, workspaceGuid: guid, privateLinkCount: 1 }), "https://127.0.0.1:8443/aml/westeurope", "a non-regional host (the sandbox) is kept");
+  });
+
+  describe("against the reference workspace", () => {
+    let sandbox: RunningSandbox;
+    before(async () => {
+      sandbox = await startTestSandbox({ scenario: "reference" });
+    });
+    after(() => sandbox.close());
+
+    it("the host the trigger would call in Azure is one of the FQDNs the gate probes (the workspace endpoint's)", () => {
+      const ids = referenceIds(sandbox);
+      const ws = sandbox.armClient.get(ids.workspaceId, "2024-04-01") as { location: string; properties: { workspaceId: string; privateLinkCount: number } };
+      const base = workspaceApiBase(`https://${ws.location}.api.azureml.ms`, { id: ids.workspaceId, name: ids.names.workspace, location: ws.location, discoveryUrl: "", workspaceGuid: ws.properties.workspaceId, privateLinkCount: ws.properties.privateLinkCount });
+      const endpoints = (sandbox.armClient.get(`${ids.rg}/providers/Microsoft.Network/privateEndpoints`, "2024-05-01") as { value: Array<{ properties: { customDnsConfigs?: Array<{ fqdn: string }> } }> }).value;
+      const probed = endpoints.flatMap((e) => (e.properties.customDnsConfigs ?? []).map((c) => c.fqdn));
+      assert.ok(probed.includes(new URL(base).hostname), `${new URL(base).hostname} not in ${probed.join(", ")}`);
+    });
+  });
+});
