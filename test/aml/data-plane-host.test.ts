@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
-import { workspaceApiBase } from "../../aml/discovery";
+import { createHttpHeaders, type HttpClient } from "@azure/core-rest-pipeline";
+import { discoverAmlEndpoints, workspaceApiBase } from "../../aml/discovery";
+import { cloudEndpoints } from "../../azure/cloud";
 import type { RunningSandbox } from "../../sandbox/sandbox";
 import { startTestSandbox } from "../helpers/sandbox-harness";
 import { referenceIds } from "../readiness/helpers";
@@ -30,5 +32,23 @@ describe("aml: the v1 data-plane host of a private-link workspace", () => {
       const probed = endpoints.flatMap((e) => (e.properties.customDnsConfigs ?? []).map((c) => c.fqdn));
       assert.ok(probed.includes(new URL(base).hostname), `${new URL(base).hostname} not in ${probed.join(", ")}`);
     });
+  });
+});
+
+describe("aml: discovery per cloud", () => {
+  it("asks the cloud's regional discovery host when the workspace names none, and links runs to the cloud's studio", async () => {
+    const asked: string[] = [];
+    // A recording HTTP client under the real pipeline (no server needed): the discovery document as AML serves it.
+    const httpClient: HttpClient = {
+      sendRequest: async (request) => {
+        asked.push(request.url);
+        return { request, status: 200, headers: createHttpHeaders({ "content-type": "application/json" }), bodyAsText: JSON.stringify({ api: "https://usgovvirginia.api.ml.azure.us", history: "https://usgovvirginia.api.ml.azure.us" }) };
+      },
+    };
+    const cloud = cloudEndpoints("AzureUSGovernment", {});
+    const deps = { armEndpoint: cloud.armEndpoint, studio: cloud.amlStudio, apiSuffix: cloud.amlApiSuffix, httpClient, getToken: async () => "header.e30.signature" };
+    const endpoints = await discoverAmlEndpoints({ deps, workspace: { ...WS, location: "usgovvirginia" } });
+    assert.deepEqual(asked, ["https://usgovvirginia.api.ml.azure.us/discovery"]);
+    assert.deepEqual(endpoints, { api: "https://usgovvirginia.api.ml.azure.us", studio: "https://ml.azure.us" });
   });
 });
