@@ -1,3 +1,4 @@
+import * as tl from "azure-pipelines-task-lib/task";
 import { discoverAgentVnet } from "../../readiness/agent-vnet";
 import { judgeTopology, ReadinessOptions } from "../../readiness/engine";
 import type { ReadinessReport } from "../../readiness/finding";
@@ -28,9 +29,11 @@ export interface GateResult {
 export async function runGate(inputs: TaskInputs, context: GateContext): Promise<GateResult> {
   let agentVnetId = inputs.agentVnetId;
   if (!agentVnetId) {
+    tl.debug(`agent VNet: not given, asking the instance metadata service${context.imdsEndpoint ? ` at ${context.imdsEndpoint}` : ""}`);
     agentVnetId = await discoverAgentVnet(context.clientsFor, context.imdsEndpoint);
     context.onAgentVnetDiscovered?.(agentVnetId);
   }
+  tl.debug(`probes: ${inputs.probe ? `on, resolving through ${inputs.dnsServer ?? "the agent's resolver"}` : "off"}`);
   const resolver = inputs.dnsServer ? dnsServerResolver(parseDnsServer(inputs.dnsServer)) : systemResolver();
   const probe = inputs.probe ? probeStep({ resolver, timeoutMs: 3000 }) : undefined;
   let probesMs = 0;
