@@ -4,7 +4,9 @@ import { discoverAmlEndpoints, workspaceApiBase } from "../../aml/discovery";
 import { cloudEndpoints } from "../../azure/cloud";
 import type { RunningSandbox } from "../../sandbox/sandbox";
 import { startTestSandbox } from "../helpers/sandbox-harness";
-import { referenceIds } from "../readiness/helpers";
+import { probeTargets } from "../../readiness/probe-step";
+import { readTopology } from "../../readiness/topology/read-topology";
+import { referenceIds, sandboxClientsFor } from "../readiness/helpers";
 
 const WS = { id: "/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/ws", name: "ws", location: "westeurope", discoveryUrl: "" };
 
@@ -24,12 +26,12 @@ describe("aml: the v1 data-plane host of a private-link workspace", () => {
     });
     after(() => sandbox.close());
 
-    it("the host the trigger would call in Azure is one of the FQDNs the gate probes (the workspace endpoint's)", () => {
+    it("the host the trigger would call in Azure is one of the FQDNs the gate probes (the workspace endpoint's)", async () => {
       const ids = referenceIds(sandbox);
       const ws = sandbox.armClient.get(ids.workspaceId, "2024-04-01") as { location: string; properties: { workspaceId: string; privateLinkCount: number } };
       const base = workspaceApiBase(`https://${ws.location}.api.azureml.ms`, { id: ids.workspaceId, name: ids.names.workspace, location: ws.location, discoveryUrl: "", workspaceGuid: ws.properties.workspaceId, privateLinkCount: ws.properties.privateLinkCount });
-      const endpoints = (sandbox.armClient.get(`${ids.rg}/providers/Microsoft.Network/privateEndpoints`, "2024-05-01") as { value: Array<{ properties: { customDnsConfigs?: Array<{ fqdn: string }> } }> }).value;
-      const probed = endpoints.flatMap((e) => (e.properties.customDnsConfigs ?? []).map((c) => c.fqdn));
+      const topology = await readTopology({ workspaceId: ids.workspaceId, agentVnetId: ids.agentVnetId, cloud: "AzureCloud" }, sandboxClientsFor(sandbox));
+      const probed = probeTargets(topology).map((t) => t.fqdn);
       assert.ok(probed.includes(new URL(base).hostname), `${new URL(base).hostname} not in ${probed.join(", ")}`);
     });
   });
