@@ -1,4 +1,20 @@
 import { setTimeout as sleepFor } from "node:timers/promises";
+import type { AccessToken, TokenCredential } from "@azure/core-auth";
+import {
+  bearerTokenAuthenticationPolicy,
+  createDefaultHttpClient,
+  createEmptyPipeline,
+  createHttpHeaders,
+  createPipelineRequest,
+  isRestError,
+  proxyPolicy,
+  retryPolicy,
+  throttlingRetryPolicy,
+  type HttpClient,
+  type Pipeline,
+  type PipelineResponse,
+  type RetryStrategy,
+} from "@azure/core-rest-pipeline";
 import { AmlAuthError, AmlNotFoundError, AmlRequestError } from "./errors";
 import type { AmlDeps, AmlWorkspaceRef } from "./types";
 
@@ -24,39 +40,90 @@ export function armScope(armEndpoint: string): string {
   return `${armEndpoint.replace(/\/+$/, "")}/.default`;
 }
 
-const RETRYABLE = new Set([429, 500, 502, 503, 504]);
 const MAX_RETRIES = 3;
-const TRANSIENT_NETWORK = new Set(["ECONNRESET", "EPIPE", "ETIMEDOUT", "ECONNABORTED", "UND_ERR_SOCKET", "UND_ERR_CONNECT_TIMEOUT"]);
+const TRANSIENT_NETWORK = new Set(["ECONNRESET", "EPIPE", "ETIMEDOUT", "ECONNABORTED", "ESOCKETTIMEDOUT"]);
+const RETRYABLE_GET = new Set([429, 500, 502, 503, 504]);
 
-/** A JSON request to the AML data plane or ARM with a bearer token (GETs retried on 429/5xx); errors become AmlAuthError / AmlNotFoundError / AmlRequestError. */
-export async function amlJson<T>(call: AmlCall, method: "GET" | "POST" | "PUT", url: string, subject: RequestSubject, body?: unknown): Promise<T> {
-  const token = await call.deps.getToken(armScope(call.deps.armEndpoint));
-  const doFetch = call.deps.fetch ?? fetch;
-  for (let attempt = 0; ; attempt++) {
-    let response: Response;
-    try {
-      response = await doFetch(url, {
-        method,
-        headers: { authorization: `Bearer ${token}`, accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: call.signal,
-      });
-    } catch (error) {
-      // A GET may be repeated after a dropped connection; a POST may already have submitted a run. A refused
-      // connection or an unknown name is not transient (a network or DNS set-up problem): report it at once.
-      if (call.signal?.aborted || method !== "GET" || attempt >= MAX_RETRIES || !TRANSIENT_NETWORK.has(causeCode(error) ?? "")) throw networkError(error, url, subject);
-      await delay(1000 * (attempt + 1), call.signal);
-      continue;
-    }
-    const text = await response.text();
-    if (response.ok) return (text ? JSON.parse(text) : undefined) as T;
-    const retryable = method === "GET" ? RETRYABLE.has(response.status) : response.status === 429;
-    if (retryable && attempt < MAX_RETRIES) {
-      await delay(retryAfterMs(response.headers.get("retry-after"), attempt), call.signal);
-      continue;
-    }
-    throw responseError(response.status, text, call.workspace, subject, token);
+/**
+ * GETs are repeated on 5xx, on a 429 without Retry-After (throttlingRetryPolicy takes those with one) and after a
+ * dropped connection; a POST or PUT may already have submitted a run, so only throttling repeats it. A refused
+ * connection or an unknown name is a network or DNS set-up problem, not transient: reported at once.
+ */
+const transientGets: RetryStrategy = {
+  name: "amlvnetTransientGets",
+  retry({ retryCount, response, responseError }) {
+    const request = response?.request ?? responseError?.request;
+    if (request?.method !== "GET") return { skipStrategy: true };
+    const transient = response ? RETRYABLE_GET.has(response.status) && !(response.status === 429 && response.headers.get("retry-after")) : TRANSIENT_NETWORK.has(responseError?.code ?? "");
+    return transient ? { retryAfterInMs: 1000 * (retryCount + 1) } : { skipStrategy: true };
+  },
+};
+
+/** Bearer tokens from AmlDeps.getToken, remembered so errors can name the identity that was refused. */
+class DepsCredential implements TokenCredential {
+  lastToken?: string;
+  constructor(private readonly deps: AmlDeps) {}
+
+  async getToken(scopes: string | string[]): Promise<AccessToken> {
+    const token = await this.deps.getToken(Array.isArray(scopes) ? scopes[0] : scopes);
+    this.lastToken = token;
+    const exp = decodeClaims(token).exp;
+    return { token, expiresOnTimestamp: typeof exp === "number" ? exp * 1000 : Date.now() + 5 * 60_000 };
   }
+}
+
+interface AmlPipeline {
+  pipeline: Pipeline;
+  client: HttpClient;
+  credential: DepsCredential;
+}
+
+const pipelines = new WeakMap<AmlDeps, AmlPipeline>();
+
+/**
+ * One core-rest-pipeline per AmlDeps, as the Azure SDK clients have: bearer token (ARM scope), throttling and
+ * transient retries, and the proxy: the one AmlDeps.proxyFor picks per URL (the agent's), else HTTPS_PROXY/NO_PROXY.
+ */
+function pipelineOf(deps: AmlDeps): AmlPipeline {
+  let entry = pipelines.get(deps);
+  if (!entry) {
+    const credential = new DepsCredential(deps);
+    const pipeline = createEmptyPipeline();
+    pipeline.addPolicy(proxyPolicy());
+    pipeline.addPolicy(throttlingRetryPolicy({ maxRetries: MAX_RETRIES }), { phase: "Retry" });
+    pipeline.addPolicy(retryPolicy([transientGets], { maxRetries: MAX_RETRIES }), { phase: "Retry" });
+    pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential, scopes: armScope(deps.armEndpoint) }), { phase: "Sign" });
+    entry = { pipeline, client: deps.httpClient ?? createDefaultHttpClient(), credential };
+    pipelines.set(deps, entry);
+  }
+  return entry;
+}
+
+/** The identity's current token (for run links' tenant and for messages). */
+export async function currentToken(deps: AmlDeps): Promise<string> {
+  return (await pipelineOf(deps).credential.getToken(armScope(deps.armEndpoint))).token;
+}
+
+/** A JSON request to the AML data plane or ARM; errors become AmlAuthError / AmlNotFoundError / AmlRequestError. */
+export async function amlJson<T>(call: AmlCall, method: "GET" | "POST" | "PUT", url: string, subject: RequestSubject, body?: unknown): Promise<T> {
+  const { pipeline, client, credential } = pipelineOf(call.deps);
+  const request = createPipelineRequest({
+    url,
+    method,
+    headers: createHttpHeaders({ accept: "application/json", ...(body === undefined ? {} : { "content-type": "application/json" }) }),
+    body: body === undefined ? undefined : JSON.stringify(body),
+    abortSignal: call.signal,
+    proxySettings: call.deps.proxyFor?.(url),
+  });
+  let response: PipelineResponse;
+  try {
+    response = await pipeline.sendRequest(client, request);
+  } catch (error) {
+    throw networkError(error, url, subject);
+  }
+  const text = response.bodyAsText ?? "";
+  if (response.status >= 200 && response.status < 300) return (text ? JSON.parse(text) : undefined) as T;
+  throw responseError(response.status, text, call.workspace, subject, credential.lastToken);
 }
 
 /** Turns an HTTP refusal into the error that names what to fix. */
@@ -105,21 +172,10 @@ export function decodeClaims(token: string): Record<string, unknown> {
   }
 }
 
-function causeCode(error: unknown): string | undefined {
-  return (error as { cause?: { code?: string } })?.cause?.code;
-}
-
 function networkError(error: unknown, url: string, subject: RequestSubject): Error {
-  if ((error as Error)?.name === "AbortError") return error as Error;
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  const reason = cause?.code ?? cause?.message ?? (error as Error)?.message ?? String(error);
+  if ((error as Error)?.name === "AbortError" || !isRestError(error)) return error as Error;
+  const reason = error.code && error.code !== "REQUEST_SEND_ERROR" ? error.code : error.message;
   return new AmlRequestError(`could not ${subject.doing} (${subject.what}): ${new URL(url).host} is unreachable (${reason}). From a private network, check that the workspace's private endpoint and its DNS records resolve from this agent.`);
-}
-
-function retryAfterMs(header: string | null, attempt: number): number {
-  const seconds = Number(header);
-  if (header !== null && Number.isFinite(seconds)) return Math.min(seconds * 1000, 30_000);
-  return 1000 * (attempt + 1);
 }
 
 function stringOrUndefined(value: unknown): string | undefined {

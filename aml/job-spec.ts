@@ -6,6 +6,8 @@ export interface PipelineJobSubmission {
   /** The spec's `name`, when it sets one (the job name must then be new in the workspace). */
   name?: string;
   body: { properties: Record<string, unknown> };
+  /** Steps whose component is `azureml:<name>@latest`: their componentId is the container's latest version (ask ARM). */
+  latestComponents: Array<{ step: string; component: string }>;
 }
 
 export interface JobSpecOptions {
@@ -40,10 +42,11 @@ export function buildPipelineJob(text: string, options: JobSpecOptions): Pipelin
     const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
     return node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
   };
-  const properties = isObj(spec.properties) && typeof spec.properties.jobType === "string" ? fromArm(spec.properties, lineOf) : fromCli(spec, options, lineOf);
+  const latestComponents: PipelineJobSubmission["latestComponents"] = [];
+  const properties = isObj(spec.properties) && typeof spec.properties.jobType === "string" ? fromArm(spec.properties, lineOf) : fromCli(spec, options, lineOf, latestComponents);
   if (options.experimentName) properties.experimentName = options.experimentName;
   applyParameters(properties, options.parameters);
-  return { name: typeof spec.name === "string" ? spec.name : undefined, body: { properties } };
+  return { name: typeof spec.name === "string" ? spec.name : undefined, body: { properties }, latestComponents };
 }
 
 function fromArm(properties: Obj, lineOf: LineOf): Obj {
@@ -51,7 +54,7 @@ function fromArm(properties: Obj, lineOf: LineOf): Obj {
   return { ...properties };
 }
 
-function fromCli(spec: Obj, options: JobSpecOptions, lineOf: LineOf): Obj {
+function fromCli(spec: Obj, options: JobSpecOptions, lineOf: LineOf, latestComponents: PipelineJobSubmission["latestComponents"]): Obj {
   if (spec.type !== undefined && String(spec.type).toLowerCase() !== "pipeline") {
     throw new AmlJobSpecError(`type is '${String(spec.type)}'; the task submits pipeline jobs (type: pipeline)`, lineOf("type"));
   }
@@ -64,7 +67,9 @@ function fromCli(spec: Obj, options: JobSpecOptions, lineOf: LineOf): Obj {
   const jobs: Obj = {};
   for (const [name, job] of Object.entries(spec.jobs)) {
     if (!isObj(job) || typeof job.type !== "string") throw new AmlJobSpecError(`step '${name}' needs a type (command, sweep, parallel, pipeline, spark)`, lineOf("jobs", name));
-    jobs[name] = childJob(name, job, ref("computes"));
+    const componentId = componentIdOf(name, job, options.workspaceId, (...path) => lineOf("jobs", name, ...path) ?? lineOf("jobs", name));
+    if (componentId.latest) latestComponents.push({ step: name, component: componentId.latest });
+    jobs[name] = childJob(name, job, componentId.id, ref("computes"));
   }
   return prune({
     jobType: "Pipeline",
@@ -81,17 +86,47 @@ function fromCli(spec: Obj, options: JobSpecOptions, lineOf: LineOf): Obj {
   });
 }
 
-function childJob(name: string, job: Obj, computeRef: (value: unknown) => unknown): Obj {
+const INLINE_KEYS = ["command", "code", "environment", "jobs"];
+
+/**
+ * The service runs pipeline steps that reference registered components by ARM ID (`componentId`, with `computeId`):
+ * azure-ai-ml's builders (entities/_builders command.py, parallel.py, spark.py, pipeline.py `_to_rest_object`) send
+ * only these, after `az ml job create` has registered inline command/code/environment steps as anonymous components
+ * (and uploaded local code). The task registers nothing and uploads nothing: an inline step is refused here, naming
+ * what is supported. `azureml:<name>@latest` is resolved by the caller (the container's latestVersion).
+ */
+function componentIdOf(step: string, job: Obj, workspaceId: string, lineOf: LineOf): { id?: string; latest?: string } {
+  const inline = INLINE_KEYS.filter((key) => job[key] !== undefined);
+  const component = job.component;
+  if (typeof component !== "string" || !component.trim() || inline.length) {
+    const what = inline.length ? `defines its ${inline.join(", ")} inline` : isObj(component) ? "defines its component inline" : "references no component";
+    throw new AmlJobSpecError(`step '${step}' ${what}; the task submits steps that reference a registered component: register it (az ml component create --file <component>.yml) and set component: azureml:<name>:<version> or azureml:<name>@latest`, lineOf(inline[0] ?? "component"));
+  }
+  const value = component.trim();
+  if (value.startsWith("azureml://registries/")) return { id: value };
+  const armId = value.replace(/^azureml:/, "");
+  if (armId.startsWith("/subscriptions/")) return { id: armId };
+  const named = /^azureml:([A-Za-z0-9_.-]+)(?::([A-Za-z0-9_.-]+)|@latest)$/.exec(value);
+  if (!named) throw new AmlJobSpecError(`step '${step}' has component '${value}'; use azureml:<name>:<version>, azureml:<name>@latest or a component version's resource ID (a local file is not registered by the task)`, lineOf("component"));
+  if (named[2] === undefined) return { latest: named[1] };
+  return { id: `${workspaceId}/components/${named[1]}/versions/${named[2]}` };
+}
+
+function childJob(name: string, job: Obj, componentId: string | undefined, computeRef: (value: unknown) => unknown): Obj {
   const binding = (value: unknown): unknown => {
     if (!isObj(value)) return { job_input_type: "literal", value: String(value) };
     const type = String(value.type ?? "uri_folder");
     return prune({ job_input_type: type, uri: value.path, mode: MODES[String(value.mode)] ?? value.mode });
   };
   const outputs = isObj(job.outputs) ? Object.fromEntries(Object.entries(job.outputs).map(([k, v]) => [k, typeof v === "string" ? { type: "literal", value: v } : v])) : undefined;
+  const rest: Obj = { ...job };
+  delete rest.component;
+  delete rest.compute;
   return prune({
-    ...job,
+    ...rest,
     name,
-    compute: computeRef(job.compute),
+    componentId,
+    computeId: computeRef(job.compute),
     inputs: isObj(job.inputs) ? Object.fromEntries(Object.entries(job.inputs).map(([k, v]) => [k, binding(v)])) : undefined,
     outputs,
     _source: "YAML.JOB",

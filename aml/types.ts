@@ -1,3 +1,5 @@
+import type { HttpClient } from "@azure/core-rest-pipeline";
+import type { ProxyFor } from "../azure/proxy";
 /** What the task's `pipelineAction` input selects. */
 export type PipelineAction = "none" | "publishedPipeline" | "pipelineEndpoint" | "job";
 export const PIPELINE_ACTIONS: readonly PipelineAction[] = ["none", "publishedPipeline", "pipelineEndpoint", "job"];
@@ -10,6 +12,11 @@ export interface AmlWorkspaceRef {
   /** properties.discoveryUrl; https://<location>.api.azureml.ms/discovery when empty. */
   discoveryUrl: string;
   name: string;
+  /** properties.v1LegacyMode: v2 APIs (pipeline jobs) are blocked. */
+  v1LegacyMode?: boolean;
+  /** properties.workspaceId (a GUID) and privateLinkCount: a private-link workspace's data plane has its own host. */
+  workspaceGuid?: string;
+  privateLinkCount?: number;
 }
 
 export type ParameterValue = string | number | boolean | null;
@@ -36,8 +43,13 @@ export interface AmlDeps {
   getToken(scope: string): Promise<string>;
   /** ARM endpoint without trailing slash (the service connection's URL; the sandbox's origin). */
   armEndpoint: string;
-  /** Defaults to the global fetch (used for the AML data plane). */
-  fetch?: typeof fetch;
+  /** The proxy for a URL (the task's agent proxy); without it, HTTPS_PROXY / NO_PROXY decide. */
+  proxyFor?: ProxyFor;
+  /** The cloud's studio (run links) and AML API DNS suffix (default discovery URL); Azure public cloud's when omitted. */
+  studio?: string;
+  apiSuffix?: string;
+  /** The HTTP client under the pipeline (core-rest-pipeline's default). */
+  httpClient?: HttpClient;
 }
 
 /** Statuses AML reports: run history / v2 JobStatus words, plus AEVA's Finished for a completed v1 pipeline run. */

@@ -1,6 +1,6 @@
 import { AmlEndpoints, discoverAmlEndpoints, studioRunUrl, workspacePath } from "./discovery";
 import { AmlInputError, AmlNotFoundError } from "./errors";
-import { amlJson, AmlCall, armScope, decodeClaims } from "./http";
+import { amlJson, AmlCall, currentToken, decodeClaims } from "./http";
 import type { AmlRun, AmlRunStatus, AmlTriggerRequest } from "./types";
 
 /**
@@ -92,7 +92,7 @@ function submission(experimentName: string, parameters: Record<string, unknown> 
 
 async function toRun(call: AmlCall, kind: "publishedPipeline" | "pipelineEndpoint", entity: PipelineRunEntity, experimentName: string, endpoints: AmlEndpoints): Promise<AmlRun> {
   if (!entity?.Id) throw new AmlInputError(`the ${kind} submission to workspace ${call.workspace.name} returned no run ID`);
-  const tenantId = decodeClaims(await call.deps.getToken(armScope(call.deps.armEndpoint))).tid;
+  const tenantId = decodeClaims(await currentToken(call.deps)).tid;
   return {
     kind,
     runId: entity.Id,

@@ -30,7 +30,17 @@ function jobUrl(call: AmlCall, name: string, action = ""): string {
 
 export async function submitPipelineJob(call: AmlCall, request: AmlTriggerRequest): Promise<AmlRun> {
   if (!request.jobSpec?.trim()) throw new AmlInputError("pipelineAction 'job' needs a job spec (the 'jobFile' input: a v2 pipeline job in YAML or JSON)");
+  if (request.workspace.v1LegacyMode) {
+    // "Enabling v1_legacy_mode may prevent you from using features provided by the v2 API" (@azure/arm-machinelearning
+    // Workspace.v1LegacyMode); refused here before anything is submitted, as the sandbox refuses the PUT.
+    const p = workspaceParts(request.workspace);
+    throw new AmlInputError(`workspace ${p.name} is in v1 legacy mode (properties.v1LegacyMode: true), which blocks v2 APIs such as pipeline jobs: use pipelineAction 'publishedPipeline' or 'pipelineEndpoint', or turn it off with az ml workspace update --name ${p.name} --resource-group ${p.resourceGroup} --v1-legacy-mode false`);
+  }
   const job = buildPipelineJob(request.jobSpec, { workspaceId: workspaceId(call), experimentName: request.experimentName, parameters: request.parameters });
+  for (const { step, component } of job.latestComponents) {
+    const jobs = job.body.properties.jobs as Record<string, Record<string, unknown>>;
+    jobs[step].componentId = await latestComponentVersion(call, component);
+  }
   const name = job.name ?? newJobName();
   const created = await amlJson<JobResource>(call, "PUT", jobUrl(call, name), { what: `pipeline job '${name}'`, doing: "create jobs" }, job.body);
   return toRun(call, created, name);
@@ -45,6 +55,15 @@ export async function refreshPipelineJob(call: AmlCall, run: AmlRun): Promise<Am
 /** Requests the cancel (ARM answers 202 + Location) without waiting for it to settle: CancelRequested, then Canceled. */
 export async function cancelPipelineJob(call: AmlCall, run: AmlRun): Promise<void> {
   await amlJson<unknown>(call, "POST", jobUrl(call, run.runId, "/cancel"), { what: `pipeline job '${run.runId}'`, doing: "cancel jobs" });
+}
+
+/** azureml:<name>@latest: the component container's latestVersion (ComponentContainer, read-only, server-filled). */
+async function latestComponentVersion(call: AmlCall, component: string): Promise<string> {
+  const container = `${call.deps.armEndpoint.replace(/\/+$/, "")}${workspaceId(call)}/components/${encodeURIComponent(component)}`;
+  const found = await amlJson<{ properties?: { latestVersion?: string | null } }>(call, "GET", `${container}?api-version=${JOBS_API_VERSION}`, { what: `component '${component}'`, doing: "read components" });
+  const latest = found?.properties?.latestVersion;
+  if (!latest) throw new AmlInputError(`component '${component}' has no version in workspace ${call.workspace.name}: register one (az ml component create) or name a version (azureml:${component}:<version>)`);
+  return `${workspaceId(call)}/components/${component}/versions/${latest}`;
 }
 
 function toRun(call: AmlCall, job: JobResource, name: string): AmlRun {

@@ -9,6 +9,8 @@ import { ResourceManagementClient } from "@azure/arm-resources";
 import type { TokenCredential } from "@azure/core-auth";
 import { DefaultAzureCredential } from "@azure/identity";
 import { CloudEndpoints, needsInstanceDiscoveryDisabled } from "./cloud";
+import { withCloudAudience } from "./cloud-metadata";
+import type { ProxyFor } from "./proxy";
 import { retryAfterPolicy } from "./retry-after-policy";
 
 /** The ARM clients amlvnet uses, all built here with the same credential, endpoint and scope. */
@@ -27,20 +29,27 @@ export interface AzureClients {
   resources: ResourceManagementClient;
 }
 
+/** The CLI's credential (environment, managed identity, az login...), with a custom cloud's ARM audience. */
 export function createDefaultCredential(endpoints: CloudEndpoints): TokenCredential {
-  return new DefaultAzureCredential({
+  const credential = new DefaultAzureCredential({
     authorityHost: endpoints.authorityHost,
     disableInstanceDiscovery: needsInstanceDiscoveryDisabled(endpoints.authorityHost),
   });
+  return withCloudAudience(credential, endpoints);
 }
 
-export function createAzureClients(credential: TokenCredential, subscriptionId: string, endpoints: CloudEndpoints): AzureClients {
+/**
+ * `proxyFor` (the task's agent proxy) decides the proxy for the ARM endpoint; without it the SDK pipeline reads
+ * HTTPS_PROXY / NO_PROXY from the environment (the CLI).
+ */
+export function createAzureClients(credential: TokenCredential, subscriptionId: string, endpoints: CloudEndpoints, proxyFor?: ProxyFor): AzureClients {
   const additionalPolicies = [{ policy: retryAfterPolicy(), position: "perCall" as const }];
-  const classic = { endpoint: endpoints.armEndpoint, credentialScopes: [endpoints.armScope], additionalPolicies };
+  const proxyOptions = proxyFor?.(endpoints.armEndpoint);
+  const classic = { endpoint: endpoints.armEndpoint, credentialScopes: [endpoints.armScope], additionalPolicies, proxyOptions };
   return {
     network: new NetworkManagementClient(credential, subscriptionId, classic),
     privateDns: new PrivateDnsManagementClient(credential, subscriptionId, classic),
-    compute: new ComputeManagementClient(credential, subscriptionId, { endpoint: endpoints.armEndpoint, credentials: { scopes: [endpoints.armScope] }, additionalPolicies }),
+    compute: new ComputeManagementClient(credential, subscriptionId, { endpoint: endpoints.armEndpoint, credentials: { scopes: [endpoints.armScope] }, additionalPolicies, proxyOptions }),
     machineLearning: new AzureMachineLearningWorkspaces(credential, subscriptionId, classic),
     containerService: new ContainerServiceClient(credential, subscriptionId, classic),
     authorization: new AuthorizationManagementClient(credential, subscriptionId, classic),

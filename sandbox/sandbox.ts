@@ -1,10 +1,12 @@
 import type { Server } from "node:https";
+import type { Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createAmlHandler } from "./aml/aml-handler";
 import { AmlState } from "./aml/aml-state";
-import { seedReferencePipelines } from "./aml/reference-pipelines";
+import { seedReferenceComponents, seedReferencePipelines } from "./aml/reference-pipelines";
 import { ArmService } from "./arm/arm-service";
+import { cloudMetadataHandler } from "./arm/cloud-metadata";
 import { instanceMetadataHandler } from "./arm/instance-metadata";
 import { scaleSetNicHandler } from "./arm/scale-set-nics";
 import { createTypeRegistry } from "./arm/types";
@@ -63,7 +65,18 @@ export interface SandboxEnv {
   /** When VM extensions run: the jump host to the VMs' SSH, "127.0.0.1:PORT", and its host key "ssh-ed25519 AAAA...". */
   AMLVNET_SSH_JUMP_HOST?: string;
   AMLVNET_SSH_JUMP_HOST_KEY?: string;
+  /**
+   * A workload identity federation service connection the sandbox trusts (its app is AZURE_CLIENT_ID), and what a
+   * job hands the task for it: the OIDC request URI (System.OidcRequestUri) and the job's access token, under the
+   * name the agent gives it to tasks (the SystemVssConnection endpoint's AccessToken parameter).
+   */
+  AMLVNET_WIF_SERVICE_CONNECTION_ID: string;
+  SYSTEM_OIDCREQUESTURI: string;
+  ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN: string;
 }
+
+/** The sandbox's own workload identity federation connection (fixed, so scripts can name it). */
+export const SANDBOX_WIF_CONNECTION = { id: "3f2c1b0a-9e8d-4c7b-a6f5-0e1d2c3b4a59", name: "amlvnet-sandbox-wif", project: "project-1" } as const;
 
 export interface RunningSandbox {
   origin: string;
@@ -82,8 +95,13 @@ export interface RunningSandbox {
   vmAgent: VmAgent;
   /** When VM extensions run: SSH to the VMs through the jump host (sandbox/vm-agent/README.md, "SSH"). */
   ssh?: SandboxSsh;
+  /** The remote addresses of every TCP connection accepted so far (tests prove traffic went through a proxy). */
+  clientAddresses(): string[];
   close(): Promise<void>;
 }
+
+/** The plan and job the sandbox's job access token stands for (the OIDC route takes any). */
+const SANDBOX_JOB = { planId: "5d4c3b2a-1f0e-4d9c-8b7a-6f5e4d3c2b1a", jobId: "12f0e9d8-c7b6-4a59-8e7d-6c5b4a392817" } as const;
 
 export const DEFAULT_STATE_DIR = join(tmpdir(), "amlvnet-sandbox");
 
@@ -117,19 +135,26 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     latencyMs: options.latencyMs ?? 0,
     tls,
     // The AML handler goes before ARM: it also answers the v2 job cancel action, which ARM's resource routes do not.
-    handlers: [bootDiagnostics.handler(), instanceMetadataHandler(arm.store), scaleSetNicHandler(arm), vmAgent.handler(), createEntraHandler(directory, authority), createAmlHandler({ state: aml, arm, authority, directory }), (req) => arm.handle(req), oidc.handler(), devops.handler],
+    handlers: [bootDiagnostics.handler(), cloudMetadataHandler(), instanceMetadataHandler(arm.store), scaleSetNicHandler(arm), vmAgent.handler(), createEntraHandler(directory, authority), createAmlHandler({ state: aml, arm, authority, directory }), (req) => arm.handle(req), oidc.handler(), devops.handler],
     faults: new FaultInjector(options.faultRate ?? 0, faultRandom),
     faultExempt: isEntra,
     bodyNotLogged: isEntra,
     log: new RequestLog(options.requestLog),
     subscriptionId: directory.subscriptionId,
   });
+  const clientAddresses = new Set<string>();
+  server.on("connection", (socket: Socket) => clientAddresses.add(socket.remoteAddress ?? ""));
   vmAgent.attach(origin);
   await ssh?.start();
+  oidc.registerServiceConnection({ ...SANDBOX_WIF_CONNECTION, app: directory.defaultApp });
+  const devopsOrgUrl = `${origin}/${directory.devopsOrganization}`;
   const armClient = new InProcessArmClient(arm, authority, directory, origin);
   new ElasticPoolAgents(arm, armClient, devops.state, `${origin}/${directory.devopsOrganization}`, vmAgent.agentPackageUrl);
   if (options.scenario && options.scenario !== "empty") buildScenario(options.scenario, armClient, directory);
-  if (options.scenario === "reference") seedReferencePipelines(aml, directory.subscriptionId);
+  if (options.scenario === "reference") {
+    seedReferencePipelines(aml, directory.subscriptionId);
+    seedReferenceComponents(armClient, directory.subscriptionId);
+  }
   return {
     origin,
     env: {
@@ -139,10 +164,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       AZURE_CLIENT_SECRET: directory.defaultApp.secrets[0].value,
       AZURE_SUBSCRIPTION_ID: directory.subscriptionId,
       AMLVNET_ARM_ENDPOINT: origin,
-      AZURE_DEVOPS_ORG_URL: `${origin}/${directory.devopsOrganization}`,
+      AZURE_DEVOPS_ORG_URL: devopsOrgUrl,
       AZURE_DEVOPS_EXT_PAT: directory.defaultPat.token,
       NODE_EXTRA_CA_CERTS: tls.caCertPath,
       ...(options.runExtensions ? { AMLVNET_AGENT_DOWNLOAD_URL: vmAgent.agentPackageUrl } : {}),
+      AMLVNET_WIF_SERVICE_CONNECTION_ID: SANDBOX_WIF_CONNECTION.id,
+      SYSTEM_OIDCREQUESTURI: `${devopsOrgUrl}/${SANDBOX_WIF_CONNECTION.project}/_apis/distributedtask/hubs/build/plans/${SANDBOX_JOB.planId}/jobs/${SANDBOX_JOB.jobId}/oidctoken`,
+      ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN: oidc.issueJobAccessToken(),
       ...(ssh ? { AMLVNET_SSH_JUMP_HOST: `${ssh.jumpHost.host}:${ssh.jumpHost.port}`, AMLVNET_SSH_JUMP_HOST_KEY: ssh.jumpHost.hostKey } : {}),
     },
     directory,
@@ -154,6 +182,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     armClient,
     vmAgent,
     ssh,
+    clientAddresses: () => [...clientAddresses],
     close: async () => {
       await ssh?.close();
       await vmAgent.close();

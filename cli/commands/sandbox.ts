@@ -7,7 +7,10 @@ export const SANDBOX_HELP = `Usage: amlvnet sandbox [options]
 
 Serves Microsoft Entra ID, Azure Resource Manager and Azure DevOps on one loopback HTTPS port, prints one JSON
 line {"ready":true,"armEndpoint":...,"env":{...}} on stdout when ready, and runs until SIGINT or SIGTERM.
-Export "env" and the Azure SDKs, az-like tools and amlvnet talk to the sandbox instead of Azure.
+Export "env" and the Azure SDKs, az-like tools and amlvnet talk to the sandbox instead of Azure. "env" also holds
+what the pipeline task needs to try workload identity federation by hand: the service connection the sandbox
+trusts (AMLVNET_WIF_SERVICE_CONNECTION_ID, app AZURE_CLIENT_ID), SYSTEM_OIDCREQUESTURI and a job access token
+(ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN, as the agent hands it to tasks).
 
 Options:
   --port N             port on 127.0.0.1 (default: any free port)

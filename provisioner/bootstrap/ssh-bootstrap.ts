@@ -1,4 +1,5 @@
 import type { Client } from "ssh2";
+import { fetchThroughPipeline } from "../../azure/proxied-fetch";
 import { sleep } from "../concurrency";
 import type { AgentMachine, ProvisionContext } from "../context";
 import type { AgentInfo } from "../devops/devops-pools";
@@ -100,7 +101,7 @@ export class SshBootstrap implements AgentBootstrap {
       try {
         const data = await clients.compute.virtualMachines.retrieveBootDiagnosticsData(config.resourceGroup, machine.vmName, { sasUriExpirationTimeInMinutes: SAS_MINUTES, abortSignal: ctx.signal });
         if (data.serialConsoleLogBlobUri) {
-          const response = await fetch(data.serialConsoleLogBlobUri, { signal: ctx.signal });
+          const response = await fetchThroughPipeline(data.serialConsoleLogBlobUri, { signal: ctx.signal });
           if (response.ok) log = await response.text();
         }
       } catch (error) {

@@ -1,6 +1,8 @@
+import type { HttpMethods } from "@azure/core-rest-pipeline";
 import * as azdev from "azure-devops-node-api";
 import type { ITaskAgentApi } from "azure-devops-node-api/TaskAgentApi";
 import { TaskAgentPool, TaskAgentPoolActionFilter, TaskAgentPoolOptions, TaskAgentQueue, TaskAgentStatus } from "azure-devops-node-api/interfaces/TaskAgentInterfaces";
+import { fetchThroughPipeline, type PlainResponse } from "../../azure/proxied-fetch";
 import { sleep } from "../concurrency";
 import { ProvisionerInputError, statusOf } from "../errors";
 import type { AgentInfo, AgentPoolInfo, DevOpsPools, ElasticPoolInfo, ElasticPoolSettings, PoolAccess, ProjectInfo, QueueInfo } from "./devops-pools";
@@ -168,10 +170,10 @@ export class DevOpsService implements DevOpsPools {
   /** Raw REST (api-version 7.1-preview.1, Basic PAT, X-TFS-FedAuthRedirect: Suppress); 404 on GET is undefined. */
   private async rest(method: string, path: string, doing: string, body?: unknown): Promise<unknown> {
     const url = `${this.organizationUrl}/${path}${path.includes("?") ? "&" : "?"}api-version=${ELASTIC_API_VERSION}`;
-    let response: Response;
+    let response: PlainResponse;
     const send = () =>
-      fetch(url, {
-        method,
+      fetchThroughPipeline(url, {
+        method: method as HttpMethods,
         headers: {
           authorization: `Basic ${Buffer.from(`:${this.pat}`).toString("base64")}`,
           accept: "application/json",

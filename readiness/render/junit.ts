@@ -4,6 +4,19 @@ import { shortResourceName } from "./common";
 export interface JunitOptions {
   /** Name of the <testsuites> element; "amlvnet check" unless told. */
   name?: string;
+  /** Measured durations (the task measures them); without them every time is "0". */
+  timings?: JunitTimings;
+}
+
+/**
+ * What was measured: reading the topology (its own test case), evaluating the configuration checks (offline, one
+ * pass) and probing from the agent. A suite's time is its share of the phase that produced it; a case's time is its
+ * suite's time over its cases (checks of one phase are not timed one by one).
+ */
+export interface JunitTimings {
+  topologyMs: number;
+  checksMs: number;
+  probesMs: number;
 }
 
 interface TestCase {
@@ -32,13 +45,22 @@ export function renderJunit(report: ReadinessReport, options: JunitOptions = {})
     ],
   })).filter((suite) => suite.cases.length > 0);
 
-  const total = suites.reduce((sum, suite) => sum + suite.cases.length, 0);
+  const timings = options.timings;
+  const total = suites.reduce((sum, suite) => sum + suite.cases.length, 0) + (timings ? 1 : 0);
   const failures = suites.reduce((sum, suite) => sum + countFailures(suite.cases), 0);
+  const configCases = suites.filter((suite) => suite.category !== "probe").reduce((sum, suite) => sum + suite.cases.length, 0);
+  const suiteMs = (category: Category, cases: number) => (!timings ? 0 : category === "probe" ? timings.probesMs : configCases ? (timings.checksMs * cases) / configCases : 0);
+  const totalMs = timings ? timings.topologyMs + timings.checksMs + timings.probesMs : 0;
   const lines = [
     `<?xml version="1.0" encoding="UTF-8"?>`,
-    `<testsuites name="${attr(options.name ?? "amlvnet check")}" tests="${total}" failures="${failures}" errors="0" time="0">`,
+    `<testsuites name="${attr(options.name ?? "amlvnet check")}" tests="${total}" failures="${failures}" errors="0" time="${seconds(totalMs)}">`,
   ];
-  for (const suite of suites) lines.push(...renderSuite(suite.category, suite.cases));
+  if (timings) {
+    lines.push(`  <testsuite name="amlvnet.topology" tests="1" failures="0" errors="0" skipped="0" time="${seconds(timings.topologyMs)}">`);
+    lines.push(`    <testcase classname="amlvnet.topology" name="read the topology around the workspace" time="${seconds(timings.topologyMs)}"/>`);
+    lines.push(`  </testsuite>`);
+  }
+  for (const suite of suites) lines.push(...renderSuite(suite.category, suite.cases, suiteMs(suite.category, suite.cases.length)));
   lines.push(`</testsuites>`);
   return `${lines.join("\n")}\n`;
 }
@@ -57,11 +79,11 @@ function countFailures(cases: TestCase[]): number {
   return cases.filter((testCase) => testCase.failures.length > 0).length;
 }
 
-function renderSuite(category: Category, cases: TestCase[]): string[] {
+function renderSuite(category: Category, cases: TestCase[], ms: number): string[] {
   const classname = `amlvnet.${category}`;
-  const lines = [`  <testsuite name="${classname}" tests="${cases.length}" failures="${countFailures(cases)}" errors="0" skipped="0" time="0">`];
+  const lines = [`  <testsuite name="${classname}" tests="${cases.length}" failures="${countFailures(cases)}" errors="0" skipped="0" time="${seconds(ms)}">`];
   for (const testCase of cases) {
-    const open = `    <testcase classname="${classname}" name="${attr(testCase.name)}" time="0"`;
+    const open = `    <testcase classname="${classname}" name="${attr(testCase.name)}" time="${seconds(cases.length ? ms / cases.length : 0)}"`;
     if (testCase.failures.length === 0 && testCase.notes.length === 0) {
       lines.push(`${open}/>`);
       continue;
@@ -78,6 +100,11 @@ function renderSuite(category: Category, cases: TestCase[]): string[] {
   }
   lines.push(`  </testsuite>`);
   return lines;
+}
+
+/** JUnit times are seconds; "0" when nothing was measured (the CLI's report). */
+function seconds(ms: number): string {
+  return ms > 0 ? (ms / 1000).toFixed(3) : "0";
 }
 
 /** Each finding as "[severity] message / resource / fix" lines, blank line between findings. */

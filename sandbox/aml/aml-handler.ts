@@ -19,6 +19,15 @@ export const AML_AUDIENCES = ["https://management.azure.com/", "https://manageme
 export function createAmlHandler(services: AmlServices): Handler {
   return (req) => {
     if (isJobActionPath(req.url.pathname)) return handleJobAction(req, services);
+    const studio = /^\/runs\/([^/]+)$/.exec(req.url.pathname);
+    if (studio && req.method === "GET") {
+      try {
+        return studioRun(services.state, safeDecode(studio[1]));
+      } catch (error) {
+        if (error instanceof AmlHttpError) return amlError(error.status, error.code, error.innerCode, error.message, "studio");
+        throw error;
+      }
+    }
     const match = /^\/aml\/([a-z0-9]+)(\/.*)?$/i.exec(req.url.pathname);
     if (!match) return undefined;
     const region = match[1].toLowerCase();
@@ -35,22 +44,24 @@ export function createAmlHandler(services: AmlServices): Handler {
 function route(req: SandboxRequest, services: AmlServices, region: string, segments: string[]): SandboxResponse {
   const [first, second] = segments.map((s) => s.toLowerCase());
   if (first === "discovery" && segments.length === 1) return discovery(req, region);
-  if (first === "studio" && second === "runs" && segments.length === 3) return studioRun(services.state, segments[2]);
   const service = first === "pipelines" || first === "api" ? "pipelines" : first === "history" ? "history" : undefined;
   if (!service || second !== "v1.0") throw new AmlHttpError(404, "UserError", "NotFound", `No AML service answers ${req.method} ${req.url.pathname}.`);
   const context = authenticate(req, services, region, segments.slice(2));
   return service === "pipelines" ? handlePipelines(context) : handleHistory(context);
 }
 
-/** GET <region>.api.azureml.ms/discovery: the base URL of each AML service (anonymous, as in Azure). */
+/**
+ * GET <region>.api.azureml.ms/discovery: the base URL of each AML service (anonymous, as in Azure). The real document
+ * lists service base URLs only and no "studio" key (review in issue 9, item 8d): clients take the studio from the cloud.
+ */
 function discovery(req: SandboxRequest, region: string): SandboxResponse {
   if (req.method !== "GET") throw new AmlHttpError(405, "UserError", "MethodNotAllowed", `${req.method} is not allowed on discovery.`);
   const base = apiBase(req.origin, region);
   const keys = ["api", "catalog", "experimentation", "gallery", "history", "hyperdrive", "labeling", "modelmanagement", "pipelines", "studiocoreservices"];
-  return json(200, { ...Object.fromEntries(keys.map((k) => [k, base])), studio: `${base}/studio` });
+  return json(200, Object.fromEntries(keys.map((k) => [k, base])));
 }
 
-/** What a studio link opens, reduced to the run's status (the sandbox has no UI). */
+/** What a studio link (<studio>/runs/{id}) opens, reduced to the run's status (the sandbox has no UI). */
 function studioRun(state: AmlState, runId: string): SandboxResponse {
   const run = state.findRun(runId);
   if (!run) throw new AmlHttpError(404, "UserError", "NotFound", `Run ${runId} not found.`);

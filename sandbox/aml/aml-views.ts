@@ -18,10 +18,13 @@ export function workspacePath(workspaceId: string): string {
   return `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.MachineLearningServices/workspaces/${ws}`;
 }
 
-/** The studio link of a run, in the form ml.azure.com uses: /runs/{id}?wsid=...&tid=... */
-export function studioRunUrl(origin: string, region: string, workspaceId: string, runId: string, tenantId: string): string {
+/**
+ * The studio link of a run, in the form ml.azure.com uses: <studio>/runs/{id}?wsid=...&tid=... The sandbox is a custom
+ * cloud whose studio is its own origin (azure/cloud.ts amlStudio); it answers /runs/{id} there.
+ */
+export function studioRunUrl(origin: string, workspaceId: string, runId: string, tenantId: string): string {
   const [, , sub, , rg, , , , ws] = workspaceId.split("/");
-  return `${apiBase(origin, region)}/studio/runs/${encodeURIComponent(runId)}?wsid=/subscriptions/${sub}/resourcegroups/${rg}/workspaces/${ws}&tid=${tenantId}`;
+  return `${origin}/runs/${encodeURIComponent(runId)}?wsid=/subscriptions/${sub}/resourcegroups/${rg}/workspaces/${ws}&tid=${tenantId}`;
 }
 
 export function publishedPipelineView(origin: string, region: string, p: PublishedPipelineRecord): Record<string, unknown> {

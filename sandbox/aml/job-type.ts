@@ -2,6 +2,7 @@ import { ArmError } from "../arm/arm-error";
 import type { ArmContext, ResourceTypeSpec, WriteRequest } from "../arm/resource-type";
 import type { Json, StoredResource } from "../arm/store";
 import type { AmlState } from "./aml-state";
+import { ML_COMPONENT_VERSION } from "./component-types";
 import { studioRunUrl } from "./aml-views";
 
 export const ML_JOB = "Microsoft.MachineLearningServices/workspaces/jobs";
@@ -35,6 +36,11 @@ export function mlJobType(aml: AmlState): ResourceTypeSpec {
       if (!jobType) throw userError(`Job ${request.address.names[1]}: properties.jobType '${props.jobType}' is not one of ${JOB_TYPES.join(", ")}.`);
       const experimentName = props.experimentName ?? "Default";
       if (typeof experimentName !== "string" || !EXPERIMENT_NAME.test(experimentName)) throw userError(`Job ${request.address.names[1]}: experimentName '${experimentName}' is invalid.`);
+      if (workspace.body.properties?.v1LegacyMode === true) {
+        // v1LegacyMode "may prevent you from using features provided by the v2 API" (Workspace.v1LegacyMode in
+        // @azure/arm-machinelearning); the code and wording of the real refusal are not recorded: this one is ours.
+        throw userError(`Workspace ${workspace.name} is in v1 legacy mode (v1LegacyMode: true): v2 jobs cannot be created. Turn v1LegacyMode off to use the v2 API.`);
+      }
       if (jobType === "Pipeline") validatePipeline(ctx, workspace, props, request.address.names[1]);
       const name = request.address.names[1];
       const location = String(workspace.body.location);
@@ -52,7 +58,7 @@ export function mlJobType(aml: AmlState): ResourceTypeSpec {
           status: "NotStarted",
           services: {
             Tracking: { jobServiceType: "Tracking", endpoint: `azureml://${location}.api.azureml.ms/mlflow/v1.0${workspace.id}?`, status: null, errorMessage: null, properties: null },
-            Studio: { jobServiceType: "Studio", endpoint: studioRunUrl(ctx.origin, location, workspace.id, name, String(workspace.body.properties.tenantId)), status: null, errorMessage: null, properties: null },
+            Studio: { jobServiceType: "Studio", endpoint: studioRunUrl(ctx.origin, workspace.id, name, String(workspace.body.properties.tenantId)), status: null, errorMessage: null, properties: null },
           },
         },
         systemData: { createdAt: now, createdByType: "Application", lastModifiedAt: now, lastModifiedByType: "Application" },
@@ -100,6 +106,7 @@ function validatePipeline(ctx: ArmContext, workspace: StoredResource, props: Jso
   }
   for (const [child, job] of Object.entries(jobs as Record<string, Json>)) {
     if (typeof job !== "object" || job === null || typeof job.type !== "string") throw userError(`Pipeline job ${name}: child job '${child}' needs a type (command, sweep, pipeline, parallel, spark).`);
+    validateStep(ctx, workspace, name, child, job);
   }
   for (const [input, value] of Object.entries((props.inputs ?? {}) as Record<string, Json>)) {
     if (value === null) continue;
@@ -112,6 +119,32 @@ function validatePipeline(ctx: ArmContext, workspace: StoredResource, props: Jso
     const target = ctx.resolve(id);
     if (!target || target.type !== ML_COMPUTE) throw userError(`Pipeline job ${name}: compute '${compute}' was not found in workspace ${workspace.name}.`);
   }
+}
+
+/**
+ * A pipeline step as the service takes it: a reference to a registered component (`componentId`) and optionally a
+ * compute (`computeId`), both ARM IDs. azure-ai-ml's node builders (entities/_builders command.py, parallel.py,
+ * spark.py, pipeline.py `_to_rest_object`) send exactly these; `az ml job create` registers inline command/code/
+ * environment steps as anonymous components first (`_resolve_arm_id_for_pipeline_job`), so the service never sees them
+ * inline. The exact error text of the real service for an inline step is not recorded anywhere found: this one is ours.
+ */
+function validateStep(ctx: ArmContext, workspace: StoredResource, name: string, child: string, job: Json): void {
+  const inline = ["command", "code", "environment"].filter((key) => job[key] !== undefined);
+  if (typeof job.componentId !== "string" || !job.componentId) {
+    throw userError(`Pipeline job ${name}: child job '${child}' has no componentId${inline.length ? ` (inline ${inline.join(", ")} is not accepted)` : ""}. Reference a registered component version: .../workspaces/{workspace}/components/{name}/versions/{version}.`);
+  }
+  if (!job.componentId.startsWith("azureml://registries/")) {
+    const component = ctx.resolve(job.componentId);
+    if (!component || component.type !== ML_COMPONENT_VERSION || !sameWorkspace(component.id, workspace.id)) throw userError(`Pipeline job ${name}: component '${job.componentId}' of child job '${child}' was not found in workspace ${workspace.name}.`);
+  }
+  if (typeof job.computeId === "string" && job.computeId) {
+    const compute = ctx.resolve(job.computeId);
+    if (!compute || compute.type !== ML_COMPUTE) throw userError(`Pipeline job ${name}: compute '${job.computeId}' of child job '${child}' was not found in workspace ${workspace.name}.`);
+  }
+}
+
+function sameWorkspace(childId: string, workspaceId: string): boolean {
+  return childId.toLowerCase().startsWith(`${workspaceId.toLowerCase()}/`);
 }
 
 function literalInputs(inputs: Json): Record<string, string> {

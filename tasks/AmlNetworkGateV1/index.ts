@@ -4,9 +4,10 @@ import * as tl from "azure-pipelines-task-lib/task";
 import { AzureClients, createAzureClients } from "../../azure/clients";
 import { CheckSetupError } from "../../readiness/errors";
 import { InvalidDnsServerError } from "../../readiness/probe/resolver";
+import { agentProxyFor } from "./agent-proxy";
 import { runGate } from "./gate-step";
 import { InputError, readInputs, workspaceIdFrom } from "./inputs";
-import { publishReport } from "./publish-report";
+import { publishReport, reportDirectory } from "./publish-report";
 import { explainConnectionError, readServiceConnection, ServiceConnection, ServiceConnectionError } from "./service-connection";
 import { runTrigger, TriggerError } from "./trigger-step";
 
@@ -20,9 +21,24 @@ function clientsForConnection(connection: ServiceConnection): (subscriptionId: s
   const cache = new Map<string, AzureClients>();
   return (subscriptionId) => {
     const key = subscriptionId.toLowerCase();
-    if (!cache.has(key)) cache.set(key, createAzureClients(connection.credential, key, connection.endpoints));
+    if (!cache.has(key)) {
+      tl.debug(`ARM clients for subscription ${key} at ${connection.endpoints.armEndpoint}`);
+      cache.set(key, createAzureClients(connection.credential, key, connection.endpoints, connection.proxyFor));
+    }
     return cache.get(key) as AzureClients;
   };
+}
+
+/** The task's own failures in the agent's language; errors of the shared engine keep their (English) text inside. */
+function failureMessage(error: unknown, connection: ServiceConnection | undefined): string {
+  const auth = connection ? explainConnectionError(error, connection) : undefined;
+  if (auth) return auth;
+  if (error instanceof InputError || error instanceof ServiceConnectionError) return error.message;
+  const text = error instanceof Error ? error.message : String(error);
+  if (error instanceof InvalidDnsServerError) return tl.loc("InputDnsServerInvalid", text);
+  if (error instanceof CheckSetupError) return tl.loc("SetupFailed", text);
+  if (error instanceof TriggerError) return tl.loc("TriggerFailed", text);
+  return tl.loc("UnexpectedError", text);
 }
 
 /** Thin adapter: inputs and service connection in, domain calls, results out to the agent. */
@@ -31,37 +47,38 @@ async function run(): Promise<void> {
   let connection: ServiceConnection | undefined;
   try {
     const inputs = readInputs();
-    connection = readServiceConnection(inputs.connectionId);
+    connection = readServiceConnection(inputs.connectionId, agentProxyFor());
     const clientsFor = clientsForConnection(connection);
     const workspaceId = workspaceIdFrom(inputs, connection.subscriptionId);
-    console.log(tl.loc("GateStarting", workspaceId, inputs.agentVnetId ?? "(from instance metadata)"));
-    const report = await runGate(inputs, {
+    tl.debug(`workspace ${workspaceId}; agent VNet ${inputs.agentVnetId ?? "from IMDS"}; probe ${inputs.probe}; failOn ${inputs.failOn}; trigger ${inputs.trigger.action}`);
+    console.log(tl.loc("GateStarting", workspaceId, inputs.agentVnetId ?? tl.loc("AgentVnetFromImdsPending")));
+    const gate = await runGate(inputs, {
       workspaceId,
       cloud: connection.endpoints.cloud,
       clientsFor,
       imdsEndpoint: process.env.AMLVNET_IMDS_ENDPOINT,
       onAgentVnetDiscovered: (id) => console.log(tl.loc("AgentVnetFromImds", id)),
     });
-    const directory = join(tl.getVariable("Agent.TempDirectory") ?? tl.getVariable("Agent.BuildDirectory") ?? process.cwd(), "amlvnet", tl.getVariable("System.JobId") ?? "local");
-    publishReport(report, directory);
+    const { report } = gate;
+    tl.debug(`gate: ready ${report.ready}, ${report.summary.errors} errors, ${report.summary.warnings} warnings, ${report.summary.checks} checks; topology ${Math.round(gate.timings.topologyMs)} ms, probes ${Math.round(gate.timings.probesMs)} ms`);
+    publishReport(report, reportDirectory(), gate.timings);
+    const counts = tl.loc("GateCounts", report.summary.errors, report.summary.warnings);
     if (!report.ready) {
-      tl.setResult(tl.TaskResult.Failed, `${tl.loc("GateNotReady", `${report.summary.errors} errors, ${report.summary.warnings} warnings`)} ${tl.loc("TriggerSkippedNotReady")}`);
+      tl.debug("decision: not ready, the trigger is skipped");
+      tl.setResult(tl.TaskResult.Failed, tl.loc("GateNotReadyTriggerSkipped", counts));
       return;
     }
     const outcome = await runTrigger(inputs.trigger, { workspaceId, connection, clientsFor });
     if (outcome.failed) {
       tl.setResult(tl.TaskResult.Failed, outcome.message);
     } else if (report.summary.warnings > 0) {
-      tl.setResult(tl.TaskResult.SucceededWithIssues, tl.loc("GateWarnings", `${report.summary.warnings} warnings`));
+      tl.setResult(tl.TaskResult.SucceededWithIssues, tl.loc("GateWarningsThen", counts, outcome.message));
     } else {
       tl.setResult(tl.TaskResult.Succeeded, outcome.message);
     }
   } catch (error) {
-    const auth = connection ? explainConnectionError(error, connection) : undefined;
-    if (auth) tl.setResult(tl.TaskResult.Failed, auth);
-    else if (error instanceof InputError || error instanceof InvalidDnsServerError) tl.setResult(tl.TaskResult.Failed, tl.loc("InputInvalid", error.message));
-    else if (error instanceof CheckSetupError || error instanceof ServiceConnectionError || error instanceof TriggerError) tl.setResult(tl.TaskResult.Failed, tl.loc("SetupFailed", error.message));
-    else tl.setResult(tl.TaskResult.Failed, tl.loc("UnexpectedError", error instanceof Error ? error.message : String(error)));
+    tl.debug(`failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
+    tl.setResult(tl.TaskResult.Failed, failureMessage(error, connection));
   }
 }
 

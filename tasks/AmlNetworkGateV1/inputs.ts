@@ -29,22 +29,25 @@ export interface TaskInputs {
   trigger: TriggerInputs;
 }
 
+/** A bad input; its message is already localized (tl.loc) and names the input and the fix. */
 export class InputError extends Error {}
 
 function choice<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
   const value = tl.getInput(name, false) ?? fallback;
-  if (!(allowed as readonly string[]).includes(value)) throw new InputError(`Input '${name}' is '${value}'; use one of: ${allowed.join(", ")}.`);
+  if (!(allowed as readonly string[]).includes(value)) throw new InputError(tl.loc("InputNotAllowed", name, value, allowed.join(", ")));
+  tl.debug(`input ${name} = ${value}`);
   return value as T;
 }
 
 function optional(name: string): string | undefined {
   const value = tl.getInput(name, false)?.trim();
+  tl.debug(`input ${name} ${value ? `= ${value}` : "is empty"}`);
   return value ? value : undefined;
 }
 
 function requiredFor(action: PipelineAction, name: string): string {
   const value = optional(name);
-  if (!value) throw new InputError(`Input '${name}' is required when pipelineAction is '${action}'.`);
+  if (!value) throw new InputError(tl.loc("InputRequiredForAction", name, action));
   return value;
 }
 
@@ -53,7 +56,7 @@ export function readInputs(): TaskInputs {
   const action = choice("pipelineAction", ["none", "publishedPipeline", "pipelineEndpoint", "job"] as const, "none");
   const timeoutText = optional("timeoutMinutes") ?? "60";
   const timeoutMinutes = Number(timeoutText);
-  if (!Number.isFinite(timeoutMinutes) || timeoutMinutes <= 0 || timeoutMinutes > 7 * 24 * 60) throw new InputError(`Input 'timeoutMinutes' is '${timeoutText}'; use a positive number of minutes, at most 10080 (fractions allowed).`);
+  if (!Number.isFinite(timeoutMinutes) || timeoutMinutes <= 0 || timeoutMinutes > 7 * 24 * 60) throw new InputError(tl.loc("InputTimeoutInvalid", timeoutText));
   const trigger: TriggerInputs = { action, waitForCompletion: tl.getBoolInput("waitForCompletion", false) || optional("waitForCompletion") === undefined, timeoutMinutes };
   if (action === "publishedPipeline") trigger.pipelineId = requiredFor(action, "pipelineId");
   if (action === "pipelineEndpoint") {
@@ -64,7 +67,7 @@ export function readInputs(): TaskInputs {
   if (action !== "none") {
     trigger.experimentName = optional("experimentName");
     trigger.parametersText = optional("parameters");
-    if (action !== "job" && !trigger.experimentName) throw new InputError(`Input 'experimentName' is required when pipelineAction is '${action}'.`);
+    if (action !== "job" && !trigger.experimentName) throw new InputError(tl.loc("InputRequiredForAction", "experimentName", action));
   }
   return {
     connectionId: tl.getInput("azureSubscription", true) as string,
@@ -88,6 +91,6 @@ function targetList(text: string | undefined): string[] | undefined {
 /** The workspace resource ID from the inputs: as given, or built from the connection's subscription, group and name. */
 export function workspaceIdFrom(inputs: TaskInputs, subscriptionId: string): string {
   if (inputs.workspace.startsWith("/")) return inputs.workspace;
-  if (!inputs.resourceGroup) throw new InputError(`Input 'workspace' is '${inputs.workspace}', a name: set 'resourceGroup' too, or give the workspace's full resource ID.`);
+  if (!inputs.resourceGroup) throw new InputError(tl.loc("InputWorkspaceNameNeedsGroup", inputs.workspace));
   return `/subscriptions/${subscriptionId}/resourceGroups/${inputs.resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${inputs.workspace}`;
 }

@@ -2,6 +2,8 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-
 import { AzurePipelinesCredential, ClientCertificateCredential, ClientSecretCredential, ManagedIdentityCredential } from "@azure/identity";
 import * as tl from "azure-pipelines-task-lib/task";
 import { CloudEndpoints, cloudEndpoints, cloudFromEnvironment, needsInstanceDiscoveryDisabled } from "../../azure/cloud";
+import { withCloudAudience } from "../../azure/cloud-metadata";
+import type { ProxyFor } from "../../azure/proxy";
 
 export interface ServiceConnection {
   id: string;
@@ -10,6 +12,8 @@ export interface ServiceConnection {
   subscriptionId: string;
   endpoints: CloudEndpoints;
   credential: TokenCredential;
+  /** The agent's proxy per URL; undefined when the agent has none. */
+  proxyFor?: ProxyFor;
 }
 
 export class ServiceConnectionError extends Error {}
@@ -32,13 +36,27 @@ function lookup(parameters: Record<string, string>, key: string): string | undef
   return match ? parameters[match] : undefined;
 }
 
-function required(connectionId: string, key: string, value: string | undefined): string {
-  if (!value) throw new ServiceConnectionError(tl.loc("ConnectionSchemeUnsupported", connectionId, `missing ${key}`));
+function required(connection: string, key: string, value: string | undefined): string {
+  if (!value) throw new ServiceConnectionError(tl.loc("ConnectionParameterMissing", connection, key));
   return value;
 }
 
+/**
+ * The job's own access token. Every job has the SystemVssConnection endpoint (scheme OAuth, parameter AccessToken);
+ * Microsoft's tasks read it there (azure-pipelines-tasks common-npm-packages: azure-arm-rest webapi.ts
+ * getSystemAccessToken via getEndpointAuthorization, AzureCLI azCliUtility.ts via getEndpointAuthorizationParameter).
+ * System.AccessToken is only set when the token is exposed to scripts: the last resort. The object is read first
+ * because getEndpointAuthorizationParameter prints the value in a debug line.
+ */
+function jobAccessToken(): string | undefined {
+  const fromObject = tl.getEndpointAuthorization("SystemVssConnection", true)?.parameters;
+  const token = (fromObject ? lookup(fromObject, "AccessToken") : undefined) || tl.getEndpointAuthorizationParameter("SystemVssConnection", "AccessToken", true) || tl.getVariable("System.AccessToken");
+  if (token) tl.setSecret(token);
+  return token || undefined;
+}
+
 /** Reads an AzureRM service connection the way the agent hands it to tasks, and builds its credential. */
-export function readServiceConnection(connectionId: string): ServiceConnection {
+export function readServiceConnection(connectionId: string, proxyFor?: ProxyFor): ServiceConnection {
   const url = tl.getEndpointUrl(connectionId, false) ?? "";
   const data = (key: string) => tl.getEndpointDataParameter(connectionId, key, true);
   // getEndpointAuthorizationParameter would print each value in a debug line; read the object and mask the secrets.
@@ -51,8 +69,11 @@ export function readServiceConnection(connectionId: string): ServiceConnection {
   const subscriptionId = required(connectionId, "subscriptionId", data("subscriptionid"));
   const label = `${data("subscriptionname") ?? subscriptionId} (${connectionId})`;
   const endpoints = cloudEndpoints(cloudFromEnvironment(data("environment")), { armEndpoint: url, authorityHost: data("environmentAuthorityUrl") });
-  const options = { authorityHost: endpoints.authorityHost, disableInstanceDiscovery: needsInstanceDiscoveryDisabled(endpoints.authorityHost) };
+  // One proxy decision for the authority serves the credential's calls (Entra; for federation also the OIDC request).
+  const proxyOptions = proxyFor?.(endpoints.authorityHost);
+  const options = { authorityHost: endpoints.authorityHost, disableInstanceDiscovery: needsInstanceDiscoveryDisabled(endpoints.authorityHost), proxyOptions };
   const scheme = (tl.getEndpointAuthorizationScheme(connectionId, true) ?? "").toLowerCase();
+  tl.debug(`connection ${connectionId}: scheme ${scheme || "(none)"}, cloud ${endpoints.cloud}, ARM ${endpoints.armEndpoint}${endpoints.customArm ? " (custom: audience from its metadata)" : ""}, authority ${endpoints.authorityHost}`);
   const tenantId = auth("tenantid");
   const clientId = auth("serviceprincipalid");
   let credential: TokenCredential;
@@ -60,7 +81,9 @@ export function readServiceConnection(connectionId: string): ServiceConnection {
     case "serviceprincipal": {
       const tenant = required(label, "tenantid", tenantId);
       const client = required(label, "serviceprincipalid", clientId);
-      if ((auth("authenticationType") ?? "spnKey").toLowerCase() === "spncertificate") {
+      const authenticationType = auth("authenticationType") ?? "spnKey";
+      tl.debug(`connection ${connectionId}: service principal ${client}, ${authenticationType}`);
+      if (authenticationType.toLowerCase() === "spncertificate") {
         const certificate = required(label, "servicePrincipalCertificate", auth("servicePrincipalCertificate"));
         credential = new ClientCertificateCredential(tenant, client, { certificate }, options);
       } else {
@@ -69,18 +92,24 @@ export function readServiceConnection(connectionId: string): ServiceConnection {
       break;
     }
     case "workloadidentityfederation": {
-      const accessToken = tl.getVariable("System.AccessToken");
-      if (!accessToken) throw new ServiceConnectionError(tl.loc("ConnectionFederationFailed", label, "System.AccessToken is not available to the task; allow scripts to access the OAuth token or map $(System.AccessToken)"));
+      const accessToken = jobAccessToken();
+      if (!accessToken) throw new ServiceConnectionError(tl.loc("ConnectionJobTokenMissing", label));
+      tl.debug(`connection ${connectionId}: workload identity federation, OIDC token from ${tl.getVariable("System.OidcRequestUri") ? "System.OidcRequestUri" : "(System.OidcRequestUri not set)"}`);
       credential = new AzurePipelinesCredential(required(label, "tenantid", tenantId), required(label, "serviceprincipalid", clientId), connectionId, accessToken, options);
       break;
     }
-    case "managedserviceidentity":
-      credential = clientId ? new ManagedIdentityCredential({ clientId }) : new ManagedIdentityCredential();
+    case "managedserviceidentity": {
+      // A user-assigned identity's client ID is endpoint data (azure-pipelines-tasks azure-arm-rest
+      // azure-arm-endpoint.ts reads `msiclientId`); the parameters carry none.
+      const msiClientId = data("msiclientId") || clientId;
+      tl.debug(`connection ${connectionId}: managed identity, ${msiClientId ? `user-assigned client ID ${msiClientId}` : "system-assigned"}`);
+      credential = msiClientId ? new ManagedIdentityCredential({ clientId: msiClientId }) : new ManagedIdentityCredential();
       break;
+    }
     default:
-      throw new ServiceConnectionError(tl.loc("ConnectionSchemeUnsupported", label, scheme || "(none)"));
+      throw new ServiceConnectionError(tl.loc("ConnectionSchemeUnsupported", label, scheme || tl.loc("ConnectionSchemeNone")));
   }
-  return { id: connectionId, label, subscriptionId, endpoints, credential: new MaskingCredential(credential) };
+  return { id: connectionId, label, subscriptionId, endpoints, credential: new MaskingCredential(withCloudAudience(credential, endpoints, proxyFor?.(endpoints.armEndpoint))), proxyFor };
 }
 
 /** Turns @azure/identity and Entra failures into advice that names the connection. */

@@ -1,5 +1,6 @@
 import { ClientSecretCredential } from "@azure/identity";
 import type { AmlDeps, AmlWorkspaceRef } from "../../aml";
+import { cloudEndpoints } from "../../azure/cloud";
 import type { RunningSandbox } from "../../sandbox/sandbox";
 import { referenceNames } from "../../sandbox/scenarios/reference-topology";
 
@@ -20,8 +21,11 @@ export function credentialFor(sandbox: RunningSandbox, clientId = sandbox.env.AZ
 
 /** AmlDeps with real Entra tokens from the sandbox (the default service principal unless another credential is given). */
 export function amlDeps(sandbox: RunningSandbox, credential = credentialFor(sandbox)): AmlDeps {
+  const cloud = cloudEndpoints("AzureCloud", { armEndpoint: sandbox.env.AMLVNET_ARM_ENDPOINT });
   return {
     armEndpoint: sandbox.env.AMLVNET_ARM_ENDPOINT,
+    studio: cloud.amlStudio,
+    apiSuffix: cloud.amlApiSuffix,
     getToken: async (scope) => {
       const token = await credential.getToken(scope);
       if (!token) throw new Error(`no token for ${scope}`);

@@ -57,7 +57,7 @@ describe("aml: errors that name what to fix", () => {
     assert.match(error.message, new RegExp(`^the service principal with app ID ${reader.clientId} \\(object ${reader.objectId}\\) may not submit runs in workspace mlw-secure \\(403`));
     assert.match(error.message, /experiments\/runs\/submit\/action/);
     assert.match(error.message, /Assign it the "AzureML Data Scientist" role \(or Contributor\)/);
-    const job = await triggerAmlRun({ action: "job", workspace, jobSpec: "type: pipeline\njobs:\n  a:\n    type: command\n" }, readerDeps).catch((e: unknown) => e);
+    const job = await triggerAmlRun({ action: "job", workspace, jobSpec: "type: pipeline\njobs:\n  a:\n    type: command\n    component: azureml:train_model:1\n" }, readerDeps).catch((e: unknown) => e);
     assert.ok(job instanceof AmlAuthError && job.status === 403 && /may not create jobs .*AuthorizationFailed.*jobs\/write/.test(job.message), String(job));
   });
 

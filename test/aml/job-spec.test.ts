@@ -32,6 +32,7 @@ describe("aml: v2 pipeline job specs to the ARM JobBase body", () => {
       "jobs:",
       "  train:",
       "    type: command",
+      "    component: azureml:train_model:3",
       "    compute: azureml:gpu",
       "    inputs: {d: '${{parent.inputs.data}}', n: 3}",
       "    outputs: {m: '${{parent.outputs.model}}'}",
@@ -51,7 +52,8 @@ describe("aml: v2 pipeline job specs to the ARM JobBase body", () => {
       train: {
         type: "command",
         name: "train",
-        compute: `${WS}/computes/gpu`,
+        componentId: `${WS}/components/train_model/versions/3`,
+        computeId: `${WS}/computes/gpu`,
         inputs: { d: { job_input_type: "literal", value: "${{parent.inputs.data}}" }, n: { job_input_type: "literal", value: "3" } },
         outputs: { m: { type: "literal", value: "${{parent.outputs.model}}" } },
         _source: "YAML.JOB",
@@ -67,10 +69,15 @@ describe("aml: v2 pipeline job specs to the ARM JobBase body", () => {
 
   it("names the line of what is wrong", () => {
     assert.equal(specError("type: pipeline\njobs:\n  a:\n    type: command\n  b: [\n").line, 6);
-    assert.equal(specError("type: pipeline\ninputs:\n  d: {type: uri_folder}\njobs:\n  a: {type: command}\n").message, "job spec line 3: input 'd' of type uri_folder needs a path");
+    assert.equal(specError("type: pipeline\ninputs:\n  d: {type: uri_folder}\njobs:\n  a: {type: command, component: azureml:c:1}\n").message, "job spec line 3: input 'd' of type uri_folder needs a path");
     assert.equal(specError("type: pipeline\njobs:\n  a: {component: x}\n").message, "job spec line 3: step 'a' needs a type (command, sweep, parallel, pipeline, spark)");
     assert.equal(specError("type: pipeline\n").message, "job spec line 1: a pipeline job needs 'jobs', a map of its steps");
     assert.equal(specError('{"properties": {"jobType": "Command"}}').message, `job spec line 1: properties.jobType is 'Command'; the task submits pipeline jobs ("Pipeline")`);
+    assert.equal(
+      specError("type: pipeline\njobs:\n  train:\n    type: command\n    command: python train.py\n    environment: azureml:sklearn@latest\n").message,
+      "job spec line 5: step 'train' defines its command, environment inline; the task submits steps that reference a registered component: register it (az ml component create --file <component>.yml) and set component: azureml:<name>:<version> or azureml:<name>@latest",
+    );
+    assert.equal(specError("type: pipeline\njobs:\n  t:\n    type: command\n    component: ./train.yml\n").line, 5);
     assert.equal(specError("- a\n").message, "job spec line 1: must be a map describing a pipeline job (type: pipeline, jobs: ...)");
   });
 });

@@ -47,7 +47,7 @@ describe("aml: v2 pipeline jobs through ARM against the sandbox", () => {
   it("submits a job from a YAML spec, converted to the ARM PipelineJob shape, and waits for Completed", async () => {
     const run = await triggerAmlRun({ action: "job", workspace, jobSpec: TRAIN_YAML, parameters: { learning_rate: 0.2 } }, deps);
     assert.deepEqual([run.kind, run.status, run.experimentName], ["job", "NotStarted", "nightly-train-v2"]);
-    assert.match(run.studioUrl, new RegExp(`/studio/runs/${run.runId}\\?wsid=.*/workspaces/mlw-secure&tid=`));
+    assert.match(run.studioUrl, new RegExp(`^${sandbox.origin}/runs/${run.runId}\\?wsid=.*/workspaces/mlw-secure&tid=`));
     const seen: string[] = [];
     const final = await waitForAmlRun(run, deps, { ...FAST_WAIT, onProgress: (r) => seen.push(r.status) });
     assert.equal(final.status, "Completed");
@@ -60,11 +60,13 @@ describe("aml: v2 pipeline jobs through ARM against the sandbox", () => {
     assert.deepEqual(props.inputs.training_data, { jobInputType: "uri_folder", uri: "azureml://datastores/workspaceblobstore/paths/train/", mode: "ReadOnlyMount" });
     assert.equal(props.settings.default_compute, `${workspace.id}/computes/cpu-cluster`);
     assert.equal(props.jobs.train.inputs.data.value, "${{parent.inputs.training_data}}");
+    assert.equal(props.jobs.train.componentId, `${workspace.id}/components/train_model/versions/1`, "@latest resolved to the container's latestVersion");
+    assert.equal(props.jobs.train.component, undefined);
     assert.equal(props.services.Studio.endpoint, final.studioUrl);
   });
 
   it("takes a JSON spec too, with the experiment name from the task input", async () => {
-    const spec = JSON.stringify({ type: "pipeline", jobs: { step: { type: "command", component: "azureml:prep:1" } } });
+    const spec = JSON.stringify({ type: "pipeline", jobs: { step: { type: "command", component: "azureml:train_model:1" } } });
     const run = await triggerAmlRun({ action: "job", workspace, jobSpec: spec, experimentName: "from-input" }, deps);
     assert.equal(run.experimentName, "from-input");
     assert.equal((await waitForAmlRun(run, deps, FAST_WAIT)).status, "Completed");

@@ -34,7 +34,8 @@ describe("aml: SDK v1 published pipelines and pipeline endpoints against the san
   it("names the experiment after the published pipeline when none is given, and links the run in the studio", async () => {
     const run = await triggerAmlRun({ action: "publishedPipeline", workspace, pipelineId: REFERENCE_AML.publishedPipelineId }, deps);
     assert.equal(run.experimentName, "nightly-train");
-    assert.match(run.studioUrl, new RegExp(`/studio/runs/${run.runId}\\?wsid=/subscriptions/${sandbox.env.AZURE_SUBSCRIPTION_ID}/resourcegroups/rg-mlops-secure/workspaces/mlw-secure&tid=${sandbox.env.AZURE_TENANT_ID}$`));
+    // A custom cloud's studio is its ARM origin (the sandbox answers /runs/{id} there).
+    assert.match(run.studioUrl, new RegExp(`^${sandbox.origin}/runs/${run.runId}\\?wsid=/subscriptions/${sandbox.env.AZURE_SUBSCRIPTION_ID}/resourcegroups/rg-mlops-secure/workspaces/mlw-secure&tid=${sandbox.env.AZURE_TENANT_ID}$`));
     const page = await fetch(run.studioUrl);
     assert.equal(page.status, 200);
     assert.equal(((await page.json()) as { runId: string }).runId, run.runId);

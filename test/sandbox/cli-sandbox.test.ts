@@ -15,7 +15,7 @@ describe("amlvnet sandbox (the command)", () => {
     const ready = JSON.parse(first);
     assert.equal(ready.ready, true);
     assert.match(ready.armEndpoint, /^https:\/\/127\.0\.0\.1:\d+$/);
-    assert.deepEqual(Object.keys(ready.env).sort(), ["AMLVNET_AGENT_DOWNLOAD_URL", "AMLVNET_ARM_ENDPOINT", "AMLVNET_SSH_JUMP_HOST", "AMLVNET_SSH_JUMP_HOST_KEY", "AZURE_AUTHORITY_HOST", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_DEVOPS_EXT_PAT", "AZURE_DEVOPS_ORG_URL", "AZURE_SUBSCRIPTION_ID", "AZURE_TENANT_ID", "NODE_EXTRA_CA_CERTS"]);
+    assert.deepEqual(Object.keys(ready.env).sort(), ["AMLVNET_AGENT_DOWNLOAD_URL", "AMLVNET_ARM_ENDPOINT", "AMLVNET_SSH_JUMP_HOST", "AMLVNET_SSH_JUMP_HOST_KEY", "AZURE_AUTHORITY_HOST", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_DEVOPS_EXT_PAT", "AZURE_DEVOPS_ORG_URL", "AZURE_SUBSCRIPTION_ID", "AZURE_TENANT_ID", "AMLVNET_WIF_SERVICE_CONNECTION_ID", "ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN", "NODE_EXTRA_CA_CERTS", "SYSTEM_OIDCREQUESTURI"].sort());
     assert.equal(ready.env.NODE_EXTRA_CA_CERTS, process.env.NODE_EXTRA_CA_CERTS, "the CA in --state-dir is reused, so this process already trusts it");
 
     const credential = new ClientSecretCredential(ready.env.AZURE_TENANT_ID, ready.env.AZURE_CLIENT_ID, ready.env.AZURE_CLIENT_SECRET, { authorityHost: ready.env.AZURE_AUTHORITY_HOST, disableInstanceDiscovery: true });

@@ -14,6 +14,22 @@ describe("AmlNetworkGate@1 task.json", () => {
     assert.deepEqual([...defined].filter((k) => !used.has(k)), [], "messages defined but never used");
   });
 
+  it("passes every user-facing string through tl.loc: no pass-through messages, no literal text in results, logs or errors", () => {
+    assert.deepEqual(Object.entries(task.messages).filter(([, text]) => /^\s*%s\s*$/.test(String(text))).map(([key]) => key), [], "messages that only pass text through");
+    for (const file of readdirSync(TASK_DIR).filter((f) => f.endsWith(".ts"))) {
+      const source = readFileSync(join(TASK_DIR, file), "utf8");
+      const literal = [...source.matchAll(/(?:console\.log|tl\.setResult\([^,]+,|tl\.(?:error|warning)|new (?:InputError|ServiceConnectionError|TriggerError))\(?\s*[`"']/g)].map((m) => m[0]);
+      assert.deepEqual(literal, [], `${file} hands literal text to the user`);
+    }
+  });
+
+  it("restricts the variables it may set to its outputs (not commands), and links its help and release notes", () => {
+    assert.deepEqual(task.restrictions?.settableVariables?.allowed, task.outputVariables.map((v: { name: string }) => v.name));
+    assert.equal(task.restrictions?.commands, undefined, "commands.mode restricted would block the summary and test publishing");
+    assert.match(task.helpUrl, /^https:\/\//);
+    assert.ok(typeof task.releaseNotes === "string" && task.releaseNotes.length > 20);
+  });
+
   it("runs on Node20_1 and Node24 and declares its output variables", () => {
     assert.deepEqual(Object.keys(task.execution).sort(), ["Node20_1", "Node24"]);
     assert.deepEqual(task.outputVariables.map((v: { name: string }) => v.name).sort(), ["errorCount", "networkReady", "reportPath", "runId", "runStatus", "runUrl", "warningCount"]);

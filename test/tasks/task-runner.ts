@@ -23,11 +23,13 @@ export function bundledTaskEntry(): Promise<string> {
   return bundled;
 }
 
+export const CONNECTION_ID = "6b1f3c9e-2d4a-4f8b-9c7e-1a2b3c4d5e6f";
+
 export type ConnectionScheme =
   | { scheme: "ServicePrincipal"; authenticationType: "spnKey"; clientId: string; secret: string }
   | { scheme: "ServicePrincipal"; authenticationType: "spnCertificate"; clientId: string; certificate: string }
   | { scheme: "WorkloadIdentityFederation"; clientId: string }
-  | { scheme: "ManagedServiceIdentity" };
+  | { scheme: "ManagedServiceIdentity"; msiClientId?: string };
 
 export interface TaskRun {
   code: number | null;
@@ -39,8 +41,7 @@ export interface TaskRun {
  * The environment the agent gives a task: INPUT_* for inputs, ENDPOINT_* for the AzureRM service connection
  * (URL, auth scheme and parameters, data), SYSTEM_* and AGENT_* variables.
  */
-export function agentEnvironment(sandbox: RunningSandbox, inputs: Record<string, string>, connection: ConnectionScheme, extra: Record<string, string> = {}): Record<string, string> {
-  const id = "6b1f3c9e-2d4a-4f8b-9c7e-1a2b3c4d5e6f";
+export function agentEnvironment(sandbox: RunningSandbox, inputs: Record<string, string>, connection: ConnectionScheme, extra: Record<string, string> = {}, id = CONNECTION_ID): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "",
     NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? "",
@@ -66,15 +67,30 @@ export function agentEnvironment(sandbox: RunningSandbox, inputs: Record<string,
   } else if (connection.scheme === "WorkloadIdentityFederation") {
     parameters.serviceprincipalid = connection.clientId;
     env.SYSTEM_OIDCREQUESTURI = `${sandbox.env.AZURE_DEVOPS_ORG_URL}/project-1/_apis/distributedtask/hubs/build/plans/plan-1/jobs/job-1/oidctoken`;
-    env.SYSTEM_ACCESSTOKEN = sandbox.oidc.issueJobAccessToken();
+  } else if (connection.msiClientId) {
+    env[`ENDPOINT_DATA_${id}_MSICLIENTID`] = connection.msiClientId;
   }
+  Object.assign(env, systemVssConnection(sandbox, sandbox.oidc.issueJobAccessToken()));
   env[`ENDPOINT_AUTH_${id}`] = JSON.stringify({ scheme: connection.scheme, parameters });
   for (const [key, value] of Object.entries(parameters)) env[`ENDPOINT_AUTH_PARAMETER_${id}_${key.toUpperCase()}`] = value;
   for (const [key, value] of Object.entries(inputs)) env[`INPUT_${key.toUpperCase()}`] = value;
   return { ...env, ...extra };
 }
 
-export const CONNECTION_ID = "6b1f3c9e-2d4a-4f8b-9c7e-1a2b3c4d5e6f";
+/**
+ * The job's own connection, as the agent gives it to every task (Agent.Worker Handler.AddEndpointsToEnvironment:
+ * the system connection is keyed by its name): URL, authorization object, scheme OAuth and each parameter. The
+ * agent does not set SYSTEM_ACCESSTOKEN unless the pipeline maps it, so neither does this.
+ */
+export function systemVssConnection(sandbox: RunningSandbox, accessToken: string): Record<string, string> {
+  return {
+    ENDPOINT_URL_SYSTEMVSSCONNECTION: `${sandbox.env.AZURE_DEVOPS_ORG_URL}/`,
+    ENDPOINT_AUTH_SYSTEMVSSCONNECTION: JSON.stringify({ parameters: { AccessToken: accessToken }, scheme: "OAuth" }),
+    ENDPOINT_AUTH_SCHEME_SYSTEMVSSCONNECTION: "OAuth",
+    ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN: accessToken,
+  };
+}
+
 
 export function startTask(env: Record<string, string>, entry: string): { child: ChildProcess; done: Promise<TaskRun> } {
   const child = spawn(process.execPath, [entry], { env, stdio: ["ignore", "pipe", "pipe"] });

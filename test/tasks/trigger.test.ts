@@ -34,6 +34,8 @@ describe("AmlNetworkGate@1: the trigger, after the gate allows it", () => {
       assert.ok(runId);
       assert.equal(outputVariable(run.stdout, "runStatus"), "Completed");
       assert.match(run.stdout, /AML run \S+ is Running/);
+      assert.match(run.stdout, /##vso\[task\.setprogress value=\d+;\]AML run \S+ is Running/, "progress while waiting");
+      assert.match(run.stdout, /##vso\[task\.setprogress value=100;\]AML run \S+ is Completed/);
       assert.match(outputVariable(run.stdout, "runUrl") ?? "", /^https:\/\/127\.0\.0\.1:\d+\//);
       const recorded = sandbox.aml.runs().find((r) => r.runId === runId);
       assert.deepEqual([recorded?.experimentName, recorded?.parameters.learning_rate, recorded?.status], ["nightly-train", "0.05", "Completed"]);
@@ -49,11 +51,41 @@ describe("AmlNetworkGate@1: the trigger, after the gate allows it", () => {
     it("submits a v2 pipeline job from a job file through ARM", async () => {
       const dir = mkdtempSync(join(tmpdir(), "amlvnet-job-"));
       const jobFile = join(dir, "pipeline.yml");
-      writeFileSync(jobFile, ["$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json", "type: pipeline", "experiment_name: nightly-train", "settings:", "  default_compute: azureml:cpu-cluster", "jobs:", "  train:", "    type: command", "    command: python train.py", "    environment: azureml:AzureML-sklearn-1.0-ubuntu20.04-py38-cpu@latest", ""].join("\n"));
+      writeFileSync(jobFile, ["$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json", "type: pipeline", "experiment_name: nightly-train", "settings:", "  default_compute: azureml:cpu-cluster", "jobs:", "  train:", "    type: command", "    component: azureml:train_model@latest", ""].join("\n"));
       const run = await runTask(agentEnvironment(sandbox, inputsOf(sandbox, { pipelineAction: "job", jobFile }), connectionOf(sandbox)), entry);
       assert.equal(taskResult(run.stdout), "Succeeded", run.stdout);
       const job = sandbox.armClient.get(`${referenceIds(sandbox).workspaceId}/jobs/${outputVariable(run.stdout, "runId")}`, "2024-04-01") as { properties: { jobType: string; status: string } };
       assert.deepEqual([job.properties.jobType, job.properties.status], ["Pipeline", "Completed"]);
+    });
+
+    it("refuses a job file with an inline command step in one line, before submitting anything", async () => {
+      const dir = mkdtempSync(join(tmpdir(), "amlvnet-job-"));
+      const jobFile = join(dir, "inline.yml");
+      writeFileSync(jobFile, ["type: pipeline", "jobs:", "  train:", "    type: command", "    command: python train.py", "    environment: azureml:AzureML-sklearn-1.0-ubuntu20.04-py38-cpu@latest", ""].join("\n"));
+      const before = sandbox.aml.runs().length;
+      const run = await runTask(agentEnvironment(sandbox, inputsOf(sandbox, { pipelineAction: "job", jobFile }), connectionOf(sandbox)), entry);
+      assert.equal(taskResult(run.stdout), "Failed");
+      const complete = /##vso\[task\.complete result=Failed;\](.*)/.exec(run.stdout)?.[1] ?? "";
+      assert.match(complete, /job spec line 5: step 'train' defines its command, environment inline; the task submits steps that reference a registered component/);
+      assert.equal(sandbox.aml.runs().length, before);
+    });
+
+    it("fails a v2 job on a workspace in v1 legacy mode before submitting, with the fix", async () => {
+      const ids = referenceIds(sandbox);
+      const dir = mkdtempSync(join(tmpdir(), "amlvnet-job-"));
+      const jobFile = join(dir, "pipeline.yml");
+      writeFileSync(jobFile, ["type: pipeline", "jobs:", "  train:", "    type: command", "    component: azureml:train_model:1", ""].join("\n"));
+      const ws = sandbox.armClient.get(ids.workspaceId, "2024-04-01") as { location: string; properties: Record<string, unknown> };
+      sandbox.armClient.put(ids.workspaceId, "2024-04-01", { location: ws.location, properties: { ...ws.properties, v1LegacyMode: true } });
+      const before = sandbox.aml.runs().length;
+      try {
+        const run = await runTask(agentEnvironment(sandbox, inputsOf(sandbox, { pipelineAction: "job", jobFile }), connectionOf(sandbox)), entry);
+        assert.equal(taskResult(run.stdout), "Failed");
+        assert.match(run.stdout, /in v1 legacy mode .*az ml workspace update --name mlw-secure --resource-group rg-mlops-secure --v1-legacy-mode false/);
+        assert.equal(sandbox.aml.runs().length, before);
+      } finally {
+        sandbox.armClient.put(ids.workspaceId, "2024-04-01", { location: ws.location, properties: { ...ws.properties, v1LegacyMode: false } });
+      }
     });
 
     it("fails the task when the AML run fails", async () => {

@@ -1,4 +1,5 @@
 import type { AmlState } from "../../aml/aml-state";
+import { mlComponentType, mlComponentVersionType } from "../../aml/component-types";
 import { mlJobType } from "../../aml/job-type";
 import { TypeRegistry } from "../resource-type";
 import { azureFirewallType } from "./azure-firewall";
@@ -27,6 +28,7 @@ export function createTypeRegistry(tenantId: string, aml?: AmlState): TypeRegist
   const registry = new TypeRegistry();
   // v2 jobs take their status from the AML state (runs); a registry built without one has no jobs type.
   if (aml) registry.register(mlJobType(aml));
+  registry.register(mlComponentType, mlComponentVersionType);
   return registry.register(
     virtualNetworkType,
     subnetType,

@@ -84,4 +84,13 @@ describe("readiness/render/junit", () => {
     assert.throws(() => parseXml('<a x="1 & 2"/>'), /entity/);
     assert.throws(() => parseXml("<a>x</a><b/>"), /after the root/);
   });
+  it("carries measured durations when given: a timed topology case, the checks' time shared by their cases", () => {
+    const timed = parseXml(renderJunit(sampleReport(), { timings: { topologyMs: 1234, checksMs: 50, probesMs: 0 } }));
+    assert.equal(timed.attributes.time, "1.284");
+    const [topology, ...rest] = childrenNamed(timed, "testsuite");
+    assert.deepEqual([topology.attributes.name, childrenNamed(topology, "testcase")[0].attributes.time], ["amlvnet.topology", "1.234"]);
+    const shared = rest.reduce((sum, s) => sum + Number(s.attributes.time), 0);
+    assert.ok(Math.abs(shared - 0.05) < 0.005, String(shared));
+    assert.equal(root.attributes.time, "0", "without timings (the CLI) nothing is invented");
+  });
 });
