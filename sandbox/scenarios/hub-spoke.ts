@@ -26,7 +26,7 @@ export interface HubSpokeIds {
   /** The AML VNet (training subnet and endpoints), in the spoke. */
   amlVnetId: string;
   /** A hub private DNS zone's ID. */
-  zoneId(zone: string): string;
+  zoneId: (zone: string) => string;
   /** The link from a hub zone to the agent VNet. */
   agentLinkId(zone: string): string;
 }

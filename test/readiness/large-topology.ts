@@ -75,7 +75,7 @@ export function generateHubSpoke({ vnets, nsgRules }: LargeTopologyOptions): Lar
   const hub: VirtualNetwork = { id: `${NET}/virtualNetworks/vnet-hub`, name: "vnet-hub", location: REGION, addressSpace: { addressPrefixes: ["10.0.0.0/16"] }, subnets: [], virtualNetworkPeerings: [] };
   hub.subnets = [{ id: `${hub.id}/subnets/snet-agents`, name: "snet-agents", addressPrefix: "10.0.1.0/24" }];
   const workspace = { id: workspaceId, name: "mlw-large", location: REGION, publicNetworkAccess: "Disabled", v1LegacyMode: false, imageBuildCompute: "cluster-1" };
-  const topology = emptyTopology("AzureCloud", workspace, hub.id as string);
+  const topology = emptyTopology("AzureCloud", workspace, hub.id);
   topology.vnets.add(hub);
   let rulesLeft = nsgRules;
   for (let i = 1; i <= spokes; i++) {

@@ -16,7 +16,7 @@ export function bundledTaskEntry(): Promise<string> {
     const outRoot = mkdtempSync(join(tmpdir(), "amlvnet-bundle-"));
     // scripts/ is plain JS shared with `npm run package`.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { bundleTasks } = require(join(process.cwd(), "scripts", "package", "bundle-tasks.js")) as { bundleTasks(o: { root: string; outRoot: string; quiet?: boolean }): Promise<Array<{ outDir: string }>> };
+    const { bundleTasks } = require(join(process.cwd(), "scripts", "package", "bundle-tasks.js")) as { bundleTasks: (o: { root: string; outRoot: string; quiet?: boolean }) => Promise<Array<{ outDir: string }>> };
     const [task] = await bundleTasks({ root: process.cwd(), outRoot, quiet: true });
     return join(task.outDir, "index.js");
   })();
