@@ -27,7 +27,7 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: { parserOptions: { project: ["./tsconfig.test.json"], tsconfigRootDir: import.meta.dirname } },
     rules: {
       // A function that fulfils a Promise-returning contract (a provisioner step's read/apply, a handler) is async
       // without awaiting; the rule would push those into `Promise.resolve(...)` noise.

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // npm run demo: the whole story on the local sandbox, every command using nothing but the environment the sandbox
 // printed. 1) the reference architecture, listed through the SDKs; 2) `amlvnet check` from the agents' VNet: READY;
 // 3) a bad change drops a private DNS zone link and one side of the peering; 4) the check finds both, with fixes;

@@ -1,3 +1,4 @@
+// @ts-check
 // Bundles every pipeline task (tasks/<Folder>/index.ts) into dist/tasks/<Folder>/index.js: one CommonJS file for
 // Node 20 with everything inlined, so the task folder in the .vsix needs no node_modules. Beside it go task.json,
 // task.loc.json and Strings/ (if the task has them) and icon.png (the task's own, else the extension icon).
@@ -61,6 +62,7 @@ async function bundleTask(task, options) {
   const outDir = path.join(options.outRoot, task.name);
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(outDir, { recursive: true });
+  /** @type {import("esbuild").BuildOptions} */
   const buildOptions = {
     entryPoints: [task.entry],
     outfile: path.join(outDir, "index.js"),
