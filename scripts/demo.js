@@ -57,9 +57,9 @@ lines.once("line", (line) => {
     "",
   ].join("\n"));
   let ok = true;
-  ok = step("1. The reference architecture of the source documents, as the SDKs see it", ["build/cli/demo/show-topology.js"], env) && ok;
+  ok = step("1. The reference architecture of the source documents, as the SDKs see it", ["build/scripts/demo/show-topology.js"], env) && ok;
   ok = step("2. Check it from the agents' VNet (vnet-bastion): READY", check, env) && ok;
-  ok = step("3. A bad change: drop a private DNS zone link and one side of the peering", ["build/cli/demo/plant-faults.js"], env) && ok;
+  ok = step("3. A bad change: drop a private DNS zone link and one side of the peering", ["build/scripts/demo/plant-faults.js"], env) && ok;
   ok = step("4. Check again: NOT READY, each finding with its fix", check, env, 1) && ok;
   console.log(`\nThe provisioner's config (${config}):\n`);
   console.log(require("node:fs").readFileSync(config, "utf8"));

@@ -13,6 +13,7 @@ export interface TriggerInputs {
   parametersText?: string;
   waitForCompletion: boolean;
   timeoutMinutes: number;
+  pollIntervalSeconds: number;
 }
 
 export interface TaskInputs {
@@ -52,7 +53,10 @@ export function readInputs(): TaskInputs {
   const timeoutText = optional("timeoutMinutes") ?? "60";
   const timeoutMinutes = Number(timeoutText);
   if (!Number.isFinite(timeoutMinutes) || timeoutMinutes <= 0 || timeoutMinutes > 7 * 24 * 60) throw new InputError(`Input 'timeoutMinutes' is '${timeoutText}'; use a positive number of minutes, at most 10080 (fractions allowed).`);
-  const trigger: TriggerInputs = { action, waitForCompletion: tl.getBoolInput("waitForCompletion", false) || optional("waitForCompletion") === undefined, timeoutMinutes };
+  const pollText = optional("pollIntervalSeconds") ?? "15";
+  const pollIntervalSeconds = Number(pollText);
+  if (!Number.isFinite(pollIntervalSeconds) || pollIntervalSeconds <= 0 || pollIntervalSeconds > 3600) throw new InputError(`Input 'pollIntervalSeconds' is '${pollText}'; use a positive number of seconds, at most 3600 (fractions allowed).`);
+  const trigger: TriggerInputs = { action, waitForCompletion: tl.getBoolInput("waitForCompletion", false) || optional("waitForCompletion") === undefined, timeoutMinutes, pollIntervalSeconds };
   if (action === "publishedPipeline") trigger.pipelineId = requiredFor(action, "pipelineId");
   if (action === "pipelineEndpoint") {
     trigger.pipelineEndpointId = requiredFor(action, "pipelineEndpointId");
