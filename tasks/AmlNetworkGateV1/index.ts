@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import * as tl from "azure-pipelines-task-lib/task";
-import { AzureClients, createAzureClients } from "../../azure/clients";
+import { clientsPerSubscription } from "../../azure/clients";
 import { CheckSetupError } from "../../readiness/errors";
 import { InvalidDnsServerError } from "../../readiness/probe/resolver";
 import { runGate } from "./gate-step";
@@ -16,15 +16,6 @@ function taskJsonPath(): string {
   return existsSync(beside) ? beside : join(__dirname, "..", "..", "..", "tasks", "AmlNetworkGateV1", "task.json");
 }
 
-function clientsForConnection(connection: ServiceConnection): (subscriptionId: string) => AzureClients {
-  const cache = new Map<string, AzureClients>();
-  return (subscriptionId) => {
-    const key = subscriptionId.toLowerCase();
-    if (!cache.has(key)) cache.set(key, createAzureClients(connection.credential, key, connection.endpoints));
-    return cache.get(key) as AzureClients;
-  };
-}
-
 /** Thin adapter: inputs and service connection in, domain calls, results out to the agent. */
 async function run(): Promise<void> {
   tl.setResourcePath(taskJsonPath());
@@ -32,7 +23,7 @@ async function run(): Promise<void> {
   try {
     const inputs = readInputs();
     connection = readServiceConnection(inputs.connectionId);
-    const clientsFor = clientsForConnection(connection);
+    const clientsFor = clientsPerSubscription(connection.credential, connection.endpoints);
     const workspaceId = workspaceIdFrom(inputs, connection.subscriptionId);
     console.log(tl.loc("GateStarting", workspaceId, inputs.agentVnetId ?? "(from instance metadata)"));
     const report = await runGate(inputs, {

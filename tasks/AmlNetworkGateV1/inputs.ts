@@ -1,7 +1,7 @@
 import * as tl from "azure-pipelines-task-lib/task";
+import type { PipelineAction } from "../../aml/types";
 import type { FailOn } from "../../readiness/finding";
 
-export type PipelineAction = "none" | "publishedPipeline" | "pipelineEndpoint" | "job";
 
 export interface TriggerInputs {
   action: PipelineAction;
