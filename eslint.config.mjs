@@ -6,6 +6,14 @@ import js from "@eslint/js";
 import globals from "globals";
 import tseslint from "typescript-eslint";
 
+/** The no-unsafe-* family: what reading an `any` value trips. */
+const UNSAFE_ANY_OFF = Object.fromEntries(
+  ["no-unsafe-member-access", "no-unsafe-assignment", "no-unsafe-argument", "no-unsafe-call", "no-unsafe-return"].map((rule) => [
+    `@typescript-eslint/${rule}`,
+    "off",
+  ]),
+);
+
 const PRODUCT = ["cli", "readiness", "azure", "network", "aml", "tasks", "provisioner"];
 
 /**
@@ -70,11 +78,11 @@ export default tseslint.config(
       "sandbox/arm/types/address-allocation.ts",
       "sandbox/arm/types/common.ts",
       "sandbox/arm/types/compute-profile.ts",
-    "sandbox/arm/types/managed-disk.ts",
-    "sandbox/arm/types/scale-set-vm.ts",
-    "sandbox/arm/types/scale-set.ts",
-    "sandbox/arm/types/virtual-machine.ts",
-    "sandbox/arm/types/vm-extension.ts",
+      "sandbox/arm/types/managed-disk.ts",
+      "sandbox/arm/types/scale-set-vm.ts",
+      "sandbox/arm/types/scale-set.ts",
+      "sandbox/arm/types/virtual-machine.ts",
+      "sandbox/arm/types/vm-extension.ts",
       "sandbox/arm/types/dns-zone-group.ts",
       "sandbox/arm/types/machine-learning.ts",
       "sandbox/arm/types/network-interface.ts",
@@ -105,27 +113,14 @@ export default tseslint.config(
       "sandbox/vm-agent/vm-agent-routes.ts",
       "sandbox/vm-agent/vm-agent.ts",
     ],
-    rules: {
-      "@typescript-eslint/no-unsafe-member-access": "off",
-      "@typescript-eslint/no-unsafe-assignment": "off",
-      "@typescript-eslint/no-unsafe-argument": "off",
-      "@typescript-eslint/no-unsafe-call": "off",
-      "@typescript-eslint/no-unsafe-return": "off",
-      "@typescript-eslint/no-redundant-type-constituents": "off",
-    },
+    rules: { ...UNSAFE_ANY_OFF, "@typescript-eslint/no-redundant-type-constituents": "off" },
   },
 
   // Tests assert on raw wire JSON (JSON.parse, fetch bodies, the SDKs' `any` extension points): member access on
   // those values is the point of the assertion, so the no-unsafe-* family stays off there; explicit `any` stays on.
   {
     files: ["test/**/*.ts"],
-    rules: {
-      "@typescript-eslint/no-unsafe-member-access": "off",
-      "@typescript-eslint/no-unsafe-assignment": "off",
-      "@typescript-eslint/no-unsafe-argument": "off",
-      "@typescript-eslint/no-unsafe-call": "off",
-      "@typescript-eslint/no-unsafe-return": "off",
-    },
+    rules: UNSAFE_ANY_OFF,
   },
 
   // Plain CommonJS scripts (scripts/, bench/): Node globals and require().
