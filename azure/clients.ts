@@ -57,3 +57,14 @@ export function createAzureClients(credential: TokenCredential, subscriptionId: 
     resources: new ResourceManagementClient(credential, subscriptionId, classic),
   };
 }
+
+/** One set of clients per subscription (IDs compared case-insensitively), built on first use. */
+export function clientsPerSubscription(credential: TokenCredential, endpoints: CloudEndpoints, proxyFor?: ProxyFor): (subscriptionId: string) => AzureClients {
+  const cache = new Map<string, AzureClients>();
+  return (subscriptionId) => {
+    const key = subscriptionId.toLowerCase();
+    let clients = cache.get(key);
+    if (!clients) cache.set(key, (clients = createAzureClients(credential, key, endpoints, proxyFor)));
+    return clients;
+  };
+}

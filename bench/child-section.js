@@ -1,3 +1,4 @@
+// @ts-check
 // A section of scripts/bench.js that runs one benchmark script in its own process (it needs the sandbox CA in
 // NODE_EXTRA_CA_CERTS before Node starts) and returns its lines. Needs `npm run build` first.
 "use strict";

@@ -1,3 +1,4 @@
+// @ts-check
 // Preloaded (node --require) into processes the benchmarks start: any TCP connection to an address outside
 // 127.0.0.0/8 or ::1 is refused before it leaves the machine, so a benchmark never reaches Azure by accident.
 "use strict";
@@ -16,5 +17,5 @@ net.Socket.prototype.connect = function connectLoopbackOnly(...args) {
   this.once("lookup", (error, address) => {
     if (!error && !isLoopback(address)) this.destroy(new Error(`benchmark process tried to connect to ${address} (${host})`));
   });
-  return originalConnect.apply(this, args);
+  return originalConnect.apply(this, /** @type {any} */ (args));
 };

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Benchmark of the provisioner (issue 5), one run, one line per metric with its ratio to the target:
 //   scale  wall time of `amlvnet apply` for 20 agents divided by that for 1          target: ≤ 1.2
 //          with the VMs' insides instant (the sandbox registers each agent once its extension succeeds), so the

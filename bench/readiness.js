@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Benchmark of the readiness engine (issue 3), one run, one line per metric with its ratio to the target:
 //   reads  ARM reads per resource checked on the reference scenario        target: reads ≤ resources + 10
 //   wall   the check's wall time against the same reads made one by one    (informative)
@@ -51,7 +52,7 @@ async function replaySequentially(sandbox, entries) {
     if (entry.method === "POST" && entry.path.includes("/oauth2/")) {
       const form = new URLSearchParams({ grant_type: "client_credentials", client_id: env.AZURE_CLIENT_ID, client_secret: env.AZURE_CLIENT_SECRET, scope: "https://management.azure.com/.default" });
       const response = await fetch(`${origin}/${env.AZURE_TENANT_ID}/oauth2/v2.0/token`, { method: "POST", body: form });
-      token = (await response.json()).access_token;
+      token = /** @type {{ access_token: string }} */ (await response.json()).access_token;
       continue;
     }
     if (entry.method !== "GET") throw new Error(`the check made a ${entry.method} request: ${entry.path}`);

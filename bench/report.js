@@ -1,3 +1,4 @@
+// @ts-check
 // One line per metric: "<name>: <value> <unit> (target <= <target> <unit>, <ratio>× of target) <ok|OVER>".
 // A ratio below 1 is within the target.
 "use strict";

@@ -1,3 +1,4 @@
+// @ts-check
 // Benchmarks that talk to an in-process sandbox need its CA in NODE_EXTRA_CA_CERTS, which Node reads only at
 // start: like scripts/run-tests.js, create the CA in a temporary state folder and re-run the script with it.
 "use strict";

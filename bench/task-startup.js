@@ -1,3 +1,4 @@
+// @ts-check
 // (b) The bundled task's start-to-first-output time: `node index.js` spawned from a temporary copy of
 // dist/tasks/<Task>/ (no node_modules anywhere above it) with a minimal set of INPUT_* variables, timed until the
 // first byte on stdout. No service connection is given, so the task stops at reading it; every network

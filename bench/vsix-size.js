@@ -1,3 +1,4 @@
+// @ts-check
 // (a) Size of the .vsix in dist/ against the 3 MB target (MB = 2^20 bytes; the Marketplace rejects > 25 MiB).
 "use strict";
 const fs = require("node:fs");

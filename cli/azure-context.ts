@@ -1,4 +1,4 @@
-import { AzureClients, createAzureClients, createDefaultCredential } from "../azure/clients";
+import { clientsPerSubscription, createDefaultCredential } from "../azure/clients";
 import { CloudName, resolveCloud } from "../azure/cloud";
 import type { ClientsForSubscription } from "../readiness/topology/read-topology";
 
@@ -6,14 +6,7 @@ import type { ClientsForSubscription } from "../readiness/topology/read-topology
 export function azureContext(cloud: CloudName, env: NodeJS.ProcessEnv): { clientsFor: ClientsForSubscription } {
   const endpoints = resolveCloud(cloud, env);
   const credential = createDefaultCredential(endpoints);
-  const cache = new Map<string, AzureClients>();
-  return {
-    clientsFor: (subscriptionId) => {
-      const key = subscriptionId.toLowerCase();
-      if (!cache.has(key)) cache.set(key, createAzureClients(credential, key, endpoints));
-      return cache.get(key) as AzureClients;
-    },
-  };
+  return { clientsFor: clientsPerSubscription(credential, endpoints) };
 }
 
 /** Auth failures from @azure/identity, turned into one line that says what to set. */

@@ -4,7 +4,7 @@ import { setTimeout as sleepFor } from "node:timers/promises";
  * failed agent does not stop the others and the caller can report all failures together.
  */
 export async function mapSettledLimited<T, R>(items: readonly T[], limit: number, worker: (item: T, index: number) => Promise<R>): Promise<Array<PromiseSettledResult<R>>> {
-  const results: Array<PromiseSettledResult<R>> = new Array(items.length);
+  const results: Array<PromiseSettledResult<R>> = new Array<PromiseSettledResult<R>>(items.length);
   let next = 0;
   const lanes = Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, async () => {
     while (next < items.length) {

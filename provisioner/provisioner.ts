@@ -1,6 +1,7 @@
 import type { ProvisionContext } from "./context";
 import { STAGES, STEPS } from "./steps";
 import { preflightStep } from "./steps/preflight";
+import { failureLine } from "./steps/step";
 
 /** What apply, plan and destroy hand back to their adapter (the CLI): everything it prints comes from here. */
 export interface RunResult {
@@ -38,7 +39,7 @@ export async function runDestroy(ctx: ProvisionContext): Promise<RunResult> {
     try {
       await step.destroy(ctx);
     } catch (error) {
-      ctx.failures.push(`${step.name}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+      ctx.failures.push(failureLine(step.name, error));
     }
   }
   return { ok: ctx.failures.length === 0, changes: ctx.changes, failures: ctx.failures };

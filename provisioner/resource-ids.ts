@@ -1,3 +1,4 @@
+import { idParts } from "../readiness/topology/arm-id";
 import type { ProvisionerConfig } from "./config/config-types";
 
 /** Where amlvnet's resources live, computed from the config alone (plan needs them before anything exists). */
@@ -32,10 +33,7 @@ export function resourceIds(config: ProvisionerConfig): ResourceIds {
   let vnetSubscription: string;
   if (config.network.vnet.kind === "existing") {
     vnetId = config.network.vnet.id;
-    const parts = vnetId.split("/");
-    vnetSubscription = parts[2].toLowerCase();
-    vnetResourceGroup = parts[4];
-    vnetName = parts[8];
+    ({ subscriptionId: vnetSubscription, resourceGroup: vnetResourceGroup, name: vnetName } = idParts(vnetId));
   } else {
     vnetName = config.network.vnet.name;
     vnetId = provider("Microsoft.Network/virtualNetworks", vnetName);

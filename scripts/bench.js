@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Benchmarks, one line per metric with its ratio to the target. Each section is a module in bench/ exporting
 // { name, run(context) -> Promise<string[]> }; add new ones to SECTIONS.
 //
@@ -20,7 +21,7 @@ const SECTIONS = [
 ];
 
 function parseArgs(argv) {
-  const options = { rebuild: false, only: undefined, root: ROOT };
+  const options = { rebuild: false, only: /** @type {string[] | undefined} */ (undefined), root: ROOT };
   for (let i = 0; i < argv.length; i += 1) {
     if (argv[i] === "--rebuild") options.rebuild = true;
     else if (argv[i] === "--only" && argv[i + 1]) options.only = argv[++i].split(",");

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // npm run demo: the whole story on the local sandbox, every command using nothing but the environment the sandbox
 // printed. 1) the reference architecture, listed through the SDKs; 2) `amlvnet check` from the agents' VNet: READY;
 // 3) a bad change drops a private DNS zone link, one side of the peering and the AKS cluster's role; 4) the check
@@ -62,12 +63,12 @@ lines.once("line", (line) => {
     "",
   ].join("\n"));
   let ok = true;
-  ok = step("1. The reference architecture of the source documents, as the SDKs see it", ["build/cli/demo/show-topology.js"], env) && ok;
+  ok = step("1. The reference architecture of the source documents, as the SDKs see it", ["build/scripts/demo/show-topology.js"], env) && ok;
   ok = step("2. Check it from the agents' VNet (vnet-bastion): READY", check, env) && ok;
-  ok = step("3. A bad change: drop a private DNS zone link, one side of the peering and the AKS cluster's Network Contributor role", ["build/cli/demo/plant-faults.js"], env) && ok;
+  ok = step("3. A bad change: drop a private DNS zone link, one side of the peering and the AKS cluster's Network Contributor role", ["build/scripts/demo/plant-faults.js"], env) && ok;
   ok = step("4. Check again: NOT READY, each finding with its fix", check, env, 1) && ok;
   ok = step("4b. The Deploy stage's gate (--target aks-inference): the inference finding too", [...check, "--target", "aks-inference"], env, 1) && ok;
-  ok = step("4c. Apply the inference finding's fix: az role assignment create ... --role \"Network Contributor\"", ["build/cli/demo/apply-role-fix.js"], env) && ok;
+  ok = step("4c. Apply the inference finding's fix: az role assignment create ... --role \"Network Contributor\"", ["build/scripts/demo/apply-role-fix.js"], env) && ok;
   console.log(`\nThe provisioner's config (${config}):\n`);
   console.log(require("node:fs").readFileSync(config, "utf8"));
   ok = step("5a. Plan: what apply would change (nothing is written)", ["build/cli/main.js", "plan", "-f", config], env) && ok;

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Builds the Marketplace extension:
 //   1. version check (package.json, vss-extension.json and every task.json agree: scripts/version-check.js);
 //   2. type-check (tsc --noEmit; the bundler below strips types without checking them);
@@ -28,7 +29,7 @@ class PackagingError extends Error {
 }
 
 function parseArgs(argv) {
-  const options = { root: REPO, overridesFile: undefined, typecheck: true, quiet: false };
+  const options = { root: REPO, overridesFile: /** @type {string | undefined} */ (undefined), typecheck: true, quiet: false };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     const value = () => {

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Runs the mocha suite with a sandbox CA that exists before Node starts: NODE_EXTRA_CA_CERTS is read only at
 // process start, so the runner creates the CA, then starts mocha with it trusted. Extra arguments go to mocha.
 "use strict";

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Checks that the versions the extension ships agree:
 //   - package.json `version` is the source of truth (semver MAJOR.MINOR.PATCH);
 //   - vss-extension.json `version` equals it;

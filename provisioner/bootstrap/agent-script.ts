@@ -34,8 +34,8 @@ export function agentScript(inputs: AgentScriptInputs): string {
     "exec 3<&-",
     'if [ -z "${VSTS_AGENT_INPUT_TOKEN:-}" ]; then echo "amlvnet: no PAT reached the script (VSTS_AGENT_INPUT_TOKEN or file descriptor 3)" >&2; exit 2; fi',
     "export VSTS_AGENT_INPUT_TOKEN",
-    // AMLVNET_VM_ROOT is "/" of a sandbox VM (empty on Azure); AMLVNET_AGENT_DIR overrides the folder.
-    'AGENT_DIR="${AMLVNET_AGENT_DIR:-${AMLVNET_VM_ROOT:-}/opt/azagent}"',
+    // AMLVNET_AGENT_DIR, set in the VM's environment, overrides the folder (the sandbox's VMs set it under their root).
+    'AGENT_DIR="${AMLVNET_AGENT_DIR:-/opt/azagent}"',
     'if ! mkdir -p "$AGENT_DIR" 2>/dev/null || [ ! -w "$AGENT_DIR" ]; then AGENT_DIR="$PWD/azagent"; mkdir -p "$AGENT_DIR"; fi',
     'cd "$AGENT_DIR"',
     "if [ ! -x ./config.sh ]; then",

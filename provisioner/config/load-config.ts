@@ -131,7 +131,7 @@ function resolveConfig(raw: RawConfig, path: string, env: ProvisionerEnvironment
     file: path,
     subscription: raw.subscription.toLowerCase(),
     resourceGroup: raw.resourceGroup,
-    location: location as string,
+    location,
     cloud: raw.cloud,
     workspaceId: raw.workspace,
     network: { vnet, subnet: { name: raw.network.subnet.name, prefix: subnet.text }, nsgName: raw.network.nsgName ?? `nsg-${raw.network.subnet.name}` },
@@ -175,7 +175,7 @@ function resolveVnet(raw: RawConfig["network"]["vnet"], fail: (message: string) 
   const spaces = typeof raw.addressSpace === "string" ? [raw.addressSpace] : raw.addressSpace ?? [];
   const parsed = spaces.map((p, i) => cidr(p, `network.vnet.addressSpace${spaces.length > 1 ? `[${i}]` : ""}`, fail).text);
   if (!raw.name) fail("network.vnet.name is missing");
-  return { kind: "create", name: raw.name as string, addressSpace: parsed };
+  return { kind: "create", name: raw.name, addressSpace: parsed };
 }
 
 function resolveImage(image: string | Partial<ImageReference> | undefined): ImageReference {

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { utils } from "ssh2";
+import { utils, type ParsedKey } from "ssh2";
 import type { ProvisionerEnvironment, SshConfig } from "./config-types";
 
 export interface RawSshConfig {
@@ -22,7 +22,7 @@ function parseHostPort(text: string, fail: (message: string) => never): { host: 
   const match = /^(?:\[([^\]]+)\]|([^:[\]]+))(?::(\d{1,5}))?$/.exec(text.trim());
   const port = Number(match?.[3] ?? 22);
   if (!match || port < 1 || port > 65535) fail(`ssh.jumpHost '${text}' is not host[:port]; write e.g. jump.contoso.internal:22 or 127.0.0.1:2222`);
-  return { host: (match as RegExpExecArray)[1] ?? (match as RegExpExecArray)[2], port };
+  return { host: match[1] ?? match[2], port };
 }
 
 function keyBlob(line: string): string {
@@ -54,10 +54,10 @@ export function resolveSsh(raw: RawSshConfig, vm: VmKey, env: ProvisionerEnviron
     const encrypted = /encrypted|passphrase/i.test(parsed.message);
     fail(encrypted ? `${which} '${keyFile}' is encrypted: amlvnet takes no passphrase; use a deployment key without one, kept where only the pipeline can read it` : `${which} '${keyFile}' is not a private key ssh2 can read (${parsed.message})`);
   }
-  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  const key: ParsedKey = Array.isArray(parsed) ? (parsed[0] as ParsedKey) : parsed;
   if (!key.isPrivateKey()) fail(`${which} '${keyFile}' holds a public key; point it at the private key`);
   if (key.getPublicSSH().toString("base64") !== keyBlob(vm.publicKey)) {
     fail(`${which} '${keyFile}' does not match vm.sshPublicKeyFile '${vm.publicKeyFile}': the VMs would refuse it; give the pair's private key`);
   }
-  return { jumpHost: parseHostPort(jumpHostText as string, fail), jumpHostKey, jumpUser: raw.jumpUser ?? vm.adminUser, privateKey };
+  return { jumpHost: parseHostPort(jumpHostText, fail), jumpHostKey, jumpUser: raw.jumpUser ?? vm.adminUser, privateKey };
 }

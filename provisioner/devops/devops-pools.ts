@@ -1,3 +1,5 @@
+import type { ElasticPool } from "azure-devops-node-api/interfaces/TaskAgentInterfaces";
+
 /** What the provisioner needs from Azure DevOps: agent pools, their agents, and scale set (elastic) pools. */
 export interface AgentPoolInfo {
   id: number;
@@ -15,25 +17,15 @@ export interface AgentInfo {
   enabled: boolean;
 }
 
-export interface ElasticPoolSettings {
-  serviceEndpointId: string;
-  serviceEndpointScope: string;
-  /** ARM ID of the scale set. */
-  azureId: string;
-  maxCapacity: number;
-  desiredIdle: number;
-  recycleAfterEachUse: boolean;
-  maxSavedNodeCount: number;
-  osType: "linux";
-  orchestrationType: "uniform";
-  timeToLiveMinutes: number;
-  agentInteractiveUI: boolean;
-}
+type ElasticPoolFields = "serviceEndpointId" | "serviceEndpointScope" | "azureId" | "maxCapacity" | "desiredIdle" | "recycleAfterEachUse" | "maxSavedNodeCount" | "timeToLiveMinutes" | "agentInteractiveUI";
 
-export interface ElasticPoolInfo extends ElasticPoolSettings {
-  poolId: number;
-  state: string;
-}
+/**
+ * azure-devops-node-api's ElasticPool as the REST API sends it: its enums (osType, orchestrationType, state) travel
+ * as strings on the wire, where the library's types have numbers. `azureId` is the scale set's ARM ID.
+ */
+export type ElasticPoolSettings = Required<Pick<ElasticPool, ElasticPoolFields>> & { osType: "linux"; orchestrationType: "uniform" };
+
+export type ElasticPoolInfo = ElasticPoolSettings & Required<Pick<ElasticPool, "poolId">> & { state: string };
 
 /** A team project, as GET _apis/projects/{name or ID} returns it. */
 export interface ProjectInfo {

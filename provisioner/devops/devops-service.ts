@@ -127,7 +127,7 @@ export class DevOpsService implements DevOpsPools {
     const query = `poolName=${encodeURIComponent(poolName)}&authorizeAllPipelines=false&autoProvisionProjectPools=false&projectId=${encodeURIComponent(settings.serviceEndpointScope)}`;
     const created = (await this.rest("POST", `_apis/distributedtask/elasticpools?${query}`, `create scale set pool ${poolName}`, settings)) as { agentPool: TaskAgentPool & { options?: unknown } };
     const options = Array.isArray(created.agentPool.options) || typeof created.agentPool.options === "string" ? TaskAgentPoolOptions.ElasticPool : created.agentPool.options;
-    return poolInfo({ ...created.agentPool, options: options as TaskAgentPoolOptions });
+    return poolInfo({ ...created.agentPool, options });
   }
 
   async updateElasticPool(poolId: number, settings: Partial<ElasticPoolSettings>): Promise<void> {

@@ -60,25 +60,20 @@ export async function listOrEmpty<T>(items: () => AsyncIterable<T>, what: string
   return (await getOrUndefined(() => collect(items()), what)) ?? [];
 }
 
-export function sameId(a: string | undefined, b: string | undefined): boolean {
-  return !!a && !!b && a.toLowerCase() === b.toLowerCase();
-}
-
-export function nameOf(id: string): string {
-  return id.split("/").pop() ?? id;
-}
+// The ARM ID helpers live once, in readiness/topology/arm-id.ts; steps import them from here under their old names.
+export { idParts as partsOf, sameId, shortName as nameOf } from "../../readiness/topology/arm-id";
 
 /** Subscription, resource group and name of a top-level resource ID. */
-export function partsOf(id: string): { subscriptionId: string; resourceGroup: string; name: string } {
-  const parts = id.split("/");
-  return { subscriptionId: (parts[2] ?? "").toLowerCase(), resourceGroup: parts[4] ?? "", name: parts[8] ?? parts[parts.length - 1] };
-}
-
 /** Runs a destroy action, recording a failure line instead of throwing. */
 export async function attempt(ctx: ProvisionContext, what: string, fn: () => Promise<void>): Promise<void> {
   try {
     await fn();
   } catch (error) {
-    ctx.failures.push(`${what}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`);
+    ctx.failures.push(failureLine(what, error));
   }
+}
+
+/** One line of a destroy report: what failed and the first line of why. */
+export function failureLine(what: string, error: unknown): string {
+  return `${what}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`;
 }

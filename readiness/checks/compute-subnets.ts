@@ -23,7 +23,7 @@ interface InnerCompute {
 }
 
 export function innerProperties(compute: ComputeResource): InnerCompute {
-  return ((compute.properties as { properties?: InnerCompute } | undefined)?.properties ?? {}) as InnerCompute;
+  return (compute.properties as { properties?: InnerCompute } | undefined)?.properties ?? {};
 }
 
 /** Addresses the computes in a subnet can take at most: max nodes of clusters, one per instance. */

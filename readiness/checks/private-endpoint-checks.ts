@@ -63,8 +63,8 @@ function checkRequiredEndpoints(topology: Topology, endpoints: PrivateEndpoint[]
       const approved: Problem[] = connection?.status === "Approved" ? [] : [{
         severity: "error",
         message: `Private endpoint ${endpoint.name} to ${shortName(targetId)} is '${connection?.status ?? "unknown"}', not Approved: no traffic flows through it until the owner of ${shortName(targetId)} approves it.`,
-        fix: approveConnectionCommand(targetConnectionId(required.target as GenericResource, endpoint.id) ?? `${targetId}/privateEndpointConnections/<connection name>`),
-        resourceId: targetConnectionId(required.target as GenericResource, endpoint.id) ?? targetId,
+        fix: approveConnectionCommand(targetConnectionId(required.target, endpoint.id) ?? `${targetId}/privateEndpointConnections/<connection name>`),
+        resourceId: targetConnectionId(required.target, endpoint.id) ?? targetId,
       }];
       recorder.record({ id: `private-endpoint.approved:${shortName(endpoint.id)}`, category: "private-endpoint", title: `private endpoint ${endpoint.name} is Approved`, resourceId: endpoint.id as string }, approved);
     }

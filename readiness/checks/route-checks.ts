@@ -35,7 +35,7 @@ export function checkRoutes(topology: Topology, recorder: CheckRecorder): void {
             severity: "error",
             message: `Route table ${table.name} sends 0.0.0.0/0 to ${tunnel?.nextHopType}${tunnel?.nextHopIpAddress ? ` ${tunnel.nextHopIpAddress}` : ""}, and has no ${label} → Internet route: public-IP compute in ${name} answers AML's inbound management traffic asymmetrically and nodes never become ready.`,
             fix: `az network route-table route create --subscription ${rt.subscriptionId} --resource-group ${rt.resourceGroup} --route-table-name ${rt.name} --name ${label.replace(/\./g, "-")} --address-prefix ${label} --next-hop-type Internet`,
-            resourceId: table.id as string,
+            resourceId: table.id,
           });
         }
       }

@@ -100,7 +100,7 @@ export function normalizeNsg(nsg: NetworkSecurityGroupInput): NormalizedNsg {
 
 /** Accepts either an already normalized NSG or a raw one. */
 export function asNormalizedNsg(nsg: NormalizedNsg | NetworkSecurityGroupInput): NormalizedNsg {
-  return "rules" in nsg && Array.isArray(nsg.rules) ? nsg : normalizeNsg(nsg as NetworkSecurityGroupInput);
+  return "rules" in nsg && Array.isArray(nsg.rules) ? nsg : normalizeNsg(nsg);
 }
 
 export function sortRules(rules: NsgRule[]): NsgRule[] {

@@ -3,6 +3,7 @@
  * tag). evaluate.ts splits a flow into elementary flows so that every CIDR comparison here is all-or-nothing.
  */
 import { formatIpv4, overlaps, parseCidr, type Ipv4Range } from "../../network/cidr";
+import { sameId } from "../topology/arm-id";
 import { parsePortSpec, type NsgAccess, type NsgDirection, type NsgRule } from "./nsg-rule";
 import { addressSpaceOf, AZURE_LOAD_BALANCER_ADDRESS, isAnyPrefix, isIpv6Prefix, tagCovers, tryParseAddress, type Coverage } from "./service-tags";
 
@@ -153,10 +154,6 @@ export function rangeUnionCoverage(target: Ipv4Range, parts: Ipv4Range[]): "cove
     if (next > target.last) return "covers";
   }
   return "partial";
-}
-
-function sameId(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
 }
 
 export function rangeText(range: Ipv4Range): string {

@@ -116,6 +116,7 @@ function describe(findings: Finding[]): string {
 
 /** Drops characters XML 1.0 cannot carry (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF). */
 function xmlSafe(value: string): string {
+  // eslint-disable-next-line no-control-regex -- matching the control characters XML forbids is the point
   return value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
 }
 

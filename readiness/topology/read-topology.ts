@@ -160,7 +160,7 @@ async function readSubscription(topology: Topology, clients: AzureClients, subsc
 
 /** Private endpoints connected to the workspace or one of its dependencies. */
 export function workspaceEndpoints(topology: Topology): PrivateEndpoint[] {
-  const targets = [topology.workspace.id, ...Object.values(topology.dependencies).map((d) => d?.id)].filter((id): id is string => !!id);
+  const targets = [topology.workspace.id, ...(Object.values(topology.dependencies) as Array<GenericResource | undefined>).map((d) => d?.id)].filter((id): id is string => !!id);
   return topology.privateEndpoints.filter((endpoint) => connectionsOf(endpoint).some((c) => targets.some((t) => sameId(t, c.privateLinkServiceId))));
 }
 

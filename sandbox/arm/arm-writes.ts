@@ -1,4 +1,4 @@
-import { json, parseJsonBody, SandboxRequest, SandboxResponse } from "../http/message";
+import { json, SandboxRequest, SandboxResponse } from "../http/message";
 import { ArmError } from "./arm-error";
 import { KNOWN_LOCATIONS, normalizeLocation } from "./api-versions";
 import { groupView, notFoundError } from "./arm-reads";
@@ -7,6 +7,7 @@ import type { Operation } from "./operations";
 import { ArmContext, ResourceTypeSpec } from "./resource-type";
 import { parseResourceId, ResourceAddress, resourceIdOf } from "./resource-id";
 import type { Json, StoredResource } from "./store";
+import { mergePatch, placementLocation, readBody } from "./write-input";
 
 const NAME_PATTERN = /^[A-Za-z0-9@][A-Za-z0-9_.@-]{0,259}$/;
 
@@ -26,7 +27,7 @@ export class ArmWrites {
     const existing = ctx.resolve(id);
     if (req.method === "PATCH") {
       if (!existing) throw notFoundError(ctx, address, type);
-      const merged = mergePatch(existing.body, requestBody);
+      const merged = mergePatch(existing.body, requestBody) as Json;
       const stored = this.arm.store.transaction(() => this.writeResource(ctx, spec, id, merged, false));
       return json(200, ctx.view(stored));
     }
@@ -286,46 +287,6 @@ export class ArmWrites {
 function rank(order: string[], type: string): number {
   const index = order.indexOf(type.toLowerCase());
   return index < 0 ? order.length : index;
-}
-
-function readBody(req: SandboxRequest): Json {
-  try {
-    return parseJsonBody(req) ?? {};
-  } catch (error) {
-    throw new ArmError(400, "InvalidRequestContent", `The request content was invalid and could not be deserialized: '${(error as Error).message}'.`);
-  }
-}
-
-/** JSON merge patch (RFC 7386), which is what ARM's PATCH endpoints apply. */
-function mergePatch(target: Json, patch: Json): Json {
-  if (typeof patch !== "object" || patch === null || Array.isArray(patch)) return patch;
-  const result: Json = typeof target === "object" && target !== null && !Array.isArray(target) ? { ...target } : {};
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete result[key];
-    else result[key] = mergePatch(result[key], value);
-  }
-  return result;
-}
-
-function placementLocation(spec: ResourceTypeSpec, body: Json, existing: StoredResource | undefined, name: string): string | undefined {
-  if (spec.placement === "child") return undefined;
-  if (spec.placement === "global") {
-    if (body.location !== undefined && String(body.location).toLowerCase() !== "global") {
-      throw new ArmError(400, "BadRequest", `The location '${body.location}' is not valid for resource type '${spec.type}'. Use 'global'.`);
-    }
-    return "global";
-  }
-  if (body.location === undefined || body.location === null || body.location === "") {
-    throw new ArmError(400, "LocationRequired", "The location property is required for this definition.");
-  }
-  const location = normalizeLocation(String(body.location));
-  if (!location) {
-    throw new ArmError(400, "LocationNotAvailableForResourceType", `The provided location '${body.location}' is not available for resource type '${spec.type}'. List of available regions for the resource type is '${KNOWN_LOCATIONS.join(",")}'.`);
-  }
-  if (existing && existing.body.location !== location) {
-    throw new ArmError(400, "InvalidResourceLocation", `The resource '${name}' already exists in location '${existing.body.location}' in resource group '${existing.id.split("/")[4]}'. A resource with the same name cannot be created in location '${location}'. Please select a new resource name.`);
-  }
-  return location;
 }
 
 /**

@@ -58,10 +58,10 @@ export interface ResourceTypeSpec {
   placement: "tracked" | "child" | "global";
   /** Builds the stored body (id, name, type and provisioningState are filled in by the caller). Throw ArmError to refuse. */
   write(ctx: ArmContext, request: WriteRequest): Json;
-  afterWrite?(ctx: ArmContext, resource: StoredResource, previous?: StoredResource): void;
+  afterWrite?: (ctx: ArmContext, resource: StoredResource, previous?: StoredResource) => void;
   /** Throw ArmError when the resource cannot be deleted (in use). */
   checkDelete?(ctx: ArmContext, resource: StoredResource): void;
-  afterDelete?(ctx: ArmContext, resource: StoredResource): void;
+  afterDelete?: (ctx: ArmContext, resource: StoredResource) => void;
   /** Adds derived, read-only properties to a GET's copy of the body. */
   view?(ctx: ArmContext, resource: StoredResource, body: Json): void;
   inlineChildren?: InlineChildren[];

@@ -21,8 +21,8 @@ function newKeyPair(): { privateKeyPem: string; forgePrivate: forge.pki.rsa.Priv
   });
   return {
     privateKeyPem: privateKey,
-    forgePrivate: forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey,
-    forgePublic: forge.pki.publicKeyFromPem(publicKey) as forge.pki.rsa.PublicKey,
+    forgePrivate: forge.pki.privateKeyFromPem(privateKey),
+    forgePublic: forge.pki.publicKeyFromPem(publicKey),
   };
 }
 
@@ -80,7 +80,7 @@ export function prepareTls(dir: string): SandboxTls {
   if (existsSync(caCertPath) && existsSync(caKeyPath)) {
     ca = {
       cert: forge.pki.certificateFromPem(readFileSync(caCertPath, "utf8")),
-      key: forge.pki.privateKeyFromPem(readFileSync(caKeyPath, "utf8")) as forge.pki.rsa.PrivateKey,
+      key: forge.pki.privateKeyFromPem(readFileSync(caKeyPath, "utf8")),
     };
   } else {
     const generated = generateCa();

@@ -32,9 +32,9 @@ export interface HubSpokeIds {
   amlRouteTableId: string;
   agentRouteTableId: string;
   /** A central private DNS zone's ID. */
-  zoneId(zone: string): string;
+  zoneId: (zone: string) => string;
   /** The link from a central zone to the hub VNet. */
-  hubLinkId(zone: string): string;
+  hubLinkId: (zone: string) => string;
 }
 
 /** IDs of the landing zone for the sandbox whose default subscription is `spokeSubscriptionId`. */

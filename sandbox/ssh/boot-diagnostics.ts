@@ -62,7 +62,7 @@ export class BootDiagnostics {
     this.grants.set(token, { vmId: resource.id, blobName, expiresAt });
     const sas = new URLSearchParams({ sv: "2022-11-02", sr: "b", sp: "r", se: new Date(expiresAt).toISOString().replace(/\.\d+Z$/, "Z") });
     const blob = `${ctx.origin}${PREFIX}${token}/${encodeURIComponent(blobName)}`;
-    return json(200, { consoleScreenshotBlobUri: `${blob}.screenshot.bmp?${sas}`, serialConsoleLogBlobUri: `${blob}.serialconsole.log?${sas}` });
+    return json(200, { consoleScreenshotBlobUri: `${blob}.screenshot.bmp?${sas.toString()}`, serialConsoleLogBlobUri: `${blob}.serialconsole.log?${sas.toString()}` });
   };
 
   handler(): Handler {

@@ -110,7 +110,7 @@ export class ElasticPoolAgents {
 
   private forgetInstance(instance: StoredResource): void {
     const scaleSet = this.arm.store.getResource(parentIdOf(instance.id) ?? "");
-    const name = scaleSet ? computerName(scaleSet, instance) : instance.body.properties?.osProfile?.computerName;
+    const name = scaleSet ? computerName(scaleSet, instance) : osComputerName(instance);
     for (const elastic of this.poolsOn(parentIdOf(instance.id) ?? "")) {
       const agent = typeof name === "string" ? this.devops.findAgentByName(elastic.poolId, name) : undefined;
       if (agent) this.devops.deleteAgent(elastic.poolId, agent.id);
@@ -127,7 +127,13 @@ export class ElasticPoolAgents {
 }
 
 function computerName(scaleSet: StoredResource, instance: StoredResource): string {
-  return String(instance.body.properties?.osProfile?.computerName ?? `${scaleSet.name}_${instance.name}`);
+  return osComputerName(instance) ?? `${scaleSet.name}_${instance.name}`;
+}
+
+/** properties.osProfile.computerName of a scale-set VM as ARM sends it (VirtualMachineScaleSetVM, @azure/arm-compute). */
+function osComputerName(instance: StoredResource): string | undefined {
+  const name = (instance.body as { properties?: { osProfile?: { computerName?: unknown } } }).properties?.osProfile?.computerName;
+  return name === undefined || name === null ? undefined : String(name);
 }
 
 function versionOf(url: string): string {

@@ -55,6 +55,8 @@ export function vmEnvironment(ctx: VmProcessContext, target: VmTarget, paths: { 
     NO_PROXY: "127.0.0.1,localhost,::1",
     no_proxy: "127.0.0.1,localhost,::1",
     AMLVNET_VM_ROOT: paths.vmDir,
+    // The agent script installs into /opt/azagent on Azure; here, under the VM's own root.
+    AMLVNET_AGENT_DIR: join(paths.vmDir, "opt", "azagent"),
     AMLVNET_VM_ID: target.vmId,
     AMLVNET_IMDS_ENDPOINT: imdsEndpointFor(ctx.origin, target.vmId),
     AMLVNET_VM_COMPUTER_NAME: target.computerName,

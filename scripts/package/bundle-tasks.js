@@ -1,3 +1,4 @@
+// @ts-check
 // Bundles every pipeline task (tasks/<Folder>/index.ts) into dist/tasks/<Folder>/index.js: one CommonJS file for
 // Node 20 with everything inlined, so the task folder in the .vsix needs no node_modules. Beside it go task.json,
 // task.loc.json and Strings/ (if the task has them) and icon.png (the task's own, else the extension icon).
@@ -26,19 +27,16 @@ function findTaskEntries(root) {
 }
 
 /**
- * Validates the bundled task.json the way tfx does (required id/name/friendlyName/instanceNameFormat, and every
- * execution handler's target present beside it). tfx itself looks for the task at <root>/<properties.name>,
- * which is the folder's name inside the .vsix, not dist/tasks/<name> on disk, so it cannot see it: run its
- * validator here on the folder that goes into the package.
+ * Every execution handler's target must sit beside the bundled task.json, or the agent cannot start the task.
+ * (The manifest's shape is checked against Microsoft's schema by test/tasks/task-json.test.ts.)
  */
 function validateBundledTaskJson(taskDir) {
-  const { validate } = require("tfx-cli/_build/lib/jsonvalidate");
-  try {
-    validate(path.join(taskDir, "task.json"), `no task.json in ${taskDir}`);
-    return [];
-  } catch (error) {
-    return [error.message];
-  }
+  const manifest = JSON.parse(fs.readFileSync(path.join(taskDir, "task.json"), "utf8"));
+  const handlers = Object.entries(manifest.execution ?? {});
+  if (handlers.length === 0) return [`${taskDir}/task.json: no execution handler`];
+  return handlers
+    .filter(([, handler]) => !handler.target || !fs.existsSync(path.join(taskDir, handler.target)))
+    .map(([name, handler]) => `${taskDir}/task.json: execution.${name}.target '${handler.target}' is not in the bundled folder`);
 }
 
 function findNodeModules(dir) {
@@ -61,6 +59,7 @@ async function bundleTask(task, options) {
   const outDir = path.join(options.outRoot, task.name);
   fs.rmSync(outDir, { recursive: true, force: true });
   fs.mkdirSync(outDir, { recursive: true });
+  /** @type {import("esbuild").BuildOptions} */
   const buildOptions = {
     entryPoints: [task.entry],
     outfile: path.join(outDir, "index.js"),

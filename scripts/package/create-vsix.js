@@ -1,3 +1,4 @@
+// @ts-check
 // Runs `tfx extension create` from the tfx-cli dev dependency (node_modules, never a download) and returns the
 // path of the .vsix it wrote.
 "use strict";

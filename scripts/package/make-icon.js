@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+// @ts-check
 // Draws the extension icon (images/extension-icon.png, 128×128 RGBA) with nothing but Node's zlib: a rounded
 // blue square holding a white shield (the network gate) with a check mark cut out of it. The PNG is committed;
 // run this again only to change the design: node scripts/package/make-icon.js [output.png]

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import * as tl from "azure-pipelines-task-lib/task";
-import { AzureClients, createAzureClients } from "../../azure/clients";
+import { clientsPerSubscription } from "../../azure/clients";
 import { CheckSetupError } from "../../readiness/errors";
 import { InvalidDnsServerError } from "../../readiness/probe/resolver";
 import { agentProxyFor } from "./agent-proxy";
@@ -15,18 +15,6 @@ function taskJsonPath(): string {
   const beside = join(__dirname, "task.json");
   // A development build (build/tasks/...) runs without the bundle's copy: use the source folder's.
   return existsSync(beside) ? beside : join(__dirname, "..", "..", "..", "tasks", "AmlNetworkGateV1", "task.json");
-}
-
-function clientsForConnection(connection: ServiceConnection): (subscriptionId: string) => AzureClients {
-  const cache = new Map<string, AzureClients>();
-  return (subscriptionId) => {
-    const key = subscriptionId.toLowerCase();
-    if (!cache.has(key)) {
-      tl.debug(`ARM clients for subscription ${key} at ${connection.endpoints.armEndpoint}`);
-      cache.set(key, createAzureClients(connection.credential, key, connection.endpoints, connection.proxyFor));
-    }
-    return cache.get(key) as AzureClients;
-  };
 }
 
 /** The task's own failures in the agent's language; errors of the shared engine keep their (English) text inside. */
@@ -48,7 +36,7 @@ async function run(): Promise<void> {
   try {
     const inputs = readInputs();
     connection = readServiceConnection(inputs.connectionId, agentProxyFor());
-    const clientsFor = clientsForConnection(connection);
+    const clientsFor = clientsPerSubscription(connection.credential, connection.endpoints, connection.proxyFor);
     const workspaceId = workspaceIdFrom(inputs, connection.subscriptionId);
     tl.debug(`workspace ${workspaceId}; agent VNet ${inputs.agentVnetId ?? "from IMDS"}; probe ${inputs.probe}; failOn ${inputs.failOn}; trigger ${inputs.trigger.action}`);
     console.log(tl.loc("GateStarting", workspaceId, inputs.agentVnetId ?? tl.loc("AgentVnetFromImdsPending")));

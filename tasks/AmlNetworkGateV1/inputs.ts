@@ -1,7 +1,7 @@
 import * as tl from "azure-pipelines-task-lib/task";
+import type { PipelineAction } from "../../aml/types";
 import type { FailOn } from "../../readiness/finding";
 
-export type PipelineAction = "none" | "publishedPipeline" | "pipelineEndpoint" | "job";
 
 export interface TriggerInputs {
   action: PipelineAction;
@@ -13,6 +13,7 @@ export interface TriggerInputs {
   parametersText?: string;
   waitForCompletion: boolean;
   timeoutMinutes: number;
+  pollIntervalSeconds: number;
 }
 
 export interface TaskInputs {
@@ -57,7 +58,10 @@ export function readInputs(): TaskInputs {
   const timeoutText = optional("timeoutMinutes") ?? "60";
   const timeoutMinutes = Number(timeoutText);
   if (!Number.isFinite(timeoutMinutes) || timeoutMinutes <= 0 || timeoutMinutes > 7 * 24 * 60) throw new InputError(tl.loc("InputTimeoutInvalid", timeoutText));
-  const trigger: TriggerInputs = { action, waitForCompletion: tl.getBoolInput("waitForCompletion", false) || optional("waitForCompletion") === undefined, timeoutMinutes };
+  const pollText = optional("pollIntervalSeconds") ?? "15";
+  const pollIntervalSeconds = Number(pollText);
+  if (!Number.isFinite(pollIntervalSeconds) || pollIntervalSeconds <= 0 || pollIntervalSeconds > 3600) throw new InputError(tl.loc("InputPollIntervalInvalid", pollText));
+  const trigger: TriggerInputs = { action, waitForCompletion: tl.getBoolInput("waitForCompletion", false) || optional("waitForCompletion") === undefined, timeoutMinutes, pollIntervalSeconds };
   if (action === "publishedPipeline") trigger.pipelineId = requiredFor(action, "pipelineId");
   if (action === "pipelineEndpoint") {
     trigger.pipelineEndpointId = requiredFor(action, "pipelineEndpointId");

@@ -13,8 +13,6 @@ export interface TriggerOutcome {
   message: string;
 }
 
-const POLL_INTERVAL_MS = Number(process.env.AMLVNET_POLL_INTERVAL_MS ?? "") || 15000;
-
 /**
  * Triggers the AML pipeline (only called once the gate allows it), waits with progress lines, fails on
  * Failed/Canceled, cancels the run on timeout and when the pipeline run itself is canceled (SIGINT/SIGTERM).
@@ -76,7 +74,7 @@ export async function runTrigger(inputs: TriggerInputs, context: { workspaceId: 
   try {
     const final = await waitForAmlRun(run, deps, {
       timeoutMs,
-      pollIntervalMs: POLL_INTERVAL_MS,
+      pollIntervalMs: inputs.pollIntervalSeconds * 1000,
       signal: abort.signal,
       onProgress: (current) => {
         const elapsed = Date.now() - started;

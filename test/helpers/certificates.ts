@@ -13,7 +13,7 @@ export function registerCertificate(app: AppRegistration): string {
   cert.validity.notAfter = new Date(Date.now() + 86400000);
   cert.setSubject([{ name: "commonName", value: `${app.displayName}-cert` }]);
   cert.setIssuer(cert.subject.attributes);
-  cert.sign(forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
+  cert.sign(forge.pki.privateKeyFromPem(privateKey), forge.md.sha256.create());
   const certPem = forge.pki.certificateToPem(cert);
   for (const thumbprint of thumbprintsOf(certPem)) app.certificateThumbprints.set(thumbprint, certPem);
   return `${privateKey}\n${certPem}`;

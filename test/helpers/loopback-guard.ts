@@ -4,6 +4,7 @@ import net from "node:net";
  * Loaded before every test file: any TCP connection to an address outside 127.0.0.0/8 (or ::1) fails the test
  * instead of leaving the machine. Host names are resolved first by Node, so the check runs on the final address.
  */
+// eslint-disable-next-line @typescript-eslint/unbound-method -- kept to be called with the socket as `this` (apply below)
 const originalConnect = net.Socket.prototype.connect;
 
 function isLoopback(address: string): boolean {
@@ -20,4 +21,4 @@ net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args
     throw new Error(`test tried to connect to non-loopback address ${host}`);
   }
   return (originalConnect as (...a: unknown[]) => net.Socket).apply(this, args);
-} as typeof net.Socket.prototype.connect;
+};

@@ -84,7 +84,7 @@ export function generateHubSpoke({ vnets, nsgRules, computeSubnets }: LargeTopol
     { id: `${hub.id}/subnets/snet-agents`, name: "snet-agents", addressPrefix: "10.0.1.0/24" },
   ];
   const workspace = { id: workspaceId, name: "mlw-large", location: REGION, publicNetworkAccess: "Disabled", v1LegacyMode: false, imageBuildCompute: "cluster-1" };
-  const topology = emptyTopology("AzureCloud", workspace, hub.id as string);
+  const topology = emptyTopology("AzureCloud", workspace, hub.id);
   topology.vnets.add(hub);
   let rulesLeft = nsgRules;
   for (let i = 1; i <= spokes; i++) {

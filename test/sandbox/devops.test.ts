@@ -33,6 +33,7 @@ interface RawOptions {
  * Raw REST for what the library has no method for (elastic pools), authenticated as `az devops` does; the JSON is
  * `any` because each test reads a different response shape and asserts the fields it uses.
  */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
 function rest(sandbox: Sandbox, method: string, path: string, options: RawOptions = {}): Promise<{ status: number; contentType: string; json: any }> {
   const url = new URL(`${sandbox.env.AZURE_DEVOPS_ORG_URL}/${path}`);
   const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));

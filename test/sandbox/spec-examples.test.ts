@@ -176,7 +176,7 @@ function rewrite(value: unknown, rg: string, location: string): Json {
 
 function propertyKeys(example: Json): string[] {
   const keys = new Set<string>();
-  for (const response of Object.values(example.responses) as Json[]) for (const key of Object.keys(response.body?.properties ?? {})) keys.add(key);
+  for (const response of Object.values<Json>(example.responses)) for (const key of Object.keys(response.body?.properties ?? {})) keys.add(key);
   return [...keys];
 }
 

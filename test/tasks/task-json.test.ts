@@ -1,9 +1,20 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import Ajv from "ajv";
 
 const TASK_DIR = "tasks/AmlNetworkGateV1";
 const task = JSON.parse(readFileSync(join(TASK_DIR, "task.json"), "utf8"));
+
+/**
+ * Microsoft's task manifest schema (test/fixtures/schemas/SOURCE.md). It is draft-04; Ajv 8 reads the keywords it
+ * uses (type, properties, required, pattern, enum, anyOf, local $ref) the same way. Two adjustments: its top-level
+ * `id` is `$id` now, and its patterns (`\:`) are invalid under the `u` flag Ajv uses by default.
+ */
+function taskSchemaValidator() {
+  const { id, $schema: _draft04, ...schema } = JSON.parse(readFileSync(join("test", "fixtures", "schemas", "tasks.schema.json"), "utf8")) as Record<string, unknown>;
+  return new Ajv({ strict: false, validateSchema: false, allErrors: true, unicodeRegExp: false }).compile({ $id: id as string, ...schema });
+}
 
 describe("AmlNetworkGate@1 task.json", () => {
   it("defines every tl.loc key the task uses, and uses every message it defines", () => {
@@ -45,5 +56,21 @@ describe("AmlNetworkGate@1 task.json", () => {
       }
     }
     assert.equal(task.inputs.find((i: { name: string }) => i.name === "azureSubscription").type, "connectedService:AzureRM");
+  });
+
+  it("is valid against Microsoft's task manifest schema", () => {
+    const validate = taskSchemaValidator();
+    assert.equal(validate(task), true, JSON.stringify(validate.errors, null, 2));
+  });
+
+  it("the schema check catches what the agent would refuse (so it cannot pass vacuously)", () => {
+    const validate = taskSchemaValidator();
+    const broken = [
+      { ...task, id: "not-a-guid" },
+      { ...task, execution: { Node12_7: { target: "index.js" } } },
+      { ...task, inputs: [...task.inputs, { name: "bad name", label: "x", type: "string" }] },
+      { ...task, version: { Major: 1, Minor: 0 } },
+    ];
+    for (const manifest of broken) assert.equal(validate(manifest), false, JSON.stringify(manifest).slice(0, 80));
   });
 });

@@ -16,7 +16,7 @@ export function bundledTaskEntry(): Promise<string> {
     const outRoot = mkdtempSync(join(tmpdir(), "amlvnet-bundle-"));
     // scripts/ is plain JS shared with `npm run package`.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { bundleTasks } = require(join(process.cwd(), "scripts", "package", "bundle-tasks.js")) as { bundleTasks(o: { root: string; outRoot: string; quiet?: boolean }): Promise<Array<{ outDir: string }>> };
+    const { bundleTasks } = require(join(process.cwd(), "scripts", "package", "bundle-tasks.js")) as { bundleTasks: (o: { root: string; outRoot: string; quiet?: boolean }) => Promise<Array<{ outDir: string }>> };
     const [task] = await bundleTasks({ root: process.cwd(), outRoot, quiet: true });
     return join(task.outDir, "index.js");
   })();
@@ -48,7 +48,7 @@ export function agentEnvironment(sandbox: RunningSandbox, inputs: Record<string,
     AGENT_TEMPDIRECTORY: mkdtempSync(join(tmpdir(), "amlvnet-agent-")),
     SYSTEM_JOBID: "job-1",
     SYSTEM_TEAMFOUNDATIONCOLLECTIONURI: `${sandbox.env.AZURE_DEVOPS_ORG_URL}/`,
-    AMLVNET_POLL_INTERVAL_MS: "150",
+    INPUT_POLLINTERVALSECONDS: "0.15",
     AMLVNET_IMDS_ENDPOINT: "http://127.0.0.1:9",
     INPUT_AZURESUBSCRIPTION: id,
     [`ENDPOINT_URL_${id}`]: sandbox.origin,

@@ -84,7 +84,7 @@ export function exec(client: Client, command: string, stdin: string, signal?: Ab
       });
       channel.on("close", () => {
         signal?.removeEventListener("abort", abort);
-        if (signal?.aborted) return reject(signal.reason ?? new Error("aborted"));
+        if (signal?.aborted) return reject(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
         resolve({ code, signal: exitSignal, stdoutTail: stdout, stderrTail: stderr });
       });
       channel.end(stdin);

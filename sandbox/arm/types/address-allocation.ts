@@ -1,5 +1,5 @@
-import { assignableAddresses, containsAddress, parseCidr, parseIpv4 } from "../../../network/cidr";
 import { ArmError } from "../arm-error";
+import { parsePrefix, prefixHoldsAddress, subnetHostAddresses } from "../ip-prefix";
 import type { ArmContext } from "../resource-type";
 import type { StoredResource } from "../store";
 import { guidFrom } from "../../http/random";
@@ -38,15 +38,14 @@ export function ipConfigurationsIn(ctx: ArmContext, subnetId: string): SubnetIpC
 /** The next free address of the subnet (Azure hands them out from .4 upwards), or SubnetIsFull. */
 export function allocateAddress(ctx: ArmContext, subnet: StoredResource, taken: Set<string> = new Set()): string {
   const used = new Set(ipConfigurationsIn(ctx, subnet.id).map((c) => c.privateIPAddress));
-  for (const address of assignableAddresses(subnet.body.properties.addressPrefix)) {
+  for (const address of subnetHostAddresses(parsePrefix(subnet.body.properties.addressPrefix))) {
     if (!used.has(address) && !taken.has(address)) return address;
   }
   throw new ArmError(400, "SubnetIsFull", `Subnet ${subnet.name} with address prefix ${subnet.body.properties.addressPrefix} does not have enough capacity for 1 IP addresses.`);
 }
 
 export function checkStaticAddress(ctx: ArmContext, subnet: StoredResource, address: string, ownerId: string): void {
-  const range = parseCidr(subnet.body.properties.addressPrefix);
-  if (!containsAddress(range, parseIpv4(address))) {
+  if (!prefixHoldsAddress(parsePrefix(subnet.body.properties.addressPrefix), address)) {
     throw new ArmError(400, "PrivateIPAddressNotInSubnet", `IP address ${address} does not belong to the subnet ${subnet.id}.`);
   }
   const holder = ipConfigurationsIn(ctx, subnet.id).find((c) => c.privateIPAddress === address && !sameId(c.owner.id, ownerId));

@@ -4,7 +4,8 @@ import { parentIdOf } from "../resource-id";
 import type { Json, StoredResource } from "../store";
 import { sameId } from "./common";
 import { PRIVATE_DNS_ZONE } from "./private-dns";
-import { inferenceWildcardRecord, recordNameIn, workspaceGuidIn } from "../../../network/private-link-zones";
+import { inferenceWildcardRecord, workspaceGuidIn } from "../../../network/private-link-zones";
+import { recordNameIn } from "./zone-record-name";
 
 export const DNS_ZONE_GROUP = "Microsoft.Network/privateEndpoints/privateDnsZoneGroups";
 

@@ -1,5 +1,5 @@
-import { overlappingPairs } from "../../../network/cidr";
 import { ArmError } from "../arm-error";
+import { overlappingPrefixPairs } from "../ip-prefix";
 import type { ArmContext, ResourceTypeSpec } from "../resource-type";
 import { parentIdOf } from "../resource-id";
 import type { Json, StoredResource } from "../store";
@@ -38,7 +38,7 @@ export const peeringType: ResourceTypeSpec = {
       throw new ArmError(400, "InvalidResourceReference", `Resource ${remoteId ?? "(missing remoteVirtualNetwork.id)"} referenced by resource ${request.id} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`);
     }
     if (sameId(remote.id, local.id)) throw new ArmError(400, "CannotPeerVirtualNetworkWithItself", `Virtual network ${local.id} cannot be peered with itself.`);
-    const overlap = overlappingPairs(vnetPrefixes(local.body), vnetPrefixes(remote.body));
+    const overlap = overlappingPrefixPairs(vnetPrefixes(local.body), vnetPrefixes(remote.body));
     if (overlap.length) {
       throw new ArmError(400, "VnetAddressSpacesOverlap", `Cannot create or update peering ${request.id}. Virtual networks ${local.id} and ${remote.id} cannot be peered because their address spaces overlap. Overlapping address prefixes: ${overlap.map(([a, b]) => `${a}, ${b}`).join("; ")}`);
     }

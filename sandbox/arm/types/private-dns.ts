@@ -1,6 +1,6 @@
-import { parseIpv4 } from "../../../network/cidr";
 import { guidFrom } from "../../http/random";
 import { ArmError } from "../arm-error";
+import { isIpv4Address } from "../ip-prefix";
 import type { ResourceTypeSpec } from "../resource-type";
 import { parentIdOf } from "../resource-id";
 import type { Json } from "../store";
@@ -97,9 +97,7 @@ function recordSetType(recordType: string): ResourceTypeSpec {
       }
       const aRecords: Json[] = props.aRecords ?? props.ARecords ?? [];
       for (const record of aRecords) {
-        try {
-          parseIpv4(String(record.ipv4Address));
-        } catch {
+        if (!isIpv4Address(String(record.ipv4Address))) {
           throw new ArmError(400, "BadRequest", `The IPv4 address '${record.ipv4Address}' of record set ${name} is not valid.`);
         }
       }

@@ -1,13 +1,13 @@
 import { ArmError } from "../arm-error";
 import type { ResourceTypeSpec } from "../resource-type";
-import { formatIpv4, parseIpv4 } from "../../../network/cidr";
+import { nextAddress } from "../ip-prefix";
 import { idRefs, resourceGuid, sameId } from "./common";
 
 export const PUBLIC_IP = "Microsoft.Network/publicIPAddresses";
 export const NAT_GATEWAY = "Microsoft.Network/natGateways";
 
 /** Public addresses come from a documentation range (TEST-NET-3), never a routable one. */
-const PUBLIC_POOL_START = parseIpv4("203.0.113.10");
+const PUBLIC_POOL_START = "203.0.113.10";
 
 export const publicIpType: ResourceTypeSpec = {
   type: PUBLIC_IP,
@@ -19,7 +19,7 @@ export const publicIpType: ResourceTypeSpec = {
     const sku = request.body.sku?.name ?? "Standard";
     const used = new Set(ctx.store.resourcesOfType(PUBLIC_IP, `/subscriptions/${request.address.subscriptionId}`).map((r) => r.body.properties.ipAddress));
     let address = request.existing?.body.properties.ipAddress;
-    for (let candidate = PUBLIC_POOL_START; !address; candidate++) if (!used.has(formatIpv4(candidate))) address = formatIpv4(candidate);
+    for (let candidate: string | undefined = PUBLIC_POOL_START; !address && candidate; candidate = nextAddress(candidate)) if (!used.has(candidate)) address = candidate;
     return {
       sku: { name: sku, tier: request.body.sku?.tier ?? "Regional" },
       properties: {

@@ -1,6 +1,6 @@
 import { ArmError } from "../arm-error";
 import type { ResourceTypeSpec } from "../resource-type";
-import { isCidr } from "../../../network/cidr";
+import { isPrefix } from "../ip-prefix";
 import { idRefs, requireEnum, resourceGuid, sameId } from "./common";
 
 export const ROUTE_TABLE = "Microsoft.Network/routeTables";
@@ -36,7 +36,7 @@ export const routeType: ResourceTypeSpec = {
   write(_ctx, request) {
     const props = request.body.properties ?? {};
     const prefix = String(props.addressPrefix ?? "");
-    if (!isCidr(prefix) && !SERVICE_TAG.test(prefix)) {
+    if (!isPrefix(prefix) && !SERVICE_TAG.test(prefix)) {
       throw new ArmError(400, "InvalidAddressPrefixFormat", `Address prefix ${prefix} of resource ${request.id} is not formatted correctly. It should follow CIDR notation, for example 10.0.0.0/24, or be a service tag.`);
     }
     const nextHopType = requireEnum(props.nextHopType, ["VirtualNetworkGateway", "VnetLocal", "Internet", "VirtualAppliance", "None"], "nextHopType", request.id);

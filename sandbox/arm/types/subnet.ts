@@ -1,5 +1,5 @@
-import { contains, overlaps } from "../../../network/cidr";
 import { ArmError } from "../arm-error";
+import { prefixContains, prefixesOverlap } from "../ip-prefix";
 import { ResourceTypeSpec, requireReference } from "../resource-type";
 import type { Json } from "../store";
 import { ipConfigurationsIn } from "./address-allocation";
@@ -23,15 +23,15 @@ export const subnetType: ResourceTypeSpec = {
     const given = props.addressPrefix ?? props.addressPrefixes?.[0];
     if (given === undefined) throw new ArmError(400, "NetcfgInvalidSubnet", `Subnet '${request.address.names[1]}' is not valid in virtual network '${vnet.name}': it has no address prefix.`);
     const prefix = parsePrefix(given, request.id);
-    if (prefix.prefixLength > 29) {
+    if (prefix.bits > 29) {
       throw new ArmError(400, "NetcfgInvalidSubnet", `Subnet '${request.address.names[1]}' is not valid in virtual network '${vnet.name}'. The smallest supported subnet is /29; ${prefix.text} is too small.`);
     }
-    if (!vnetPrefixes(vnet.body).some((p) => contains(parsePrefix(p, vnet.id), prefix))) {
+    if (!vnetPrefixes(vnet.body).some((p) => prefixContains(parsePrefix(p, vnet.id), prefix))) {
       throw new ArmError(400, "NetcfgSubnetRangeOutsideVnet", `Subnet '${request.address.names[1]}' is not valid because its IP address range is outside the IP address range of virtual network '${vnet.name}'.`);
     }
     for (const sibling of ctx.store.childrenOf(vnet.id, SUBNET)) {
       if (sameId(sibling.id, request.id)) continue;
-      if (overlaps(parsePrefix(sibling.body.properties.addressPrefix, sibling.id), prefix)) {
+      if (prefixesOverlap(parsePrefix(sibling.body.properties.addressPrefix, sibling.id), prefix)) {
         throw new ArmError(400, "NetcfgSubnetRangesOverlap", `Subnet '${request.address.names[1]}' is not valid because its IP address range overlaps with that of an existing subnet '${sibling.name}' in virtual network '${vnet.name}'.`);
       }
     }

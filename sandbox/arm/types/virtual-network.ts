@@ -1,5 +1,5 @@
-import { CidrError, contains, parseCidr, overlaps } from "../../../network/cidr";
 import { ArmError } from "../arm-error";
+import { parsePrefix as parseIpPrefix, type Prefix, PrefixError, prefixContains, prefixesOverlap } from "../ip-prefix";
 import type { ResourceTypeSpec } from "../resource-type";
 import type { Json } from "../store";
 import { resourceGuid } from "./common";
@@ -8,11 +8,11 @@ export const VNET = "Microsoft.Network/virtualNetworks";
 export const SUBNET = "Microsoft.Network/virtualNetworks/subnets";
 export const PEERING = "Microsoft.Network/virtualNetworks/virtualNetworkPeerings";
 
-export function parsePrefix(prefix: unknown, where: string): ReturnType<typeof parseCidr> {
+export function parsePrefix(prefix: unknown, where: string): Prefix {
   try {
-    return parseCidr(String(prefix));
+    return parseIpPrefix(String(prefix));
   } catch (error) {
-    throw new ArmError(400, "InvalidAddressPrefixFormat", `Address prefix ${String(prefix)} of resource ${where} is not formatted correctly. It should follow CIDR notation, for example 10.0.0.0/24. (${(error as CidrError).message})`);
+    throw new ArmError(400, "InvalidAddressPrefixFormat", `Address prefix ${String(prefix)} of resource ${where} is not formatted correctly. It should follow CIDR notation, for example 10.0.0.0/24. (${(error as PrefixError).message})`);
   }
 }
 
@@ -38,7 +38,7 @@ export const virtualNetworkType: ResourceTypeSpec = {
     const parsed = prefixes.map((p) => parsePrefix(p, request.id));
     for (let i = 0; i < parsed.length; i++) {
       for (let j = i + 1; j < parsed.length; j++) {
-        if (overlaps(parsed[i], parsed[j])) {
+        if (prefixesOverlap(parsed[i], parsed[j])) {
           throw new ArmError(400, "NetcfgInvalidVirtualNetworkAddressSpace", `Address prefixes ${parsed[i].text} and ${parsed[j].text} of virtual network ${request.id} overlap.`);
         }
       }
@@ -58,8 +58,8 @@ export const virtualNetworkType: ResourceTypeSpec = {
   afterWrite(ctx, vnet) {
     // Subnets kept from before must still fit an address space that changed.
     for (const subnet of ctx.store.childrenOf(vnet.id, SUBNET)) {
-      const prefix = parseCidr(subnet.body.properties.addressPrefix);
-      if (!vnetPrefixes(vnet.body).some((p) => contains(parseCidr(p), prefix))) {
+      const prefix = parseIpPrefix(subnet.body.properties.addressPrefix);
+      if (!vnetPrefixes(vnet.body).some((p) => prefixContains(parseIpPrefix(p), prefix))) {
         throw new ArmError(400, "NetcfgSubnetRangeOutsideVnet", `Subnet '${subnet.name}' is not valid because its IP address range is outside the IP address range of virtual network '${vnet.name}'.`);
       }
     }

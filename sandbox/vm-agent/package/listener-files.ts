@@ -1,4 +1,4 @@
-import { createPrivateKey, createSign, generateKeyPairSync, JsonWebKey, randomUUID } from "node:crypto";
+import { createPrivateKey, createSign, generateKeyPairSync, randomUUID } from "node:crypto";
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
@@ -58,7 +58,7 @@ const b64url = (standard: string) => Buffer.from(standard, "base64").toString("b
 /** Creates the agent's key pair, saves the private key and returns the public key as TaskAgentPublicKey. */
 export function createAgentKey(root: string): { exponent: string; modulus: string } {
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const jwk = privateKey.export({ format: "jwk" }) as JsonWebKey;
+  const jwk = privateKey.export({ format: "jwk" });
   const parameters: RsaParameters = {
     d: b64(jwk.d), dp: b64(jwk.dp), dq: b64(jwk.dq), exponent: b64(jwk.e), inverseQ: b64(jwk.qi), modulus: b64(jwk.n), p: b64(jwk.p), q: b64(jwk.q),
   };

@@ -10,6 +10,7 @@ import { needsInstanceDiscoveryDisabled, resolveCloud } from "../../azure/cloud"
 async function main(): Promise<void> {
   const env = process.env;
   const endpoints = resolveCloud("AzureCloud", env);
+  refuseUnlessLoopback(endpoints.armEndpoint);
   const credential = new ClientSecretCredential(env.AZURE_TENANT_ID as string, env.AZURE_CLIENT_ID as string, env.AZURE_CLIENT_SECRET as string, {
     authorityHost: endpoints.authorityHost,
     disableInstanceDiscovery: needsInstanceDiscoveryDisabled(endpoints.authorityHost),
@@ -25,6 +26,13 @@ async function main(): Promise<void> {
     await authorization.roleAssignments.deleteById(assignment.id as string);
     process.stdout.write(`  deleted role assignment Network Contributor -> AKS cluster aks-mlw-secure (${principalId})\n`);
   }
+}
+
+/** It deletes resources: only ever in a local sandbox, never in a real subscription. */
+function refuseUnlessLoopback(armEndpoint: string): void {
+  const host = new URL(armEndpoint).hostname.replace(/^\[|\]$/g, "");
+  const loopback = host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
+  if (!loopback) throw new Error(`refusing to plant faults through ${armEndpoint}: only a local sandbox (AMLVNET_ARM_ENDPOINT on 127.0.0.1) may be broken on purpose`);
 }
 
 main().catch((error: unknown) => {
