@@ -57,7 +57,7 @@ async function run(): Promise<void> {
       tl.setResult(tl.TaskResult.Succeeded, outcome.message);
     }
   } catch (error) {
-    const auth = connection ? explainConnectionError(error, connection) : undefined;
+    const auth = connection ? await explainConnectionError(error, connection) : undefined;
     if (auth) tl.setResult(tl.TaskResult.Failed, auth);
     else if (error instanceof InputError || error instanceof InvalidDnsServerError) tl.setResult(tl.TaskResult.Failed, tl.loc("InputInvalid", error.message));
     else if (error instanceof CheckSetupError || error instanceof ServiceConnectionError || error instanceof TriggerError) tl.setResult(tl.TaskResult.Failed, tl.loc("SetupFailed", error.message));
