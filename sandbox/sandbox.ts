@@ -21,7 +21,8 @@ import { RequestLog } from "./http/request-log";
 import { startHttpsServer } from "./http/server";
 import { prepareTls } from "./http/tls";
 import { InProcessArmClient } from "./scenarios/in-process-client";
-import { buildScenario, ScenarioName } from "./scenarios";
+import { buildScenario, ScenarioIds, scenarioIds, ScenarioName } from "./scenarios";
+import { SandboxDns, startSandboxDns } from "./dns/dns-server";
 import { BootDiagnostics } from "./ssh/boot-diagnostics";
 import { installComputeSshHooks } from "./ssh/compute-hooks";
 import { SandboxSsh } from "./ssh/sandbox-ssh";
@@ -45,6 +46,10 @@ export interface SandboxOptions {
   runExtensions?: boolean;
   /** Time limit of one extension run (default 90 minutes, as Azure's). */
   extensionTimeoutMs?: number;
+  /** The VNet whose view of DNS the sandbox's DNS server answers with (default: the scenario's agent VNet). */
+  dnsVnetId?: string;
+  /** UDP and TCP port of the DNS server on 127.0.0.1 (default: any free port). */
+  dnsPort?: number;
 }
 
 /** What a client needs to reach the sandbox: exporting it is all the SDKs and amlvnet need. */
@@ -82,6 +87,10 @@ export interface RunningSandbox {
   vmAgent: VmAgent;
   /** When VM extensions run: SSH to the VMs through the jump host (sandbox/vm-agent/README.md, "SSH"). */
   ssh?: SandboxSsh;
+  /** DNS on 127.0.0.1 as Azure DNS answers inside one VNet (sandbox/dns). */
+  dns: SandboxDns;
+  /** The scenario's workspace and VNets (undefined for "empty"). */
+  scenarioIds?: ScenarioIds;
   close(): Promise<void>;
 }
 
@@ -121,7 +130,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     faults: new FaultInjector(options.faultRate ?? 0, faultRandom),
     faultExempt: isEntra,
     bodyNotLogged: isEntra,
-    log: new RequestLog(options.requestLog),
+    // Secrets the sandbox issued are scrubbed from logged bodies too, wherever they appear (a PAT in a script, say).
+    log: new RequestLog(options.requestLog, () => [...directory.pats.keys(), ...[...directory.apps.values()].flatMap((app) => app.secrets.map((secret) => secret.value))]),
     subscriptionId: directory.subscriptionId,
   });
   vmAgent.attach(origin);
@@ -130,6 +140,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   new ElasticPoolAgents(arm, armClient, devops.state, `${origin}/${directory.devopsOrganization}`, vmAgent.agentPackageUrl);
   if (options.scenario && options.scenario !== "empty") buildScenario(options.scenario, armClient, directory);
   if (options.scenario === "reference") seedReferencePipelines(aml, directory.subscriptionId);
+  const ids = scenarioIds(options.scenario ?? "empty", directory.subscriptionId);
+  const dns = await startSandboxDns(arm.store, options.dnsVnetId ?? ids?.agentVnetId, options.dnsPort ?? 0);
   return {
     origin,
     env: {
@@ -154,7 +166,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     armClient,
     vmAgent,
     ssh,
+    dns,
+    scenarioIds: ids,
     close: async () => {
+      await dns.close();
       await ssh?.close();
       await vmAgent.close();
       await closeServer(server);
