@@ -4,6 +4,8 @@ import { probeEndpoints, ProbeOptions, ProbeTarget } from "./probe/probe-endpoin
 import { probeFindings } from "./probe/probe-findings";
 import { concreteProbeName } from "./probe/wildcards";
 import { endpointNames, workspaceGuidOf } from "./topology/endpoint-names";
+import { zoneFor } from "./probe/zones";
+import { sameId } from "./topology/arm-id";
 import { workspaceEndpoints } from "./topology/read-topology";
 import type { Topology } from "./topology/topology";
 
@@ -44,6 +46,18 @@ function probePlan(topology: Topology): ProbePlan {
   return plan;
 }
 
+/** For each FQDN, the A record IPs the private DNS zones linked to the agent VNet hold (what Azure DNS answers there). */
+function zoneAnswers(topology: Topology, fqdns: string[]): Record<string, string[]> {
+  const answers: Record<string, string[]> = {};
+  for (const fqdn of fqdns) {
+    const match = zoneFor(fqdn);
+    const zone = match && [...topology.zones.values()].find((z) => z.zone && z.name.toLowerCase() === match.privateZone && z.links.some((link) => sameId(link.virtualNetwork?.id, topology.agentVnetId)));
+    const records = zone?.aRecords.filter((r) => r.name?.toLowerCase() === match?.recordName) ?? [];
+    answers[fqdn.toLowerCase()] = records.flatMap((r) => (r.aRecords ?? []).flatMap((a) => (a.ipv4Address ? [a.ipv4Address] : [])));
+  }
+  return answers;
+}
+
 /** The probe step of a check run on the agent: resolve and connect from here, report what was seen. */
 export function probeStep(options: ProbeOptions): (topology: Topology, recorder: CheckRecorder) => Promise<void> {
   return async (topology, recorder) => {
@@ -55,6 +69,7 @@ export function probeStep(options: ProbeOptions): (topology: Topology, recorder:
       agentVnetId: topology.agentVnetId,
       agentDnsServers: customDnsServers(topology.vnets.get(topology.agentVnetId)),
       privateDnsZoneIds: zoneIds,
+      zoneAnswers: zoneAnswers(topology, results.map((r) => r.target.fqdn)),
     });
     recorder.add(findings, checks);
     for (const skipped of plan.notProbeable) {

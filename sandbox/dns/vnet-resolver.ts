@@ -1,6 +1,7 @@
 import type { ResourceStore, StoredResource } from "../arm/store";
 import { PRIVATE_DNS_ZONE, VNET_LINK } from "../arm/types/private-dns";
 import { sameId } from "../arm/types/common";
+import { recordNameIn } from "../../network/private-link-zones";
 
 export type DnsAnswer = { type: "A"; name: string; ttl: number; data: string } | { type: "CNAME"; name: string; ttl: number; data: string };
 
@@ -68,14 +69,18 @@ function longestSuffix(zones: StoredResource[], name: string): StoredResource | 
     .sort((a, b) => b.name.length - a.name.length)[0];
 }
 
-/** "x.blob.core.windows.net" → "x.privatelink.blob.core.windows.net" when a zone privatelink.blob.core.windows.net exists. */
+/**
+ * "x.blob.core.windows.net" → "x.privatelink.blob.core.windows.net", "kv.vault.azure.net" →
+ * "kv.privatelink.vaultcore.azure.net": the public CNAME, for any privatelink zone that exists (network/ knows
+ * which public names each zone shadows).
+ */
 function privateLinkAlias(zones: StoredResource[], name: string): string | undefined {
   if (name.split(".").includes("privatelink")) return undefined;
   for (const zone of zones) {
     const zoneName = zone.name.toLowerCase();
     if (!zoneName.startsWith("privatelink.")) continue;
-    const suffix = zoneName.slice("privatelink.".length);
-    if (name.endsWith(`.${suffix}`)) return `${name.slice(0, -(suffix.length + 1))}.${zoneName}`;
+    const record = recordNameIn(zoneName, name);
+    if (record) return `${record}.${zoneName}`;
   }
   return undefined;
 }
