@@ -89,6 +89,25 @@ describe("amlvnet sandbox: the env file, the ready line, DNS and hygiene", () =>
     }
   });
 
+  it("README's two-shell recipe works as written (npx amlvnet = the built CLI)", async () => {
+    const readme = readFileSync("README.md", "utf8");
+    const blocks = [...readme.matchAll(/```sh\n([\s\S]*?)```/g)].map((m) => m[1]);
+    const first = blocks.find((b) => b.includes("--env-out sandbox.env")) ?? assert.fail("README has no --env-out recipe");
+    const second = blocks.find((b) => b.startsWith("source sandbox.env")) ?? assert.fail("README has no 'source sandbox.env' block");
+    const startArgs = (/npx amlvnet sandbox (.*)$/m.exec(first)?.[1] ?? "").split(" ");
+    const cli = join(process.cwd(), CLI);
+    const child = spawn(process.execPath, [cli, "sandbox", ...startArgs, "--state-dir", String(process.env.AMLVNET_TEST_STATE_DIR), "--no-run-extensions"], { cwd: dir, stdio: ["ignore", "pipe", "inherit"] });
+    try {
+      await once(createInterface({ input: child.stdout as NodeJS.ReadableStream }), "line");
+      // The first two commands of the second shell, exactly (the probe line leaves loopback: not run here).
+      const commands = second.split("\n").slice(0, 2).join("\n").replace(/npx amlvnet/g, `node ${cli}`);
+      const { stdout } = await run("bash", ["-c", commands], { cwd: dir, env: { PATH: process.env.PATH ?? "" } });
+      assert.match(stdout, /^READY: 0 errors/m);
+    } finally {
+      assert.equal(await stop(child), 0);
+    }
+  });
+
   it("--state-dir that cannot be created: exit 2 with one line, at once", async () => {
     const started = Date.now();
     const result = await run(process.execPath, [CLI, "sandbox", "--state-dir", "/proc/nope"]).then(
