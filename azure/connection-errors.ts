@@ -60,7 +60,9 @@ function errorMessage(error: unknown): string {
 export function explainEndpointError(error: unknown, url: string, setting: string): ConnectionExplanation | undefined {
   const code = errorCode(error);
   const reason = errorMessage(error).split("\n")[0];
-  if (code && TLS_CODES.has(code)) return untrustedCertificate(url, reason);
+  // Some clients (azure-devops-node-api) keep only the message of a TLS failure.
+  const tlsMessage = /self[- ]signed certificate|unable to verify the first certificate|unable to get (local )?issuer certificate|certificate has expired/i.test(reason);
+  if ((code && TLS_CODES.has(code)) || tlsMessage) return untrustedCertificate(url, reason);
   if (code && NETWORK_CODES.has(code)) return { cause: "unreachable", detail: `cannot reach ${url} (${setting}): ${reason}`, fix: `Check that ${setting} names a running endpoint this machine can reach (proxy, firewall, DNS).` };
   return undefined;
 }

@@ -6,6 +6,10 @@ import { UsageError } from "./args";
 
 /** Credential and per-subscription clients for a CLI command, from the environment (the CLI's edge). */
 export function azureContext(cloud: CloudName, env: NodeJS.ProcessEnv): { clientsFor: ClientsForSubscription; endpoints: CloudEndpoints } {
+  for (const name of ["AMLVNET_ARM_ENDPOINT", "AZURE_AUTHORITY_HOST"] as const) {
+    const value = env[name];
+    if (value && !/^https?:\/\/[^\s/]+/i.test(value)) throw new UsageError(`${name} '${value}' is not a URL; set it to https://<host>[:port] or unset it to use the ${cloud} default`);
+  }
   const endpoints = resolveCloud(cloud, env);
   const credential = createDefaultCredential(endpoints);
   const cache = new Map<string, AzureClients>();
@@ -39,7 +43,8 @@ export async function explainAzureFailure(error: unknown, endpoints: CloudEndpoi
   const candidates = [{ url: endpoints.authorityHost, setting: env.AZURE_AUTHORITY_HOST ? "AZURE_AUTHORITY_HOST" : `the ${endpoints.cloud} authority` }, arm, ...others];
   // The endpoint the failed request went to: by its URL when the SDK kept it, else by the host:port in the message.
   const where = `${(error as { request?: { url?: string } } | undefined)?.request?.url ?? ""} ${error instanceof Error ? error.message : ""}`;
-  const target = [arm, ...candidates].find((c) => c.url && new RegExp(`${hostOf(c.url).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![0-9])`).test(where)) ?? arm;
+  const named = /Azure DevOps/.test(where) ? others.find((c) => c.setting === "AZURE_DEVOPS_ORG_URL") : undefined;
+  const target = named ?? [arm, ...candidates].find((c) => c.url && new RegExp(`${hostOf(c.url).replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?![0-9])`).test(where)) ?? arm;
   const endpoint = explainEndpointError(error, target.url, target.setting);
   if (endpoint) return new UsageError(connectionErrorLine(endpoint.cause === "unreachable" ? "cannot connect to Azure" : "cannot connect to Azure securely", endpoint));
   const missing = ["AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET"].filter((name) => !env[name]);

@@ -119,6 +119,7 @@ export async function runProvision(command: ProvisionCommand, argv: string[], en
     write(json ? renderJson(command, result) : renderText(command, result));
     return result.ok ? EXIT.ok : EXIT.failed;
   } catch (error) {
+    if (error instanceof UsageError) throw error;
     const explained = await explainAzureFailure(error, resolveCloud(cloud, env), env, [{ url: devopsUrl, setting: "AZURE_DEVOPS_ORG_URL" }]);
     if (explained) throw explained;
     if (error instanceof ProvisionerInputError) throw new UsageError(error.message);

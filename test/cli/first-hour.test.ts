@@ -23,12 +23,29 @@ describe("the first hour with amlvnet: errors name the real cause, one exit-code
   let env: Record<string, string>;
   let dir: string;
   let check: string[];
+  let config: string;
   before(async () => {
     sandbox = await startTestSandbox({ scenario: "reference" });
     ids = referenceIds(sandbox);
     env = { ...(sandbox.env as unknown as Record<string, string>), AMLVNET_IMDS_ENDPOINT: "http://127.0.0.1:9" };
     dir = mkdtempSync(join(tmpdir(), "amlvnet-first-hour-"));
     check = ["check", "--workspace", ids.workspaceId, "--agent-vnet", ids.agentVnetId];
+    config = join(dir, "agents.yaml");
+    writeFileSync(join(dir, "id.pub"), "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB5sandboxkey agent\n");
+    writeFileSync(
+      config,
+      [
+        `subscription: ${sandbox.env.AZURE_SUBSCRIPTION_ID}`,
+        "resourceGroup: rg-agents",
+        "location: westeurope",
+        `workspace: ${ids.workspaceId}`,
+        "network:",
+        "  vnet: { name: vnet-agents, addressSpace: 10.30.0.0/16 }",
+        "  subnet: { name: snet-agents, prefix: 10.30.1.0/24 }",
+        "pool: { name: aml-private, mode: vms, count: 1 }",
+        "vm: { size: Standard_D2s_v5, adminUser: azureuser, sshPublicKeyFile: ./id.pub }",
+      ].join("\n"),
+    );
   });
   after(async () => {
     await sandbox.close();
@@ -41,6 +58,8 @@ describe("the first hour with amlvnet: errors name the real cause, one exit-code
       const run = await amlvnet(check, untrusted);
       oneLineError(run, 2, /certificate of https:\/\/127\.0\.0\.1:\d+ is not trusted .*NODE_EXTRA_CA_CERTS/);
       assert.doesNotMatch(run.stderr, /set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET/);
+      // status asks Azure DevOps first: the same cause, named for AZURE_DEVOPS_ORG_URL's host.
+      oneLineError(await amlvnet(["status", "-f", config], untrusted), 2, /certificate of https:\/\/127\.0\.0\.1:\d+\/sandbox-org is not trusted .*NODE_EXTRA_CA_CERTS/);
     });
 
     it("a wrong tenant: AADSTS90002 and AZURE_TENANT_ID", async () => {
@@ -64,22 +83,6 @@ describe("the first hour with amlvnet: errors name the real cause, one exit-code
     it("an unreachable ARM endpoint: check and apply both name AMLVNET_ARM_ENDPOINT and exit 2", async () => {
       const unreachable = { ...env, AMLVNET_ARM_ENDPOINT: "https://127.0.0.1:1" };
       oneLineError(await amlvnet(check, unreachable), 2, /cannot reach https:\/\/127\.0\.0\.1:1 \(AMLVNET_ARM_ENDPOINT\): connect ECONNREFUSED/);
-      const config = join(dir, "agents.yaml");
-      writeFileSync(join(dir, "id.pub"), "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB5sandboxkey agent\n");
-      writeFileSync(
-        config,
-        [
-          `subscription: ${sandbox.env.AZURE_SUBSCRIPTION_ID}`,
-          "resourceGroup: rg-agents",
-          "location: westeurope",
-          `workspace: ${ids.workspaceId}`,
-          "network:",
-          "  vnet: { name: vnet-agents, addressSpace: 10.30.0.0/16 }",
-          "  subnet: { name: snet-agents, prefix: 10.30.1.0/24 }",
-          "pool: { name: aml-private, mode: vms, count: 1 }",
-          "vm: { size: Standard_D2s_v5, adminUser: azureuser, sshPublicKeyFile: ./id.pub }",
-        ].join("\n"),
-      );
       for (const command of ["plan", "apply"]) {
         const run = await amlvnet([command, "-f", config], unreachable);
         assert.equal(run.code, 2, `${command}: ${run.stderr}`);
@@ -89,6 +92,13 @@ describe("the first hour with amlvnet: errors name the real cause, one exit-code
   });
 
   describe("conventions", () => {
+    it("an endpoint setting that is not a URL is named; --debug adds the stack trace", async () => {
+      oneLineError(await amlvnet(check, { ...env, AMLVNET_ARM_ENDPOINT: "management" }), 2, /^amlvnet: AMLVNET_ARM_ENDPOINT 'management' is not a URL/);
+      const debug = await amlvnet(["check", "--debug"], env);
+      assert.equal(debug.code, 2);
+      assert.match(debug.stderr, /^amlvnet: --workspace is required.*\n.*Error.*\n\s+at /);
+    });
+
     it("--version prints the package version", async () => {
       const run = await amlvnet(["--version"], {});
       const { version } = JSON.parse(readFileSync("package.json", "utf8")) as { version: string };
