@@ -43,19 +43,8 @@ export class NsgFixPlanner {
       // The lowest-numbered blocking rule bounds them all; a request without one only needs a free priority.
       const blockers = requests.flatMap((r) => (r.blocker ? [r.blocker] : []));
       const blocker = blockers.sort((a, b) => a.priority - b.priority)[0];
-      const limit = blocker?.priority ?? 4097;
-      const free: number[] = [];
-      for (let p = limit - 1; p >= 100 && free.length < requests.length; p--) if (!used.has(p)) free.unshift(p);
-      let move: { priority: number; freed: Set<number> } | undefined;
-      if (free.length < requests.length && blocker) {
-        // Move the blocking rule back past as many free priorities as are still missing; its old one is freed too.
-        const freed = new Set<number>([blocker.priority]);
-        let p = blocker.priority + 1;
-        for (; p <= 4096 && free.length + freed.size < requests.length; p++) if (!used.has(p)) freed.add(p);
-        while (p <= 4096 && used.has(p)) p++;
-        move = { priority: Math.min(p, 4096), freed };
-        free.push(...[...freed].sort((a, b) => a - b));
-      }
+      const { priorities: free, move: moved } = allocatePriorities(used, blocker?.priority, requests.length);
+      const move = moved && blocker ? moved : undefined;
       const { subscriptionId, resourceGroup, name } = idParts(nsg.id as string);
       requests.forEach((request, index) => {
         const priority = free[index] ?? 100;
@@ -72,3 +61,21 @@ function createCommand(nsgId: string, rule: FixRule, priority: number): string {
   const remote = rule.direction === "Outbound" ? `--source-address-prefixes VirtualNetwork --destination-address-prefixes ${rule.tag}` : `--source-address-prefixes ${rule.tag} --destination-address-prefixes VirtualNetwork`;
   return `az network nsg rule create --subscription ${subscriptionId} --resource-group ${resourceGroup} --nsg-name ${name} --name ${rule.name} --priority ${priority} --direction ${rule.direction} --access Allow --protocol ${rule.protocol === "*" ? "'*'" : rule.protocol} ${remote} --source-port-ranges '*' --destination-port-ranges ${rule.ports.join(" ")}`;
 }
+
+/**
+ * `count` distinct free priorities (Azure takes each once per NSG and direction) before the blocking rule, highest
+ * first taken last; when too few are free, the blocking rule moves back just far enough (`move.priority`), and the
+ * priorities its move frees (`move.freed`, its old one among them) are used after the free ones.
+ */
+export function allocatePriorities(used: Set<number | undefined>, blocker: number | undefined, count: number): { priorities: number[]; move?: { priority: number; freed: Set<number> } } {
+  const limit = blocker ?? 4097;
+  const free: number[] = [];
+  for (let p = limit - 1; p >= 100 && free.length < count; p--) if (!used.has(p)) free.unshift(p);
+  if (free.length >= count || blocker === undefined) return { priorities: free };
+  const freed = new Set<number>([blocker]);
+  let p = blocker + 1;
+  for (; p <= 4096 && free.length + freed.size < count; p++) if (!used.has(p)) freed.add(p);
+  while (p <= 4096 && used.has(p)) p++;
+  return { priorities: [...free, ...[...freed].sort((a, b) => a - b)], move: { priority: Math.min(p, 4096), freed } };
+}
+
