@@ -46,14 +46,18 @@ function probePlan(topology: Topology): ProbePlan {
   return plan;
 }
 
-/** For each FQDN, the A record IPs the private DNS zones linked to the agent VNet hold (what Azure DNS answers there). */
-function zoneAnswers(topology: Topology, fqdns: string[]): Record<string, string[]> {
+/** For each probed name, the A record IPs the private DNS zones linked to the agent VNet hold (what Azure DNS answers there). */
+function zoneAnswers(topology: Topology, targets: ProbeTarget[]): Record<string, string[]> {
   const answers: Record<string, string[]> = {};
-  for (const fqdn of fqdns) {
-    const match = zoneFor(fqdn);
-    const zone = match && [...topology.zones.values()].find((z) => z.zone && z.name.toLowerCase() === match.privateZone && z.links.some((link) => sameId(link.virtualNetwork?.id, topology.agentVnetId)));
-    const records = zone?.aRecords.filter((r) => r.name?.toLowerCase() === match?.recordName) ?? [];
-    answers[fqdn.toLowerCase()] = records.flatMap((r) => (r.aRecords ?? []).flatMap((a) => (a.ipv4Address ? [a.ipv4Address] : [])));
+  for (const target of targets) {
+    const match = zoneFor(target.fqdn);
+    // A name probed under a wildcard is left to the wildcard checks (probe-findings blames the wildcard record).
+    if (target.underWildcard) continue;
+    const zoneName = match?.privateZone;
+    const recordName = match?.recordName;
+    const zone = zoneName && [...topology.zones.values()].find((z) => z.zone && z.name.toLowerCase() === zoneName.toLowerCase() && z.links.some((link) => sameId(link.virtualNetwork?.id, topology.agentVnetId)));
+    const records = zone ? zone.aRecords.filter((r) => r.name?.toLowerCase() === recordName?.toLowerCase()) : [];
+    answers[target.fqdn.toLowerCase()] = records.flatMap((r) => (r.aRecords ?? []).flatMap((a) => (a.ipv4Address ? [a.ipv4Address] : [])));
   }
   return answers;
 }
@@ -69,7 +73,7 @@ export function probeStep(options: ProbeOptions): (topology: Topology, recorder:
       agentVnetId: topology.agentVnetId,
       agentDnsServers: customDnsServers(topology.vnets.get(topology.agentVnetId)),
       privateDnsZoneIds: zoneIds,
-      zoneAnswers: zoneAnswers(topology, results.map((r) => r.target.fqdn)),
+      zoneAnswers: zoneAnswers(topology, results.map((r) => r.target)),
     });
     recorder.add(findings, checks);
     for (const skipped of plan.notProbeable) {

@@ -57,7 +57,8 @@ describe("probe through the sandbox's DNS server", () => {
 
   it("from a VNet the zones are not linked to: no 'add the A record', the probe is said to run outside the agent VNet", async () => {
     const { report } = await probeCheck((ids) => `${ids.net}/virtualNetworks/vnet-elsewhere`);
-    const probes = report.findings.filter((f) => f.category === "probe");
+    // Names under the inference wildcard are judged by the wildcard checks; every other name blames the resolver path.
+    const probes = report.findings.filter((f) => f.category === "probe" && !f.id.includes(".inference."));
     assert.ok(probes.length >= 5, JSON.stringify(report.findings, null, 1));
     for (const finding of probes) {
       assert.equal(finding.severity, "warning");
