@@ -4,13 +4,61 @@ export class UsageError extends Error {}
 
 export type OptionSpec = Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean; default?: string | boolean }>;
 
+/** `--count -1` → `--count=-1` for string options, so a negative number reaches the range check (one line). */
+function joinNegativeValues(argv: string[], options: OptionSpec): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith("--") ? argv[i].slice(2) : Object.keys(options).find((key) => options[key].short && argv[i] === `-${options[key].short}`);
+    if (name && options[name]?.type === "string" && /^-\d/.test(argv[i + 1] ?? "")) {
+      joined.push(`--${name}=${argv[i + 1]}`);
+      i++;
+    } else {
+      joined.push(argv[i]);
+    }
+  }
+  return joined;
+}
+
 /** Parses argv with node's parser, turning its errors into one-line usage errors that name the flag. */
 export function parseCommandArgs<T extends OptionSpec>(argv: string[], options: T, command: string) {
   try {
-    return parseArgs({ args: argv, options, allowPositionals: false, strict: true });
+    return parseArgs({ args: joinNegativeValues(argv, options), options, allowPositionals: false, strict: true });
   } catch (error) {
-    throw new UsageError(`${(error as Error).message.replace(/\. To specify.*$/, "")} (see 'amlvnet ${command} --help')`);
+    const firstLine = (error as Error).message.split("\n")[0].replace(/\. To specify.*$/, "");
+    throw new UsageError(`${firstLine} (see 'amlvnet ${command} --help')`);
   }
+}
+
+/** -o/--output FORMAT (--format is the same option) and --out-file FILE, as every command takes them. */
+export const OUTPUT_OPTIONS = {
+  output: { type: "string", short: "o" },
+  format: { type: "string" },
+  "out-file": { type: "string" },
+} as const;
+
+export const OUTPUT_HELP = `  -o, --output FORMAT     %FORMATS% (default: text); --format FORMAT is the same option
+  --out-file FILE         write the output to FILE instead of stdout`;
+
+/**
+ * The format and file from -o/--output, --format and --out-file. \`legacyFile\`: an --output value that is not a format
+ * is taken as the file (check's --output FILE before 1.1), with a warning naming --out-file.
+ */
+export function outputOptions<C extends string>(
+  values: { output?: string; format?: string; "out-file"?: string },
+  formats: readonly C[],
+  options: { legacyFile?: boolean; warn?: (line: string) => void } = {},
+): { format: C; outFile?: string } {
+  let output = values.output;
+  let outFile = values["out-file"];
+  if (output !== undefined && options.legacyFile && !(formats as readonly string[]).includes(output)) {
+    if (outFile !== undefined) throw new UsageError(`--output takes the format (${formats.join(", ")}), got '${output}'; the file goes in --out-file`);
+    options.warn?.(`amlvnet: --output FILE is deprecated: write --out-file ${output} (-o/--output now takes the format, as in az)`);
+    outFile = output;
+    output = undefined;
+  }
+  if (output !== undefined && values.format !== undefined && output !== values.format) throw new UsageError(`--output '${output}' and --format '${values.format}' are the same option; give one`);
+  const format = choiceOption(output ?? values.format, output !== undefined ? "output" : "format", formats, formats[0]);
+  return { format, outFile };
 }
 
 export function intOption(value: string | undefined, name: string, fallback: number, min: number, max: number): number {

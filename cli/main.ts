@@ -1,5 +1,8 @@
 #!/usr/bin/env node
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { UsageError } from "./args";
+import { EXIT, EXIT_CODES_HELP } from "./exit-codes";
 
 const HELP = `Usage: amlvnet <command> [options]
 
@@ -13,7 +16,15 @@ Commands:
   status      show the pool, its agents and their VMs
   sandbox     run the local Azure sandbox (Entra ID, ARM, Azure DevOps over HTTPS on 127.0.0.1)
 
+Global options:
+  -o, --output FORMAT  the output format of every command (text | json; check also markdown | junit); --format is
+                       the same option; --out-file FILE writes the output to FILE
+  --debug              print the stack trace of an unexpected error
+  --version            print the version
+  -h, --help           show this help
+
 Run 'amlvnet <command> --help' for a command's options.
+${EXIT_CODES_HELP}
 `;
 
 // Each command loads its modules only when it runs: the Azure SDKs take most of a second to load.
@@ -28,24 +39,44 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
+function version(): string {
+  const pkg = JSON.parse(readFileSync(join(__dirname, "..", "..", "package.json"), "utf8")) as { version: string };
+  return pkg.version;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === "--version" || command === "-V" || command === "version") {
+    process.stdout.write(`amlvnet ${version()}\n`);
+    return EXIT.ok;
+  }
   if (!command || command === "--help" || command === "-h" || command === "help") {
-    process.stdout.write(HELP);
-    return command ? 0 : 2;
+    // Asked for: stdout, exit 0. Not asked for (no command): a usage error, on stderr.
+    (command ? process.stdout : process.stderr).write(HELP);
+    return command ? EXIT.ok : EXIT.usage;
   }
   const run = COMMANDS[command];
   if (!run) throw new UsageError(`unknown command '${command}'; commands are: ${Object.keys(COMMANDS).join(", ")} (see 'amlvnet --help')`);
   return run(rest);
 }
 
-main(process.argv.slice(2)).then(
+// --debug is global and may stand anywhere, as with az.
+const args = process.argv.slice(2);
+const debug = args.includes("--debug");
+
+main(args.filter((arg) => arg !== "--debug")).then(
   (code) => {
     process.exitCode = code;
   },
   (error: unknown) => {
     const message = error instanceof Error ? error.message : String(error);
-    process.stderr.write(`amlvnet: ${message}\n`);
-    process.exitCode = 2;
+    if (error instanceof UsageError) {
+      process.stderr.write(`amlvnet: ${message}\n`);
+      if (debug && error.stack) process.stderr.write(`${error.stack}\n`);
+      process.exitCode = EXIT.usage;
+      return;
+    }
+    process.stderr.write(debug && error instanceof Error && error.stack ? `amlvnet: unexpected error: ${error.stack}\n` : `amlvnet: unexpected error: ${message.split("\n")[0]} (run again with --debug for the stack trace)\n`);
+    process.exitCode = EXIT.unexpected;
   },
 );

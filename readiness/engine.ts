@@ -6,6 +6,7 @@ import { checkHubReads } from "./checks/firewall-checks";
 import { checkNsgFlows } from "./checks/nsg-checks";
 import { checkPeering } from "./checks/peering-checks";
 import { checkPrivateEndpoints } from "./checks/private-endpoint-checks";
+import { reconcileNsgFixes } from "./checks/nsg-fix-reconcile";
 import { CheckRecorder } from "./checks/recorder";
 import { checkRoutes } from "./checks/route-checks";
 import { checkSubnets } from "./checks/subnet-checks";
@@ -68,5 +69,6 @@ export async function judgeTopology(topology: Topology, options: ReadinessOption
   for (const check of CONFIGURATION_CHECKS) check(topology, recorder, model);
   for (const target of (options.targets ?? []).filter(isAciTarget)) checkAciTarget(topology, target, recorder);
   if (options.probe) await options.probe(topology, recorder);
-  return buildReport({ workspaceId: topology.workspace.id, agentVnetId: options.agentVnetId, findings: recorder.findings, checks: recorder.checks, failOn: options.failOn });
+  const findings = reconcileNsgFixes(recorder.findings, topology);
+  return buildReport({ workspaceId: topology.workspace.id, agentVnetId: options.agentVnetId, findings, checks: recorder.checks, failOn: options.failOn });
 }

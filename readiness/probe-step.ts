@@ -4,6 +4,8 @@ import { probeEndpoints, ProbeOptions, ProbeTarget } from "./probe/probe-endpoin
 import { probeFindings } from "./probe/probe-findings";
 import { concreteProbeName } from "./probe/wildcards";
 import { endpointNames, workspaceGuidOf } from "./topology/endpoint-names";
+import { zoneFor } from "./probe/zones";
+import { sameId } from "./topology/arm-id";
 import { workspaceEndpoints } from "./topology/read-topology";
 import type { Topology } from "./topology/topology";
 
@@ -44,6 +46,22 @@ function probePlan(topology: Topology): ProbePlan {
   return plan;
 }
 
+/** For each probed name, the A record IPs the private DNS zones linked to the agent VNet hold (what Azure DNS answers there). */
+function zoneAnswers(topology: Topology, targets: ProbeTarget[]): Record<string, string[]> {
+  const answers: Record<string, string[]> = {};
+  for (const target of targets) {
+    const match = zoneFor(target.fqdn);
+    // A name probed under a wildcard is left to the wildcard checks (probe-findings blames the wildcard record).
+    if (target.underWildcard) continue;
+    const zoneName = match?.privateZone;
+    const recordName = match?.recordName;
+    const zone = zoneName && [...topology.zones.values()].find((z) => z.zone && z.name.toLowerCase() === zoneName.toLowerCase() && z.links.some((link) => sameId(link.virtualNetwork?.id, topology.agentVnetId)));
+    const records = zone ? zone.aRecords.filter((r) => r.name?.toLowerCase() === recordName?.toLowerCase()) : [];
+    answers[target.fqdn.toLowerCase()] = records.flatMap((r) => (r.aRecords ?? []).flatMap((a) => (a.ipv4Address ? [a.ipv4Address] : [])));
+  }
+  return answers;
+}
+
 /** The probe step of a check run on the agent: resolve and connect from here, report what was seen. */
 export function probeStep(options: ProbeOptions): (topology: Topology, recorder: CheckRecorder) => Promise<void> {
   return async (topology, recorder) => {
@@ -55,6 +73,7 @@ export function probeStep(options: ProbeOptions): (topology: Topology, recorder:
       agentVnetId: topology.agentVnetId,
       agentDnsServers: customDnsServers(topology.vnets.get(topology.agentVnetId)),
       privateDnsZoneIds: zoneIds,
+      zoneAnswers: zoneAnswers(topology, results.map((r) => r.target)),
     });
     recorder.add(findings, checks);
     for (const skipped of plan.notProbeable) {

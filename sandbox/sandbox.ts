@@ -23,7 +23,8 @@ import { RequestLog } from "./http/request-log";
 import { startHttpsServer } from "./http/server";
 import { prepareTls } from "./http/tls";
 import { InProcessArmClient } from "./scenarios/in-process-client";
-import { buildScenario, ScenarioName } from "./scenarios";
+import { buildScenario, ScenarioIds, scenarioIds, ScenarioName } from "./scenarios";
+import { SandboxDns, startSandboxDns } from "./dns/dns-server";
 import { BootDiagnostics } from "./ssh/boot-diagnostics";
 import { installComputeSshHooks } from "./ssh/compute-hooks";
 import { SandboxSsh } from "./ssh/sandbox-ssh";
@@ -47,6 +48,10 @@ export interface SandboxOptions {
   runExtensions?: boolean;
   /** Time limit of one extension run (default 90 minutes, as Azure's). */
   extensionTimeoutMs?: number;
+  /** The VNet whose view of DNS the sandbox's DNS server answers with (default: the scenario's agent VNet). */
+  dnsVnetId?: string;
+  /** UDP and TCP port of the DNS server on 127.0.0.1 (default: any free port). */
+  dnsPort?: number;
 }
 
 /** What a client needs to reach the sandbox: exporting it is all the SDKs and amlvnet need. */
@@ -97,6 +102,10 @@ export interface RunningSandbox {
   ssh?: SandboxSsh;
   /** The remote addresses of every TCP connection accepted so far (tests prove traffic went through a proxy). */
   clientAddresses(): string[];
+  /** DNS on 127.0.0.1 as Azure DNS answers inside one VNet (sandbox/dns). */
+  dns: SandboxDns;
+  /** The scenario's workspace and VNets (undefined for "empty"). */
+  scenarioIds?: ScenarioIds;
   close(): Promise<void>;
 }
 
@@ -139,7 +148,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     faults: new FaultInjector(options.faultRate ?? 0, faultRandom),
     faultExempt: isEntra,
     bodyNotLogged: isEntra,
-    log: new RequestLog(options.requestLog),
+    // Secrets the sandbox issued are scrubbed from logged bodies too, wherever they appear (a PAT in a script, say).
+    log: new RequestLog(options.requestLog, () => [...directory.pats.keys(), ...[...directory.apps.values()].flatMap((app) => app.secrets.map((secret) => secret.value))]),
     subscriptionId: directory.subscriptionId,
   });
   const clientAddresses = new Set<string>();
@@ -155,6 +165,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     seedReferencePipelines(aml, directory.subscriptionId);
     seedReferenceComponents(armClient, directory.subscriptionId);
   }
+  const ids = scenarioIds(options.scenario ?? "empty", directory.subscriptionId);
+  const dns = await startSandboxDns(arm.store, options.dnsVnetId ?? ids?.agentVnetId, options.dnsPort ?? 0);
   return {
     origin,
     env: {
@@ -183,7 +195,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     vmAgent,
     ssh,
     clientAddresses: () => [...clientAddresses],
+    dns,
+    scenarioIds: ids,
     close: async () => {
+      await dns.close();
       await ssh?.close();
       await vmAgent.close();
       await closeServer(server);

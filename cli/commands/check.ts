@@ -13,8 +13,9 @@ import { renderJunit } from "../../readiness/render/junit";
 import { renderMarkdown } from "../../readiness/render/markdown";
 import { renderText } from "../../readiness/render/text";
 import { verdictLine } from "../../readiness/render/common";
-import { choiceOption, parseCommandArgs, UsageError } from "../args";
-import { azureContext, explainAuthError } from "../azure-context";
+import { choiceOption, OUTPUT_OPTIONS, outputOptions, parseCommandArgs, UsageError } from "../args";
+import { azureContext, explainAzureFailure, serviceFailureLine } from "../azure-context";
+import { EXIT, EXIT_CODES_HELP } from "../exit-codes";
 
 export const CHECK_HELP = `Usage: amlvnet check --workspace <workspace resource ID> [options]
 
@@ -25,19 +26,23 @@ registry settings; with --probe, DNS and TCP from this machine. Each finding com
 Options:
   --workspace ID          /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.MachineLearningServices/workspaces/<name>
   --agent-vnet ID         the agents' VNet (default: this VM's VNet, found through the instance metadata service)
-  --format FORMAT         text | json | markdown | junit (default: text)
-  --output FILE           write the report to FILE (the verdict line still goes to stdout)
+  -o, --output FORMAT     text | json | markdown | junit (default: text); --format FORMAT is the same option
+  --out-file FILE         write the report to FILE (the verdict line still goes to stdout); an --output value that
+                          is not a format is taken as this file, with a warning (the meaning of --output before 1.1)
   --target NAME           judge only what a stage uses: a compute or online endpoint of the workspace (repeatable;
                           'aci' asks about an Azure Container Instances deployment); default: every one
   --fail-on LEVEL         error | warning | never: what makes the network "not ready" (default: error)
   --probe, --no-probe     resolve every endpoint FQDN and open TCP 443 from this machine (default: --no-probe)
-  --dns-server IP[:PORT]  resolve through this DNS server instead of the system resolver
+  --dns-server IP[:PORT]  with --probe: resolve through this DNS server instead of the system resolver (for
+                          example the sandbox's AMLVNET_SANDBOX_DNS_SERVER)
   --cloud NAME            AzureCloud | AzureUSGovernment | AzureChinaCloud (default: AzureCloud)
+  --debug                 print the stack trace of an unexpected error
   -h, --help              show this help
 
+Text output is coloured on a terminal unless NO_COLOR is set.
 Authentication: @azure/identity's DefaultAzureCredential (environment variables, managed identity, az login).
-ARM endpoint: AMLVNET_ARM_ENDPOINT, else the cloud's default. Exit code: 0 ready, 1 not ready, 2 usage,
-authentication or permission problem.
+ARM endpoint: AMLVNET_ARM_ENDPOINT, else the cloud's default.
+${EXIT_CODES_HELP}
 `;
 
 const FORMATS = ["text", "json", "markdown", "junit"] as const;
@@ -57,8 +62,7 @@ export async function runCheck(argv: string[], env: NodeJS.ProcessEnv = process.
       workspace: { type: "string" },
       "agent-vnet": { type: "string" },
       target: { type: "string", multiple: true },
-      format: { type: "string" },
-      output: { type: "string" },
+      ...OUTPUT_OPTIONS,
       "fail-on": { type: "string" },
       probe: { type: "boolean" },
       "no-probe": { type: "boolean" },
@@ -74,7 +78,8 @@ export async function runCheck(argv: string[], env: NodeJS.ProcessEnv = process.
   }
   if (!values.workspace) throw new UsageError("--workspace is required: the workspace's resource ID (see 'amlvnet check --help')");
   if (values.probe && values["no-probe"]) throw new UsageError("--probe and --no-probe contradict each other; give one");
-  const format = choiceOption(values.format, "format", FORMATS, "text");
+  if (values["dns-server"] && !values.probe) throw new UsageError("--dns-server only matters with --probe (it names the DNS server the probes ask); add --probe or drop --dns-server");
+  const { format, outFile } = outputOptions(values, FORMATS, { legacyFile: true, warn: (line) => process.stderr.write(line + "\n") });
   const failOn: FailOn = choiceOption(values["fail-on"], "fail-on", FAIL_ON, "error");
   const cloud: CloudName = choiceOption(values.cloud, "cloud", CLOUD_NAMES, "AzureCloud");
   let resolver = systemResolver();
@@ -86,7 +91,7 @@ export async function runCheck(argv: string[], env: NodeJS.ProcessEnv = process.
       throw error;
     }
   }
-  const { clientsFor } = azureContext(cloud, env);
+  const { clientsFor, endpoints } = azureContext(cloud, env);
   try {
     parseArmId(values.workspace, "Microsoft.MachineLearningServices/workspaces", "--workspace");
     if (values["agent-vnet"]) parseArmId(values["agent-vnet"], "Microsoft.Network/virtualNetworks", "--agent-vnet");
@@ -95,19 +100,23 @@ export async function runCheck(argv: string[], env: NodeJS.ProcessEnv = process.
       { workspaceId: values.workspace, agentVnetId, cloud, failOn, targets: targetList(values.target), probe: values.probe ? probeStep({ resolver, timeoutMs: 3000 }) : undefined },
       clientsFor,
     );
-    const rendered = RENDERERS[format](report);
-    if (values.output) {
-      writeFileSync(resolve(values.output), rendered);
+    const color = format === "text" && !outFile && process.stdout.isTTY === true && !env.NO_COLOR;
+    const rendered = format === "text" ? renderText(report, { color }) : RENDERERS[format](report);
+    if (outFile) {
+      writeFileSync(resolve(outFile), rendered);
       process.stdout.write(verdictLine(report) + "\n");
     } else {
       process.stdout.write(rendered.endsWith("\n") ? rendered : rendered + "\n");
     }
     return report.ready ? 0 : 1;
   } catch (error) {
-    const auth = explainAuthError(error);
-    if (auth) throw new UsageError(auth);
+    const explained = await explainAzureFailure(error, endpoints, env);
+    if (explained) throw explained;
     if (error instanceof CheckSetupError) throw new UsageError(error.message);
-    throw error;
+    const failure = serviceFailureLine(error);
+    if (!failure) throw error;
+    process.stderr.write(`amlvnet check: ${failure}\n`);
+    return EXIT.failed;
   }
 }
 

@@ -1,5 +1,9 @@
-import { choiceOption, floatOption, intOption, parseCommandArgs, UsageError } from "../args";
-import { azureContext, explainAuthError } from "../azure-context";
+import { appendFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { CloudName, resolveCloud } from "../../azure/cloud";
+import { floatOption, intOption, OUTPUT_HELP, OUTPUT_OPTIONS, outputOptions, parseCommandArgs, UsageError } from "../args";
+import { azureContext, explainAzureFailure } from "../azure-context";
+import { EXIT, EXIT_CODES_HELP, isUnexpected } from "../exit-codes";
 import { changeLine, summarize } from "../../provisioner/changes";
 import { DEFAULT_AGENT_CONCURRENCY } from "../../provisioner/concurrency";
 import { loadConfig } from "../../provisioner/config/load-config";
@@ -21,6 +25,13 @@ const SUMMARY: Record<ProvisionCommand, string> = {
   status: "Shows the pool, each agent's state and the VM behind it.",
 };
 
+/** status and destroy only look things up: the fields that name them count, the ones that shape new resources do not. */
+const LOOKUP_FIELDS = new Set(["subscription", "resource-group", "workspace", "pool", "mode", "project"]);
+
+function overridesOf(command: ProvisionCommand): typeof OVERRIDABLE_FIELDS {
+  return command === "plan" || command === "apply" ? OVERRIDABLE_FIELDS : OVERRIDABLE_FIELDS.filter((field) => LOOKUP_FIELDS.has(field.flag));
+}
+
 export function provisionHelp(command: ProvisionCommand): string {
   return `Usage: amlvnet ${command} -f <config.yaml> [options]
 
@@ -28,35 +39,35 @@ ${SUMMARY[command]}
 
 Options:
   -f, --file FILE         the config (YAML or JSON; schema: provisioner/config.schema.json)
-  --output FORMAT         text | json (default: text)
-${command === "destroy" ? "  --yes                   required: confirms the deletion\n" : ""}${command === "apply" ? "  --timeout MINUTES       how long to wait for the agents online (default: pool.onlineTimeoutMinutes)\n  --parallel N            agents worked on at once (default: ${DEFAULT_AGENT_CONCURRENCY})\n  --poll-interval SECONDS between two reads while waiting (default: 5)\n" : ""}  -h, --help              show this help
+${OUTPUT_HELP.replace("%FORMATS%", "text | json")}
+${command === "destroy" ? "  --yes                   required: confirms the deletion\n" : ""}${command === "apply" ? `  --timeout MINUTES       how long to wait for the agents online (default: pool.onlineTimeoutMinutes)\n  --parallel N            agents worked on at once (default: ${DEFAULT_AGENT_CONCURRENCY})\n  --poll-interval SECONDS between two reads while waiting (default: 5)\n` : ""}  --debug                 print the stack trace of an unexpected error
+  -h, --help              show this help
 
 Config fields set from flags (they win over the file):
-${overrideHelp()}
+${overrideHelp(overridesOf(command))}
 
 Environment: AZURE_DEVOPS_EXT_PAT (a PAT with Agent Pools read & manage, and Project and Team read when the config
 names projects; never a flag), AZURE_DEVOPS_ORG_URL (or devops.organizationUrl), AMLVNET_AGENT_DOWNLOAD_URL (agent
 package override), AMLVNET_SSH_JUMP_HOST and
 AMLVNET_SSH_JUMP_HOST_KEY (bootstrap: ssh), Azure through DefaultAzureCredential,
 AMLVNET_ARM_ENDPOINT / AZURE_AUTHORITY_HOST as for 'amlvnet check'.
-Exit code: 0 done (apply: and ready), 1 a step failed or not ready, 2 bad input (nothing changed), 130 interrupted
-(Ctrl-C: what was done so far is printed; run the command again to resume).
+${EXIT_CODES_HELP}
+Ctrl-C: what was done so far is printed; run the command again to resume.
 `;
 }
 
 /** amlvnet plan | apply | destroy | status: the CLI's thin adapter over the provisioner. */
 export async function runProvision(command: ProvisionCommand, argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  if (command !== "destroy" && argv.includes("--yes")) throw new UsageError(`--yes confirms destroy; ${command} ${command === "plan" || command === "status" ? "changes nothing" : "needs no confirmation"}, so it does not take --yes`);
   const { values } = parseCommandArgs(
     argv,
     {
       file: { type: "string", short: "f" },
-      output: { type: "string" },
-      yes: { type: "boolean" },
-      timeout: { type: "string" },
-      parallel: { type: "string" },
-      "poll-interval": { type: "string" },
+      ...OUTPUT_OPTIONS,
+      ...(command === "destroy" ? { yes: { type: "boolean" as const } } : {}),
+      ...(command === "apply" ? { timeout: { type: "string" as const }, parallel: { type: "string" as const }, "poll-interval": { type: "string" as const } } : {}),
       help: { type: "boolean", short: "h" },
-      ...Object.fromEntries(OVERRIDABLE_FIELDS.map((field) => [field.flag, { type: "string" as const, multiple: field.kind === "list" }])),
+      ...Object.fromEntries(overridesOf(command).map((field) => [field.flag, { type: "string" as const, multiple: field.kind === "list" }])),
     },
     command,
   );
@@ -65,18 +76,24 @@ export async function runProvision(command: ProvisionCommand, argv: string[], en
     return 0;
   }
   if (!values.file) throw new UsageError(`-f <config file> is required (see 'amlvnet ${command} --help')`);
-  const output = choiceOption(values.output, "output", ["text", "json"] as const, "text");
-  if (command === "destroy" && !values.yes) throw new UsageError(`destroy deletes the agents, their VMs and network for ${values.file}: re-run with --yes to confirm`);
-  if (command !== "apply" && (values.timeout || values.parallel || values["poll-interval"])) throw new UsageError(`--timeout, --parallel and --poll-interval are options of apply only`);
-  const onlineTimeoutMinutes = values.timeout === undefined ? undefined : floatOption(values.timeout, "timeout", 15, 0.001, 120);
-  const agentConcurrency = intOption(values.parallel, "parallel", DEFAULT_AGENT_CONCURRENCY, 1, 64);
-  const pollIntervalMs = Math.round(floatOption(values["poll-interval"], "poll-interval", 5, 0.01, 60) * 1000);
+  const { format: output, outFile } = outputOptions(values, ["text", "json"] as const);
+  const given = values as { yes?: boolean; timeout?: string; parallel?: string; "poll-interval"?: string };
+  if (command === "destroy" && !given.yes) throw new UsageError(`destroy deletes the agents, their VMs and network for ${values.file}: re-run with --yes to confirm`);
+  const onlineTimeoutMinutes = given.timeout === undefined ? undefined : floatOption(given.timeout, "timeout", 15, 0.001, 120);
+  const agentConcurrency = intOption(given.parallel, "parallel", DEFAULT_AGENT_CONCURRENCY, 1, 64);
+  const pollIntervalMs = Math.round(floatOption(given["poll-interval"], "poll-interval", 5, 0.01, 60) * 1000);
+  const write = (text: string) => (outFile ? appendFileSync(resolve(outFile), text) : process.stdout.write(text));
+  if (outFile) writeFileSync(resolve(outFile), "");
 
   const json = output === "json";
   const progress = (line: string) => (json ? process.stderr : process.stdout).write(line + "\n");
+  let cloud: CloudName = "AzureCloud";
+  let devopsUrl = env.AZURE_DEVOPS_ORG_URL ?? "";
   try {
     const overrides = overridesFromFlags(values);
     const config = loadConfig(values.file, { pat: env.AZURE_DEVOPS_EXT_PAT, organizationUrl: env.AZURE_DEVOPS_ORG_URL, agentDownloadUrl: env.AMLVNET_AGENT_DOWNLOAD_URL, sshJumpHost: env.AMLVNET_SSH_JUMP_HOST, sshJumpHostKey: env.AMLVNET_SSH_JUMP_HOST_KEY }, { needsDevOps: true, overrides });
+    cloud = config.cloud;
+    devopsUrl = config.devops.organizationUrl;
     const { clientsFor } = azureContext(config.cloud, env);
     const devops = new DevOpsService(config.devops.organizationUrl, env.AZURE_DEVOPS_EXT_PAT ?? "");
     const mode: RunMode = command === "destroy" ? "destroy" : command === "apply" ? "apply" : "plan";
@@ -93,22 +110,24 @@ export async function runProvision(command: ProvisionCommand, argv: string[], en
     });
     if (command === "status") {
       const status = await readStatus(ctx);
-      process.stdout.write(json ? JSON.stringify({ command, ...status }, null, 2) + "\n" : renderStatus(status, config.pool.name));
-      return 0;
+      write(json ? JSON.stringify({ command, ...status }, null, 2) + "\n" : renderStatus(status, config.pool.name));
+      return EXIT.ok;
     }
     const started = Date.now();
     const release = exitOnInterrupt(() => interruptionReport(command, values.file as string, ctx, Date.now() - started), controller);
     const result = await (command === "destroy" ? runDestroy(ctx) : runSteps(ctx)).finally(release);
-    process.stdout.write(json ? renderJson(command, result) : renderText(command, result));
-    return result.ok ? 0 : 1;
+    write(json ? renderJson(command, result) : renderText(command, result));
+    return result.ok ? EXIT.ok : EXIT.failed;
   } catch (error) {
-    const auth = explainAuthError(error);
-    if (auth) throw new UsageError(auth);
+    if (error instanceof UsageError) throw error;
+    const explained = await explainAzureFailure(error, resolveCloud(cloud, env), env, [{ url: devopsUrl, setting: "AZURE_DEVOPS_ORG_URL" }]);
+    if (explained) throw explained;
     if (error instanceof ProvisionerInputError) throw new UsageError(error.message);
+    if (isUnexpected(error)) throw error;
     const message = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    if (json) process.stdout.write(JSON.stringify({ command, ok: false, error: message }, null, 2) + "\n");
+    if (json) write(JSON.stringify({ command, ok: false, error: message }, null, 2) + "\n");
     process.stderr.write(`amlvnet ${command}: ${message}${command === "apply" ? " (fix it and run apply again: it continues where it stopped)" : ""}\n`);
-    return 1;
+    return EXIT.failed;
   }
 }
 

@@ -58,9 +58,22 @@ export class ExtensionBootstrap implements AgentBootstrap {
         // The script ran and failed (or could not start): say where its output is; a re-run retries it.
         throw new StepError(
           "agent-software",
-          `the agent extension of ${machine.vmName} failed: ${firstLine(error)}; look at its instance view (az vm extension show -g ${config.resourceGroup} --vm-name ${machine.vmName} -n ${AGENT_EXTENSION_NAME} --instance-view), then run apply again`,
+          `the agent extension of ${machine.vmName} failed: ${firstLine(error)}${stderrTail(error)}; look at its instance view (az vm extension show -g ${config.resourceGroup} --vm-name ${machine.vmName} -n ${AGENT_EXTENSION_NAME} --instance-view), then run apply again`,
         );
       }
     });
   }
 }
+
+/**
+ * The last lines of the script's stderr, which Azure puts in the extension's error after "[stderr]" (Custom Script
+ * Extension messages read "...exit status=1\n[stdout]\n...\n[stderr]\n...'."), as " (stderr: ... | ...)".
+ */
+function stderrTail(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const stderr = /\[stderr\]\r?\n([\s\S]*?)(?:'\.|'\s*$|$)/.exec(message)?.[1] ?? "";
+  const lines = stderr.split(/\r?\n/).map((line) => line.trim()).filter(Boolean).slice(-3);
+  const tail = lines.join(" | ");
+  return tail ? ` (stderr: ${tail.length > 400 ? `…${tail.slice(-400)}` : tail})` : "";
+}
+

@@ -65,8 +65,8 @@ function mergeList(current: unknown, names: string[]): unknown[] {
 }
 
 /** The help text lines for the flags. */
-export function overrideHelp(): string {
-  return OVERRIDABLE_FIELDS.map((field) =>
+export function overrideHelp(fields: readonly OverridableField[] = OVERRIDABLE_FIELDS): string {
+  return fields.map((field) =>
     field.kind === "list"
       ? `  --${`${field.flag} NAME`.padEnd(22)}sets ${field.path.join(".")} (repeat the flag for each)`
       : `  --${`${field.flag} ${field.kind === "integer" ? "N" : "VALUE"}`.padEnd(22)}overrides ${field.path.join(".")}`,

@@ -2,10 +2,11 @@ import type { NetworkSecurityGroup } from "@azure/arm-network";
 import { evaluateFlow, FlowVerdict } from "../nsg/evaluate";
 import { requiredComputeFlows, RequiredFlow } from "../nsg/aml-flows";
 import type { Severity } from "../finding";
-import { idParts, shortName } from "../topology/arm-id";
+import { sameId, shortName } from "../topology/arm-id";
 import type { Topology } from "../topology/topology";
 import { ComputeSubnet, computeSubnets } from "./compute-subnets";
-import type { CheckRecorder, Problem } from "./recorder";
+import { NsgFixPlanner } from "./nsg-fix-plan";
+import type { CheckRecorder, CheckSpec, Problem } from "./recorder";
 import type { PathModel } from "../path/path-model";
 
 const SEVERITY: Record<RequiredFlow["requirement"], Severity> = { required: "error", situational: "warning", legacy: "info" };
@@ -48,30 +49,64 @@ export function priorityAfter(nsg: NetworkSecurityGroup | undefined, direction: 
   return 4096;
 }
 
-function fixFor(required: RequiredFlow, nsg: NetworkSecurityGroup | undefined, verdict: FlowVerdict): string {
-  if (!nsg?.id) return `Attach an NSG that allows it: ${required.fixRule.direction} ${required.fixRule.protocol} ${required.fixRule.ports.join(",")} ${required.fixRule.tag}`;
-  const { subscriptionId, resourceGroup, name } = idParts(nsg.id);
-  const rule = required.fixRule;
-  const remote = rule.direction === "Outbound" ? `--source-address-prefixes VirtualNetwork --destination-address-prefixes ${rule.tag}` : `--source-address-prefixes ${rule.tag} --destination-address-prefixes VirtualNetwork`;
-  const blocker = verdict.blockedBy;
-  let priority = priorityBefore(nsg, rule.direction, blocker?.priority ?? 4096);
-  let moveBlocker = "";
-  if (priority === undefined && blocker && blocker.nsgId.toLowerCase() === nsg.id.toLowerCase()) {
-    // Nothing is free before the blocking rule (it sits at 100): move it to the next free priority, take its place.
-    moveBlocker = `az network nsg rule update --subscription ${subscriptionId} --resource-group ${resourceGroup} --nsg-name ${name} --name ${blocker.ruleName} --priority ${priorityAfter(nsg, rule.direction, blocker.priority)} && `;
-    priority = blocker.priority;
-  }
-  return `${moveBlocker}az network nsg rule create --subscription ${subscriptionId} --resource-group ${resourceGroup} --nsg-name ${name} --name ${rule.name} --priority ${priority ?? 100} --direction ${rule.direction} --access Allow --protocol ${rule.protocol === "*" ? "'*'" : rule.protocol} ${remote} --source-port-ranges '*' --destination-port-ranges ${rule.ports.join(" ")}`;
-}
-
 function describe(required: RequiredFlow): string {
   const flow = required.flow;
   const remote = "tag" in flow.remote ? flow.remote.tag : flow.remote.cidr;
   return `${flow.direction.toLowerCase()} ${flow.protocol === "Any" ? "any protocol" : flow.protocol.toUpperCase()} ${flow.port} ${flow.direction === "Outbound" ? "to" : "from"} ${remote}`;
 }
 
+interface FlowOutcome {
+  spec: CheckSpec;
+  subnetName: string;
+  required: RequiredFlow;
+  verdict: FlowVerdict;
+  subnetNsg?: NetworkSecurityGroup;
+  resourceId: string;
+}
+
+/** The fix for a flow: the planned rule in the subnet's NSG, or an NSG to attach. */
+function fixFor(outcome: FlowOutcome, planner: NsgFixPlanner): string {
+  const rule = outcome.required.fixRule;
+  if (!outcome.subnetNsg?.id) return `Attach an NSG that allows it: ${rule.direction} ${rule.protocol} ${rule.ports.join(",")} ${rule.tag}`;
+  return planner.commandFor(outcome.subnetNsg as NetworkSecurityGroup & { id: string }, rule);
+}
+
+function blockerIn(nsg: NetworkSecurityGroup | undefined, verdict: FlowVerdict): { ruleName: string; priority: number } | undefined {
+  const blocker = verdict.blockedBy;
+  return blocker && nsg?.id && sameId(blocker.nsgId, nsg.id) ? { ruleName: blocker.ruleName, priority: blocker.priority } : undefined;
+}
+
+/** One finding per distinct fix: flows one rule covers (TCP 80 and 443 to Entra ID) share the finding of the first. */
+function problemFor(group: FlowOutcome[], fix: string): Problem {
+  const [first] = group;
+  const what = describeFlows(group.map((o) => o.required));
+  const where = unique(group.map((o) => o.subnetName)).join(", ");
+  const severity = group.some((o) => !o.verdict.allowed && o.required.requirement === "required") ? "error" : !first.verdict.allowed ? SEVERITY[first.required.requirement] : "warning";
+  if (!first.verdict.allowed) {
+    const blocker = first.verdict.blockedBy;
+    const byRule = blocker ? `rule ${blocker.ruleName} (priority ${blocker.priority}${blocker.nsgId ? ` in ${shortName(blocker.nsgId)}` : ""})` : "the NSG";
+    const requirement = first.required.requirement;
+    return { severity, message: `NSG blocks ${what} for compute in ${where}: ${byRule} denies it. ${first.required.purpose}${requirement === "required" ? "" : ` (${requirement})`}.`, fix, resourceId: first.resourceId };
+  }
+  return { severity, message: `Cannot verify ${what} for compute in ${where}: ${first.verdict.uncertain}`, fix, resourceId: first.resourceId };
+}
+
+/** "outbound TCP 443, 18881 to AzureMachineLearning" when the flows differ only by port. */
+function describeFlows(flows: RequiredFlow[]): string {
+  const [first] = flows;
+  const samePath = flows.every((f) => f.flow.direction === first.flow.direction && f.flow.protocol === first.flow.protocol && JSON.stringify(f.flow.remote) === JSON.stringify(first.flow.remote));
+  if (!samePath) return unique(flows.map(describe)).join(", ");
+  return describe(first).replace(` ${first.flow.port} `, ` ${unique(flows.map((f) => String(f.flow.port))).join(", ")} `);
+}
+
+function unique(values: string[]): string[] {
+  return [...new Set(values)];
+}
+
 /** Every flow the seed tables require for the computes as configured, evaluated the way Azure evaluates NSGs. */
 export function checkNsgFlows(topology: Topology, recorder: CheckRecorder, model?: PathModel): void {
+  const outcomes: FlowOutcome[] = [];
+  const planner = new NsgFixPlanner();
   for (const entry of computeSubnets(topology)) {
     if (!entry.subnet) continue;
     const name = shortName(entry.subnetId);
@@ -88,24 +123,30 @@ export function checkNsgFlows(topology: Topology, recorder: CheckRecorder, model
     const flows = requiredComputeFlows({ region: topology.workspace.location, publicIp: entry.publicIp, cloud: topology.cloud }).filter((f) => f.requirement !== "legacy");
     for (const required of flows) {
       const verdict = evaluateFlow(required.flow, options);
-      const problems: Problem[] = [];
-      if (!verdict.allowed) {
-        const blocker = verdict.blockedBy;
-        const byRule = blocker ? `rule ${blocker.ruleName} (priority ${blocker.priority}${blocker.nsgId ? ` in ${shortName(blocker.nsgId)}` : ""})` : "the NSG";
-        problems.push({
-          severity: SEVERITY[required.requirement],
-          message: `NSG blocks ${describe(required)} for compute in ${name}: ${byRule} denies it. ${required.purpose}${required.requirement === "required" ? "" : ` (${required.requirement})`}.`,
-          fix: fixFor(required, subnetNsg, verdict),
-          resourceId: subnetNsg?.id ?? entry.subnetId,
-        });
-      } else if (verdict.uncertain) {
-        problems.push({ severity: "warning", message: `Cannot verify ${describe(required)} for compute in ${name}: ${verdict.uncertain}`, fix: fixFor(required, subnetNsg, verdict), resourceId: subnetNsg?.id ?? entry.subnetId });
-      }
       const remote = "tag" in required.flow.remote ? required.flow.remote.tag : required.flow.remote.cidr;
-      recorder.record(
-        { id: `nsg.flow:${name}:${required.flow.direction.toLowerCase()}:${remote}:${required.flow.protocol.toLowerCase()}/${required.flow.port}`, category: "nsg", title: `${name} allows ${describe(required)} (${required.requirement})`, resourceId: subnetNsg?.id ?? entry.subnetId },
-        problems,
-      );
+      const resourceId = subnetNsg?.id ?? entry.subnetId;
+      const spec: CheckSpec = { id: `nsg.flow:${name}:${required.flow.direction.toLowerCase()}:${remote}:${required.flow.protocol.toLowerCase()}/${required.flow.port}`, category: "nsg", title: `${name} allows ${describe(required)} (${required.requirement})`, resourceId };
+      outcomes.push({ spec, subnetName: name, required, verdict, subnetNsg, resourceId });
+      if ((!verdict.allowed || verdict.uncertain) && subnetNsg?.id) planner.request(subnetNsg as NetworkSecurityGroup & { id: string }, { rule: required.fixRule, blocker: blockerIn(subnetNsg, verdict) });
+    }
+  }
+  // Fixes are planned together (distinct priorities per NSG and direction), then flows sharing a fix share a finding.
+  const groups = new Map<string, FlowOutcome[]>();
+  for (const outcome of outcomes) {
+    if (outcome.verdict.allowed && !outcome.verdict.uncertain) continue;
+    const key = `${outcome.verdict.allowed ? "uncertain" : "blocked"}|${fixFor(outcome, planner)}`;
+    groups.set(key, [...(groups.get(key) ?? []), outcome]);
+  }
+  const findingOf = new Map<FlowOutcome, string>();
+  for (const outcome of outcomes) {
+    const group = [...groups.values()].find((g) => g.includes(outcome));
+    if (!group) {
+      recorder.record(outcome.spec);
+    } else if (group[0] === outcome) {
+      recorder.record(outcome.spec, [problemFor(group, fixFor(outcome, planner))]);
+      for (const member of group) findingOf.set(member, outcome.spec.id);
+    } else {
+      recorder.link(outcome.spec, findingOf.get(outcome) as string);
     }
   }
 }

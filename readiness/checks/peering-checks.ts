@@ -9,6 +9,9 @@ import { agentSources } from "../path/sources";
 import { endpointFlows } from "../path/targets";
 import type { CheckRecorder, Problem } from "./recorder";
 
+/** Deleting a Disconnected peering is idempotent (deleting it again changes nothing), so every fix may start with it. */
+const deleteCommand = (peeringId: string): string => `az network vnet peering delete --ids ${peeringId}`;
+
 /**
  * The agent VNet and every VNet holding the workspace's endpoints are peered both ways, Connected, in sync, with
  * access allowed; unless the agents reach that VNet through an appliance in a hub (transit, judged by the path checks).
@@ -43,10 +46,20 @@ export function checkPeering(topology: Topology, recorder: CheckRecorder, model?
       const spec = { id: `peering.connected:${shortName(fromId)}:${shortName(toId)}`, category: "peering" as const, title: `${shortName(fromId)} is peered to ${shortName(toId)}, Connected, in sync, with network access`, resourceId: peering?.id ?? fromId };
       const problems: Problem[] = [];
       if (!peering) {
-        problems.push({ severity: "error", message: `${shortName(fromId)} has no peering to ${shortName(toId)}: peering must exist in both directions for traffic to flow.`, fix: peeringCommand(fromId, toId), resourceId: fromId });
+        // Azure refuses a new peering while the one coming back is Disconnected (RemotePeeringIsDisconnected): the
+        // fix first deletes that one (its own fix re-creates it), so the fixes work in whichever order they are applied.
+        const back = peeringBetween(from === agent ? remote : agent, fromId);
+        const disconnected = back?.peeringState === "Disconnected" ? back : undefined;
+        problems.push({
+          severity: "error",
+          message: `${shortName(fromId)} has no peering to ${shortName(toId)}: peering must exist in both directions for traffic to flow.${disconnected ? ` Azure refuses to create it while ${disconnected.name} on ${shortName(toId)} is Disconnected; the fix deletes that one first.` : ""}`,
+          fix: (disconnected ? `${deleteCommand(disconnected.id as string)} && ` : "") + peeringCommand(fromId, toId),
+          resourceId: fromId,
+        });
       } else {
         if (peering.peeringState !== "Connected") {
-          const remedy = peering.peeringState === "Disconnected" ? `Delete and re-create it: az network vnet peering delete --ids ${peering.id} && ${peeringCommand(fromId, toId)}` : peeringCommand(toId, fromId);
+          // Azure: "Update or re-create the remote peering to get it back to Initiated state" (RemotePeeringIsDisconnected).
+          const remedy = peering.peeringState === "Disconnected" ? `${deleteCommand(peering.id as string)} && ${peeringCommand(fromId, toId)}` : peeringCommand(toId, fromId);
           problems.push({ severity: "error", message: `Peering ${peering.name} from ${shortName(fromId)} to ${shortName(toId)} is ${peering.peeringState}, not Connected${peering.peeringState === "Initiated" ? ` (the peering from ${shortName(toId)} back is missing)` : ""}.`, fix: remedy });
         }
         if (peering.allowVirtualNetworkAccess === false) {

@@ -36,4 +36,9 @@ export class CheckRecorder {
     });
     this.checks.push({ ...spec, findingIds });
   }
+
+  /** A check that failed for the same reason as an earlier one: it points at that finding instead of repeating it. */
+  link(spec: CheckSpec, findingId: string): void {
+    this.checks.push({ ...spec, findingIds: [findingId] });
+  }
 }

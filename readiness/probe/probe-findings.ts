@@ -11,6 +11,8 @@ export interface ProbeFindingContext {
   agentDnsServers?: string[];
   /** ARM IDs of private DNS zones by zone name ("privatelink.api.azureml.ms" → ID). */
   privateDnsZoneIds?: Record<string, string>;
+  /** What the private DNS zones linked to the agent VNet hold for each probed FQDN (lower case): the IPs Azure DNS would answer there. */
+  zoneAnswers?: Record<string, string[]>;
 }
 
 export interface ProbeFindings {
@@ -63,6 +65,7 @@ function dnsProblem(result: EndpointProbeResult, context: ProbeFindingContext): 
   const via = `through ${result.resolver}`;
   const others = result.resolved.filter((ip) => ip !== expectedIp);
   const tcpNote = result.tcp && result.tcp.ip !== expectedIp ? ` (TCP ${result.tcp.port} to ${result.tcp.ip}: ${describeTcp(result.tcp)})` : "";
+  if ((result.dns === "nxdomain" || result.dns === "no-data") && (context.zoneAnswers?.[fqdn] ?? []).includes(expectedIp)) return resolverPathProblem(result, context, zone);
   switch (result.dns) {
     case "match":
       return undefined;
@@ -107,6 +110,24 @@ function dnsProblem(result: EndpointProbeResult, context: ProbeFindingContext): 
 function zoneOfTarget(target: EndpointProbeResult["target"]): ZoneMatch | undefined {
   const zone = zoneFor(target.fqdn);
   return zone && target.record ? { ...zone, privateZone: target.record.zone, recordName: target.record.name } : zone;
+}
+
+/**
+ * The zone linked to the agent VNet holds the right record, yet this machine's resolver did not return it: the
+ * record is not what is wrong. Either the probe runs outside the agent VNet, or the agent's DNS path does not reach
+ * the zone. A warning: the configuration checks judge the zone itself.
+ */
+function resolverPathProblem(result: EndpointProbeResult, context: ProbeFindingContext, zone: ZoneMatch | undefined): Problem {
+  const { fqdn, expectedIp } = result.target;
+  const seen = `did not resolve (${describeDnsFailure(result.dns as "nxdomain" | "no-data", result.dnsCode ?? "")})`;
+  const vnet = lastSegment(context.agentVnetId) ?? "the agent VNet";
+  const path = customDns(context) ? `its custom DNS servers (${(context.agentDnsServers ?? []).join(", ")}) must forward ${zone?.publicZone ?? fqdn} to ${AZURE_DNS}` : `it must resolve through Azure DNS ${AZURE_DNS}`;
+  return {
+    severity: "warning",
+    resourceId: context.agentVnetId ?? result.target.resourceId,
+    message: `${fqdn} ${seen} through ${result.resolver}, yet private DNS zone ${zone?.privateZone ?? "of the name"}, linked to ${vnet}, holds it as ${expectedIp}: the record is right, this machine's resolver does not answer from that zone. The probe is running outside ${vnet}, or the resolver path from the agent does not reach the zone.`,
+    fix: `run 'amlvnet check --probe' on an agent in ${vnet} (or pass --dns-server with a DNS server inside ${vnet}); on the agent, ${path}`,
+  };
 }
 
 function tcpProblem(result: EndpointProbeResult, context: ProbeFindingContext): Problem {

@@ -25,7 +25,10 @@ export async function startHttpsServer(options: ServerOptions): Promise<{ server
   const server = createServer({ cert: options.tls.serverCertPem, key: options.tls.serverKeyPem }, (req, res) => {
     void serve(options, req, res, origin);
   });
-  server.keepAliveTimeout = 5000;
+  // Idle keep-alive sockets stay open 120 s, as Azure's front ends keep them (a client reusing one must not race a
+  // close); headers must still arrive within headersTimeout, which has to exceed keepAliveTimeout.
+  server.keepAliveTimeout = 120_000;
+  server.headersTimeout = 125_000;
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port, "127.0.0.1", () => resolve());

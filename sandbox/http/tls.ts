@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import forge from "node-forge";
 
 export interface SandboxTls {
@@ -66,6 +66,50 @@ function generateServerCert(ca: { cert: forge.pki.Certificate; key: forge.pki.rs
   return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.privateKeyPem };
 }
 
+/** Writes a file whole or not at all: a temp file beside it, then a rename (readers never see half a key). */
+function writeAtomically(path: string, content: string, mode: number): void {
+  const temp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  writeFileSync(temp, content, { mode });
+  renameSync(temp, path);
+}
+
+const sleep = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * The CA in ca.pem / ca-key.pem, created when absent. Several sandboxes may start at once on one state directory:
+ * one creates it (holding ca.lock, made with O_EXCL), the others wait for it; each file is written whole (temp file
+ * and rename), key first, so a reader that sees the certificate also sees its key.
+ */
+function loadOrCreateCa(caCertPath: string, caKeyPath: string): { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey } {
+  const lockPath = join(dirname(caCertPath), "ca.lock");
+  for (let waited = 0; !existsSync(caCertPath) || !existsSync(caKeyPath); waited += 20) {
+    let lock: number | undefined;
+    try {
+      lock = openSync(lockPath, "wx", 0o600);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      // A lock older than 10 s belongs to a sandbox that died while creating the CA.
+      if (waited > 10_000) rmSync(lockPath, { force: true });
+      sleep(20);
+      continue;
+    }
+    try {
+      if (!existsSync(caCertPath) || !existsSync(caKeyPath)) {
+        const generated = generateCa();
+        writeAtomically(caKeyPath, generated.keyPem, 0o600);
+        writeAtomically(caCertPath, generated.certPem, 0o644);
+      }
+    } finally {
+      closeSync(lock);
+      rmSync(lockPath, { force: true });
+    }
+  }
+  return {
+    cert: forge.pki.certificateFromPem(readFileSync(caCertPath, "utf8")),
+    key: forge.pki.privateKeyFromPem(readFileSync(caKeyPath, "utf8")) as forge.pki.rsa.PrivateKey,
+  };
+}
+
 /**
  * Loads the CA kept in `dir`, or generates one there (ca.pem, ca-key.pem), then issues a fresh server certificate
  * for the loopback names. Reusing a CA lets a process whose NODE_EXTRA_CA_CERTS was fixed at start (a test runner)
@@ -76,18 +120,7 @@ export function prepareTls(dir: string): SandboxTls {
   mkdirSync(absDir, { recursive: true, mode: 0o700 });
   const caCertPath = join(absDir, "ca.pem");
   const caKeyPath = join(absDir, "ca-key.pem");
-  let ca: { cert: forge.pki.Certificate; key: forge.pki.rsa.PrivateKey };
-  if (existsSync(caCertPath) && existsSync(caKeyPath)) {
-    ca = {
-      cert: forge.pki.certificateFromPem(readFileSync(caCertPath, "utf8")),
-      key: forge.pki.privateKeyFromPem(readFileSync(caKeyPath, "utf8")),
-    };
-  } else {
-    const generated = generateCa();
-    writeFileSync(caKeyPath, generated.keyPem, { mode: 0o600 });
-    writeFileSync(caCertPath, generated.certPem, { mode: 0o644 });
-    ca = generated;
-  }
+  const ca = loadOrCreateCa(caCertPath, caKeyPath);
   const server = generateServerCert(ca);
   return {
     caCertPem: forge.pki.certificateToPem(ca.cert),

@@ -17,7 +17,7 @@ import { ExtensionSpec, RunResult, runExtension } from "./extension-run";
 import { acceptedExtension, ExtensionStatus, provisioningError, statusOf } from "./instance-view";
 import { OperationGate } from "./operation-gate";
 import { vmAgentHandler } from "./vm-agent-routes";
-import { VmFiles, VmTarget } from "./vm-files";
+import { vmFilesBase, VmFiles, VmTarget } from "./vm-files";
 import { detectHostTools, HostTools, RunningProcess } from "./vm-process";
 
 export interface VmAgentOptions {
@@ -68,7 +68,10 @@ export class VmAgent implements ComputeHookTarget {
 
   attach(origin: string): void {
     this.origin = origin;
-    if (this.options.runExtensions) this.files = new VmFiles(this.options.stateDir, join(this.options.stateDir, "vms", new URL(origin).port), this.tools);
+    if (this.options.runExtensions) {
+      const base = vmFilesBase(this.options.stateDir, this.tools);
+      this.files = new VmFiles(base, join(base, "vms", new URL(origin).port), this.tools);
+    }
   }
 
   /** Where the agent package is served, e.g. https://127.0.0.1:PORT/_agent/4.258.1/vsts-agent-linux-x64-4.258.1.tar.gz. */
@@ -132,6 +135,8 @@ export class VmAgent implements ComputeHookTarget {
   async close(): Promise<void> {
     for (const run of this.runs.values()) this.cancel(run);
     await Promise.all([this.idle(), this.adminCommands.killAll()]);
+    // The VMs' disks go with the sandbox: nothing is left under <state dir>/vms/<port>/.
+    this.files?.removeAll();
   }
 
   runOn(operationResourceId: string, target: VmTarget, extension: ExtensionSpec): void {

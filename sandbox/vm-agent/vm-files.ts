@@ -1,5 +1,6 @@
 import { chmodSync, chownSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import { SUDO_SHIM, TRACE_SHIM } from "./exec-trace";
 import type { HostTools } from "./vm-process";
 
@@ -19,6 +20,29 @@ export interface VmTarget {
   dirName: string;
   computerName: string;
   adminUser: string;
+}
+
+/** Whether every directory above `dir` lets others traverse it (o+x): the stand-in user must reach the VMs' disks. */
+function ancestorsTraversable(dir: string): boolean {
+  for (let parent = dirname(resolve(dir)); ; parent = dirname(parent)) {
+    try {
+      if ((statSync(parent).mode & 0o001) === 0) return false;
+    } catch {
+      // not there yet: created later with a traversable mode
+    }
+    if (parent === dirname(parent)) return true;
+  }
+}
+
+/**
+ * Where the VMs' disks go: under the state directory, unless scripts run as a stand-in user who could not reach it
+ * (a state directory inside a 0700 directory, as `mktemp -d` makes): then under the system temp directory.
+ */
+export function vmFilesBase(stateDir: string, tools: HostTools): string {
+  if (!tools.runAs || ancestorsTraversable(stateDir)) return stateDir;
+  const uid = typeof process.getuid === "function" ? process.getuid() : 0;
+  for (const candidate of [join(tmpdir(), `amlvnet-sandbox-vms-${uid}`), `/tmp/amlvnet-sandbox-vms-${uid}`]) if (ancestorsTraversable(candidate)) return candidate;
+  return stateDir;
 }
 
 export class VmFiles {
@@ -75,6 +99,15 @@ export class VmFiles {
   /** Hands a file or directory to the stand-in user the scripts run as (no-op when they run as the sandbox's user). */
   give(path: string): void {
     if (this.tools.runAs) chownSync(path, this.tools.runAs.uid, this.tools.runAs.gid);
+  }
+
+  /** Every VM's disk, the argv logs and shims of this sandbox (on close). */
+  removeAll(): void {
+    try {
+      rmSync(this.root, { recursive: true, force: true, maxRetries: 3, retryDelay: 20 });
+    } catch {
+      // left for the next start on this port, which removes it
+    }
   }
 
   /** Best effort: a killed script may still be exiting; the directory is wiped at the next start anyway. */

@@ -18,8 +18,8 @@ function taskJsonPath(): string {
 }
 
 /** The task's own failures in the agent's language; errors of the shared engine keep their (English) text inside. */
-function failureMessage(error: unknown, connection: ServiceConnection | undefined): string {
-  const auth = connection ? explainConnectionError(error, connection) : undefined;
+async function failureMessage(error: unknown, connection: ServiceConnection | undefined): Promise<string> {
+  const auth = connection ? await explainConnectionError(error, connection) : undefined;
   if (auth) return auth;
   if (error instanceof InputError || error instanceof ServiceConnectionError) return error.message;
   const text = error instanceof Error ? error.message : String(error);
@@ -66,7 +66,7 @@ async function run(): Promise<void> {
     }
   } catch (error) {
     tl.debug(`failed: ${error instanceof Error ? `${error.name}: ${error.message}` : String(error)}`);
-    tl.setResult(tl.TaskResult.Failed, failureMessage(error, connection));
+    tl.setResult(tl.TaskResult.Failed, await failureMessage(error, connection));
   }
 }
 

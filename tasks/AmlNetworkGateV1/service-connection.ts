@@ -4,12 +4,15 @@ import * as tl from "azure-pipelines-task-lib/task";
 import { CloudEndpoints, cloudEndpoints, cloudFromEnvironment, needsInstanceDiscoveryDisabled } from "../../azure/cloud";
 import { withCloudAudience } from "../../azure/cloud-metadata";
 import type { ProxyFor } from "../../azure/proxy";
+import { explainAuthError } from "../../azure/connection-errors";
 
 export interface ServiceConnection {
   id: string;
   /** For messages: the subscription name and connection ID. */
   label: string;
   subscriptionId: string;
+  /** For explaining authentication failures (absent for managed identities). */
+  tenantId?: string;
   endpoints: CloudEndpoints;
   credential: TokenCredential;
   /** The agent's proxy per URL; undefined when the agent has none. */
@@ -109,18 +112,22 @@ export function readServiceConnection(connectionId: string, proxyFor?: ProxyFor)
     default:
       throw new ServiceConnectionError(tl.loc("ConnectionSchemeUnsupported", label, scheme || tl.loc("ConnectionSchemeNone")));
   }
-  return { id: connectionId, label, subscriptionId, endpoints, credential: new MaskingCredential(withCloudAudience(credential, endpoints, proxyFor?.(endpoints.armEndpoint))), proxyFor };
+  return { id: connectionId, label, subscriptionId, tenantId, endpoints, credential: new MaskingCredential(withCloudAudience(credential, endpoints, proxyFor?.(endpoints.armEndpoint))), proxyFor };
 }
 
-/** Turns @azure/identity and Entra failures into advice that names the connection. */
-export function explainConnectionError(error: unknown, connection: Pick<ServiceConnection, "label">): string | undefined {
-  const e = error as { name?: string; message?: string };
-  const message = e?.message ?? "";
-  const identityError = ["AuthenticationError", "CredentialUnavailableError", "AggregateAuthenticationError"].includes(e?.name ?? "");
-  if (!identityError && !/AADSTS\d+/.test(message)) return undefined;
-  const aadsts = /AADSTS\d+: [^.]+\./.exec(message)?.[0] ?? message.split("\n")[0];
-  if (message.includes("AADSTS7000215")) return tl.loc("ConnectionSecretInvalid", connection.label, aadsts);
-  if (message.includes("AADSTS7000222")) return tl.loc("ConnectionSecretExpired", connection.label, aadsts);
-  if (/AADSTS7002(11|12|13)|AzurePipelinesCredential/.test(message)) return tl.loc("ConnectionFederationFailed", connection.label, aadsts);
-  return tl.loc("ConnectionAuthFailed", connection.label, aadsts);
+/** Turns @azure/identity and Entra failures into advice that names the connection (the cause: azure/connection-errors). */
+export async function explainConnectionError(error: unknown, connection: Pick<ServiceConnection, "label" | "endpoints" | "tenantId">): Promise<string | undefined> {
+  const explained = await explainAuthError(error, {
+    authorityHost: connection.endpoints.authorityHost,
+    tenantId: connection.tenantId,
+    authoritySetting: "the service connection's authority (environmentAuthorityUrl)",
+    tenantSetting: "the service connection's tenant ID",
+    clientSetting: "the service connection's service principal ID",
+    secretSetting: "the service connection's secret",
+  });
+  if (!explained) return undefined;
+  if (explained.cause === "wrong-secret") return tl.loc("ConnectionSecretInvalid", connection.label, explained.detail);
+  if (explained.cause === "expired-secret") return tl.loc("ConnectionSecretExpired", connection.label, explained.detail);
+  if (explained.cause === "federation-refused") return tl.loc("ConnectionFederationFailed", connection.label, explained.detail);
+  return tl.loc("ConnectionAuthFailed", connection.label, `${explained.detail.replace(/\.$/, "")}. ${explained.fix}`);
 }

@@ -2,53 +2,11 @@ import assert from "node:assert/strict";
 import { runReadinessCheck } from "../../readiness/engine";
 import type { Finding, ReadinessReport } from "../../readiness/finding";
 import type { RunningSandbox } from "../../sandbox/sandbox";
+import { azArguments, nsgRuleFromFix } from "../helpers/az-fixes";
 import { startTestSandbox } from "../helpers/sandbox-harness";
 import { referenceIds, sandboxClientsFor } from "./helpers";
 
 const NET = "2024-07-01";
-
-/** The arguments of an `az` command line: `--flag v1 v2` → { flag: [v1, v2] }, single quotes removed. */
-function azArguments(command: string): Map<string, string[]> {
-  const words = (command.match(/'[^']*'|\S+/g) ?? []).map((w) => w.replace(/^'(.*)'$/, "$1"));
-  const args = new Map<string, string[]>();
-  let current: string[] | undefined;
-  for (const word of words) {
-    if (word.startsWith("--")) args.set(word.slice(2), (current = []));
-    else current?.push(word);
-  }
-  return args;
-}
-
-/** What `az network nsg rule create` would PUT: the rule's ARM ID and body. */
-function nsgRuleFromFix(fix: string): { id: string; body: { properties: Record<string, unknown> } } {
-  assert.match(fix, /^az network nsg rule create /);
-  const args = azArguments(fix);
-  const one = (name: string): string => {
-    const values = args.get(name);
-    assert.ok(values && values.length === 1, `--${name} should have one value in: ${fix}`);
-    return values[0];
-  };
-  const many = (name: string, single: string, plural: string): Record<string, unknown> => {
-    const values = args.get(name) ?? ["*"];
-    return values.length === 1 ? { [single]: values[0] } : { [plural]: values };
-  };
-  const id = `/subscriptions/${one("subscription")}/resourceGroups/${one("resource-group")}/providers/Microsoft.Network/networkSecurityGroups/${one("nsg-name")}/securityRules/${one("name")}`;
-  return {
-    id,
-    body: {
-      properties: {
-        priority: Number(one("priority")),
-        direction: one("direction"),
-        access: one("access"),
-        protocol: one("protocol"),
-        ...many("source-address-prefixes", "sourceAddressPrefix", "sourceAddressPrefixes"),
-        ...many("destination-address-prefixes", "destinationAddressPrefix", "destinationAddressPrefixes"),
-        ...many("source-port-ranges", "sourcePortRange", "sourcePortRanges"),
-        ...many("destination-port-ranges", "destinationPortRange", "destinationPortRanges"),
-      },
-    },
-  };
-}
 
 /**
  * NSG faults planted on the reference architecture's training NSG: a Deny rule that shadows a flow the seed

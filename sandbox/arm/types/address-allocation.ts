@@ -72,12 +72,12 @@ export function assignComputeNodeAddresses(ctx: ArmContext, compute: StoredResou
   const inner: { subnet?: { id?: string }; currentNodeCount?: number } = compute.body.properties?.properties ?? {};
   const subnet = inner.subnet?.id ? ctx.resolve(inner.subnet.id) : undefined;
   const count = compute.body.properties?.computeType === "AmlCompute" && subnet ? Number(inner.currentNodeCount ?? 0) : 0;
-  const kept = computeNodeAddresses(compute).filter((node) => subnet && containsAddress(parseCidr(subnet.body.properties.addressPrefix), parseIpv4(node.privateIPAddress))).slice(0, count);
+  const kept = computeNodeAddresses(compute).filter((node) => subnet && prefixHoldsAddress(parsePrefix(subnet.body.properties.addressPrefix), node.privateIPAddress)).slice(0, count);
   ctx.store.updateBody(compute, () => undefined, { nodeAddresses: kept });
   const taken = new Set(kept.map((node) => node.privateIPAddress));
   const managedGroup = `/subscriptions/${guidFrom(compute.id.toLowerCase() + "batch")}/resourceGroups/${guidFrom(compute.id.toLowerCase())}-azurebatch-cloudservicenormalpool`;
   const used = new Set(subnet ? ipConfigurationsIn(ctx, subnet.id).map((c) => c.privateIPAddress) : []);
-  const candidates = subnet ? assignableAddresses(subnet.body.properties.addressPrefix) : undefined;
+  const candidates = subnet ? subnetHostAddresses(parsePrefix(subnet.body.properties.addressPrefix)) : undefined;
   const nextFree = (): string | undefined => {
     for (let next = candidates?.next(); next && !next.done; next = candidates?.next()) if (!used.has(next.value) && !taken.has(next.value)) return next.value;
     return undefined;
