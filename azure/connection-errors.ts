@@ -1,4 +1,6 @@
 import { request } from "node:https";
+import type { ProxySettings } from "@azure/core-rest-pipeline";
+import { fetchThroughPipeline } from "./proxied-fetch";
 
 /**
  * Why a connection to Azure (Entra ID or ARM) failed, for the CLI and the pipeline task alike: the real cause
@@ -31,6 +33,8 @@ export interface ConnectionSettings {
   tenantSetting: string;
   clientSetting: string;
   secretSetting: string;
+  /** The proxy the credential goes through to the authority (the task's agent proxy): the diagnosis must go the same way. */
+  proxy?: ProxySettings;
 }
 
 const TLS_CODES = new Set([
@@ -105,6 +109,7 @@ function fromAadsts(message: string, settings: ConnectionSettings): ConnectionEx
  */
 export function diagnoseAuthority(settings: ConnectionSettings, timeoutMs = 5000): Promise<ConnectionExplanation | undefined> {
   const url = `${settings.authorityHost.replace(/\/+$/, "")}/${settings.tenantId || "organizations"}/v2.0/.well-known/openid-configuration`;
+  if (settings.proxy) return diagnoseThroughProxy(url, settings, settings.proxy, timeoutMs);
   return new Promise((resolve) => {
     let settled = false;
     const done = (value: ConnectionExplanation | undefined) => {
@@ -126,6 +131,18 @@ export function diagnoseAuthority(settings: ConnectionSettings, timeoutMs = 5000
       done({ cause: "unreachable", detail: `${settings.authoritySetting} is not a usable URL: ${errorMessage(error)}`, fix: `Set ${settings.authoritySetting} to an https:// URL.` });
     }
   });
+}
+
+/** The same diagnosis through the proxy the credential used: a direct request would go around a proxy the network requires. */
+async function diagnoseThroughProxy(url: string, settings: ConnectionSettings, proxy: ProxySettings, timeoutMs: number): Promise<ConnectionExplanation | undefined> {
+  try {
+    const response = await fetchThroughPipeline(url, { proxy, timeoutMs });
+    if (response.ok) return undefined;
+    const body = await response.text();
+    return fromAadsts(body, settings) ?? { cause: "unreachable", detail: `${url} answered HTTP ${response.status} through the proxy`, fix: `Check ${settings.authoritySetting} and the agent's proxy settings.` };
+  } catch (error) {
+    return explainEndpointError(error, settings.authorityHost, settings.authoritySetting);
+  }
 }
 
 /** Whether an error comes from getting a token (an @azure/identity error or an Entra AADSTS answer). */

@@ -1,4 +1,4 @@
-import { createHttpHeaders, createPipelineFromOptions, createPipelineRequest, createDefaultHttpClient, type HttpMethods } from "@azure/core-rest-pipeline";
+import { createHttpHeaders, createPipelineFromOptions, createPipelineRequest, createDefaultHttpClient, type HttpMethods, type ProxySettings } from "@azure/core-rest-pipeline";
 
 /** The part of a fetch Response callers here use. */
 export interface PlainResponse {
@@ -13,6 +13,9 @@ export interface PlainRequest {
   headers?: Record<string, string>;
   body?: string;
   signal?: AbortSignal;
+  /** An explicit proxy (the agent's); without it HTTPS_PROXY / NO_PROXY apply. */
+  proxy?: ProxySettings;
+  timeoutMs?: number;
 }
 
 /**
@@ -22,8 +25,8 @@ export interface PlainRequest {
  * `code` is the system code (ECONNREFUSED, ENOTFOUND...).
  */
 export async function fetchThroughPipeline(url: string, init: PlainRequest = {}): Promise<PlainResponse> {
-  const pipeline = createPipelineFromOptions({ retryOptions: { maxRetries: 0 } });
-  const request = createPipelineRequest({ url, method: init.method ?? "GET", headers: createHttpHeaders(init.headers), body: init.body, abortSignal: init.signal });
+  const pipeline = createPipelineFromOptions({ retryOptions: { maxRetries: 0 }, proxyOptions: init.proxy });
+  const request = createPipelineRequest({ url, method: init.method ?? "GET", headers: createHttpHeaders(init.headers), body: init.body, abortSignal: init.signal, timeout: init.timeoutMs });
   const response = await pipeline.sendRequest(createDefaultHttpClient(), request);
   const text = response.bodyAsText ?? "";
   return { status: response.status, ok: response.status >= 200 && response.status < 300, headers: { get: (name) => response.headers.get(name) }, text: async () => text };

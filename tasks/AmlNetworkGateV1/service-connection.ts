@@ -116,7 +116,7 @@ export function readServiceConnection(connectionId: string, proxyFor?: ProxyFor)
 }
 
 /** Turns @azure/identity and Entra failures into advice that names the connection (the cause: azure/connection-errors). */
-export async function explainConnectionError(error: unknown, connection: Pick<ServiceConnection, "label" | "endpoints" | "tenantId">): Promise<string | undefined> {
+export async function explainConnectionError(error: unknown, connection: Pick<ServiceConnection, "label" | "endpoints" | "tenantId" | "proxyFor">): Promise<string | undefined> {
   const explained = await explainAuthError(error, {
     authorityHost: connection.endpoints.authorityHost,
     tenantId: connection.tenantId,
@@ -124,6 +124,7 @@ export async function explainConnectionError(error: unknown, connection: Pick<Se
     tenantSetting: "the service connection's tenant ID",
     clientSetting: "the service connection's service principal ID",
     secretSetting: "the service connection's secret",
+    proxy: connection.proxyFor?.(connection.endpoints.authorityHost),
   });
   if (!explained) return undefined;
   if (explained.cause === "wrong-secret") return tl.loc("ConnectionSecretInvalid", connection.label, explained.detail);
