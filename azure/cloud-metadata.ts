@@ -13,7 +13,8 @@ export const METADATA_API_VERSION = "2015-01-01";
  */
 export function audienceFromMetadata(document: unknown): string | undefined {
   const authentication = (document as { authentication?: { audiences?: unknown } } | undefined)?.authentication;
-  const first = Array.isArray(authentication?.audiences) ? authentication.audiences[0] : undefined;
+  const audiences: unknown = authentication?.audiences;
+  const first: unknown = Array.isArray(audiences) ? audiences[0] : undefined;
   return typeof first === "string" && /^https?:\/\//.test(first) ? first : undefined;
 }
 

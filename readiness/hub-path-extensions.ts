@@ -22,7 +22,7 @@ export function evaluateApplianceHop(context: ApplianceHopContext): BrokenHop | 
   if (!hub || !firewall) return undefined;
   const flow = addressFlow(context.target.ip, context.target.port, `${context.target.service} (${context.target.name})`);
   let perHub = compiled.get(hub);
-  if (!perHub) compiled.set(hub, (perHub = new Map()));
+  if (!perHub) compiled.set(hub, (perHub = new Map<string, CompiledFirewall>()));
   const key = `${(firewall.id ?? "").toLowerCase()}|${flow.key}`;
   let judge = perHub.get(key);
   if (!judge) perHub.set(key, (judge = compileFirewall(firewall, { flows: [flow], region: context.topology.workspace.location, policies: policySource(hub) })));

@@ -8,10 +8,10 @@
 // agents online; 6) the check passes again; 7) `amlvnet status`.
 "use strict";
 // npm run demo -- --scenario hub-spoke: the landing-zone story instead (scripts/demo-hub.js).
-if (process.argv.slice(2).join(" ").includes("hub-spoke")) {
-  require("./demo-hub");
-  return;
-}
+if (process.argv.slice(2).join(" ").includes("hub-spoke")) require("./demo-hub");
+else main();
+
+function main() {
 const { spawn, spawnSync } = require("node:child_process");
 const { generateKeyPairSync } = require("node:crypto");
 const { mkdtempSync, writeFileSync, rmSync } = require("node:fs");
@@ -88,3 +88,4 @@ sandbox.on("exit", (code) => {
     process.exitCode = 1;
   }
 });
+}

@@ -40,7 +40,7 @@ function problemFor(verdict: ChainVerdict, zone: ZoneState, vnetId: string, role
         severity: "error",
         message: `${subject} gets no answer: ${trail}, so it does not answer DNS.`,
         fix: p ? `az network firewall policy update --subscription ${p.subscriptionId} --resource-group ${p.resourceGroup} --name ${p.name} --enable-dns-proxy true` : `Turn on DNS proxy on Azure Firewall ${verdict.firewall.name} (through a firewall policy's dnsSettings.enableProxy).`,
-        resourceId: policyId ?? (verdict.firewall.id as string),
+        resourceId: policyId ?? (verdict.firewall.id),
       }];
     }
     case "unknown": {

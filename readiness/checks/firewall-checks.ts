@@ -34,7 +34,7 @@ const compiledCache = new WeakMap<HubNetwork, Map<string, CompiledFirewall>>();
 
 function compiledFor(hub: HubNetwork, firewall: AzureFirewall, region: string): CompiledFirewall {
   let perHub = compiledCache.get(hub);
-  if (!perHub) compiledCache.set(hub, (perHub = new Map()));
+  if (!perHub) compiledCache.set(hub, (perHub = new Map<string, CompiledFirewall>()));
   const key = `${(firewall.id ?? "").toLowerCase()}|${region}`;
   let compiled = perHub.get(key);
   if (!compiled) perHub.set(key, (compiled = compileFirewall(firewall, { flows: requiredFirewallFlows(region), region, policies: policySource(hub) })));
@@ -86,7 +86,7 @@ export function checkApplianceFlows(topology: Topology, recorder: CheckRecorder,
         severity: "error",
         message: `Azure Firewall ${firewall.name} (${ip}, the next hop of 0.0.0.0/0 in route table ${table.name}) blocks ${describe(flow)} from ${subnetName}: ${where}. Compute there cannot reach it and stays unusable.`,
         fix: policyId ? policyFix(verdict, { policyId, sourcePrefixes, collections: [...judgement.collections.network, ...judgement.collections.application] }) : classicFix(verdict, firewall, sourcePrefixes),
-        resourceId: by?.policyId ?? policyId ?? (firewall.id as string),
+        resourceId: by?.policyId ?? policyId ?? (firewall.id),
       }],
     );
   }

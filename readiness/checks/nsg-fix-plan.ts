@@ -23,7 +23,7 @@ export class NsgFixPlanner {
 
   request(nsg: NetworkSecurityGroup & { id: string }, request: RuleRequest): void {
     const key = `${nsg.id.toLowerCase()}|${request.rule.direction}`;
-    const entry = this.requests.get(key) ?? { nsg, direction: request.rule.direction, byRule: new Map() };
+    const entry = this.requests.get(key) ?? { nsg, direction: request.rule.direction, byRule: new Map<string, RuleRequest>() };
     this.requests.set(key, entry);
     const known = entry.byRule.get(request.rule.name);
     if (!known || (request.blocker && (!known.blocker || request.blocker.priority < known.blocker.priority))) entry.byRule.set(request.rule.name, request);

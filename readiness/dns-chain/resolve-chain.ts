@@ -74,7 +74,7 @@ function resolverVnetOf(world: ChainWorld, ip: string): { vnetId: string; label:
   for (const resolver of world.hub?.resolvers ?? []) {
     const endpoints = world.hub?.inboundEndpoints.get((resolver.id as string).toLowerCase()) ?? [];
     const endpoint = endpoints.find((e) => e.ipConfigurations.some((c) => c.privateIpAddress === ip));
-    if (endpoint) return { vnetId: resolver.virtualNetwork.id as string, label: `inbound endpoint ${endpoint.name} (${ip}) of DNS resolver ${resolver.name}` };
+    if (endpoint) return { vnetId: resolver.virtualNetwork.id, label: `inbound endpoint ${endpoint.name} (${ip}) of DNS resolver ${resolver.name}` };
   }
   return undefined;
 }

@@ -68,7 +68,7 @@ export function compileFirewall(firewall: AzureFirewall, input: { flows: Firewal
     const list: Candidate[] = [];
     for (const collection of [...collections.network, ...collections.application]) {
       for (const rule of collection.rules) {
-        const target = rule.ruleType === "NetworkRule" ? networkTargetMatch(rule as NetworkRule, matchInput) : applicationTargetMatch(rule as ApplicationRule, matchInput);
+        const target = rule.ruleType === "NetworkRule" ? networkTargetMatch(rule, matchInput) : applicationTargetMatch(rule, matchInput);
         if (target !== "none") list.push({ collection, ruleName: rule.name, target, sources: parsed(rule) });
       }
     }

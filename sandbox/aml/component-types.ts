@@ -24,7 +24,7 @@ export const mlComponentType: ResourceTypeSpec = {
   lro: "sync",
   placement: "child",
   write(_ctx, request) {
-    const props: unknown = request.body.properties ?? {};
+    const props: unknown = (request.body as { properties?: unknown }).properties ?? {};
     if (!isRecord(props)) throw userError(`Component ${request.address.names[1]}: properties must be an object.`);
     const properties: ComponentContainerProperties = { description: stringOr(props.description), tags: recordOf(props.tags), properties: recordOf(props.properties), isArchived: props.isArchived === true };
     return { properties };
@@ -32,8 +32,9 @@ export const mlComponentType: ResourceTypeSpec = {
   view(ctx, resource, body) {
     const versions = ctx.store.childrenOf(resource.id, ML_COMPONENT_VERSION);
     const latest = versions.at(-1)?.name;
-    body.properties.latestVersion = latest ?? null;
-    body.properties.nextVersion = String(versions.length + 1);
+    const properties = (body as { properties: Record<string, unknown> }).properties;
+    properties.latestVersion = latest ?? null;
+    properties.nextVersion = String(versions.length + 1);
   },
 };
 
@@ -42,7 +43,7 @@ export const mlComponentVersionType: ResourceTypeSpec = {
   lro: "sync",
   placement: "child",
   write(_ctx, request) {
-    const props: unknown = request.body.properties;
+    const props: unknown = (request.body as { properties?: unknown }).properties;
     if (!isRecord(props) || !isRecord(props.componentSpec)) throw userError(`Component version ${request.address.names.slice(1).join(":")}: properties.componentSpec is required.`);
     const properties: ComponentVersionProperties = { description: stringOr(props.description), tags: recordOf(props.tags), properties: recordOf(props.properties), isAnonymous: props.isAnonymous === true, isArchived: props.isArchived === true, componentSpec: props.componentSpec };
     return { properties };

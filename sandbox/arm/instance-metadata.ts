@@ -64,23 +64,45 @@ interface ImdsInterface {
   macAddress: string;
 }
 
+/**
+ * The stored bodies read here, in ARM wire shape (`properties` nested): Microsoft.Compute virtualMachines,
+ * virtualMachineScaleSets and their VMs (compute.json), Microsoft.Network networkInterfaces and subnets.
+ */
+interface MachineBody {
+  location?: string;
+  sku?: { name?: string };
+  properties?: {
+    vmId?: string;
+    hardwareProfile?: { vmSize?: string };
+    osProfile?: { adminUsername?: string; computerName?: string; adminPassword?: string };
+    networkProfile?: { networkInterfaces?: Array<{ id: string }> };
+  };
+}
+interface NicBody {
+  properties?: { macAddress?: string; ipConfigurations?: Array<{ properties: { privateIPAddress: string; subnet: { id: string } } }> };
+}
+interface SubnetBody {
+  properties?: { addressPrefix?: string };
+}
+
 function instanceDocument(store: ResourceStore, machine: StoredResource): unknown {
   const parts = machine.id.split("/");
   const scaleSet = machine.type === VMSS_VM ? store.getResource(parts.slice(0, -2).join("/")) : undefined;
   const scaleSetName = scaleSet?.name ?? "";
-  const vmSize: string = scaleSet ? scaleSet.body.sku?.name ?? "" : machine.body.properties?.hardwareProfile?.vmSize ?? "";
-  const osProfile = machine.body.properties?.osProfile ?? {};
+  const body = machine.body as MachineBody;
+  const vmSize = scaleSet ? (scaleSet.body as MachineBody).sku?.name ?? "" : body.properties?.hardwareProfile?.vmSize ?? "";
+  const osProfile = body.properties?.osProfile ?? {};
   return {
     compute: {
       azEnvironment: "AzurePublicCloud",
-      location: machine.body.location ?? scaleSet?.body.location ?? "",
+      location: body.location ?? (scaleSet?.body as MachineBody | undefined)?.location ?? "",
       name: scaleSet ? `${scaleSetName}_${machine.name}` : machine.name,
       osType: "Linux",
       provider: "Microsoft.Compute",
       resourceGroupName: parts[4],
       resourceId: machine.id,
       subscriptionId: parts[2],
-      vmId: machine.body.properties?.vmId ?? "",
+      vmId: body.properties?.vmId ?? "",
       vmScaleSetName: scaleSetName,
       vmSize,
       zone: "",
@@ -93,12 +115,13 @@ function instanceDocument(store: ResourceStore, machine: StoredResource): unknow
 }
 
 function vmInterfaces(store: ResourceStore, vm: StoredResource): ImdsInterface[] {
-  const refs: Array<{ id: string }> = vm.body.properties?.networkProfile?.networkInterfaces ?? [];
+  const refs = (vm.body as MachineBody).properties?.networkProfile?.networkInterfaces ?? [];
   return refs.flatMap((ref) => {
     const nic = store.getResource(ref.id);
     if (!nic || nic.type !== NIC) return [];
-    const configs: Array<{ properties: { privateIPAddress: string; subnet: { id: string } } }> = nic.body.properties?.ipConfigurations ?? [];
-    return [imdsInterface(store, configs.map((c) => ({ address: c.properties.privateIPAddress, subnetId: c.properties.subnet.id })), nic.body.properties?.macAddress ?? "")];
+    const nicProps = (nic.body as NicBody).properties;
+    const configs = nicProps?.ipConfigurations ?? [];
+    return [imdsInterface(store, configs.map((c) => ({ address: c.properties.privateIPAddress, subnetId: c.properties.subnet.id })), nicProps?.macAddress ?? "")];
   });
 }
 
@@ -112,7 +135,7 @@ function scaleSetInterfaces(store: ResourceStore, scaleSet: StoredResource, inst
 
 function imdsInterface(store: ResourceStore, addresses: Array<{ address: string; subnetId: string }>, mac: string): ImdsInterface {
   const subnets = [...new Set(addresses.map((a) => a.subnetId))].flatMap((subnetId) => {
-    const prefix: string | undefined = store.getResource(subnetId)?.body.properties?.addressPrefix;
+    const prefix = (store.getResource(subnetId)?.body as SubnetBody | undefined)?.properties?.addressPrefix;
     if (!prefix) return [];
     const [address, bits] = prefix.split("/");
     return [{ address, prefix: bits }];

@@ -73,8 +73,10 @@ export function scaleSetNicHandler(arm: ArmService): Handler {
 
 /** The NICs of one instance: one per networkInterfaceConfiguration of the scale set's model, with the instance's addresses. */
 export function instanceNics(scaleSet: StoredResource, instance: StoredResource): WireResource[] {
-  const profileNics: ProfileNic[] = scaleSet.body.properties?.virtualMachineProfile?.networkProfile?.networkInterfaceConfigurations ?? [];
-  const addresses: InstanceIpConfiguration[] = instance.body.properties?.networkProfileConfiguration?.ipConfigurations ?? [];
+  const model = scaleSet.body as { location?: string; properties?: { virtualMachineProfile?: { networkProfile?: { networkInterfaceConfigurations?: ProfileNic[] } } } };
+  const held = instance.body as { properties?: { networkProfileConfiguration?: { ipConfigurations?: InstanceIpConfiguration[] } } };
+  const profileNics = model.properties?.virtualMachineProfile?.networkProfile?.networkInterfaceConfigurations ?? [];
+  const addresses = held.properties?.networkProfileConfiguration?.ipConfigurations ?? [];
   return profileNics.map((config, index) => {
     const nicId = `${instance.id}/networkInterfaces/${config.name}`;
     const ipConfigurations: NetworkInterfaceIPConfiguration[] = (config.properties?.ipConfigurations ?? []).flatMap((ipc, ipcIndex) => {
@@ -98,7 +100,7 @@ export function instanceNics(scaleSet: StoredResource, instance: StoredResource)
       id: nicId,
       etag: `W/"${guidFrom(nicId + "etag")}"`,
       type: "Microsoft.Network/networkInterfaces",
-      location: scaleSet.body.location,
+      location: model.location,
       provisioningState: "Succeeded",
       resourceGuid: guidFrom(nicId.toLowerCase()),
       ipConfigurations,

@@ -13,6 +13,14 @@ export interface DnsLookup {
 /** Azure's answers follow at most this many CNAMEs. */
 const MAX_CHAIN = 8;
 
+/** The wire bodies read here (Microsoft.Network/privateDnsZones virtualNetworkLinks and record sets, privatedns.json). */
+interface VnetLinkBody {
+  properties?: { virtualNetwork?: { id?: string } };
+}
+interface RecordSetBody {
+  properties?: { ttl?: unknown; cnameRecord?: { cname?: unknown }; aRecords?: Array<{ ipv4Address?: string }> };
+}
+
 /**
  * Answers a name the way Azure DNS (168.63.129.16) answers it inside `vnetId`: from the private DNS zones linked to
  * that VNet (the zone whose name is the longest suffix decides; a name it lacks is NXDOMAIN, as a linked zone is
@@ -22,9 +30,9 @@ const MAX_CHAIN = 8;
  * Sources: learn.microsoft.com/azure/dns/private-dns-overview ("Azure-provided DNS ... resolves names in linked
  * zones"), learn.microsoft.com/azure/private-link/private-endpoint-dns ("the public DNS ... CNAME to privatelink").
  */
-export function resolveInVnet(store: ResourceStore, vnetId: string | undefined, question: string, type: "A" | "CNAME" | "AAAA" | string): DnsLookup {
+export function resolveInVnet(store: ResourceStore, vnetId: string | undefined, question: string, type: string): DnsLookup {
   const zones = store.resources().filter((r) => r.type === PRIVATE_DNS_ZONE);
-  const linked = zones.filter((zone) => vnetId !== undefined && store.childrenOf(zone.id, VNET_LINK).some((link) => sameId(link.body.properties?.virtualNetwork?.id, vnetId)));
+  const linked = zones.filter((zone) => vnetId !== undefined && store.childrenOf(zone.id, VNET_LINK).some((link) => sameId((link.body as VnetLinkBody).properties?.virtualNetwork?.id, vnetId)));
   const answers: DnsAnswer[] = [];
   let name = normalize(question);
   for (let hop = 0; hop < MAX_CHAIN; hop++) {
@@ -41,18 +49,18 @@ export function resolveInVnet(store: ResourceStore, vnetId: string | undefined, 
     if (!records.length) return { rcode: answers.length ? "NOERROR" : "NXDOMAIN", answers };
     const cname = records.find((r) => r.type.endsWith("/CNAME"));
     if (cname && type !== "CNAME") {
-      const target = normalize(String(cname.body.properties?.cnameRecord?.cname ?? ""));
+      const target = normalize(String((cname.body as RecordSetBody).properties?.cnameRecord?.cname ?? ""));
       answers.push({ type: "CNAME", name, ttl: ttlOf(cname), data: target });
       name = target;
       continue;
     }
     const wanted = records.find((r) => r.type.endsWith(`/${type}`));
     if (type === "A" && wanted) {
-      for (const record of (wanted.body.properties?.aRecords ?? []) as Array<{ ipv4Address?: string }>) {
+      for (const record of (wanted.body as RecordSetBody).properties?.aRecords ?? []) {
         if (record.ipv4Address) answers.push({ type: "A", name, ttl: ttlOf(wanted), data: record.ipv4Address });
       }
     } else if (type === "CNAME" && cname) {
-      answers.push({ type: "CNAME", name, ttl: ttlOf(cname), data: normalize(String(cname.body.properties?.cnameRecord?.cname ?? "")) });
+      answers.push({ type: "CNAME", name, ttl: ttlOf(cname), data: normalize(String((cname.body as RecordSetBody).properties?.cnameRecord?.cname ?? "")) });
     }
     return { rcode: "NOERROR", answers };
   }
@@ -95,6 +103,6 @@ function recordSets(store: ResourceStore, zone: StoredResource, relative: string
 }
 
 function ttlOf(record: StoredResource): number {
-  const ttl = Number(record.body.properties?.ttl);
+  const ttl = Number((record.body as RecordSetBody).properties?.ttl);
   return Number.isFinite(ttl) && ttl > 0 ? ttl : 3600;
 }

@@ -106,7 +106,7 @@ function loadOrCreateCa(caCertPath: string, caKeyPath: string): { cert: forge.pk
   }
   return {
     cert: forge.pki.certificateFromPem(readFileSync(caCertPath, "utf8")),
-    key: forge.pki.privateKeyFromPem(readFileSync(caKeyPath, "utf8")) as forge.pki.rsa.PrivateKey,
+    key: forge.pki.privateKeyFromPem(readFileSync(caKeyPath, "utf8")),
   };
 }
 

@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     return;
   }
   process.stdout.write(`  ${finding.message}\n  fix: ${finding.fix}\n`);
-  const words = [...finding.fix.matchAll(/--([a-z-]+) ("[^"]*"|\S+)/g)].map((m) => [m[1], m[2].replace(/"/g, "")]);
+  const words = [...finding.fix.matchAll(/--([a-z-]+) ("[^"]*"|\S+)/g)].map((m): [string, string] => [m[1], m[2].replace(/"/g, "")]);
   const flag = Object.fromEntries(words);
   let definitionId: string | undefined;
   for await (const definition of clients.authorization.roleDefinitions.list(flag.scope, { filter: `roleName eq '${flag.role}'` })) definitionId = definition.id;

@@ -30,7 +30,7 @@ const ROLES: Record<string, string> = { "Network Contributor": "4d97b98b-1d4f-47
 export function applyAzFix(sandbox: RunningSandbox, fix: string): void {
   for (const command of fix.split("&&").map((c) => c.replace(/#.*$/, "").trim()).filter(Boolean)) {
     const f = flags(command);
-    const one = (name: string) => (f[name] ?? [])[0] as string;
+    const one = (name: string) => (f[name] ?? [])[0];
     const rg = () => `/subscriptions/${one("subscription")}/resourceGroups/${one("resource-group")}`;
     if (command.startsWith("az role assignment create")) {
       const role = ROLES[one("role")];

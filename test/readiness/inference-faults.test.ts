@@ -86,7 +86,7 @@ describe("readiness engine: inference targets (AKS computes, online endpoints)",
 
   it("no Network Contributor for the cluster identity: error on the cluster; the az role assignment fix makes it pass", async () => {
     const { principalId } = get(clusterId, AKS).identity;
-    const listed = await sandboxClientsFor(sandbox)(ids.names.subscriptionId).authorization.roleAssignments.listForScope(ids.rg, { filter: `principalId eq '${principalId}'` });
+    const listed = sandboxClientsFor(sandbox)(ids.names.subscriptionId).authorization.roleAssignments.listForScope(ids.rg, { filter: `principalId eq '${principalId}'` });
     for await (const assignment of listed) sandbox.armClient.delete(assignment.id as string, "2022-04-01");
     const finding = only(await check(), "inference.network-contributor:aks-inference");
     assert.deepEqual([finding.severity, finding.resourceId], ["error", clusterId]);

@@ -52,12 +52,12 @@ function firewallSubnet(ctx: ArmContext, ipConfiguration: JsonObject, location: 
   if (subnet.name !== FIREWALL_SUBNET_NAME) {
     throw new ArmError(400, "AzureFirewallSubnetNameInvalid", `Subnet ${subnet.id} referenced by ${where} is invalid for Azure Firewall: the firewall's subnet must be named '${FIREWALL_SUBNET_NAME}'.`);
   }
-  const prefix = parseCidr(String(subnet.body.properties.addressPrefix));
+  const prefix = parseCidr(String(asObject(asObject(subnet.body).properties).addressPrefix));
   if (prefix.prefixLength > 26) {
     throw new ArmError(400, "AzureFirewallSubnetTooSmall", `Subnet ${subnet.id} (${prefix.text}) is too small for Azure Firewall: '${FIREWALL_SUBNET_NAME}' must be /26 or larger.`);
   }
   const vnet = vnetOfSubnet(ctx, subnet.id) as StoredResource;
-  requireSameRegion("Virtual network", location, vnet.id, vnet.body.location, where);
+  requireSameRegion("Virtual network", location, vnet.id, String(asObject(vnet.body).location), where);
   return subnet;
 }
 
@@ -87,7 +87,10 @@ function takenByFirewalls(ctx: ArmContext, subnetId: string, selfId: string): Se
   const taken = new Set<string>();
   for (const holder of ctx.store.referencing(subnetId)) {
     if (holder.type !== AZURE_FIREWALL || sameId(holder.id, selfId)) continue;
-    for (const ipc of holder.body.properties?.ipConfigurations ?? []) if (ipc.properties?.privateIPAddress) taken.add(ipc.properties.privateIPAddress);
+    for (const ipc of asObjects(asObject(asObject(holder.body).properties).ipConfigurations)) {
+      const address = asString(asObject(ipc.properties).privateIPAddress);
+      if (address) taken.add(address);
+    }
   }
   return taken;
 }
@@ -103,7 +106,7 @@ function classicCollections(requestId: string, props: JsonObject): Record<string
       return {
         name,
         id: where,
-        properties: { priority: requirePriority(cp.priority, "priority", where), action: { type: action }, rules: asObjects(cp.rules) as AzureFirewallNetworkRule[], provisioningState: "Succeeded" },
+        properties: { priority: requirePriority(cp.priority, "priority", where), action: { type: action }, rules: asObjects(cp.rules), provisioningState: "Succeeded" },
       };
     });
   }
@@ -121,8 +124,8 @@ export const azureFirewallType: ResourceTypeSpec = {
     const location = String(body.location).replace(/\s+/g, "").toLowerCase();
     const skuGiven = asObject(props.sku);
     const sku: AzureFirewallSku = {
-      name: requireEnum(skuGiven.name ?? "AZFW_VNet", ["AZFW_VNet", "AZFW_Hub"], "sku.name", request.id) as AzureFirewallSku["name"],
-      tier: requireEnum(skuGiven.tier ?? "Standard", ["Basic", "Standard", "Premium"], "sku.tier", request.id) as AzureFirewallSku["tier"],
+      name: requireEnum(skuGiven.name ?? "AZFW_VNet", ["AZFW_VNet", "AZFW_Hub"], "sku.name", request.id),
+      tier: requireEnum(skuGiven.tier ?? "Standard", ["Basic", "Standard", "Premium"], "sku.tier", request.id),
     };
     const policy = refIdOf(props.firewallPolicy) ? requireReference(ctx, props.firewallPolicy, FIREWALL_POLICY, request.id) : undefined;
     const classic = classicCollections(request.id, props);
@@ -132,7 +135,7 @@ export const azureFirewallType: ResourceTypeSpec = {
       throw new ArmError(400, "AzureFirewallWithPolicyCannotHaveRuleCollections", `Azure Firewall ${request.id} references firewall policy ${policy.id} and also has classic rule collections; a firewall managed by a policy takes its rules from the policy only.`);
     }
     const threatIntelMode = requireEnum(props.threatIntelMode ?? "Alert", ["Alert", "Deny", "Off"], "threatIntelMode", request.id);
-    const before = (request.existing?.body.properties?.ipConfigurations ?? []) as WireIpConfiguration[];
+    const before = (asObject(asObject(request.existing?.body).properties).ipConfigurations ?? []) as WireIpConfiguration[];
     const common = { sku, threatIntelMode, additionalProperties: asObject(props.additionalProperties), ...(policy ? { firewallPolicy: { id: policy.id } } : {}), ...classic };
     if (sku.name === "AZFW_Hub") {
       // AzureFirewallPutInHub.json: hub firewalls sit in a virtual hub and have hubIPAddresses instead of ipConfigurations. Virtual hubs are not modelled.

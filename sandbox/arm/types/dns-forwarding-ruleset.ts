@@ -9,6 +9,7 @@
 import type { TargetDnsServer } from "@azure/arm-dnsresolver";
 import { ArmError } from "../arm-error";
 import { ResourceTypeSpec, requireReference } from "../resource-type";
+import type { StoredResource } from "../store";
 import { requireEnum, requireSameRegion, resourceGuid, sameId } from "./common";
 import { OUTBOUND_ENDPOINT } from "./dns-resolver";
 import { asObject, asObjects, asString, refIdOf } from "./wire";
@@ -31,7 +32,7 @@ export const forwardingRulesetType: ResourceTypeSpec = {
     const location = String(body.location).replace(/\s+/g, "").toLowerCase();
     const endpoints = refs.map((ref) => {
       const endpoint = requireReference(ctx, ref, OUTBOUND_ENDPOINT, request.id);
-      requireSameRegion("Outbound endpoint", location, endpoint.id, endpoint.body.location, request.id);
+      requireSameRegion("Outbound endpoint", location, endpoint.id, locationOf(endpoint), request.id);
       return { id: endpoint.id };
     });
     return { properties: { dnsResolverOutboundEndpoints: endpoints, resourceGuid: resourceGuid(request) } };
@@ -70,9 +71,14 @@ export const rulesetVnetLinkType: ResourceTypeSpec = {
     const vnet = requireReference(ctx, props.virtualNetwork, VNET, request.id);
     const ruleset = request.parent;
     if (!ruleset) throw new ArmError(404, "ParentResourceNotFound", "Can not perform requested operation on nested resource. Parent resource not found.");
-    requireSameRegion("Virtual network", ruleset.body.location, vnet.id, vnet.body.location, request.id);
-    const twin = ctx.store.childrenOf(ruleset.id, RULESET_VNET_LINK).find((l) => !sameId(l.id, request.id) && sameId(refIdOf(l.body.properties?.virtualNetwork), vnet.id));
+    requireSameRegion("Virtual network", locationOf(ruleset), vnet.id, locationOf(vnet), request.id);
+    const twin = ctx.store.childrenOf(ruleset.id, RULESET_VNET_LINK).find((l) => !sameId(l.id, request.id) && sameId(refIdOf((l.body as { properties?: { virtualNetwork?: unknown } }).properties?.virtualNetwork), vnet.id));
     if (twin) throw new ArmError(409, "Conflict", `Virtual network ${vnet.id} is already linked to ruleset ${ruleset.name} by ${twin.id}.`);
     return { type: RULESET_VNET_LINK, properties: { virtualNetwork: { id: vnet.id }, metadata: asObject(props.metadata) } };
   },
 };
+
+/** A tracked resource's region; every tracked resource body carries one (ARM's TrackedResource.location, required). */
+function locationOf(resource: StoredResource): string {
+  return (resource.body as { location: string }).location;
+}

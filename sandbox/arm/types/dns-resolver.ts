@@ -14,7 +14,25 @@ import { ArmContext, ResourceTypeSpec, requireReference } from "../resource-type
 import type { StoredResource } from "../store";
 import { allocateAddress } from "./address-allocation";
 import { requireEnum, requireSameRegion, resourceGuid, sameId, vnetOfSubnet } from "./common";
-import { asObject, asObjects, asString } from "./wire";
+import { asObject, asObjects, asString, refIdOf } from "./wire";
+
+/**
+ * Stored bodies read here, in wire shape (`properties` nested, which the SDK models flatten): a DNS resolver and its
+ * endpoints as dnsresolver.json (2022-07-01) defines them, and the Microsoft.Network subnet fields an endpoint needs.
+ */
+interface ResolverBody {
+  properties: { virtualNetwork: { id: string } };
+}
+interface EndpointBody {
+  properties?: { subnet?: { id?: string }; ipConfigurations?: IpConfiguration[] };
+}
+interface SubnetBody {
+  properties: { addressPrefix?: string; delegations?: Array<{ properties?: { serviceName?: string } }> };
+}
+
+function resolverVnetId(resolver: StoredResource): string {
+  return (resolver.body as ResolverBody).properties.virtualNetwork.id;
+}
 
 export const DNS_RESOLVER = "Microsoft.Network/dnsResolvers";
 export const INBOUND_ENDPOINT = "Microsoft.Network/dnsResolvers/inboundEndpoints";
@@ -31,11 +49,11 @@ export const dnsResolverType: ResourceTypeSpec = {
     const body = asObject(request.body);
     const props = asObject(body.properties);
     const vnet = requireReference(ctx, props.virtualNetwork, VNET, request.id);
-    requireSameRegion("Virtual network", String(body.location).replace(/\s+/g, "").toLowerCase(), vnet.id, vnet.body.location, request.id);
-    if (request.existing && !sameId(request.existing.body.properties.virtualNetwork.id, vnet.id)) {
+    requireSameRegion("Virtual network", String(body.location).replace(/\s+/g, "").toLowerCase(), vnet.id, (vnet.body as { location: string }).location, request.id);
+    if (request.existing && !sameId(resolverVnetId(request.existing), vnet.id)) {
       throw new ArmError(400, "BadRequest", `The virtual network of DNS resolver ${request.id} cannot be changed.`);
     }
-    const other = ctx.store.referencing(vnet.id).find((r) => r.type === DNS_RESOLVER && !sameId(r.id, request.id) && sameId(r.body.properties?.virtualNetwork?.id, vnet.id));
+    const other = ctx.store.referencing(vnet.id).find((r) => r.type === DNS_RESOLVER && !sameId(r.id, request.id) && sameId(refIdOf(asObject(asObject(r.body).properties).virtualNetwork), vnet.id));
     if (other) throw new ArmError(400, "BadRequest", `Virtual network ${vnet.id} already has the DNS resolver ${other.id}; a virtual network can have only one DNS resolver.`);
     return { properties: { virtualNetwork: { id: vnet.id }, dnsResolverState: "Connected", resourceGuid: resourceGuid(request) } };
   },
@@ -49,14 +67,15 @@ export const dnsResolverType: ResourceTypeSpec = {
 function endpointSubnet(ctx: ArmContext, resolver: StoredResource, subnetRef: unknown, selfId: string): StoredResource {
   const subnet = requireReference(ctx, subnetRef, SUBNET, selfId);
   const vnet = vnetOfSubnet(ctx, subnet.id) as StoredResource;
-  if (!sameId(vnet.id, resolver.body.properties.virtualNetwork.id)) {
-    throw new ArmError(400, "BadRequest", `The specified subnet ${subnet.id} is not in the virtual network ${resolver.body.properties.virtualNetwork.id} of DNS resolver ${resolver.name}.`);
+  const subnetProps = (subnet.body as SubnetBody).properties;
+  if (!sameId(vnet.id, resolverVnetId(resolver))) {
+    throw new ArmError(400, "BadRequest", `The specified subnet ${subnet.id} is not in the virtual network ${resolverVnetId(resolver)} of DNS resolver ${resolver.name}.`);
   }
-  const delegated = (subnet.body.properties.delegations ?? []).some((d: { properties?: { serviceName?: string } }) => d.properties?.serviceName?.toLowerCase() === DELEGATION.toLowerCase());
+  const delegated = (subnetProps.delegations ?? []).some((d) => d.properties?.serviceName?.toLowerCase() === DELEGATION.toLowerCase());
   if (!delegated) {
     throw new ArmError(400, "SubnetMissingRequiredDelegation", `Subnet ${subnet.id} requires any of the following delegation(s) [${DELEGATION}] to reference service association link ${subnet.id}/serviceAssociationLinks/dnsResolverLink.`);
   }
-  const prefix = parseCidr(String(subnet.body.properties.addressPrefix));
+  const prefix = parseCidr(String(subnetProps.addressPrefix));
   const usedBy = [...ctx.store.resources()].find((r) => (r.type === INBOUND_ENDPOINT || r.type === OUTBOUND_ENDPOINT) && !sameId(r.id, selfId) && endpointSubnetIds(r).some((id) => sameId(id, subnet.id)));
   if (prefix.prefixLength < 24 || prefix.prefixLength > 28 || usedBy) {
     throw new ArmError(400, "BadRequest", `The specified subnet ${subnet.id} could not be used to provision the ${selfId.includes("/inboundEndpoints/") ? "inbound" : "outbound"} endpoint. Please make sure you use a subnet of at least /28 and at most /24 size, which is not currently in use by any other DNS resolver endpoint or any other Azure service workloads.`);
@@ -64,9 +83,9 @@ function endpointSubnet(ctx: ArmContext, resolver: StoredResource, subnetRef: un
   return subnet;
 }
 
-function endpointSubnetIds(endpoint: StoredResource): string[] {
-  const props = endpoint.body.properties ?? {};
-  return endpoint.type === OUTBOUND_ENDPOINT ? [props.subnet?.id] : (props.ipConfigurations ?? []).map((c: IpConfiguration) => c.subnet?.id);
+function endpointSubnetIds(endpoint: StoredResource): Array<string | undefined> {
+  const props = (endpoint.body as EndpointBody).properties ?? {};
+  return endpoint.type === OUTBOUND_ENDPOINT ? [props.subnet?.id] : (props.ipConfigurations ?? []).map((c) => c.subnet?.id);
 }
 
 function parentResolver(request: { parent?: StoredResource }): StoredResource {
@@ -82,14 +101,15 @@ export const inboundEndpointType: ResourceTypeSpec = {
     const resolver = parentResolver(request);
     const given = asObjects(asObject(asObject(request.body).properties).ipConfigurations);
     if (given.length !== 1) throw new ArmError(400, "BadRequest", `Inbound endpoint ${request.id} needs exactly one IP configuration.`);
-    const before = (request.existing?.body.properties?.ipConfigurations ?? []) as IpConfiguration[];
+    const before = (request.existing?.body as EndpointBody | undefined)?.properties?.ipConfigurations ?? [];
     const ipConfigurations: IpConfiguration[] = given.map((ipc) => {
       const subnet = endpointSubnet(ctx, resolver, ipc.subnet, request.id);
       const method = requireEnum(ipc.privateIpAllocationMethod ?? "Dynamic", ["Static", "Dynamic"], "privateIpAllocationMethod", request.id) as "Static" | "Dynamic";
       let address = asString(ipc.privateIpAddress);
       if (method === "Static") {
-        if (!address || !containsAddress(parseCidr(String(subnet.body.properties.addressPrefix)), parseIpv4(address))) {
-          throw new ArmError(400, "BadRequest", `The private IP address '${address ?? ""}' of inbound endpoint ${request.id} is not in subnet ${subnet.id} (${subnet.body.properties.addressPrefix}).`);
+        const subnetPrefix = (subnet.body as SubnetBody).properties.addressPrefix;
+        if (!address || !containsAddress(parseCidr(String(subnetPrefix)), parseIpv4(address))) {
+          throw new ArmError(400, "BadRequest", `The private IP address '${address ?? ""}' of inbound endpoint ${request.id} is not in subnet ${subnet.id} (${subnetPrefix}).`);
         }
       } else {
         // Dynamic takes the first free address of the subnet, usually .4 (learn dns/private-resolver-endpoints-rulesets).

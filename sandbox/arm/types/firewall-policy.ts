@@ -10,6 +10,7 @@ import type { ApplicationRule, DnsSettings, FirewallPolicyRuleUnion, FirewallPol
 import { isCidr } from "../../../network/cidr";
 import { ArmError } from "../arm-error";
 import { ResourceTypeSpec, requireReference } from "../resource-type";
+import type { StoredResource } from "../store";
 import { idRefs, requireEnum, sameId } from "./common";
 import { AZURE_FIREWALL, FIREWALL_POLICY } from "./azure-firewall";
 import { asObject, asObjects, asString, asStrings, JsonObject, refIdOf, requirePriority } from "./wire";
@@ -33,7 +34,7 @@ export const firewallPolicyType: ResourceTypeSpec = {
   etag: true,
   write(ctx, request) {
     const props = asObject(asObject(request.body).properties);
-    const sku: FirewallPolicySku = { tier: requireEnum(asObject(props.sku).tier ?? "Standard", ["Basic", "Standard", "Premium"], "sku.tier", request.id) as FirewallPolicySku["tier"] };
+    const sku: FirewallPolicySku = { tier: requireEnum(asObject(props.sku).tier ?? "Standard", ["Basic", "Standard", "Premium"], "sku.tier", request.id) };
     let basePolicy: { id: string } | undefined;
     if (refIdOf(props.basePolicy)) {
       const base = requireReference(ctx, props.basePolicy, FIREWALL_POLICY, request.id);
@@ -53,13 +54,14 @@ export const firewallPolicyType: ResourceTypeSpec = {
   },
   view(ctx, policy, body) {
     // Read-only back references, as FirewallPolicyGet.json lists them.
-    body.properties.ruleCollectionGroups = idRefs(ctx.store.childrenOf(policy.id, RULE_COLLECTION_GROUP));
+    const properties = (body as { properties: JsonObject }).properties;
+    properties.ruleCollectionGroups = idRefs(ctx.store.childrenOf(policy.id, RULE_COLLECTION_GROUP));
     const referencing = ctx.store.referencing(policy.id);
-    body.properties.firewalls = idRefs(referencing.filter((r) => r.type === AZURE_FIREWALL && sameId(r.body.properties?.firewallPolicy?.id, policy.id)));
-    body.properties.childPolicies = idRefs(referencing.filter((r) => r.type === FIREWALL_POLICY && sameId(r.body.properties?.basePolicy?.id, policy.id)));
+    properties.firewalls = idRefs(referencing.filter((r) => r.type === AZURE_FIREWALL && sameId(referenceIn(r, "firewallPolicy"), policy.id)));
+    properties.childPolicies = idRefs(referencing.filter((r) => r.type === FIREWALL_POLICY && sameId(referenceIn(r, "basePolicy"), policy.id)));
   },
   checkDelete(ctx, policy) {
-    const user = ctx.store.referencing(policy.id).find((r) => (r.type === AZURE_FIREWALL && sameId(r.body.properties?.firewallPolicy?.id, policy.id)) || (r.type === FIREWALL_POLICY && sameId(r.body.properties?.basePolicy?.id, policy.id)));
+    const user = ctx.store.referencing(policy.id).find((r) => (r.type === AZURE_FIREWALL && sameId(referenceIn(r, "firewallPolicy"), policy.id)) || (r.type === FIREWALL_POLICY && sameId(referenceIn(r, "basePolicy"), policy.id)));
     // Code name unverified; that a policy in use cannot be deleted is documented (azure/firewall-manager/policy-overview).
     if (user) throw new ArmError(400, "FirewallPolicyInUse", `Firewall policy ${policy.name} is in use by ${user.id} and cannot be deleted.`);
   },
@@ -148,3 +150,8 @@ export const ruleCollectionGroupType: ResourceTypeSpec = {
     return { type: RULE_COLLECTION_GROUP, properties: { priority, ruleCollections: collections, size: `${(JSON.stringify(collections).length / 1024).toFixed(2)} KB` } };
   },
 };
+
+/** The id in the `{id}` reference `properties[name]` of a stored resource (a firewall's policy, a policy's base). */
+function referenceIn(resource: StoredResource, name: string): string | undefined {
+  return refIdOf(asObject(asObject(resource.body).properties)[name]);
+}

@@ -47,7 +47,7 @@ function subnetsOfVnet(ctx: ArmContext, subnetId: string): StoredResource[] {
 }
 
 function subnetPrefixes(subnet: StoredResource): string[] {
-  const props = subnet.body.properties ?? {};
+  const props = (subnet.body as { properties?: { addressPrefix?: unknown; addressPrefixes?: unknown[] } }).properties ?? {};
   return [props.addressPrefix, ...(props.addressPrefixes ?? [])].filter((p): p is string => typeof p === "string");
 }
 
@@ -134,7 +134,7 @@ export function managedClusterType(tenantId: string): ResourceTypeSpec {
     const pools = checkAgentPools(ctx, props.agentPoolProfiles, request.id);
     const networkProfile = checkNetwork(ctx, props.networkProfile, pools);
     const location = String(body.location).replace(/\s+/g, "").toLowerCase();
-    const apiServer: WireApiServerProfile = { ...(props.apiServerAccessProfile ?? {}) } as WireApiServerProfile;
+    const apiServer: WireApiServerProfile = { ...(props.apiServerAccessProfile ?? {}) };
     const isPrivate = apiServer.enablePrivateCluster === true;
     const hash = guidFrom(request.id.toLowerCase() + "fqdn").slice(0, 8);
     const publicFqdn = `${dnsPrefix}-${hash}.hcp.${location}.azmk8s.io`;
@@ -142,7 +142,7 @@ export function managedClusterType(tenantId: string): ResourceTypeSpec {
     const servicePrincipal = props.servicePrincipalProfile?.clientId;
     const identityType = body.identity?.type ?? (servicePrincipal && servicePrincipal !== "msi" ? undefined : "SystemAssigned");
     if (identityType) requireEnum(identityType, ["SystemAssigned", "UserAssigned", "None"], "identity.type", request.id);
-    const existingIdentity = request.existing?.body.identity as ManagedCluster["identity"];
+    const existingIdentity = (request.existing?.body as ManagedCluster | undefined)?.identity;
     const identity = identityType
       ? {
           type: identityType,

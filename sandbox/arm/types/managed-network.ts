@@ -59,7 +59,7 @@ export function managedNetworkOf(input: unknown, existing: ManagedNetworkSetting
   if (before !== "Disabled" && mode === "Disabled") throw userError(`Workspace ${workspaceId} has a managed network (${before}); managed network isolation cannot be disabled once enabled.`);
   if (before === "AllowOnlyApprovedOutbound" && mode === "AllowInternetOutbound") throw userError(`Workspace ${workspaceId} allows only approved outbound traffic; it cannot change back to AllowInternetOutbound.`);
   const active = mode !== "Disabled";
-  const rules = asRecord(body.outboundRules) ?? (existing?.outboundRules as Record<string, unknown> | undefined) ?? {};
+  const rules = asRecord(body.outboundRules) ?? (existing?.outboundRules) ?? {};
   const outboundRules = Object.fromEntries(Object.entries(rules).map(([name, r]) => [name, rule(name, r, active)]));
   return {
     isolationMode: mode,

@@ -21,6 +21,30 @@ export const ONLINE_DEPLOYMENT = "Microsoft.MachineLearningServices/workspaces/o
 const ML_COMPUTE = "Microsoft.MachineLearningServices/workspaces/computes";
 const CONNECTED_CLUSTER = "Microsoft.Kubernetes/connectedClusters";
 
+/**
+ * Request and stored bodies in wire shape (the envelope's `properties` nested, as in the spec examples above; the
+ * SDK models type what is inside). A managed cluster as Microsoft.ContainerService managedClusters.json stores it.
+ */
+interface ComputeBody {
+  identity?: unknown;
+  properties?: { resourceId?: unknown; description?: string; disableLocalAuth?: boolean; createdOn?: string; computeType?: string; properties?: AKSSchemaProperties | KubernetesProperties };
+}
+interface ClusterBody {
+  location?: string;
+  properties?: { fqdn?: string; privateFQDN?: string; agentPoolProfiles?: Array<{ count?: number; vmSize?: string }> };
+}
+interface EndpointBody {
+  location?: string;
+  kind?: string;
+  identity?: { type?: string; principalId?: string };
+  properties?: OnlineEndpointProperties;
+}
+interface DeploymentBody {
+  kind?: string;
+  sku?: unknown;
+  properties?: OnlineDeploymentProperties;
+}
+
 function userError(message: string): ArmError {
   return new ArmError(400, "UserError", message, {}, [{ code: "BadArgument", message }]);
 }
@@ -34,8 +58,9 @@ function regionOf(location: unknown): string {
  * creating the cluster through AML is not simulated and is refused with a message saying so.
  */
 export function inferenceComputeBody(ctx: ArmContext, request: WriteRequest, computeType: "AKS" | "Kubernetes"): Json {
-  const props = request.body.properties ?? {};
-  const resourceId: unknown = props.resourceId;
+  const body = request.body as ComputeBody;
+  const props = body.properties ?? {};
+  const resourceId = props.resourceId;
   if (typeof resourceId !== "string" || !resourceId) {
     throw userError(`Compute ${request.id}: the sandbox attaches existing clusters only; set properties.resourceId to a ${MANAGED_CLUSTER} ID.`);
   }
@@ -48,10 +73,11 @@ export function inferenceComputeBody(ctx: ArmContext, request: WriteRequest, com
   let inner: AKSSchemaProperties | KubernetesProperties;
   if (computeType === "AKS") {
     const aks = given as AKSSchemaProperties;
-    const pools: Array<{ count?: number; vmSize?: string }> = cluster.body.properties?.agentPoolProfiles ?? [];
+    const clusterProps = (cluster.body as ClusterBody).properties;
+    const pools = clusterProps?.agentPoolProfiles ?? [];
     inner = {
       ...aks,
-      clusterFqdn: cluster.body.properties?.fqdn ?? cluster.body.properties?.privateFQDN,
+      clusterFqdn: clusterProps?.fqdn ?? clusterProps?.privateFQDN,
       agentCount: aks.agentCount ?? pools.reduce((sum, p) => sum + (p.count ?? 0), 0),
       agentVmSize: aks.agentVmSize ?? pools[0]?.vmSize,
       clusterPurpose: requireEnum(aks.clusterPurpose ?? "FastProd", ["FastProd", "DenseProd", "DevTest"], "properties.properties.clusterPurpose", request.id),
@@ -62,13 +88,13 @@ export function inferenceComputeBody(ctx: ArmContext, request: WriteRequest, com
     inner = { ...k8s, namespace: k8s.namespace ?? "default", extensionPrincipalId: k8s.extensionPrincipalId ?? guidFrom(request.id.toLowerCase() + "extension") };
   }
   return {
-    identity: request.body.identity,
+    identity: body.identity,
     properties: {
       computeType,
-      computeLocation: regionOf(cluster.body.location),
+      computeLocation: regionOf((cluster.body as ClusterBody).location),
       description: props.description,
       resourceId: cluster.id,
-      createdOn: request.existing?.body.properties.createdOn ?? new Date().toISOString(),
+      createdOn: (request.existing?.body as ComputeBody | undefined)?.properties?.createdOn ?? new Date().toISOString(),
       modifiedOn: new Date().toISOString(),
       isAttachedCompute: true,
       disableLocalAuth: props.disableLocalAuth ?? false,
@@ -84,23 +110,24 @@ export function onlineEndpointType(tenantId: string): ResourceTypeSpec {
     placement: "tracked",
     inProgressState: "Creating",
     write(ctx, request) {
-      const props: OnlineEndpointProperties = request.body.properties ?? {};
+      const body = request.body as EndpointBody;
+      const props: Partial<OnlineEndpointProperties> = body.properties ?? {};
       if (!props.authMode) throw userError(`Online endpoint ${request.id} needs properties.authMode (AMLToken, Key or AADToken).`);
       const authMode = requireEnum(props.authMode, ["AMLToken", "Key", "AADToken"], "properties.authMode", request.id);
       const publicNetworkAccess = requireEnum(props.publicNetworkAccess ?? "Enabled", ["Enabled", "Disabled"], "properties.publicNetworkAccess", request.id);
       const workspaceId = parentIdOf(request.id) ?? "";
       if (props.compute) {
         const compute = ctx.resolve(props.compute);
-        if (!compute || compute.type.toLowerCase() !== ML_COMPUTE.toLowerCase() || !sameId(parentIdOf(compute.id), workspaceId) || compute.body.properties?.computeType !== "Kubernetes") {
+        if (!compute || compute.type.toLowerCase() !== ML_COMPUTE.toLowerCase() || !sameId(parentIdOf(compute.id), workspaceId) || (compute.body as ComputeBody).properties?.computeType !== "Kubernetes") {
           throw userError(`The compute '${props.compute}' of online endpoint ${request.id} is not a Kubernetes compute of this workspace.`);
         }
       }
-      const region = regionOf(request.body.location);
+      const region = regionOf(body.location);
       const name = request.address.names[request.address.names.length - 1];
-      const identityType = request.body.identity?.type ?? "SystemAssigned";
+      const identityType = body.identity?.type ?? "SystemAssigned";
       return {
-        identity: { type: identityType, principalId: request.existing?.body.identity?.principalId ?? guidFrom(request.id.toLowerCase() + "principal"), tenantId },
-        kind: request.body.kind,
+        identity: { type: identityType, principalId: (request.existing?.body as EndpointBody | undefined)?.identity?.principalId ?? guidFrom(request.id.toLowerCase() + "principal"), tenantId },
+        kind: body.kind,
         properties: {
           authMode,
           description: props.description,
@@ -123,12 +150,13 @@ export const onlineDeploymentType: ResourceTypeSpec = {
   placement: "tracked",
   inProgressState: "Creating",
   write(_ctx, request) {
-    const props: OnlineDeploymentProperties = request.body.properties ?? {};
+    const body = request.body as DeploymentBody;
+    const props: Partial<OnlineDeploymentProperties> = body.properties ?? {};
     const endpointComputeType = requireEnum(props.endpointComputeType ?? "", ["Managed", "Kubernetes", "AzureMLCompute"], "properties.endpointComputeType", request.id);
     const egressPublicNetworkAccess = requireEnum(props.egressPublicNetworkAccess ?? "Enabled", ["Enabled", "Disabled"], "properties.egressPublicNetworkAccess", request.id);
     return {
-      sku: request.body.sku ?? { name: "Default", capacity: 1 },
-      kind: request.body.kind,
+      sku: body.sku ?? { name: "Default", capacity: 1 },
+      kind: body.kind,
       properties: { ...props, endpointComputeType, egressPublicNetworkAccess, instanceType: props.instanceType ?? "Standard_DS3_v2" },
     };
   },
