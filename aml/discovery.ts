@@ -20,7 +20,10 @@ const WORKSPACE_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/provid
 
 export function workspaceParts(workspace: AmlWorkspaceRef): WorkspaceParts {
   const match = WORKSPACE_ID.exec(workspace.id);
-  if (!match) throw new AmlInputError(`workspace '${workspace.id}' is not the resource ID of an Azure ML workspace (/subscriptions/…/resourceGroups/…/providers/Microsoft.MachineLearningServices/workspaces/…)`);
+  if (!match)
+    throw new AmlInputError(
+      `workspace '${workspace.id}' is not the resource ID of an Azure ML workspace (/subscriptions/…/resourceGroups/…/providers/Microsoft.MachineLearningServices/workspaces/…)`,
+    );
   return { subscriptionId: match[1], resourceGroup: match[2], name: match[3] };
 }
 

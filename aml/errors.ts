@@ -13,7 +13,10 @@ export class AmlInputError extends AmlError {}
 
 /** The job spec (YAML or JSON) cannot be used; `line` is 1-based when known. */
 export class AmlJobSpecError extends AmlError {
-  constructor(message: string, readonly line?: number) {
+  constructor(
+    message: string,
+    readonly line?: number,
+  ) {
     super(line === undefined ? `job spec: ${message}` : `job spec line ${line}: ${message}`);
   }
 }
@@ -23,21 +26,31 @@ export class AmlNotFoundError extends AmlError {}
 
 /** 401 / 403: which identity was refused and what it needs. */
 export class AmlAuthError extends AmlError {
-  constructor(message: string, readonly status: 401 | 403) {
+  constructor(
+    message: string,
+    readonly status: 401 | 403,
+  ) {
     super(message);
   }
 }
 
 /** Any other refusal or failure of an AML or ARM request. */
 export class AmlRequestError extends AmlError {
-  constructor(message: string, readonly status?: number, readonly code?: string) {
+  constructor(
+    message: string,
+    readonly status?: number,
+    readonly code?: string,
+  ) {
     super(message);
   }
 }
 
 /** The run did not end within the wait's timeout (the caller decides whether to cancel it). */
 export class AmlRunTimeoutError extends AmlError {
-  constructor(readonly run: AmlRun, readonly timeoutMs: number) {
+  constructor(
+    readonly run: AmlRun,
+    readonly timeoutMs: number,
+  ) {
     super(`AML run ${run.runId} is still ${run.status} after ${formatDuration(timeoutMs)}: ${run.studioUrl}`);
   }
 }

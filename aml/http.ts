@@ -54,7 +54,9 @@ const transientGets: RetryStrategy = {
   retry({ retryCount, response, responseError }) {
     const request = response?.request ?? responseError?.request;
     if (request?.method !== "GET") return { skipStrategy: true };
-    const transient = response ? RETRYABLE_GET.has(response.status) && !(response.status === 429 && response.headers.get("retry-after")) : TRANSIENT_NETWORK.has(responseError?.code ?? "");
+    const transient = response
+      ? RETRYABLE_GET.has(response.status) && !(response.status === 429 && response.headers.get("retry-after"))
+      : TRANSIENT_NETWORK.has(responseError?.code ?? "");
     return transient ? { retryAfterInMs: 1000 * (retryCount + 1) } : { skipStrategy: true };
   },
 };
@@ -131,13 +133,23 @@ export function responseError(status: number, text: string, workspace: AmlWorksp
   const { code, message } = serviceError(text);
   const detail = message ? `: ${message}` : "";
   if (status === 401) {
-    return new AmlAuthError(`Azure refused the token of ${describeIdentity(token)} for workspace ${workspace.name} (401${code ? ` ${code}` : ""})${detail}. Check the service connection's tenant, client ID and secret, certificate or federated credential.`, 401);
+    return new AmlAuthError(
+      `Azure refused the token of ${describeIdentity(token)} for workspace ${workspace.name} (401${code ? ` ${code}` : ""})${detail}. Check the service connection's tenant, client ID and secret, certificate or federated credential.`,
+      401,
+    );
   }
   if (status === 403) {
-    return new AmlAuthError(`${describeIdentity(token)} may not ${subject.doing} in workspace ${workspace.name} (403${code ? ` ${code}` : ""})${detail}. Assign it the "AzureML Data Scientist" role (or Contributor) on ${workspace.id}.`, 403);
+    return new AmlAuthError(
+      `${describeIdentity(token)} may not ${subject.doing} in workspace ${workspace.name} (403${code ? ` ${code}` : ""})${detail}. Assign it the "AzureML Data Scientist" role (or Contributor) on ${workspace.id}.`,
+      403,
+    );
   }
   if (status === 404) return new AmlNotFoundError(`${subject.what} not found in workspace ${workspace.name}${message ? ` (${message})` : ""}`);
-  return new AmlRequestError(`could not ${subject.doing} (${subject.what}) in workspace ${workspace.name}: HTTP ${status}${code ? ` ${code}` : ""}${detail}`, status, code);
+  return new AmlRequestError(
+    `could not ${subject.doing} (${subject.what}) in workspace ${workspace.name}: HTTP ${status}${code ? ` ${code}` : ""}${detail}`,
+    status,
+    code,
+  );
 }
 
 /** `{error:{code,message}}` (ARM and AML alike), or the start of whatever else came back. */
@@ -175,7 +187,9 @@ export function decodeClaims(token: string): Record<string, unknown> {
 function networkError(error: unknown, url: string, subject: RequestSubject): Error {
   if ((error as Error)?.name === "AbortError" || !isRestError(error)) return error as Error;
   const reason = error.code && error.code !== "REQUEST_SEND_ERROR" ? error.code : error.message;
-  return new AmlRequestError(`could not ${subject.doing} (${subject.what}): ${new URL(url).host} is unreachable (${reason}). From a private network, check that the workspace's private endpoint and its DNS records resolve from this agent.`);
+  return new AmlRequestError(
+    `could not ${subject.doing} (${subject.what}): ${new URL(url).host} is unreachable (${reason}). From a private network, check that the workspace's private endpoint and its DNS records resolve from this agent.`,
+  );
 }
 
 function stringOrUndefined(value: unknown): string | undefined {

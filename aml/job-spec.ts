@@ -23,7 +23,15 @@ type LineOf = (...path: string[]) => number | undefined;
 
 const ASSET_TYPES = ["uri_file", "uri_folder", "mltable", "custom_model", "mlflow_model", "triton_model"];
 const LITERAL_TYPES = ["string", "integer", "number", "boolean"];
-const MODES: Record<string, string> = { ro_mount: "ReadOnlyMount", rw_mount: "ReadWriteMount", download: "Download", direct: "Direct", eval_mount: "EvalMount", eval_download: "EvalDownload", upload: "Upload" };
+const MODES: Record<string, string> = {
+  ro_mount: "ReadOnlyMount",
+  rw_mount: "ReadWriteMount",
+  download: "Download",
+  direct: "Direct",
+  eval_mount: "EvalMount",
+  eval_download: "EvalDownload",
+  upload: "Upload",
+};
 
 /**
  * Reads a v2 pipeline job spec (the CLI's YAML: type: pipeline, jobs, inputs, outputs, settings; or the same as JSON;
@@ -43,14 +51,19 @@ export function buildPipelineJob(text: string, options: JobSpecOptions): Pipelin
     return node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
   };
   const latestComponents: PipelineJobSubmission["latestComponents"] = [];
-  const properties = isObj(spec.properties) && typeof spec.properties.jobType === "string" ? fromArm(spec.properties, lineOf) : fromCli(spec, options, lineOf, latestComponents);
+  const properties =
+    isObj(spec.properties) && typeof spec.properties.jobType === "string" ? fromArm(spec.properties, lineOf) : fromCli(spec, options, lineOf, latestComponents);
   if (options.experimentName) properties.experimentName = options.experimentName;
   applyParameters(properties, options.parameters);
   return { name: typeof spec.name === "string" ? spec.name : undefined, body: { properties }, latestComponents };
 }
 
 function fromArm(properties: Obj, lineOf: LineOf): Obj {
-  if (properties.jobType !== "Pipeline") throw new AmlJobSpecError(`properties.jobType is '${String(properties.jobType)}'; the task submits pipeline jobs ("Pipeline")`, lineOf("properties", "jobType"));
+  if (properties.jobType !== "Pipeline")
+    throw new AmlJobSpecError(
+      `properties.jobType is '${String(properties.jobType)}'; the task submits pipeline jobs ("Pipeline")`,
+      lineOf("properties", "jobType"),
+    );
   return { ...properties };
 }
 
@@ -58,15 +71,18 @@ function fromCli(spec: Obj, options: JobSpecOptions, lineOf: LineOf, latestCompo
   if (spec.type !== undefined && String(spec.type).toLowerCase() !== "pipeline") {
     throw new AmlJobSpecError(`type is '${String(spec.type)}'; the task submits pipeline jobs (type: pipeline)`, lineOf("type"));
   }
-  if (!isObj(spec.jobs) || Object.keys(spec.jobs).length === 0) throw new AmlJobSpecError("a pipeline job needs 'jobs', a map of its steps", lineOf("jobs") ?? 1);
-  const ref = (kind: string) => (value: unknown) => (typeof value === "string" && value.startsWith("azureml:") ? `${options.workspaceId}/${kind}/${value.slice("azureml:".length).split("@")[0]}` : value);
+  if (!isObj(spec.jobs) || Object.keys(spec.jobs).length === 0)
+    throw new AmlJobSpecError("a pipeline job needs 'jobs', a map of its steps", lineOf("jobs") ?? 1);
+  const ref = (kind: string) => (value: unknown) =>
+    typeof value === "string" && value.startsWith("azureml:") ? `${options.workspaceId}/${kind}/${value.slice("azureml:".length).split("@")[0]}` : value;
   const settings: Obj = { ...(isObj(spec.settings) ? spec.settings : {}), _source: "YAML.JOB" };
   if (spec.compute !== undefined && settings.default_compute === undefined) settings.default_compute = spec.compute;
   if (settings.default_compute !== undefined) settings.default_compute = ref("computes")(settings.default_compute);
   if (settings.default_datastore !== undefined) settings.default_datastore = ref("datastores")(settings.default_datastore);
   const jobs: Obj = {};
   for (const [name, job] of Object.entries(spec.jobs)) {
-    if (!isObj(job) || typeof job.type !== "string") throw new AmlJobSpecError(`step '${name}' needs a type (command, sweep, parallel, pipeline, spark)`, lineOf("jobs", name));
+    if (!isObj(job) || typeof job.type !== "string")
+      throw new AmlJobSpecError(`step '${name}' needs a type (command, sweep, parallel, pipeline, spark)`, lineOf("jobs", name));
     const componentId = componentIdOf(name, job, options.workspaceId, (...path) => lineOf("jobs", name, ...path) ?? lineOf("jobs", name));
     if (componentId.latest) latestComponents.push({ step: name, component: componentId.latest });
     jobs[name] = childJob(name, job, componentId.id, ref("computes"));
@@ -100,14 +116,21 @@ function componentIdOf(step: string, job: Obj, workspaceId: string, lineOf: Line
   const component = job.component;
   if (typeof component !== "string" || !component.trim() || inline.length) {
     const what = inline.length ? `defines its ${inline.join(", ")} inline` : isObj(component) ? "defines its component inline" : "references no component";
-    throw new AmlJobSpecError(`step '${step}' ${what}; the task submits steps that reference a registered component: register it (az ml component create --file <component>.yml) and set component: azureml:<name>:<version> or azureml:<name>@latest`, lineOf(inline[0] ?? "component"));
+    throw new AmlJobSpecError(
+      `step '${step}' ${what}; the task submits steps that reference a registered component: register it (az ml component create --file <component>.yml) and set component: azureml:<name>:<version> or azureml:<name>@latest`,
+      lineOf(inline[0] ?? "component"),
+    );
   }
   const value = component.trim();
   if (value.startsWith("azureml://registries/")) return { id: value };
   const armId = value.replace(/^azureml:/, "");
   if (armId.startsWith("/subscriptions/")) return { id: armId };
   const named = /^azureml:([A-Za-z0-9_.-]+)(?::([A-Za-z0-9_.-]+)|@latest)$/.exec(value);
-  if (!named) throw new AmlJobSpecError(`step '${step}' has component '${value}'; use azureml:<name>:<version>, azureml:<name>@latest or a component version's resource ID (a local file is not registered by the task)`, lineOf("component"));
+  if (!named)
+    throw new AmlJobSpecError(
+      `step '${step}' has component '${value}'; use azureml:<name>:<version>, azureml:<name>@latest or a component version's resource ID (a local file is not registered by the task)`,
+      lineOf("component"),
+    );
   if (named[2] === undefined) return { latest: named[1] };
   return { id: `${workspaceId}/components/${named[1]}/versions/${named[2]}` };
 }
@@ -118,7 +141,9 @@ function childJob(name: string, job: Obj, componentId: string | undefined, compu
     const type = String(value.type ?? "uri_folder");
     return prune({ job_input_type: type, uri: value.path, mode: MODES[String(value.mode)] ?? value.mode });
   };
-  const outputs = isObj(job.outputs) ? Object.fromEntries(Object.entries(job.outputs).map(([k, v]) => [k, typeof v === "string" ? { type: "literal", value: v } : v])) : undefined;
+  const outputs = isObj(job.outputs)
+    ? Object.fromEntries(Object.entries(job.outputs).map(([k, v]) => [k, typeof v === "string" ? { type: "literal", value: v } : v]))
+    : undefined;
   const rest: Obj = { ...job };
   delete rest.component;
   delete rest.compute;
@@ -145,7 +170,8 @@ function jobInput(name: string, value: unknown, line: number | undefined): Obj {
     if (literal === undefined) throw new AmlJobSpecError(`input '${name}' of type ${type} needs a value (or default)`, line);
     return prune({ jobInputType: "literal", value: String(literal), description: value.description });
   }
-  if (!ASSET_TYPES.includes(type)) throw new AmlJobSpecError(`input '${name}' has an unknown type '${type}' (${[...ASSET_TYPES, ...LITERAL_TYPES].join(", ")})`, line);
+  if (!ASSET_TYPES.includes(type))
+    throw new AmlJobSpecError(`input '${name}' has an unknown type '${type}' (${[...ASSET_TYPES, ...LITERAL_TYPES].join(", ")})`, line);
   if (typeof value.path !== "string") throw new AmlJobSpecError(`input '${name}' of type ${type} needs a path`, line);
   return prune({ jobInputType: type, uri: value.path, mode: MODES[String(value.mode)] ?? value.mode, description: value.description });
 }

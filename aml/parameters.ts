@@ -17,7 +17,9 @@ export function parseParameters(text: string): Record<string, ParameterValue> {
   const value: unknown = doc.toJS();
   if (value === null || value === undefined) return {};
   if (typeof value !== "object" || Array.isArray(value)) {
-    throw new AmlInputError(`parameters must be a YAML or JSON map of name: value, not ${Array.isArray(value) ? "a list" : `the ${typeof value} '${String(value)}'`}`);
+    throw new AmlInputError(
+      `parameters must be a YAML or JSON map of name: value, not ${Array.isArray(value) ? "a list" : `the ${typeof value} '${String(value)}'`}`,
+    );
   }
   const result: Record<string, ParameterValue> = {};
   for (const [name, v] of Object.entries(value as Record<string, unknown>)) {
@@ -31,5 +33,8 @@ export function parseParameters(text: string): Record<string, ParameterValue> {
 }
 
 function firstLine(message: string): string {
-  return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "").trim();
+  return message
+    .split("\n")[0]
+    .replace(/ at line \d+, column \d+:?$/, "")
+    .trim();
 }

@@ -32,7 +32,23 @@ interface PipelineRunEntity {
   PipelineId?: string;
 }
 
-const KNOWN_STATUSES: readonly AmlRunStatus[] = ["NotStarted", "Queued", "Preparing", "Provisioning", "Starting", "Running", "Finalizing", "CancelRequested", "Completed", "Finished", "Failed", "Canceled", "NotResponding", "Paused", "Unknown"];
+const KNOWN_STATUSES: readonly AmlRunStatus[] = [
+  "NotStarted",
+  "Queued",
+  "Preparing",
+  "Provisioning",
+  "Starting",
+  "Running",
+  "Finalizing",
+  "CancelRequested",
+  "Completed",
+  "Finished",
+  "Failed",
+  "Canceled",
+  "NotResponding",
+  "Paused",
+  "Unknown",
+];
 
 export function toStatus(value: unknown): AmlRunStatus {
   return KNOWN_STATUSES.find((s) => s === value) ?? "Unknown";
@@ -61,7 +77,9 @@ export async function submitPipelineEndpoint(call: AmlCall, request: AmlTriggerR
   const endpoint = await amlJson<PipelineEndpointEntity>(call, "GET", `${base}/PipelineEndpoints/${encodeURIComponent(id)}`, subject);
   const versions = (endpoint.PipelineVersionList ?? []).map((v) => v.Version ?? "");
   if (request.pipelineVersion && !versions.includes(request.pipelineVersion)) {
-    throw new AmlNotFoundError(`version '${request.pipelineVersion}' of pipeline endpoint '${endpoint.Name ?? id}' not found in workspace ${call.workspace.name} (versions: ${versions.join(", ") || "none"}; default ${endpoint.DefaultVersion ?? "none"})`);
+    throw new AmlNotFoundError(
+      `version '${request.pipelineVersion}' of pipeline endpoint '${endpoint.Name ?? id}' not found in workspace ${call.workspace.name} (versions: ${versions.join(", ") || "none"}; default ${endpoint.DefaultVersion ?? "none"})`,
+    );
   }
   const experimentName = request.experimentName || experimentFrom(endpoint.Name ?? id);
   const query = request.pipelineVersion ? `?pipelineVersion=${encodeURIComponent(request.pipelineVersion)}` : "";
@@ -74,7 +92,10 @@ export async function submitPipelineEndpoint(call: AmlCall, request: AmlTriggerR
 export async function refreshV1Run(call: AmlCall, run: AmlRun): Promise<AmlRun> {
   const api = run.apiBase ?? (await discoverAmlEndpoints(call)).api;
   const url = `${api}/history/v1.0${workspacePath(run.workspace)}/experiments/${encodeURIComponent(run.experimentName)}/runs/${encodeURIComponent(run.runId)}`;
-  const current = await amlJson<{ status?: string }>(call, "GET", url, { what: `run '${run.runId}' of experiment '${run.experimentName}'`, doing: "read runs" });
+  const current = await amlJson<{ status?: string }>(call, "GET", url, {
+    what: `run '${run.runId}' of experiment '${run.experimentName}'`,
+    doing: "read runs",
+  });
   return { ...run, status: toStatus(current?.status) };
 }
 
@@ -90,7 +111,13 @@ function submission(experimentName: string, parameters: Record<string, unknown> 
   return { ExperimentName: experimentName, ParameterAssignments: assignments, RunSource: "API" };
 }
 
-async function toRun(call: AmlCall, kind: "publishedPipeline" | "pipelineEndpoint", entity: PipelineRunEntity, experimentName: string, endpoints: AmlEndpoints): Promise<AmlRun> {
+async function toRun(
+  call: AmlCall,
+  kind: "publishedPipeline" | "pipelineEndpoint",
+  entity: PipelineRunEntity,
+  experimentName: string,
+  endpoints: AmlEndpoints,
+): Promise<AmlRun> {
   if (!entity?.Id) throw new AmlInputError(`the ${kind} submission to workspace ${call.workspace.name} returned no run ID`);
   const tenantId = decodeClaims(await currentToken(call.deps)).tid;
   return {
@@ -107,7 +134,10 @@ async function toRun(call: AmlCall, kind: "publishedPipeline" | "pipelineEndpoin
 
 /** An experiment name AML accepts (letters, digits, '-', '_'; up to 255) from a pipeline's name. */
 export function experimentFrom(name: string): string {
-  const cleaned = name.replace(/[^A-Za-z0-9_-]+/g, "-").replace(/^[-_]+/, "").slice(0, 255);
+  const cleaned = name
+    .replace(/[^A-Za-z0-9_-]+/g, "-")
+    .replace(/^[-_]+/, "")
+    .slice(0, 255);
   return cleaned || "Default";
 }
 

@@ -34,7 +34,9 @@ export async function submitPipelineJob(call: AmlCall, request: AmlTriggerReques
     // "Enabling v1_legacy_mode may prevent you from using features provided by the v2 API" (@azure/arm-machinelearning
     // Workspace.v1LegacyMode); refused here before anything is submitted, as the sandbox refuses the PUT.
     const p = workspaceParts(request.workspace);
-    throw new AmlInputError(`workspace ${p.name} is in v1 legacy mode (properties.v1LegacyMode: true), which blocks v2 APIs such as pipeline jobs: use pipelineAction 'publishedPipeline' or 'pipelineEndpoint', or turn it off with az ml workspace update --name ${p.name} --resource-group ${p.resourceGroup} --v1-legacy-mode false`);
+    throw new AmlInputError(
+      `workspace ${p.name} is in v1 legacy mode (properties.v1LegacyMode: true), which blocks v2 APIs such as pipeline jobs: use pipelineAction 'publishedPipeline' or 'pipelineEndpoint', or turn it off with az ml workspace update --name ${p.name} --resource-group ${p.resourceGroup} --v1-legacy-mode false`,
+    );
   }
   const job = buildPipelineJob(request.jobSpec, { workspaceId: workspaceId(call), experimentName: request.experimentName, parameters: request.parameters });
   for (const { step, component } of job.latestComponents) {
@@ -60,9 +62,15 @@ export async function cancelPipelineJob(call: AmlCall, run: AmlRun): Promise<voi
 /** azureml:<name>@latest: the component container's latestVersion (ComponentContainer, read-only, server-filled). */
 async function latestComponentVersion(call: AmlCall, component: string): Promise<string> {
   const container = `${call.deps.armEndpoint.replace(/\/+$/, "")}${workspaceId(call)}/components/${encodeURIComponent(component)}`;
-  const found = await amlJson<{ properties?: { latestVersion?: string | null } }>(call, "GET", `${container}?api-version=${JOBS_API_VERSION}`, { what: `component '${component}'`, doing: "read components" });
+  const found = await amlJson<{ properties?: { latestVersion?: string | null } }>(call, "GET", `${container}?api-version=${JOBS_API_VERSION}`, {
+    what: `component '${component}'`,
+    doing: "read components",
+  });
   const latest = found?.properties?.latestVersion;
-  if (!latest) throw new AmlInputError(`component '${component}' has no version in workspace ${call.workspace.name}: register one (az ml component create) or name a version (azureml:${component}:<version>)`);
+  if (!latest)
+    throw new AmlInputError(
+      `component '${component}' has no version in workspace ${call.workspace.name}: register one (az ml component create) or name a version (azureml:${component}:<version>)`,
+    );
   return `${workspaceId(call)}/components/${component}/versions/${latest}`;
 }
 

@@ -49,7 +49,12 @@ export function createAzureClients(credential: TokenCredential, subscriptionId: 
   return {
     network: new NetworkManagementClient(credential, subscriptionId, classic),
     privateDns: new PrivateDnsManagementClient(credential, subscriptionId, classic),
-    compute: new ComputeManagementClient(credential, subscriptionId, { endpoint: endpoints.armEndpoint, credentials: { scopes: [endpoints.armScope] }, additionalPolicies, proxyOptions }),
+    compute: new ComputeManagementClient(credential, subscriptionId, {
+      endpoint: endpoints.armEndpoint,
+      credentials: { scopes: [endpoints.armScope] },
+      additionalPolicies,
+      proxyOptions,
+    }),
     machineLearning: new AzureMachineLearningWorkspaces(credential, subscriptionId, classic),
     containerService: new ContainerServiceClient(credential, subscriptionId, classic),
     authorization: new AuthorizationManagementClient(credential, subscriptionId, classic),

@@ -55,7 +55,10 @@ class CloudAudienceCredential implements TokenCredential {
     if (!list.includes(this.endpoints.armScope)) return this.inner.getToken(scopes, options);
     this.scope ??= fetchMetadataScope(this.endpoints.armEndpoint, this.proxyOptions).then((found) => found ?? this.endpoints.armScope);
     const armScope = await this.scope;
-    return this.inner.getToken(list.map((s) => (s === this.endpoints.armScope ? armScope : s)), options);
+    return this.inner.getToken(
+      list.map((s) => (s === this.endpoints.armScope ? armScope : s)),
+      options,
+    );
   }
 }
 

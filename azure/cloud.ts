@@ -24,16 +24,45 @@ export interface CloudEndpoints {
  * privatelink.api.azureml.ms / privatelink.api.ml.azure.us / privatelink.api.ml.azure.cn (network/private-link-zones.ts).
  */
 const DEFAULTS: Record<CloudName, CloudEndpoints> = {
-  AzureCloud: { cloud: "AzureCloud", armEndpoint: "https://management.azure.com", armScope: "https://management.azure.com/.default", authorityHost: "https://login.microsoftonline.com", amlStudio: "https://ml.azure.com", amlApiSuffix: "api.azureml.ms", customArm: false },
-  AzureUSGovernment: { cloud: "AzureUSGovernment", armEndpoint: "https://management.usgovcloudapi.net", armScope: "https://management.usgovcloudapi.net/.default", authorityHost: "https://login.microsoftonline.us", amlStudio: "https://ml.azure.us", amlApiSuffix: "api.ml.azure.us", customArm: false },
-  AzureChinaCloud: { cloud: "AzureChinaCloud", armEndpoint: "https://management.chinacloudapi.cn", armScope: "https://management.chinacloudapi.cn/.default", authorityHost: "https://login.chinacloudapi.cn", amlStudio: "https://studio.ml.azure.cn", amlApiSuffix: "api.ml.azure.cn", customArm: false },
+  AzureCloud: {
+    cloud: "AzureCloud",
+    armEndpoint: "https://management.azure.com",
+    armScope: "https://management.azure.com/.default",
+    authorityHost: "https://login.microsoftonline.com",
+    amlStudio: "https://ml.azure.com",
+    amlApiSuffix: "api.azureml.ms",
+    customArm: false,
+  },
+  AzureUSGovernment: {
+    cloud: "AzureUSGovernment",
+    armEndpoint: "https://management.usgovcloudapi.net",
+    armScope: "https://management.usgovcloudapi.net/.default",
+    authorityHost: "https://login.microsoftonline.us",
+    amlStudio: "https://ml.azure.us",
+    amlApiSuffix: "api.ml.azure.us",
+    customArm: false,
+  },
+  AzureChinaCloud: {
+    cloud: "AzureChinaCloud",
+    armEndpoint: "https://management.chinacloudapi.cn",
+    armScope: "https://management.chinacloudapi.cn/.default",
+    authorityHost: "https://login.chinacloudapi.cn",
+    amlStudio: "https://studio.ml.azure.cn",
+    amlApiSuffix: "api.ml.azure.cn",
+    customArm: false,
+  },
 };
 
 /**
  * Authorities Microsoft runs, where Entra instance discovery works: the clouds' own, plus the older public-cloud names
  * login.windows.net (what ARM's metadata endpoint still names as loginEndpoint) and login.microsoft.com.
  */
-const MICROSOFT_AUTHORITY_HOSTS = new Set([...Object.values(DEFAULTS).map((d) => new URL(d.authorityHost).host), "login.windows.net", "login.microsoft.com", "login.partner.microsoftonline.cn"]);
+const MICROSOFT_AUTHORITY_HOSTS = new Set([
+  ...Object.values(DEFAULTS).map((d) => new URL(d.authorityHost).host),
+  "login.windows.net",
+  "login.microsoft.com",
+  "login.partner.microsoftonline.cn",
+]);
 
 /**
  * The endpoints to use: the cloud's defaults, with the ARM endpoint from AMLVNET_ARM_ENDPOINT and the authority from

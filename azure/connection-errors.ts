@@ -65,9 +65,15 @@ export function explainEndpointError(error: unknown, url: string, setting: strin
   const code = errorCode(error);
   const reason = errorMessage(error).split("\n")[0];
   // Some clients (azure-devops-node-api) keep only the message of a TLS failure.
-  const tlsMessage = /self[- ]signed certificate|unable to verify the first certificate|unable to get (local )?issuer certificate|certificate has expired/i.test(reason);
+  const tlsMessage =
+    /self[- ]signed certificate|unable to verify the first certificate|unable to get (local )?issuer certificate|certificate has expired/i.test(reason);
   if ((code && TLS_CODES.has(code)) || tlsMessage) return untrustedCertificate(url, reason);
-  if (code && NETWORK_CODES.has(code)) return { cause: "unreachable", detail: `cannot reach ${url} (${setting}): ${reason}`, fix: `Check that ${setting} names a running endpoint this machine can reach (proxy, firewall, DNS).` };
+  if (code && NETWORK_CODES.has(code))
+    return {
+      cause: "unreachable",
+      detail: `cannot reach ${url} (${setting}): ${reason}`,
+      fix: `Check that ${setting} names a running endpoint this machine can reach (proxy, firewall, DNS).`,
+    };
   return undefined;
 }
 
@@ -86,9 +92,17 @@ function fromAadsts(message: string, settings: ConnectionSettings): ConnectionEx
   const detail = match[0].replace(/\s*Trace ID:.*$/, "").trim();
   switch (match[1]) {
     case "90002":
-      return { cause: "unknown-tenant", detail, fix: `Check ${settings.tenantSetting}: Entra ID has no such tenant at ${settings.authorityHost} (or it belongs to another cloud).` };
+      return {
+        cause: "unknown-tenant",
+        detail,
+        fix: `Check ${settings.tenantSetting}: Entra ID has no such tenant at ${settings.authorityHost} (or it belongs to another cloud).`,
+      };
     case "700016":
-      return { cause: "unknown-client", detail, fix: `Check ${settings.clientSetting}: no application with that ID exists in the tenant ${settings.tenantId ?? ""}.`.replace(" .", ".") };
+      return {
+        cause: "unknown-client",
+        detail,
+        fix: `Check ${settings.clientSetting}: no application with that ID exists in the tenant ${settings.tenantId ?? ""}.`.replace(" .", "."),
+      };
     case "7000215":
       return { cause: "wrong-secret", detail, fix: `Check ${settings.secretSetting} (the secret's value, not its ID).` };
     case "7000222":
@@ -121,25 +135,50 @@ export function diagnoseAuthority(settings: ConnectionSettings, timeoutMs = 5000
         let body = "";
         res.setEncoding("utf8");
         res.on("data", (chunk: string) => (body += chunk));
-        res.on("end", () => done(res.statusCode === 200 ? undefined : (fromAadsts(body, settings) ?? { cause: "unreachable", detail: `${url} answered HTTP ${res.statusCode}`, fix: `Check ${settings.authoritySetting}: it must be the Entra ID authority of your cloud.` })));
+        res.on("end", () =>
+          done(
+            res.statusCode === 200
+              ? undefined
+              : (fromAadsts(body, settings) ?? {
+                  cause: "unreachable",
+                  detail: `${url} answered HTTP ${res.statusCode}`,
+                  fix: `Check ${settings.authoritySetting}: it must be the Entra ID authority of your cloud.`,
+                }),
+          ),
+        );
         res.on("error", () => done(undefined));
       });
       req.on("timeout", () => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: "ETIMEDOUT" })));
       req.on("error", (error) => done(explainEndpointError(error, settings.authorityHost, settings.authoritySetting)));
       req.end();
     } catch (error) {
-      done({ cause: "unreachable", detail: `${settings.authoritySetting} is not a usable URL: ${errorMessage(error)}`, fix: `Set ${settings.authoritySetting} to an https:// URL.` });
+      done({
+        cause: "unreachable",
+        detail: `${settings.authoritySetting} is not a usable URL: ${errorMessage(error)}`,
+        fix: `Set ${settings.authoritySetting} to an https:// URL.`,
+      });
     }
   });
 }
 
 /** The same diagnosis through the proxy the credential used: a direct request would go around a proxy the network requires. */
-async function diagnoseThroughProxy(url: string, settings: ConnectionSettings, proxy: ProxySettings, timeoutMs: number): Promise<ConnectionExplanation | undefined> {
+async function diagnoseThroughProxy(
+  url: string,
+  settings: ConnectionSettings,
+  proxy: ProxySettings,
+  timeoutMs: number,
+): Promise<ConnectionExplanation | undefined> {
   try {
     const response = await fetchThroughPipeline(url, { proxy, timeoutMs });
     if (response.ok) return undefined;
     const body = await response.text();
-    return fromAadsts(body, settings) ?? { cause: "unreachable", detail: `${url} answered HTTP ${response.status} through the proxy`, fix: `Check ${settings.authoritySetting} and the agent's proxy settings.` };
+    return (
+      fromAadsts(body, settings) ?? {
+        cause: "unreachable",
+        detail: `${url} answered HTTP ${response.status} through the proxy`,
+        fix: `Check ${settings.authoritySetting} and the agent's proxy settings.`,
+      }
+    );
   } catch (error) {
     return explainEndpointError(error, settings.authorityHost, settings.authoritySetting);
   }
@@ -161,9 +200,17 @@ export async function explainAuthError(error: unknown, settings: ConnectionSetti
   if (diagnosed) return diagnosed;
   const name = (error as { name?: unknown }).name;
   if (name === "CredentialUnavailableError" || (name === "AggregateAuthenticationError" && !/AADSTS|endpoints_resolution/.test(message))) {
-    return { cause: "no-credential", detail: "no credential is configured", fix: `Set ${settings.tenantSetting}, ${settings.clientSetting} and ${settings.secretSetting} (or use a managed identity, or 'az login').` };
+    return {
+      cause: "no-credential",
+      detail: "no credential is configured",
+      fix: `Set ${settings.tenantSetting}, ${settings.clientSetting} and ${settings.secretSetting} (or use a managed identity, or 'az login').`,
+    };
   }
-  return { cause: "entra-refused", detail: message.split("\n").filter(Boolean).slice(-1)[0] ?? message, fix: `Check ${settings.tenantSetting}, ${settings.clientSetting} and ${settings.secretSetting}.` };
+  return {
+    cause: "entra-refused",
+    detail: message.split("\n").filter(Boolean).slice(-1)[0] ?? message,
+    fix: `Check ${settings.tenantSetting}, ${settings.clientSetting} and ${settings.secretSetting}.`,
+  };
 }
 
 /** "cannot authenticate to Azure: <detail>. <fix>" on one line. */

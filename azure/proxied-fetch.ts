@@ -1,4 +1,11 @@
-import { createHttpHeaders, createPipelineFromOptions, createPipelineRequest, createDefaultHttpClient, type HttpMethods, type ProxySettings } from "@azure/core-rest-pipeline";
+import {
+  createHttpHeaders,
+  createPipelineFromOptions,
+  createPipelineRequest,
+  createDefaultHttpClient,
+  type HttpMethods,
+  type ProxySettings,
+} from "@azure/core-rest-pipeline";
 
 /** The part of a fetch Response callers here use. */
 export interface PlainResponse {
@@ -26,8 +33,20 @@ export interface PlainRequest {
  */
 export async function fetchThroughPipeline(url: string, init: PlainRequest = {}): Promise<PlainResponse> {
   const pipeline = createPipelineFromOptions({ retryOptions: { maxRetries: 0 }, proxyOptions: init.proxy });
-  const request = createPipelineRequest({ url, method: init.method ?? "GET", headers: createHttpHeaders(init.headers), body: init.body, abortSignal: init.signal, timeout: init.timeoutMs });
+  const request = createPipelineRequest({
+    url,
+    method: init.method ?? "GET",
+    headers: createHttpHeaders(init.headers),
+    body: init.body,
+    abortSignal: init.signal,
+    timeout: init.timeoutMs,
+  });
   const response = await pipeline.sendRequest(createDefaultHttpClient(), request);
   const text = response.bodyAsText ?? "";
-  return { status: response.status, ok: response.status >= 200 && response.status < 300, headers: { get: (name) => response.headers.get(name) }, text: async () => text };
+  return {
+    status: response.status,
+    ok: response.status >= 200 && response.status < 300,
+    headers: { get: (name) => response.headers.get(name) },
+    text: async () => text,
+  };
 }

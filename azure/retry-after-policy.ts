@@ -37,7 +37,7 @@ export function retryAfterPolicy(): PipelinePolicy {
       const delay = retryAfterMs(response);
       if (delay !== undefined) {
         // A write that started an operation names where to poll; a poll answers for its own URL.
-        const target = request.method === "GET" ? request.url : (response.status === 201 || response.status === 202) ? monitorUrl(response) : undefined;
+        const target = request.method === "GET" ? request.url : response.status === 201 || response.status === 202 ? monitorUrl(response) : undefined;
         if (target && response.status !== 429) notBefore.set(target, Date.now() + delay);
       }
       return response;

@@ -9,7 +9,7 @@ const isLoopback = (address) => /^127\./.test(address) || address === "::1" || a
 
 net.Socket.prototype.connect = function connectLoopbackOnly(...args) {
   const first = args[0];
-  const host = typeof first === "object" && first !== null ? first.host ?? "localhost" : typeof args[1] === "string" ? args[1] : "localhost";
+  const host = typeof first === "object" && first !== null ? (first.host ?? "localhost") : typeof args[1] === "string" ? args[1] : "localhost";
   const isPipe = typeof first === "object" && first !== null && typeof first.path === "string";
   if (!isPipe && /^[\d.]+$|:/.test(host) && !isLoopback(host)) {
     throw new Error(`benchmark process tried to connect to non-loopback address ${host}`);

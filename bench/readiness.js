@@ -29,7 +29,10 @@ async function measureReads(stateDir) {
   try {
     const ids = referenceIds(sandbox);
     const started = performance.now();
-    const report = await runReadinessCheck({ workspaceId: ids.workspaceId, agentVnetId: ids.agentVnetId, cloud: "AzureCloud", failOn: "error" }, sandboxClientsFor(sandbox));
+    const report = await runReadinessCheck(
+      { workspaceId: ids.workspaceId, agentVnetId: ids.agentVnetId, cloud: "AzureCloud", failOn: "error" },
+      sandboxClientsFor(sandbox),
+    );
     const wallMs = performance.now() - started;
     if (!report.ready) throw new Error(`the reference scenario is not ready: ${report.findings.map((f) => f.id).join(", ")}`);
     const entries = log.readRequestLog(logFile);
@@ -50,7 +53,12 @@ async function replaySequentially(sandbox, entries) {
   const started = performance.now();
   for (const entry of entries) {
     if (entry.method === "POST" && entry.path.includes("/oauth2/")) {
-      const form = new URLSearchParams({ grant_type: "client_credentials", client_id: env.AZURE_CLIENT_ID, client_secret: env.AZURE_CLIENT_SECRET, scope: "https://management.azure.com/.default" });
+      const form = new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: env.AZURE_CLIENT_ID,
+        client_secret: env.AZURE_CLIENT_SECRET,
+        scope: "https://management.azure.com/.default",
+      });
       const response = await fetch(`${origin}/${env.AZURE_TENANT_ID}/oauth2/v2.0/token`, { method: "POST", body: form });
       token = /** @type {{ access_token: string }} */ (await response.json()).access_token;
       continue;
@@ -73,7 +81,13 @@ async function measureCpu(firewall = false) {
   const before = process.cpuUsage();
   const report = await judgeTopology(topology, options);
   const used = process.cpuUsage(before);
-  if (!report.ready) throw new Error(`the generated topology is not ready: ${report.findings.slice(0, 3).map((f) => f.id).join(", ")}`);
+  if (!report.ready)
+    throw new Error(
+      `the generated topology is not ready: ${report.findings
+        .slice(0, 3)
+        .map((f) => f.id)
+        .join(", ")}`,
+    );
   return { cpuMs: (used.user + used.system) / 1000, counts, checks: report.checks.length };
 }
 
@@ -81,8 +95,18 @@ async function main(stateDir) {
   const { formatMetric } = require("./report");
   const r = await measureReads(stateDir);
   const perResource = `${fmt(r.armReads / r.checked)} reads/resource`;
-  console.log(formatMetric({ name: "readiness ARM reads", value: r.armReads, unit: "reads", target: r.checked + 10, detail: `for ${r.checked} resources checked, ${perResource}; target = resources + 10` }));
-  console.log(`readiness wall vs one by one: ${fmt(r.wallMs, 0)} ms for the check, ${fmt(r.sequentialMs, 0)} ms for the same ${r.requests} requests one by one at ${LATENCY_MS} ms latency (${fmt(r.wallMs / r.sequentialMs)}× of one by one)`);
+  console.log(
+    formatMetric({
+      name: "readiness ARM reads",
+      value: r.armReads,
+      unit: "reads",
+      target: r.checked + 10,
+      detail: `for ${r.checked} resources checked, ${perResource}; target = resources + 10`,
+    }),
+  );
+  console.log(
+    `readiness wall vs one by one: ${fmt(r.wallMs, 0)} ms for the check, ${fmt(r.sequentialMs, 0)} ms for the same ${r.requests} requests one by one at ${LATENCY_MS} ms latency (${fmt(r.wallMs / r.sequentialMs)}× of one by one)`,
+  );
   const chainMs = r.chainLength * LATENCY_MS;
   const stages = r.chain.map((s) => `${s.name}${s.length > 1 ? ` x${s.length}` : ""}`).join(" > ");
   const detail = `(${fmt(r.wallMs / chainMs)}× the slowest dependency chain, ${r.chainLength} x ${LATENCY_MS} ms = ${chainMs} ms: ${stages}); target = 2 × chain`;

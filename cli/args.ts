@@ -56,7 +56,8 @@ export function outputOptions<C extends string>(
     outFile = output;
     output = undefined;
   }
-  if (output !== undefined && values.format !== undefined && output !== values.format) throw new UsageError(`--output '${output}' and --format '${values.format}' are the same option; give one`);
+  if (output !== undefined && values.format !== undefined && output !== values.format)
+    throw new UsageError(`--output '${output}' and --format '${values.format}' are the same option; give one`);
   const format = choiceOption(output ?? values.format, output !== undefined ? "output" : "format", formats, formats[0]);
   return { format, outFile };
 }

@@ -17,5 +17,7 @@ or unreachable endpoint (nothing changed), 3 unexpected error (add --debug for t
 
 /** A programming error (a bug), as opposed to a failure Azure, the network or the input caused. */
 export function isUnexpected(error: unknown): boolean {
-  return !(error instanceof Error) || error instanceof TypeError || error instanceof ReferenceError || error instanceof RangeError || error instanceof SyntaxError;
+  return (
+    !(error instanceof Error) || error instanceof TypeError || error instanceof ReferenceError || error instanceof RangeError || error instanceof SyntaxError
+  );
 }

@@ -76,7 +76,11 @@ main(args.filter((arg) => arg !== "--debug")).then(
       process.exitCode = EXIT.usage;
       return;
     }
-    process.stderr.write(debug && error instanceof Error && error.stack ? `amlvnet: unexpected error: ${error.stack}\n` : `amlvnet: unexpected error: ${message.split("\n")[0]} (run again with --debug for the stack trace)\n`);
+    process.stderr.write(
+      debug && error instanceof Error && error.stack
+        ? `amlvnet: unexpected error: ${error.stack}\n`
+        : `amlvnet: unexpected error: ${message.split("\n")[0]} (run again with --debug for the stack trace)\n`,
+    );
     process.exitCode = EXIT.unexpected;
   },
 );

@@ -10,11 +10,19 @@ const ZONES: Record<string, Record<Cloud, string[]>> = {
     AzureUSGovernment: ["privatelink.api.ml.azure.us", "privatelink.notebooks.usgovcloudapi.net"],
     AzureChinaCloud: ["privatelink.api.ml.azure.cn", "privatelink.notebooks.chinacloudapi.cn"],
   },
-  vault: { AzureCloud: ["privatelink.vaultcore.azure.net"], AzureUSGovernment: ["privatelink.vaultcore.usgovcloudapi.net"], AzureChinaCloud: ["privatelink.vaultcore.azure.cn"] },
+  vault: {
+    AzureCloud: ["privatelink.vaultcore.azure.net"],
+    AzureUSGovernment: ["privatelink.vaultcore.usgovcloudapi.net"],
+    AzureChinaCloud: ["privatelink.vaultcore.azure.cn"],
+  },
   registry: { AzureCloud: ["privatelink.azurecr.io"], AzureUSGovernment: ["privatelink.azurecr.us"], AzureChinaCloud: ["privatelink.azurecr.cn"] },
 };
 
-const STORAGE_SUFFIX: Record<Cloud, string> = { AzureCloud: "core.windows.net", AzureUSGovernment: "core.usgovcloudapi.net", AzureChinaCloud: "core.chinacloudapi.cn" };
+const STORAGE_SUFFIX: Record<Cloud, string> = {
+  AzureCloud: "core.windows.net",
+  AzureUSGovernment: "core.usgovcloudapi.net",
+  AzureChinaCloud: "core.chinacloudapi.cn",
+};
 const STORAGE_GROUPS = ["blob", "file", "queue", "table", "dfs", "web"];
 
 export function zonesForGroup(groupId: string, cloud: Cloud): string[] {

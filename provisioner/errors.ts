@@ -11,7 +11,10 @@ export class ProvisionerInputError extends Error {
 }
 
 export class StepError extends Error {
-  constructor(readonly step: string, message: string) {
+  constructor(
+    readonly step: string,
+    message: string,
+  ) {
     super(`${step}: ${message}`);
     this.name = "StepError";
   }
@@ -19,7 +22,10 @@ export class StepError extends Error {
 
 /** Agents that did not come online in time (exit 1): names them and says where to look. */
 export class AgentsOfflineError extends StepError {
-  constructor(readonly missing: string[], message: string) {
+  constructor(
+    readonly missing: string[],
+    message: string,
+  ) {
     super("agents-online", message);
     this.name = "AgentsOfflineError";
   }

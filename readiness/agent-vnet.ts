@@ -5,7 +5,8 @@ import { explainReadError } from "./errors";
 import { agentVnetRequired, readInstanceIdentity } from "./imds";
 
 /** A Uniform scale-set instance: IMDS gives `.../virtualMachineScaleSets/{vmss}/virtualMachines/{instanceId}`. */
-const SCALE_SET_INSTANCE = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Compute\/virtualMachineScaleSets\/([^/]+)\/virtualMachines\/([^/]+)$/i;
+const SCALE_SET_INSTANCE =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.Compute\/virtualMachineScaleSets\/([^/]+)\/virtualMachines\/([^/]+)$/i;
 
 /**
  * The VNet of the machine this runs on: IMDS gives the VM (or scale-set instance), ARM its primary NIC and that
@@ -38,7 +39,12 @@ async function vmNic(clientsFor: ClientsForSubscription, vmId: string): Promise<
 async function scaleSetInstanceNic(clientsFor: ClientsForSubscription, instance: RegExpExecArray): Promise<NetworkInterface> {
   const [id, subscriptionId, resourceGroup, scaleSet, instanceId] = instance;
   const nics: NetworkInterface[] = [];
-  for await (const nic of clientsFor(subscriptionId.toLowerCase()).network.networkInterfaces.listVirtualMachineScaleSetVMNetworkInterfaces(resourceGroup, scaleSet, instanceId)) nics.push(nic);
+  for await (const nic of clientsFor(subscriptionId.toLowerCase()).network.networkInterfaces.listVirtualMachineScaleSetVMNetworkInterfaces(
+    resourceGroup,
+    scaleSet,
+    instanceId,
+  ))
+    nics.push(nic);
   const nic = nics.find((n) => n.primary) ?? nics[0];
   if (!nic) throw agentVnetRequired(`scale-set instance ${id} has no network interface`);
   return nic;

@@ -19,7 +19,9 @@ export function explainReadError(error: unknown, what: string, resourceId: strin
     );
   }
   if (e?.statusCode === 401) {
-    return new CheckSetupError(`cannot authenticate to Azure Resource Manager while reading ${what}: ${firstLine(e.message)}; check AZURE_TENANT_ID / AZURE_CLIENT_ID / AZURE_CLIENT_SECRET or 'az login'`);
+    return new CheckSetupError(
+      `cannot authenticate to Azure Resource Manager while reading ${what}: ${firstLine(e.message)}; check AZURE_TENANT_ID / AZURE_CLIENT_ID / AZURE_CLIENT_SECRET or 'az login'`,
+    );
   }
   if (e?.statusCode === 404) {
     return new CheckSetupError(`${what} ${resourceId} was not found (${e.code ?? "NotFound"}); check the ID and the subscription`);

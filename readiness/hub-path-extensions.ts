@@ -31,13 +31,17 @@ export function evaluateApplianceHop(context: ApplianceHopContext): BrokenHop | 
   if (verdict.allowed) return undefined;
   const by = verdict.decidedBy;
   const policyId = firewall.firewallPolicy?.id;
-  const why = by ? `rule collection ${by.name}${by.policyId ? ` of policy ${shortName(by.policyId)}` : ""} denies it (rule ${by.ruleName})` : "no network rule allows it (Azure Firewall denies by default)";
+  const why = by
+    ? `rule collection ${by.name}${by.policyId ? ` of policy ${shortName(by.policyId)}` : ""} denies it (rule ${by.ruleName})`
+    : "no network rule allows it (Azure Firewall denies by default)";
   return {
     kind: "appliance",
     severity: "error",
     reason: `route ${context.routeName} of route table ${shortName(context.routeTableId)} sends it to Azure Firewall ${firewall.name} (${context.applianceIp}), where ${why}`,
     resourceId: by?.policyId ?? policyId ?? (firewall.id as string),
-    fix: policyId ? policyFix(verdict, { policyId, sourcePrefixes, collections: [...judge.collections.network, ...judge.collections.application] }) : classicFix(verdict, firewall, sourcePrefixes),
+    fix: policyId
+      ? policyFix(verdict, { policyId, sourcePrefixes, collections: [...judge.collections.network, ...judge.collections.application] })
+      : classicFix(verdict, firewall, sourcePrefixes),
   };
 }
 
@@ -45,7 +49,12 @@ export function evaluateApplianceHop(context: ApplianceHopContext): BrokenHop | 
 export function resolveCustomDns(context: CustomDnsContext): Array<{ severity: Severity; message: string; fix: string; resourceId: string }> | undefined {
   const zone = context.topology.zones.get(context.zoneId.toLowerCase());
   if (!zone) return undefined;
-  return dnsChainProblems(context.topology, zone, context.vnetId, "client", [])?.map((p) => ({ severity: p.severity, message: p.message, fix: p.fix, resourceId: p.resourceId ?? zone.id }));
+  return dnsChainProblems(context.topology, zone, context.vnetId, "client", [])?.map((p) => ({
+    severity: p.severity,
+    message: p.message,
+    fix: p.fix,
+    resourceId: p.resourceId ?? zone.id,
+  }));
 }
 
 /** The engine's default path extensions. */

@@ -28,11 +28,15 @@ export async function readInstanceIdentity(endpoint = DEFAULT_IMDS_ENDPOINT, tim
   }
   const text = await response.text().catch(() => "");
   if (!response.ok) {
-    throw new CheckSetupError(`--agent-vnet is needed: the instance metadata service at ${base} answered HTTP ${response.status} (${imdsErrorText(text)}), so the agents' VNet cannot be found; ${AGENT_VNET_FLAG}`);
+    throw new CheckSetupError(
+      `--agent-vnet is needed: the instance metadata service at ${base} answered HTTP ${response.status} (${imdsErrorText(text)}), so the agents' VNet cannot be found; ${AGENT_VNET_FLAG}`,
+    );
   }
   const compute = parseCompute(text);
   if (!compute?.resourceId) {
-    throw new CheckSetupError(`--agent-vnet is needed: the instance metadata service at ${base} answered without compute.resourceId, so the agents' VNet cannot be found; ${AGENT_VNET_FLAG}`);
+    throw new CheckSetupError(
+      `--agent-vnet is needed: the instance metadata service at ${base} answered without compute.resourceId, so the agents' VNet cannot be found; ${AGENT_VNET_FLAG}`,
+    );
   }
   return { resourceId: compute.resourceId, ...(compute.name ? { name: compute.name } : {}) };
 }
@@ -46,7 +50,9 @@ function imdsUnreachable(base: string, timeoutMs: number, error: unknown): Check
   }
   const cause = (error as { cause?: { code?: string; message?: string } } | undefined)?.cause;
   const detail = cause?.code ?? cause?.message ?? "no connection";
-  return new CheckSetupError(`--agent-vnet is needed: this machine is not an Azure VM (nothing answers at ${base}: ${detail}), so the agents' VNet cannot be found; ${AGENT_VNET_FLAG}`);
+  return new CheckSetupError(
+    `--agent-vnet is needed: this machine is not an Azure VM (nothing answers at ${base}: ${detail}), so the agents' VNet cannot be found; ${AGENT_VNET_FLAG}`,
+  );
 }
 
 function parseCompute(text: string): { resourceId?: string; name?: string } | undefined {

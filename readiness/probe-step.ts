@@ -55,7 +55,11 @@ function zoneAnswers(topology: Topology, targets: ProbeTarget[]): Record<string,
     if (target.underWildcard) continue;
     const zoneName = match?.privateZone;
     const recordName = match?.recordName;
-    const zone = zoneName && [...topology.zones.values()].find((z) => z.zone && z.name.toLowerCase() === zoneName.toLowerCase() && z.links.some((link) => sameId(link.virtualNetwork?.id, topology.agentVnetId)));
+    const zone =
+      zoneName &&
+      [...topology.zones.values()].find(
+        (z) => z.zone && z.name.toLowerCase() === zoneName.toLowerCase() && z.links.some((link) => sameId(link.virtualNetwork?.id, topology.agentVnetId)),
+      );
     const records = zone ? zone.aRecords.filter((r) => r.name?.toLowerCase() === recordName?.toLowerCase()) : [];
     answers[target.fqdn.toLowerCase()] = records.flatMap((r) => (r.aRecords ?? []).flatMap((a) => (a.ipv4Address ? [a.ipv4Address] : [])));
   }
@@ -73,14 +77,34 @@ export function probeStep(options: ProbeOptions): (topology: Topology, recorder:
       agentVnetId: topology.agentVnetId,
       agentDnsServers: customDnsServers(topology.vnets.get(topology.agentVnetId)),
       privateDnsZoneIds: zoneIds,
-      zoneAnswers: zoneAnswers(topology, results.map((r) => r.target)),
+      zoneAnswers: zoneAnswers(
+        topology,
+        results.map((r) => r.target),
+      ),
     });
     recorder.add(findings, checks);
     for (const skipped of plan.notProbeable) {
       const id = `probe.dns:${skipped.fqdn}`;
       recorder.add(
-        [{ id, category: "probe", severity: "info", resourceId: skipped.resourceId, message: `${skipped.fqdn} (private endpoint ${skipped.endpointName}, ${skipped.ip}) is a wildcard and no concrete name under it is known (the workspace GUID is missing), so it was not probed.`, fix: `check the wildcard record in its private DNS zone by hand: nslookup <online-endpoint>.${skipped.fqdn.slice(2)} should answer ${skipped.ip}` }],
-        [{ id, category: "probe", title: `${skipped.fqdn} resolves to ${skipped.ip} (private endpoint ${skipped.endpointName}; wildcard, not probed)`, resourceId: skipped.resourceId, findingIds: [id] }],
+        [
+          {
+            id,
+            category: "probe",
+            severity: "info",
+            resourceId: skipped.resourceId,
+            message: `${skipped.fqdn} (private endpoint ${skipped.endpointName}, ${skipped.ip}) is a wildcard and no concrete name under it is known (the workspace GUID is missing), so it was not probed.`,
+            fix: `check the wildcard record in its private DNS zone by hand: nslookup <online-endpoint>.${skipped.fqdn.slice(2)} should answer ${skipped.ip}`,
+          },
+        ],
+        [
+          {
+            id,
+            category: "probe",
+            title: `${skipped.fqdn} resolves to ${skipped.ip} (private endpoint ${skipped.endpointName}; wildcard, not probed)`,
+            resourceId: skipped.resourceId,
+            findingIds: [id],
+          },
+        ],
       );
     }
   };

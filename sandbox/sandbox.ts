@@ -121,7 +121,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const directory = new SandboxDirectory(random);
   const authority = new TokenAuthority(directory);
   const aml = new AmlState(options.lroMs ?? 0);
-  const arm = new ArmService(directory, authority, createTypeRegistry(directory.tenantId, aml), random, { lroMs: options.lroMs ?? 0, pageSize: options.pageSize ?? 50 });
+  const arm = new ArmService(directory, authority, createTypeRegistry(directory.tenantId, aml), random, {
+    lroMs: options.lroMs ?? 0,
+    pageSize: options.pageSize ?? 50,
+  });
   const devops = createDevOpsHandler(directory, random);
   const oidc = new DevOpsOidcIssuer(directory, authority);
   const stateDir = options.stateDir ?? DEFAULT_STATE_DIR;
@@ -144,12 +147,26 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     latencyMs: options.latencyMs ?? 0,
     tls,
     // The AML handler goes before ARM: it also answers the v2 job cancel action, which ARM's resource routes do not.
-    handlers: [bootDiagnostics.handler(), cloudMetadataHandler(), instanceMetadataHandler(arm.store), scaleSetNicHandler(arm), vmAgent.handler(), createEntraHandler(directory, authority), createAmlHandler({ state: aml, arm, authority, directory }), (req) => arm.handle(req), oidc.handler(), devops.handler],
+    handlers: [
+      bootDiagnostics.handler(),
+      cloudMetadataHandler(),
+      instanceMetadataHandler(arm.store),
+      scaleSetNicHandler(arm),
+      vmAgent.handler(),
+      createEntraHandler(directory, authority),
+      createAmlHandler({ state: aml, arm, authority, directory }),
+      (req) => arm.handle(req),
+      oidc.handler(),
+      devops.handler,
+    ],
     faults: new FaultInjector(options.faultRate ?? 0, faultRandom),
     faultExempt: isEntra,
     bodyNotLogged: isEntra,
     // Secrets the sandbox issued are scrubbed from logged bodies too, wherever they appear (a PAT in a script, say).
-    log: new RequestLog(options.requestLog, () => [...directory.pats.keys(), ...[...directory.apps.values()].flatMap((app) => app.secrets.map((secret) => secret.value))]),
+    log: new RequestLog(options.requestLog, () => [
+      ...directory.pats.keys(),
+      ...[...directory.apps.values()].flatMap((app) => app.secrets.map((secret) => secret.value)),
+    ]),
     subscriptionId: directory.subscriptionId,
   });
   const clientAddresses = new Set<string>();

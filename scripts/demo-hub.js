@@ -25,7 +25,12 @@ const sandbox = spawn(process.execPath, [join(BUILD, "cli/main.js"), "sandbox", 
 let done = false;
 
 function step(title, args, env, expected = 0) {
-  console.log(`\n=== ${title}\n$ amlvnet ${args.slice(1).join(" ").replace(/\/subscriptions\/[^ ]+\/(\S+)/g, "…/$1")}\n`);
+  console.log(
+    `\n=== ${title}\n$ amlvnet ${args
+      .slice(1)
+      .join(" ")
+      .replace(/\/subscriptions\/[^ ]+\/(\S+)/g, "…/$1")}\n`,
+  );
   const status = spawnSync(process.execPath, args, { stdio: "inherit", env }).status;
   if (status !== expected) console.log(`(exit code ${status}, expected ${expected})`);
   return status === expected;
@@ -37,19 +42,46 @@ async function hubWrites(env, change) {
   const { createAzureClients } = require(join(BUILD, "azure/clients"));
   const { resolveCloud } = require(join(BUILD, "azure/cloud"));
   const endpoints = resolveCloud("AzureCloud", env);
-  const credential = new ClientSecretCredential(env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, env.AZURE_CLIENT_SECRET, { authorityHost: endpoints.authorityHost, disableInstanceDiscovery: true });
+  const credential = new ClientSecretCredential(env.AZURE_TENANT_ID, env.AZURE_CLIENT_ID, env.AZURE_CLIENT_SECRET, {
+    authorityHost: endpoints.authorityHost,
+    disableInstanceDiscovery: true,
+  });
   const { network, privateDns } = createAzureClients(credential, HUB, endpoints);
   const group = await network.firewallPolicyRuleCollectionGroups.get("rg-hub-network", "afwp-hub", "rcg-aml");
   const others = group.ruleCollections.filter((c) => c.name !== "deny-internet");
-  const deny = { ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "deny-internet", priority: 100, action: { type: "Deny" }, rules: [{ ruleType: "NetworkRule", name: "deny-spokes", ipProtocols: ["Any"], sourceAddresses: ["10.10.0.0/16"], destinationAddresses: ["*"], destinationPorts: ["*"] }] };
-  await network.firewallPolicyRuleCollectionGroups.beginCreateOrUpdateAndWait("rg-hub-network", "afwp-hub", "rcg-aml", { priority: group.priority, ruleCollections: change === "break" ? [deny, ...others] : others });
+  const deny = {
+    ruleCollectionType: "FirewallPolicyFilterRuleCollection",
+    name: "deny-internet",
+    priority: 100,
+    action: { type: "Deny" },
+    rules: [
+      {
+        ruleType: "NetworkRule",
+        name: "deny-spokes",
+        ipProtocols: ["Any"],
+        sourceAddresses: ["10.10.0.0/16"],
+        destinationAddresses: ["*"],
+        destinationPorts: ["*"],
+      },
+    ],
+  };
+  await network.firewallPolicyRuleCollectionGroups.beginCreateOrUpdateAndWait("rg-hub-network", "afwp-hub", "rcg-aml", {
+    priority: group.priority,
+    ruleCollections: change === "break" ? [deny, ...others] : others,
+  });
   const zone = "privatelink.api.azureml.ms";
   if (change === "break") {
     await privateDns.virtualNetworkLinks.beginDeleteAndWait("rg-hub-network", zone, "link-vnet-hub");
-    console.log("  firewall policy afwp-hub: collection deny-internet (priority 100) added ahead of the AML rules\n  deleted link privatelink.api.azureml.ms -> vnet-hub");
+    console.log(
+      "  firewall policy afwp-hub: collection deny-internet (priority 100) added ahead of the AML rules\n  deleted link privatelink.api.azureml.ms -> vnet-hub",
+    );
   } else {
     const hubVnet = `/subscriptions/${HUB}/resourceGroups/rg-hub-network/providers/Microsoft.Network/virtualNetworks/vnet-hub`;
-    await privateDns.virtualNetworkLinks.beginCreateOrUpdateAndWait("rg-hub-network", zone, "link-vnet-hub", { location: "global", virtualNetwork: { id: hubVnet }, registrationEnabled: false });
+    await privateDns.virtualNetworkLinks.beginCreateOrUpdateAndWait("rg-hub-network", zone, "link-vnet-hub", {
+      location: "global",
+      virtualNetwork: { id: hubVnet },
+      registrationEnabled: false,
+    });
     console.log("  firewall policy afwp-hub: collection deny-internet removed\n  re-created link privatelink.api.azureml.ms -> vnet-hub");
   }
 }

@@ -61,9 +61,7 @@ function typecheck(root) {
 /** Every bundled task must be contributed by the manifest, and every contributed task must have been bundled. */
 function checkManifestTasks(root, bundled) {
   const manifest = JSON.parse(fs.readFileSync(path.join(root, "vss-extension.json"), "utf8"));
-  const contributed = (manifest.contributions ?? [])
-    .filter((c) => c.type === MANIFEST_TASK_CONTRIBUTION)
-    .map((c) => c.properties?.name);
+  const contributed = (manifest.contributions ?? []).filter((c) => c.type === MANIFEST_TASK_CONTRIBUTION).map((c) => c.properties?.name);
   const names = bundled.map((b) => b.name);
   const problems = [];
   for (const name of names) {

@@ -78,7 +78,8 @@ export async function runCheck(argv: string[], env: NodeJS.ProcessEnv = process.
   }
   if (!values.workspace) throw new UsageError("--workspace is required: the workspace's resource ID (see 'amlvnet check --help')");
   if (values.probe && values["no-probe"]) throw new UsageError("--probe and --no-probe contradict each other; give one");
-  if (values["dns-server"] && !values.probe) throw new UsageError("--dns-server only matters with --probe (it names the DNS server the probes ask); add --probe or drop --dns-server");
+  if (values["dns-server"] && !values.probe)
+    throw new UsageError("--dns-server only matters with --probe (it names the DNS server the probes ask); add --probe or drop --dns-server");
   const { format, outFile } = outputOptions(values, FORMATS, { legacyFile: true, warn: (line) => process.stderr.write(line + "\n") });
   const failOn: FailOn = choiceOption(values["fail-on"], "fail-on", FAIL_ON, "error");
   const cloud: CloudName = choiceOption(values.cloud, "cloud", CLOUD_NAMES, "AzureCloud");
@@ -97,7 +98,14 @@ export async function runCheck(argv: string[], env: NodeJS.ProcessEnv = process.
     if (values["agent-vnet"]) parseArmId(values["agent-vnet"], "Microsoft.Network/virtualNetworks", "--agent-vnet");
     const agentVnetId = values["agent-vnet"] ?? (await discoverAgentVnet(clientsFor, env.AMLVNET_IMDS_ENDPOINT));
     const report = await runReadinessCheck(
-      { workspaceId: values.workspace, agentVnetId, cloud, failOn, targets: targetList(values.target), probe: values.probe ? probeStep({ resolver, timeoutMs: 3000 }) : undefined },
+      {
+        workspaceId: values.workspace,
+        agentVnetId,
+        cloud,
+        failOn,
+        targets: targetList(values.target),
+        probe: values.probe ? probeStep({ resolver, timeoutMs: 3000 }) : undefined,
+      },
       clientsFor,
     );
     const color = format === "text" && !outFile && process.stdout.isTTY === true && !env.NO_COLOR;

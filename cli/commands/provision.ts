@@ -20,8 +20,10 @@ export type ProvisionCommand = "plan" | "apply" | "destroy" | "status";
 
 const SUMMARY: Record<ProvisionCommand, string> = {
   plan: "Prints what apply would create, change or delete, and changes nothing.",
-  apply: "Creates or fixes the agent VNet, NSG, peering, DNS zone links, VMs (or scale set) and agents, waits for the\nagents online, then checks readiness from the agent VNet. Safe to re-run after any failure; a re-run with the same\nconfig writes nothing.",
-  destroy: "Removes what amlvnet created for this config (tagged resources, its peerings and zone links, its agents and\npool), never the workspace, its VNet or its zones. Collects failures instead of stopping at the first.",
+  apply:
+    "Creates or fixes the agent VNet, NSG, peering, DNS zone links, VMs (or scale set) and agents, waits for the\nagents online, then checks readiness from the agent VNet. Safe to re-run after any failure; a re-run with the same\nconfig writes nothing.",
+  destroy:
+    "Removes what amlvnet created for this config (tagged resources, its peerings and zone links, its agents and\npool), never the workspace, its VNet or its zones. Collects failures instead of stopping at the first.",
   status: "Shows the pool, each agent's state and the VM behind it.",
 };
 
@@ -58,14 +60,19 @@ Ctrl-C: what was done so far is printed; run the command again to resume.
 
 /** amlvnet plan | apply | destroy | status: the CLI's thin adapter over the provisioner. */
 export async function runProvision(command: ProvisionCommand, argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  if (command !== "destroy" && argv.includes("--yes")) throw new UsageError(`--yes confirms destroy; ${command} ${command === "plan" || command === "status" ? "changes nothing" : "needs no confirmation"}, so it does not take --yes`);
+  if (command !== "destroy" && argv.includes("--yes"))
+    throw new UsageError(
+      `--yes confirms destroy; ${command} ${command === "plan" || command === "status" ? "changes nothing" : "needs no confirmation"}, so it does not take --yes`,
+    );
   const { values } = parseCommandArgs(
     argv,
     {
       file: { type: "string", short: "f" },
       ...OUTPUT_OPTIONS,
       ...(command === "destroy" ? { yes: { type: "boolean" as const } } : {}),
-      ...(command === "apply" ? { timeout: { type: "string" as const }, parallel: { type: "string" as const }, "poll-interval": { type: "string" as const } } : {}),
+      ...(command === "apply"
+        ? { timeout: { type: "string" as const }, parallel: { type: "string" as const }, "poll-interval": { type: "string" as const } }
+        : {}),
       help: { type: "boolean", short: "h" },
       ...Object.fromEntries(overridesOf(command).map((field) => [field.flag, { type: "string" as const, multiple: field.kind === "list" }])),
     },
@@ -78,7 +85,8 @@ export async function runProvision(command: ProvisionCommand, argv: string[], en
   if (!values.file) throw new UsageError(`-f <config file> is required (see 'amlvnet ${command} --help')`);
   const { format: output, outFile } = outputOptions(values, ["text", "json"] as const);
   const given = values as { yes?: boolean; timeout?: string; parallel?: string; "poll-interval"?: string };
-  if (command === "destroy" && !given.yes) throw new UsageError(`destroy deletes the agents, their VMs and network for ${values.file}: re-run with --yes to confirm`);
+  if (command === "destroy" && !given.yes)
+    throw new UsageError(`destroy deletes the agents, their VMs and network for ${values.file}: re-run with --yes to confirm`);
   const onlineTimeoutMinutes = given.timeout === undefined ? undefined : floatOption(given.timeout, "timeout", 15, 0.001, 120);
   const agentConcurrency = intOption(given.parallel, "parallel", DEFAULT_AGENT_CONCURRENCY, 1, 64);
   const pollIntervalMs = Math.round(floatOption(given["poll-interval"], "poll-interval", 5, 0.01, 60) * 1000);
@@ -91,7 +99,17 @@ export async function runProvision(command: ProvisionCommand, argv: string[], en
   let devopsUrl = env.AZURE_DEVOPS_ORG_URL ?? "";
   try {
     const overrides = overridesFromFlags(values);
-    const config = loadConfig(values.file, { pat: env.AZURE_DEVOPS_EXT_PAT, organizationUrl: env.AZURE_DEVOPS_ORG_URL, agentDownloadUrl: env.AMLVNET_AGENT_DOWNLOAD_URL, sshJumpHost: env.AMLVNET_SSH_JUMP_HOST, sshJumpHostKey: env.AMLVNET_SSH_JUMP_HOST_KEY }, { needsDevOps: true, overrides });
+    const config = loadConfig(
+      values.file,
+      {
+        pat: env.AZURE_DEVOPS_EXT_PAT,
+        organizationUrl: env.AZURE_DEVOPS_ORG_URL,
+        agentDownloadUrl: env.AMLVNET_AGENT_DOWNLOAD_URL,
+        sshJumpHost: env.AMLVNET_SSH_JUMP_HOST,
+        sshJumpHostKey: env.AMLVNET_SSH_JUMP_HOST_KEY,
+      },
+      { needsDevOps: true, overrides },
+    );
     cloud = config.cloud;
     devopsUrl = config.devops.organizationUrl;
     const { clientsFor } = azureContext(config.cloud, env);
@@ -106,7 +124,11 @@ export async function runProvision(command: ProvisionCommand, argv: string[], en
       pat: env.AZURE_DEVOPS_EXT_PAT ?? "",
       progress,
       signal: controller.signal,
-      options: { agentConcurrency, pollIntervalMs, onlineTimeoutMs: onlineTimeoutMinutes === undefined ? undefined : Math.round(onlineTimeoutMinutes * 60_000) },
+      options: {
+        agentConcurrency,
+        pollIntervalMs,
+        onlineTimeoutMs: onlineTimeoutMinutes === undefined ? undefined : Math.round(onlineTimeoutMinutes * 60_000),
+      },
     });
     if (command === "status") {
       const status = await readStatus(ctx);
@@ -148,5 +170,7 @@ function renderText(command: ProvisionCommand, result: RunResult): string {
 
 function renderJson(command: ProvisionCommand, result: RunResult): string {
   const report = result.report ? { ready: result.report.ready, summary: result.report.summary, findings: result.report.findings } : undefined;
-  return JSON.stringify({ command, ok: result.ok, summary: summarize(result.changes), changes: result.changes, failures: result.failures, report }, null, 2) + "\n";
+  return (
+    JSON.stringify({ command, ok: result.ok, summary: summarize(result.changes), changes: result.changes, failures: result.failures, report }, null, 2) + "\n"
+  );
 }

@@ -61,9 +61,14 @@ function readAuthorizedKeys(files: string[]): string[] {
     try {
       text = readFileSync(resolve(file), "utf8");
     } catch (error) {
-      throw new UsageError(`--ssh-authorized-key ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"}): give an OpenSSH public key file such as ~/.ssh/id_ed25519.pub`);
+      throw new UsageError(
+        `--ssh-authorized-key ${file} cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"}): give an OpenSSH public key file such as ~/.ssh/id_ed25519.pub`,
+      );
     }
-    const keys = text.split(/\r?\n/).map((line) => line.trim()).filter((line) => line && !line.startsWith("#"));
+    const keys = text
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith("#"));
     if (!keys.length || keys.some((key) => !/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+/.test(key))) {
       throw new UsageError(`--ssh-authorized-key ${file} is not an OpenSSH public key file (lines like 'ssh-ed25519 AAAA... comment')`);
     }
@@ -112,11 +117,14 @@ export async function runSandbox(argv: string[]): Promise<number> {
   const scenario = choiceOption(values.scenario, "scenario", SCENARIOS, "empty");
   const dnsVnet = values["dns-vnet"];
   if (dnsVnet !== undefined && !/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+$/i.test(dnsVnet)) {
-    throw new UsageError(`--dns-vnet '${dnsVnet}' is not a VNet resource ID; expected /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<name>`);
+    throw new UsageError(
+      `--dns-vnet '${dnsVnet}' is not a VNet resource ID; expected /subscriptions/<sub>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<name>`,
+    );
   }
   const runExtensions = !values["no-run-extensions"];
   const authorizedKeys = readAuthorizedKeys(values["ssh-authorized-key"] ?? []);
-  if (authorizedKeys.length && !runExtensions) throw new UsageError("--ssh-authorized-key needs the VMs' SSH servers, which --no-run-extensions turns off; drop one of them");
+  if (authorizedKeys.length && !runExtensions)
+    throw new UsageError("--ssh-authorized-key needs the VMs' SSH servers, which --no-run-extensions turns off; drop one of them");
   const options = {
     port: intOption(values.port, "port", 0, 0, 65535),
     dnsPort: intOption(values["dns-port"], "dns-port", 0, 0, 65535),
@@ -136,7 +144,15 @@ export async function runSandbox(argv: string[]): Promise<number> {
   const extra = scenarioEnv(sandbox);
   if (values["env-out"]) writeEnvFile(resolve(values["env-out"]), { ...sandbox.env, ...extra });
   const ids = sandbox.scenarioIds;
-  process.stdout.write(JSON.stringify({ ready: true, armEndpoint: sandbox.origin, dnsServer: sandbox.dns.address, ...(ids ? { scenario: { name: scenario, ...ids } } : {}), env: sandbox.env }) + "\n");
+  process.stdout.write(
+    JSON.stringify({
+      ready: true,
+      armEndpoint: sandbox.origin,
+      dnsServer: sandbox.dns.address,
+      ...(ids ? { scenario: { name: scenario, ...ids } } : {}),
+      env: sandbox.env,
+    }) + "\n",
+  );
   await new Promise<void>((done) => {
     const stop = () => done();
     process.once("SIGINT", stop);

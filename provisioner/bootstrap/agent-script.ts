@@ -73,7 +73,8 @@ function execScript(script: string): string {
  * and bash execs the script at once: the PAT leaves argv within milliseconds and never touches the disk.
  */
 export function commandToExecute(script: string, pat: string): string {
-  if (/[\r\n]/.test(pat) || pat.includes(TOKEN_DELIMITER)) throw new Error("the PAT holds a line break: copy it again from Azure DevOps (User settings > Personal access tokens)");
+  if (/[\r\n]/.test(pat) || pat.includes(TOKEN_DELIMITER))
+    throw new Error("the PAT holds a line break: copy it again from Azure DevOps (User settings > Personal access tokens)");
   return `${execScript(script)} 3<<'${TOKEN_DELIMITER}'\n${pat}\n${TOKEN_DELIMITER}\n`;
 }
 

@@ -31,14 +31,22 @@ export class ExtensionBootstrap implements AgentBootstrap {
       runAs: config.vm.adminUser,
     });
     const fingerprint = scriptFingerprint(script);
-    const existing = await getOrUndefined(() => clients.compute.virtualMachineExtensions.get(config.resourceGroup, machine.vmName, AGENT_EXTENSION_NAME), `the agent extension of ${machine.vmName}`);
+    const existing = await getOrUndefined(
+      () => clients.compute.virtualMachineExtensions.get(config.resourceGroup, machine.vmName, AGENT_EXTENSION_NAME),
+      `the agent extension of ${machine.vmName}`,
+    );
     const state = existing?.provisioningState;
     const current = existing?.tags?.[SCRIPT_TAG];
     let detail: string | undefined;
     if (!existing) detail = "Custom Script: download, config.sh --unattended, svc.sh install";
     else if (state === "Failed") detail = "the last run failed: running it again";
     else if (current !== fingerprint) detail = "the agent script changed";
-    const change = { step: "agent-software", kind: "agent extension", name: `${machine.vmName}/${AGENT_EXTENSION_NAME}`, id: `${ctx.ids.vmId(machine.vmName)}/extensions/${AGENT_EXTENSION_NAME}` };
+    const change = {
+      step: "agent-software",
+      kind: "agent extension",
+      name: `${machine.vmName}/${AGENT_EXTENSION_NAME}`,
+      id: `${ctx.ids.vmId(machine.vmName)}/extensions/${AGENT_EXTENSION_NAME}`,
+    };
     if (!detail) return act(ctx, { ...change, action: "no-op" }, async () => undefined);
     const body: VirtualMachineExtension = {
       location: config.location,
@@ -53,7 +61,9 @@ export class ExtensionBootstrap implements AgentBootstrap {
     };
     await act(ctx, { ...change, action: existing ? "update" : "create", detail }, async () => {
       try {
-        await clients.compute.virtualMachineExtensions.createOrUpdate(config.resourceGroup, machine.vmName, AGENT_EXTENSION_NAME, body, { abortSignal: ctx.signal });
+        await clients.compute.virtualMachineExtensions.createOrUpdate(config.resourceGroup, machine.vmName, AGENT_EXTENSION_NAME, body, {
+          abortSignal: ctx.signal,
+        });
       } catch (error) {
         // The script ran and failed (or could not start): say where its output is; a re-run retries it.
         throw new StepError(
@@ -72,8 +82,11 @@ export class ExtensionBootstrap implements AgentBootstrap {
 function stderrTail(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   const stderr = /\[stderr\]\r?\n([\s\S]*?)(?:'\.|'\s*$|$)/.exec(message)?.[1] ?? "";
-  const lines = stderr.split(/\r?\n/).map((line) => line.trim()).filter(Boolean).slice(-3);
+  const lines = stderr
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .slice(-3);
   const tail = lines.join(" | ");
   return tail ? ` (stderr: ${tail.length > 400 ? `…${tail.slice(-400)}` : tail})` : "";
 }
-

@@ -67,13 +67,26 @@ export class SshBootstrap implements AgentBootstrap {
     const ssh = this.ssh(ctx);
     const fail = (message: string) => new StepError("agent-software", `${machine.vmName}: ${message}`);
     const [hostKey, address] = await Promise.all([this.hostKeyOf(ctx, machine), this.privateIpOf(ctx, machine)]);
-    const script = agentScript({ organizationUrl: config.devops.organizationUrl, pool: config.pool.name, agentName: machine.agentName, downloadUrl: config.agent.downloadUrl, runAs: config.vm.adminUser });
+    const script = agentScript({
+      organizationUrl: config.devops.organizationUrl,
+      pool: config.pool.name,
+      agentName: machine.agentName,
+      downloadUrl: config.agent.downloadUrl,
+      runAs: config.vm.adminUser,
+    });
     let jump: Client | undefined;
     let vm: Client | undefined;
     try {
       jump = await connect(this.jumpEndpoint(ctx), ssh.privateKey);
       const tunnel = await forward(jump, address, 22, machine.vmName);
-      const end: SshEndpoint = { host: address, port: 22, user: config.vm.adminUser, hostKey, label: machine.vmName, keySource: "the host key in its boot diagnostics" };
+      const end: SshEndpoint = {
+        host: address,
+        port: 22,
+        user: config.vm.adminUser,
+        hostKey,
+        label: machine.vmName,
+        keySource: "the host key in its boot diagnostics",
+      };
       vm = await connect(end, ssh.privateKey, tunnel);
       // The admin user runs the script through sudo (as the Custom Script extension runs it as root); -S reads
       // nothing here, the PAT stays on the script's fd 3, which sudo passes on.
@@ -99,18 +112,27 @@ export class SshBootstrap implements AgentBootstrap {
     for (;;) {
       let log = "";
       try {
-        const data = await clients.compute.virtualMachines.retrieveBootDiagnosticsData(config.resourceGroup, machine.vmName, { sasUriExpirationTimeInMinutes: SAS_MINUTES, abortSignal: ctx.signal });
+        const data = await clients.compute.virtualMachines.retrieveBootDiagnosticsData(config.resourceGroup, machine.vmName, {
+          sasUriExpirationTimeInMinutes: SAS_MINUTES,
+          abortSignal: ctx.signal,
+        });
         if (data.serialConsoleLogBlobUri) {
           const response = await fetchThroughPipeline(data.serialConsoleLogBlobUri, { signal: ctx.signal });
           if (response.ok) log = await response.text();
         }
       } catch (error) {
-        throw new StepError("agent-software", `${machine.vmName}: cannot read its boot diagnostics to learn its SSH host key (${firstLine(error)}); boot diagnostics must be on and you need Microsoft.Compute/virtualMachines/retrieveBootDiagnosticsData/action`);
+        throw new StepError(
+          "agent-software",
+          `${machine.vmName}: cannot read its boot diagnostics to learn its SSH host key (${firstLine(error)}); boot diagnostics must be on and you need Microsoft.Compute/virtualMachines/retrieveBootDiagnosticsData/action`,
+        );
       }
       const [key] = hostKeysInSerialLog(log);
       if (key) return key;
       if (Date.now() > deadline) {
-        throw new StepError("agent-software", `${machine.vmName}: its serial console shows no SSH host key after ${HOST_KEY_WAIT_MS / 60_000} minutes (cloud-init prints it at first boot); look at az vm boot-diagnostics get-boot-log -g ${config.resourceGroup} -n ${machine.vmName}`);
+        throw new StepError(
+          "agent-software",
+          `${machine.vmName}: its serial console shows no SSH host key after ${HOST_KEY_WAIT_MS / 60_000} minutes (cloud-init prints it at first boot); look at az vm boot-diagnostics get-boot-log -g ${config.resourceGroup} -n ${machine.vmName}`,
+        );
       }
       await sleep(Math.min(ctx.options.pollIntervalMs, 5000), ctx.signal);
     }
@@ -118,7 +140,10 @@ export class SshBootstrap implements AgentBootstrap {
 
   private async privateIpOf(ctx: ProvisionContext, machine: AgentMachine): Promise<string> {
     const { config, clients, ids } = ctx;
-    const nic = await getOrUndefined(() => clients.network.networkInterfaces.get(config.resourceGroup, ids.nicName(machine.vmName)), `NIC of ${machine.vmName}`);
+    const nic = await getOrUndefined(
+      () => clients.network.networkInterfaces.get(config.resourceGroup, ids.nicName(machine.vmName)),
+      `NIC of ${machine.vmName}`,
+    );
     const address = nic?.ipConfigurations?.find((c) => c.primary ?? true)?.privateIPAddress;
     if (!address) throw new StepError("agent-software", `${machine.vmName}: its NIC ${ids.nicName(machine.vmName)} has no private IP yet; run apply again`);
     return address;

@@ -44,7 +44,11 @@ interface RawConfig {
  * region, the SSH key file, the PAT and organization in the environment) and resolves defaults. Every problem is a
  * ProvisionerInputError of one line that starts with the file name and names the field.
  */
-export function loadConfig(file: string, env: ProvisionerEnvironment, options: { needsDevOps: boolean; overrides?: readonly ConfigOverride[] }): ProvisionerConfig {
+export function loadConfig(
+  file: string,
+  env: ProvisionerEnvironment,
+  options: { needsDevOps: boolean; overrides?: readonly ConfigOverride[] },
+): ProvisionerConfig {
   const path = resolve(file);
   const name = basename(path);
   const fail = (message: string): never => {
@@ -85,7 +89,8 @@ function parseText(text: string, json: boolean, fail: (message: string) => never
     }
     value = doc.toJS();
   }
-  if (!value || typeof value !== "object" || Array.isArray(value)) fail("the config must be a mapping of fields (subscription, resourceGroup, location, workspace, network, pool, vm, ...)");
+  if (!value || typeof value !== "object" || Array.isArray(value))
+    fail("the config must be a mapping of fields (subscription, resourceGroup, location, workspace, network, pool, vm, ...)");
   return value as Record<string, unknown>;
 }
 
@@ -98,11 +103,19 @@ function cidr(text: string, field: string, fail: (message: string) => never): Re
   }
 }
 
-function resolveConfig(raw: RawConfig, path: string, env: ProvisionerEnvironment, options: { needsDevOps: boolean }, fail: (message: string) => never): ProvisionerConfig {
+function resolveConfig(
+  raw: RawConfig,
+  path: string,
+  env: ProvisionerEnvironment,
+  options: { needsDevOps: boolean },
+  fail: (message: string) => never,
+): ProvisionerConfig {
   const location = normalizeRegion(raw.location, raw.cloud);
   if (!location) {
     const suggestion = suggestRegion(raw.location, raw.cloud);
-    fail(`location '${raw.location}' is not an Azure region of ${raw.cloud}${suggestion ? `; did you mean ${suggestion}?` : "; use a name from 'az account list-locations -o table'"}`);
+    fail(
+      `location '${raw.location}' is not an Azure region of ${raw.cloud}${suggestion ? `; did you mean ${suggestion}?` : "; use a name from 'az account list-locations -o table'"}`,
+    );
   }
   const vnet = resolveVnet(raw.network.vnet, fail);
   const subnet = cidr(raw.network.subnet.prefix, "network.subnet.prefix", fail);
@@ -115,13 +128,18 @@ function resolveConfig(raw: RawConfig, path: string, env: ProvisionerEnvironment
   if (subnet.prefixLength > 29) fail(`network.subnet.prefix ${subnet.text} is too small: Azure's smallest subnet is /29`);
   const usable = usableAddressCount(subnet.text);
   if (usable < raw.pool.count) {
-    fail(`network.subnet.prefix ${subnet.text} has ${usable} usable addresses (Azure reserves 5) but pool.count is ${raw.pool.count}; use a larger prefix or fewer agents`);
+    fail(
+      `network.subnet.prefix ${subnet.text} has ${usable} usable addresses (Azure reserves 5) but pool.count is ${raw.pool.count}; use a larger prefix or fewer agents`,
+    );
   }
   const organizationUrl = (env.organizationUrl || raw.devops?.organizationUrl || "").replace(/\/+$/, "");
   if (options.needsDevOps) {
-    if (!organizationUrl) fail("the Azure DevOps organization is not set: export AZURE_DEVOPS_ORG_URL=https://dev.azure.com/<org> or set devops.organizationUrl");
-    if (!/^https:\/\/[^/\s]+/.test(organizationUrl)) fail(`AZURE_DEVOPS_ORG_URL '${organizationUrl}' is not an https URL; set it to https://dev.azure.com/<org>`);
-    if (!env.pat) fail("AZURE_DEVOPS_EXT_PAT is not set: create a PAT with Agent Pools (read, manage) and export it (it is never read from the config or a flag)");
+    if (!organizationUrl)
+      fail("the Azure DevOps organization is not set: export AZURE_DEVOPS_ORG_URL=https://dev.azure.com/<org> or set devops.organizationUrl");
+    if (!/^https:\/\/[^/\s]+/.test(organizationUrl))
+      fail(`AZURE_DEVOPS_ORG_URL '${organizationUrl}' is not an https URL; set it to https://dev.azure.com/<org>`);
+    if (!env.pat)
+      fail("AZURE_DEVOPS_EXT_PAT is not set: create a PAT with Agent Pools (read, manage) and export it (it is never read from the config or a flag)");
     if (/\s/.test(env.pat ?? "")) fail("AZURE_DEVOPS_EXT_PAT holds a space or a line break: export the token alone, as Azure DevOps shows it");
   }
   const version = raw.agent?.version ?? DEFAULT_AGENT_VERSION;
@@ -161,7 +179,11 @@ function resolveConfig(raw: RawConfig, path: string, env: ProvisionerEnvironment
 }
 
 function resolveProjects(raw: NonNullable<RawConfig["projects"]>, fail: (message: string) => never): ProjectQueueConfig[] {
-  const projects = raw.map((entry) => (typeof entry === "string" ? { name: entry.trim(), authorizePipelines: false } : { name: entry.name.trim(), authorizePipelines: entry.authorizePipelines ?? false }));
+  const projects = raw.map((entry) =>
+    typeof entry === "string"
+      ? { name: entry.trim(), authorizePipelines: false }
+      : { name: entry.name.trim(), authorizePipelines: entry.authorizePipelines ?? false },
+  );
   const seen = new Set<string>();
   for (const project of projects) {
     if (seen.has(project.name.toLowerCase())) fail(`projects lists '${project.name}' twice; name each project once`);
@@ -172,7 +194,7 @@ function resolveProjects(raw: NonNullable<RawConfig["projects"]>, fail: (message
 
 function resolveVnet(raw: RawConfig["network"]["vnet"], fail: (message: string) => never): VnetConfig {
   if (raw.id) return { kind: "existing", id: raw.id };
-  const spaces = typeof raw.addressSpace === "string" ? [raw.addressSpace] : raw.addressSpace ?? [];
+  const spaces = typeof raw.addressSpace === "string" ? [raw.addressSpace] : (raw.addressSpace ?? []);
   const parsed = spaces.map((p, i) => cidr(p, `network.vnet.addressSpace${spaces.length > 1 ? `[${i}]` : ""}`, fail).text);
   if (!raw.name) fail("network.vnet.name is missing");
   return { kind: "create", name: raw.name, addressSpace: parsed };
@@ -194,10 +216,13 @@ function readSshKey(absolute: string, given: string, fail: (message: string) => 
   try {
     text = readFileSync(absolute, "utf8").trim();
   } catch (error) {
-    fail(`vm.sshPublicKeyFile '${given}' cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"}; it is resolved from the config file's folder: ${absolute}); create one with ssh-keygen -t ed25519`);
+    fail(
+      `vm.sshPublicKeyFile '${given}' cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"}; it is resolved from the config file's folder: ${absolute}); create one with ssh-keygen -t ed25519`,
+    );
   }
   if (/PRIVATE KEY/.test(text)) fail(`vm.sshPublicKeyFile '${given}' holds a PRIVATE key; point it at the .pub file`);
   const line = text.split(/\r?\n/).find((l) => l.trim() !== "") ?? "";
-  if (!PUBLIC_KEY.test(line)) fail(`vm.sshPublicKeyFile '${given}' is not an OpenSSH public key (ssh-ed25519 / ssh-rsa / ecdsa-sha2-*); create one with ssh-keygen -t ed25519`);
+  if (!PUBLIC_KEY.test(line))
+    fail(`vm.sshPublicKeyFile '${given}' is not an OpenSSH public key (ssh-ed25519 / ssh-rsa / ecdsa-sha2-*); create one with ssh-keygen -t ed25519`);
   return line;
 }

@@ -37,7 +37,8 @@ export function overridesFromFlags(values: Record<string, unknown>): ConfigOverr
       continue;
     }
     if (typeof given !== "string") continue;
-    if (field.kind === "integer" && !/^\d+$/.test(given)) throw new ProvisionerInputError(`--${field.flag} '${given}' is not a whole number; give e.g. --${field.flag} 3`);
+    if (field.kind === "integer" && !/^\d+$/.test(given))
+      throw new ProvisionerInputError(`--${field.flag} '${given}' is not a whole number; give e.g. --${field.flag} 3`);
     overrides.push({ flag: field.flag, path: field.path, value: field.kind === "integer" ? Number(given) : given });
   }
   return overrides;
@@ -60,15 +61,18 @@ export function applyOverrides(document: Record<string, unknown>, overrides: rea
 /** The flag's names, each as the file's entry of that name when it has one (keeping its settings). */
 function mergeList(current: unknown, names: string[]): unknown[] {
   const entries = Array.isArray(current) ? (current as unknown[]) : [];
-  const nameOf = (entry: unknown) => (typeof entry === "string" ? entry : typeof entry === "object" && entry !== null ? String((entry as { name?: unknown }).name ?? "") : "");
+  const nameOf = (entry: unknown) =>
+    typeof entry === "string" ? entry : typeof entry === "object" && entry !== null ? String((entry as { name?: unknown }).name ?? "") : "";
   return names.map((name) => entries.find((entry) => nameOf(entry).toLowerCase() === name.toLowerCase()) ?? name);
 }
 
 /** The help text lines for the flags. */
 export function overrideHelp(fields: readonly OverridableField[] = OVERRIDABLE_FIELDS): string {
-  return fields.map((field) =>
-    field.kind === "list"
-      ? `  --${`${field.flag} NAME`.padEnd(22)}sets ${field.path.join(".")} (repeat the flag for each)`
-      : `  --${`${field.flag} ${field.kind === "integer" ? "N" : "VALUE"}`.padEnd(22)}overrides ${field.path.join(".")}`,
-  ).join("\n");
+  return fields
+    .map((field) =>
+      field.kind === "list"
+        ? `  --${`${field.flag} NAME`.padEnd(22)}sets ${field.path.join(".")} (repeat the flag for each)`
+        : `  --${`${field.flag} ${field.kind === "integer" ? "N" : "VALUE"}`.padEnd(22)}overrides ${field.path.join(".")}`,
+    )
+    .join("\n");
 }

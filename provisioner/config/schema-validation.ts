@@ -16,7 +16,10 @@ function validator(): ValidateFunction {
 const FORBIDDEN_FIELDS: Array<[RegExp, string]> = [
   [/^(admin)?password$/i, "passwords are not supported: the VMs accept SSH keys only; remove it and set vm.sshPublicKeyFile"],
   [/^(pat|token|personalaccesstoken)$/i, "the PAT is never read from a file: remove it and set AZURE_DEVOPS_EXT_PAT in the environment"],
-  [/^(clientsecret|secret)$/i, "secrets are never read from the config: remove it and use DefaultAzureCredential (AZURE_CLIENT_SECRET, managed identity or az login)"],
+  [
+    /^(clientsecret|secret)$/i,
+    "secrets are never read from the config: remove it and use DefaultAzureCredential (AZURE_CLIENT_SECRET, managed identity or az login)",
+  ],
 ];
 
 /** Refuses password/secret fields anywhere, before the schema's generic "unknown field" would. */

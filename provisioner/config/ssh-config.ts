@@ -32,10 +32,13 @@ function keyBlob(line: string): string {
 /** bootstrap: ssh — the jump host, its pinned key, and the private key matching the VMs' public key. */
 export function resolveSsh(raw: RawSshConfig, vm: VmKey, env: ProvisionerEnvironment, fail: (message: string) => never): SshConfig {
   const jumpHostText = env.sshJumpHost || raw.jumpHost;
-  if (!jumpHostText) fail("bootstrap: ssh needs a jump host: set ssh.jumpHost (host[:port] of a jump VM, or of an 'az network bastion tunnel') or AMLVNET_SSH_JUMP_HOST");
+  if (!jumpHostText)
+    fail("bootstrap: ssh needs a jump host: set ssh.jumpHost (host[:port] of a jump VM, or of an 'az network bastion tunnel') or AMLVNET_SSH_JUMP_HOST");
   const jumpHostKey = (env.sshJumpHostKey || raw.jumpHostKey || "").trim();
   if (!jumpHostKey) {
-    fail("bootstrap: ssh needs the jump host's key, which is pinned and never accepted blindly: set ssh.jumpHostKey (or AMLVNET_SSH_JUMP_HOST_KEY) to its 'ssh-ed25519 AAAA…' line, from its boot diagnostics or ssh-keyscan on a trusted network");
+    fail(
+      "bootstrap: ssh needs the jump host's key, which is pinned and never accepted blindly: set ssh.jumpHostKey (or AMLVNET_SSH_JUMP_HOST_KEY) to its 'ssh-ed25519 AAAA…' line, from its boot diagnostics or ssh-keyscan on a trusted network",
+    );
   }
   const parsedHostKey = utils.parseKey(jumpHostKey);
   if (parsedHostKey instanceof Error || Array.isArray(parsedHostKey) || parsedHostKey.isPrivateKey()) {
@@ -47,12 +50,18 @@ export function resolveSsh(raw: RawSshConfig, vm: VmKey, env: ProvisionerEnviron
   try {
     privateKey = readFileSync(resolve(vm.configDir, keyFile), "utf8");
   } catch (error) {
-    fail(`${which} '${keyFile}' cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"}; it is resolved from the config file's folder); set ssh.privateKeyFile to the key matching vm.sshPublicKeyFile`);
+    fail(
+      `${which} '${keyFile}' cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"}; it is resolved from the config file's folder); set ssh.privateKeyFile to the key matching vm.sshPublicKeyFile`,
+    );
   }
   const parsed = utils.parseKey(privateKey);
   if (parsed instanceof Error) {
     const encrypted = /encrypted|passphrase/i.test(parsed.message);
-    fail(encrypted ? `${which} '${keyFile}' is encrypted: amlvnet takes no passphrase; use a deployment key without one, kept where only the pipeline can read it` : `${which} '${keyFile}' is not a private key ssh2 can read (${parsed.message})`);
+    fail(
+      encrypted
+        ? `${which} '${keyFile}' is encrypted: amlvnet takes no passphrase; use a deployment key without one, kept where only the pipeline can read it`
+        : `${which} '${keyFile}' is not a private key ssh2 can read (${parsed.message})`,
+    );
   }
   const key: ParsedKey = Array.isArray(parsed) ? (parsed[0] as ParsedKey) : parsed;
   if (!key.isPrivateKey()) fail(`${which} '${keyFile}' holds a public key; point it at the private key`);

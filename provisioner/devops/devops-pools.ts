@@ -17,7 +17,16 @@ export interface AgentInfo {
   enabled: boolean;
 }
 
-type ElasticPoolFields = "serviceEndpointId" | "serviceEndpointScope" | "azureId" | "maxCapacity" | "desiredIdle" | "recycleAfterEachUse" | "maxSavedNodeCount" | "timeToLiveMinutes" | "agentInteractiveUI";
+type ElasticPoolFields =
+  | "serviceEndpointId"
+  | "serviceEndpointScope"
+  | "azureId"
+  | "maxCapacity"
+  | "desiredIdle"
+  | "recycleAfterEachUse"
+  | "maxSavedNodeCount"
+  | "timeToLiveMinutes"
+  | "agentInteractiveUI";
 
 /**
  * azure-devops-node-api's ElasticPool as the REST API sends it: its enums (osType, orchestrationType, state) travel

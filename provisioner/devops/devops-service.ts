@@ -1,7 +1,13 @@
 import type { HttpMethods } from "@azure/core-rest-pipeline";
 import * as azdev from "azure-devops-node-api";
 import type { ITaskAgentApi } from "azure-devops-node-api/TaskAgentApi";
-import { TaskAgentPool, TaskAgentPoolActionFilter, TaskAgentPoolOptions, TaskAgentQueue, TaskAgentStatus } from "azure-devops-node-api/interfaces/TaskAgentInterfaces";
+import {
+  TaskAgentPool,
+  TaskAgentPoolActionFilter,
+  TaskAgentPoolOptions,
+  TaskAgentQueue,
+  TaskAgentStatus,
+} from "azure-devops-node-api/interfaces/TaskAgentInterfaces";
 import { fetchThroughPipeline, type PlainResponse } from "../../azure/proxied-fetch";
 import { sleep } from "../concurrency";
 import { ProvisionerInputError, statusOf } from "../errors";
@@ -13,10 +19,14 @@ const ELASTIC_API_VERSION = "7.1-preview.1";
 export function explainDevOpsError(error: unknown, organizationUrl: string, doing: string): Error {
   const status = statusOf(error);
   if (status === 401 || status === 203) {
-    return new ProvisionerInputError(`AZURE_DEVOPS_EXT_PAT was rejected by ${organizationUrl} (401) while ${doing}: it is wrong, expired or for another organization; create a PAT with Agent Pools (read, manage) and export it`);
+    return new ProvisionerInputError(
+      `AZURE_DEVOPS_EXT_PAT was rejected by ${organizationUrl} (401) while ${doing}: it is wrong, expired or for another organization; create a PAT with Agent Pools (read, manage) and export it`,
+    );
   }
   if (status === 403) {
-    return new ProvisionerInputError(`AZURE_DEVOPS_EXT_PAT may not ${doing} in ${organizationUrl} (403): give the PAT the Agent Pools (read, manage) scope, and its user the Administrator role on agent pools`);
+    return new ProvisionerInputError(
+      `AZURE_DEVOPS_EXT_PAT may not ${doing} in ${organizationUrl} (403): give the PAT the Agent Pools (read, manage) scope, and its user the Administrator role on agent pools`,
+    );
   }
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (code === "ENOTFOUND" || code === "ECONNREFUSED") {
@@ -89,7 +99,11 @@ export class DevOpsService implements DevOpsPools {
   }
 
   async checkAccess(poolName: string): Promise<PoolAccess> {
-    const [all, managed] = await this.call("list agent pools", (api) => Promise.all([api.getAgentPools(), api.getAgentPools(undefined, undefined, undefined, TaskAgentPoolActionFilter.Manage)]), "read");
+    const [all, managed] = await this.call(
+      "list agent pools",
+      (api) => Promise.all([api.getAgentPools(), api.getAgentPools(undefined, undefined, undefined, TaskAgentPoolActionFilter.Manage)]),
+      "read",
+    );
     const pool = all.find((p) => (p.name ?? "").toLowerCase() === poolName.toLowerCase());
     const canManage = pool ? managed.some((p) => p.id === pool.id) : managed.length > 0 || all.length === 0;
     return { pool: pool ? poolInfo(pool) : undefined, canManage };
@@ -111,7 +125,12 @@ export class DevOpsService implements DevOpsPools {
 
   async listAgents(poolId: number): Promise<AgentInfo[]> {
     const agents = await this.call("list agents", (api) => api.getAgents(poolId), "read");
-    return agents.map((a) => ({ id: a.id as number, name: a.name ?? "", status: a.status === TaskAgentStatus.Online ? "online" : "offline", enabled: a.enabled !== false }));
+    return agents.map((a) => ({
+      id: a.id as number,
+      name: a.name ?? "",
+      status: a.status === TaskAgentStatus.Online ? "online" : "offline",
+      enabled: a.enabled !== false,
+    }));
   }
 
   async deleteAgent(poolId: number, agentId: number): Promise<void> {
@@ -125,8 +144,11 @@ export class DevOpsService implements DevOpsPools {
 
   async createElasticPool(poolName: string, settings: ElasticPoolSettings): Promise<AgentPoolInfo> {
     const query = `poolName=${encodeURIComponent(poolName)}&authorizeAllPipelines=false&autoProvisionProjectPools=false&projectId=${encodeURIComponent(settings.serviceEndpointScope)}`;
-    const created = (await this.rest("POST", `_apis/distributedtask/elasticpools?${query}`, `create scale set pool ${poolName}`, settings)) as { agentPool: TaskAgentPool & { options?: unknown } };
-    const options = Array.isArray(created.agentPool.options) || typeof created.agentPool.options === "string" ? TaskAgentPoolOptions.ElasticPool : created.agentPool.options;
+    const created = (await this.rest("POST", `_apis/distributedtask/elasticpools?${query}`, `create scale set pool ${poolName}`, settings)) as {
+      agentPool: TaskAgentPool & { options?: unknown };
+    };
+    const options =
+      Array.isArray(created.agentPool.options) || typeof created.agentPool.options === "string" ? TaskAgentPoolOptions.ElasticPool : created.agentPool.options;
     return poolInfo({ ...created.agentPool, options });
   }
 
@@ -136,18 +158,25 @@ export class DevOpsService implements DevOpsPools {
 
   /** GET _apis/projects/{nameOrId} (raw REST: the Core area is not otherwise needed); 404 = no such project. */
   async findProject(nameOrId: string): Promise<ProjectInfo | undefined> {
-    const project = (await this.rest("GET", `_apis/projects/${encodeURIComponent(nameOrId)}`, `read project ${nameOrId}`)) as { id?: string; name?: string } | undefined;
+    const project = (await this.rest("GET", `_apis/projects/${encodeURIComponent(nameOrId)}`, `read project ${nameOrId}`)) as
+      { id?: string; name?: string } | undefined;
     return project?.id ? { id: project.id, name: project.name ?? nameOrId } : undefined;
   }
 
   async listQueues(projectId: string, poolId?: number): Promise<QueueInfo[]> {
     // typed-rest-client answers a GET 404 (the project is gone) with a null body instead of an error.
-    const queues = await this.call(`list the agent queues of project ${projectId}`, (api) => (poolId === undefined ? api.getAgentQueues(projectId) : api.getAgentQueuesForPools([poolId], projectId)), "read");
+    const queues = await this.call(
+      `list the agent queues of project ${projectId}`,
+      (api) => (poolId === undefined ? api.getAgentQueues(projectId) : api.getAgentQueuesForPools([poolId], projectId)),
+      "read",
+    );
     return (queues ?? []).map(queueInfo);
   }
 
   async addQueue(projectId: string, poolId: number, name: string, authorizePipelines: boolean): Promise<QueueInfo> {
-    const queue = await this.call(`add pool ${poolId} to project ${projectId}`, (api) => api.addAgentQueue({ name, pool: { id: poolId } }, projectId, authorizePipelines));
+    const queue = await this.call(`add pool ${poolId} to project ${projectId}`, (api) =>
+      api.addAgentQueue({ name, pool: { id: poolId } }, projectId, authorizePipelines),
+    );
     if (!queue) throw new Error(`Azure DevOps did not add pool ${poolId} to project ${projectId} (404: the project or the pool is gone)`);
     return queueInfo(queue);
   }
@@ -158,13 +187,22 @@ export class DevOpsService implements DevOpsPools {
 
   /** GET {project}/_apis/pipelines/pipelinePermissions/queue/{id} (REST docs, Pipeline Permissions - Get). */
   async queueAuthorizedForAllPipelines(projectId: string, queueId: number): Promise<boolean> {
-    const permissions = (await this.rest("GET", `${encodeURIComponent(projectId)}/_apis/pipelines/pipelinePermissions/queue/${queueId}`, `read the pipeline permissions of queue ${queueId}`)) as { allPipelines?: { authorized?: boolean } | null } | undefined;
+    const permissions = (await this.rest(
+      "GET",
+      `${encodeURIComponent(projectId)}/_apis/pipelines/pipelinePermissions/queue/${queueId}`,
+      `read the pipeline permissions of queue ${queueId}`,
+    )) as { allPipelines?: { authorized?: boolean } | null } | undefined;
     return permissions?.allPipelines?.authorized === true;
   }
 
   /** PATCH the same resource with allPipelines.authorized = true. */
   async authorizeQueueForAllPipelines(projectId: string, queueId: number): Promise<void> {
-    await this.rest("PATCH", `${encodeURIComponent(projectId)}/_apis/pipelines/pipelinePermissions/queue/${queueId}`, `authorize all pipelines on queue ${queueId}`, { allPipelines: { authorized: true } });
+    await this.rest(
+      "PATCH",
+      `${encodeURIComponent(projectId)}/_apis/pipelines/pipelinePermissions/queue/${queueId}`,
+      `authorize all pipelines on queue ${queueId}`,
+      { allPipelines: { authorized: true } },
+    );
   }
 
   /** Raw REST (api-version 7.1-preview.1, Basic PAT, X-TFS-FedAuthRedirect: Suppress); 404 on GET is undefined. */
@@ -183,11 +221,14 @@ export class DevOpsService implements DevOpsPools {
         body: body === undefined ? undefined : JSON.stringify(body),
       });
     try {
-      response = method === "GET" ? await withReadRetries(async () => {
-        const answer = await send();
-        if (TRANSIENT_STATUS.has(answer.status)) throw Object.assign(new Error(`HTTP ${answer.status}`), { statusCode: answer.status });
-        return answer;
-      }) : await send();
+      response =
+        method === "GET"
+          ? await withReadRetries(async () => {
+              const answer = await send();
+              if (TRANSIENT_STATUS.has(answer.status)) throw Object.assign(new Error(`HTTP ${answer.status}`), { statusCode: answer.status });
+              return answer;
+            })
+          : await send();
     } catch (error) {
       throw explainDevOpsError((error as { cause?: unknown }).cause ?? error, this.organizationUrl, doing);
     }

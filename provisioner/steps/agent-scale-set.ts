@@ -20,10 +20,18 @@ function scaleSetBody(ctx: ProvisionContext): VirtualMachineScaleSet {
       osProfile: {
         computerNamePrefix: ids.scaleSetName.slice(0, 9),
         adminUsername: config.vm.adminUser,
-        linuxConfiguration: { disablePasswordAuthentication: true, ssh: { publicKeys: [{ path: `/home/${config.vm.adminUser}/.ssh/authorized_keys`, keyData: config.vm.sshPublicKey }] } },
+        linuxConfiguration: {
+          disablePasswordAuthentication: true,
+          ssh: { publicKeys: [{ path: `/home/${config.vm.adminUser}/.ssh/authorized_keys`, keyData: config.vm.sshPublicKey }] },
+        },
       },
-      storageProfile: { imageReference: { ...config.vm.image }, osDisk: { createOption: "FromImage", caching: "ReadOnly", managedDisk: { storageAccountType: config.vm.osDiskType } } },
-      networkProfile: { networkInterfaceConfigurations: [{ name: "nic", primary: true, ipConfigurations: [{ name: "ipconfig1", subnet: { id: ids.subnetId } }] }] },
+      storageProfile: {
+        imageReference: { ...config.vm.image },
+        osDisk: { createOption: "FromImage", caching: "ReadOnly", managedDisk: { storageAccountType: config.vm.osDiskType } },
+      },
+      networkProfile: {
+        networkInterfaceConfigurations: [{ name: "nic", primary: true, ipConfigurations: [{ name: "ipconfig1", subnet: { id: ids.subnetId } }] }],
+      },
     },
   };
 }
@@ -47,7 +55,10 @@ function elasticSettings(ctx: ProvisionContext): ElasticPoolSettings {
 
 async function ensureScaleSet(ctx: ProvisionContext): Promise<void> {
   const { config, clients, ids } = ctx;
-  const existing = await getOrUndefined(() => clients.compute.virtualMachineScaleSets.get(config.resourceGroup, ids.scaleSetName), `scale set ${ids.scaleSetName}`);
+  const existing = await getOrUndefined(
+    () => clients.compute.virtualMachineScaleSets.get(config.resourceGroup, ids.scaleSetName),
+    `scale set ${ids.scaleSetName}`,
+  );
   const change = { step: "agent-scale-set", kind: "virtual machine scale set", name: ids.scaleSetName, id: ids.scaleSetId };
   if (!existing) {
     return act(ctx, { ...change, action: "create", detail: `Uniform, ${config.pool.count} x ${config.vm.size}, no load balancer` }, () =>
@@ -58,7 +69,12 @@ async function ensureScaleSet(ctx: ProvisionContext): Promise<void> {
   const sizeDiffers = (existing.sku?.name ?? "").toLowerCase() !== config.vm.size.toLowerCase();
   if (!sizeDiffers && tagsSatisfied(existing.tags, ctx.tags)) return act(ctx, { ...change, action: "no-op" }, async () => undefined);
   await act(ctx, { ...change, action: "update", detail: sizeDiffers ? `size → ${config.vm.size}` : "tags" }, () =>
-    clients.compute.virtualMachineScaleSets.update(config.resourceGroup, ids.scaleSetName, { tags: { ...existing.tags, ...ctx.tags }, sku: { name: config.vm.size, capacity: existing.sku?.capacity } }, { abortSignal: ctx.signal }),
+    clients.compute.virtualMachineScaleSets.update(
+      config.resourceGroup,
+      ids.scaleSetName,
+      { tags: { ...existing.tags, ...ctx.tags }, sku: { name: config.vm.size, capacity: existing.sku?.capacity } },
+      { abortSignal: ctx.signal },
+    ),
   );
 }
 
@@ -67,7 +83,12 @@ async function ensureElasticPool(ctx: ProvisionContext): Promise<void> {
   const name = ctx.config.pool.name;
   const wanted = elasticSettings(ctx);
   const pool = await ctx.devops.findPool(name);
-  const change = { step: "agent-scale-set", kind: "scale set agent pool", name, id: `${ctx.devops.organizationUrl}/_settings/agentpools${pool ? `?poolId=${pool.id}` : ""}` };
+  const change = {
+    step: "agent-scale-set",
+    kind: "scale set agent pool",
+    name,
+    id: `${ctx.devops.organizationUrl}/_settings/agentpools${pool ? `?poolId=${pool.id}` : ""}`,
+  };
   if (!pool) {
     return act(ctx, { ...change, action: "create", detail: `elastic pool on ${ctx.ids.scaleSetName}, ${wanted.maxCapacity} agents` }, async () => {
       ctx.pool = await ctx.devops.createElasticPool(name, wanted);
@@ -75,9 +96,13 @@ async function ensureElasticPool(ctx: ProvisionContext): Promise<void> {
   }
   ctx.pool = pool;
   const current = await ctx.devops.getElasticPool(pool.id);
-  const drift = (["azureId", "maxCapacity", "desiredIdle", "serviceEndpointId"] as const).filter((key) => String(current?.[key] ?? "").toLowerCase() !== String(wanted[key]).toLowerCase());
+  const drift = (["azureId", "maxCapacity", "desiredIdle", "serviceEndpointId"] as const).filter(
+    (key) => String(current?.[key] ?? "").toLowerCase() !== String(wanted[key]).toLowerCase(),
+  );
   if (drift.length === 0) return act(ctx, { ...change, action: "no-op" }, async () => undefined);
-  await act(ctx, { ...change, action: "update", detail: drift.join(", ") }, () => ctx.devops.updateElasticPool(pool.id, Object.fromEntries(drift.map((key) => [key, wanted[key]]))));
+  await act(ctx, { ...change, action: "update", detail: drift.join(", ") }, () =>
+    ctx.devops.updateElasticPool(pool.id, Object.fromEntries(drift.map((key) => [key, wanted[key]]))),
+  );
 }
 
 /** Step 5 (scaleset mode): a Uniform scale set, then its Azure DevOps scale set pool; the agents are its instances. */
@@ -87,13 +112,19 @@ export const agentScaleSetStep: Step = {
     if (ctx.config.pool.mode !== "scaleset") return;
     await ensureScaleSet(ctx);
     await ensureElasticPool(ctx);
-    const instances = await listOrEmpty(() => ctx.clients.compute.virtualMachineScaleSetVMs.list(ctx.config.resourceGroup, ctx.ids.scaleSetName), `the instances of ${ctx.ids.scaleSetName}`);
+    const instances = await listOrEmpty(
+      () => ctx.clients.compute.virtualMachineScaleSetVMs.list(ctx.config.resourceGroup, ctx.ids.scaleSetName),
+      `the instances of ${ctx.ids.scaleSetName}`,
+    );
     ctx.agents = instances.map((i) => ({ agentName: i.osProfile?.computerName ?? i.name ?? "", vmName: i.instanceId ?? i.name ?? "", vmId: i.id ?? "" }));
   },
   async destroy(ctx) {
     const { config, clients, ids } = ctx;
     await attempt(ctx, `scale set ${ids.scaleSetName}`, async () => {
-      const scaleSet = await getOrUndefined(() => clients.compute.virtualMachineScaleSets.get(config.resourceGroup, ids.scaleSetName), `scale set ${ids.scaleSetName}`);
+      const scaleSet = await getOrUndefined(
+        () => clients.compute.virtualMachineScaleSets.get(config.resourceGroup, ids.scaleSetName),
+        `scale set ${ids.scaleSetName}`,
+      );
       if (!scaleSet || !isOwned(scaleSet.tags, config.pool.name)) return;
       const instances = await listOrEmpty(() => clients.compute.virtualMachineScaleSetVMs.list(config.resourceGroup, ids.scaleSetName), "instances");
       ctx.agents = instances.map((i) => ({ agentName: i.osProfile?.computerName ?? "", vmName: i.instanceId ?? "", vmId: i.id ?? "" }));

@@ -19,11 +19,17 @@ export const agentSubnetStep: Step = {
     const foreignNsg = existing?.networkSecurityGroup?.id && !sameId(existing.networkSecurityGroup.id, ids.nsgId) && config.network.vnet.kind === "existing";
     const nsgOk = sameId(existing?.networkSecurityGroup?.id, ids.nsgId) || foreignNsg;
     if (existing && currentPrefix === prefix && nsgOk) {
-      return act(ctx, { ...change, action: "no-op", detail: foreignNsg ? `keeps its NSG ${existing.networkSecurityGroup?.id?.split("/").pop()}` : undefined }, async () => undefined);
+      return act(
+        ctx,
+        { ...change, action: "no-op", detail: foreignNsg ? `keeps its NSG ${existing.networkSecurityGroup?.id?.split("/").pop()}` : undefined },
+        async () => undefined,
+      );
     }
     // An update keeps what else is set on the subnet (route table, NAT gateway, service endpoints, delegations).
     const body: Subnet = { ...(existing ?? {}), addressPrefix: prefix, addressPrefixes: undefined, networkSecurityGroup: { id: ids.nsgId } };
-    const detail = existing ? [currentPrefix !== prefix ? `prefix ${currentPrefix} → ${prefix}` : "", nsgOk ? "" : `attach NSG ${config.network.nsgName}`].filter(Boolean).join(", ") : `${prefix}, NSG ${config.network.nsgName}`;
+    const detail = existing
+      ? [currentPrefix !== prefix ? `prefix ${currentPrefix} → ${prefix}` : "", nsgOk ? "" : `attach NSG ${config.network.nsgName}`].filter(Boolean).join(", ")
+      : `${prefix}, NSG ${config.network.nsgName}`;
     await act(ctx, { ...change, action: existing ? "update" : "create", detail }, () =>
       network.subnets.beginCreateOrUpdateAndWait(ids.vnetResourceGroup, ids.vnetName, name, body, { abortSignal: ctx.signal }),
     );

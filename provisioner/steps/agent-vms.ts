@@ -68,14 +68,21 @@ async function ensureVm(ctx: ProvisionContext, vmName: string): Promise<void> {
   const sizeDiffers = (existing.hardwareProfile?.vmSize ?? "").toLowerCase() !== config.vm.size.toLowerCase();
   const tagsDiffer = !tagsSatisfied(existing.tags, ctx.tags);
   const diagnosticsOff = existing.diagnosticsProfile?.bootDiagnostics?.enabled !== true;
-  if (!sizeDiffers && !tagsDiffer && !diagnosticsOff && existing.provisioningState !== "Failed") return act(ctx, { ...change, action: "no-op" }, async () => undefined);
+  if (!sizeDiffers && !tagsDiffer && !diagnosticsOff && existing.provisioningState !== "Failed")
+    return act(ctx, { ...change, action: "no-op" }, async () => undefined);
   if (existing.provisioningState === "Failed") {
     // A VM that failed to provision is put again as a whole; Azure retries it.
     return act(ctx, { ...change, action: "update", detail: "provisioning failed: retrying" }, () =>
       clients.compute.virtualMachines.createOrUpdate(config.resourceGroup, vmName, vmBody(ctx, vmName), { abortSignal: ctx.signal }),
     );
   }
-  const detail = [sizeDiffers ? `size ${existing.hardwareProfile?.vmSize} → ${config.vm.size}` : "", tagsDiffer ? "tags" : "", diagnosticsOff ? "boot diagnostics on" : ""].filter(Boolean).join(", ");
+  const detail = [
+    sizeDiffers ? `size ${existing.hardwareProfile?.vmSize} → ${config.vm.size}` : "",
+    tagsDiffer ? "tags" : "",
+    diagnosticsOff ? "boot diagnostics on" : "",
+  ]
+    .filter(Boolean)
+    .join(", ");
   await act(ctx, { ...change, action: "update", detail }, () =>
     clients.compute.virtualMachines.update(
       config.resourceGroup,
@@ -92,8 +99,10 @@ async function ownedVms(ctx: ProvisionContext): Promise<VirtualMachine[]> {
 }
 
 async function deleteVm(ctx: ProvisionContext, vmName: string, detail?: string): Promise<void> {
-  await act(ctx, { step: "agent-vms", kind: "virtual machine", name: vmName, id: ctx.ids.vmId(vmName), action: "delete", detail: detail ?? "with its OS disk and NIC" }, () =>
-    ctx.clients.compute.virtualMachines.delete(ctx.config.resourceGroup, vmName, { abortSignal: ctx.signal }),
+  await act(
+    ctx,
+    { step: "agent-vms", kind: "virtual machine", name: vmName, id: ctx.ids.vmId(vmName), action: "delete", detail: detail ?? "with its OS disk and NIC" },
+    () => ctx.clients.compute.virtualMachines.delete(ctx.config.resourceGroup, vmName, { abortSignal: ctx.signal }),
   );
 }
 
@@ -103,7 +112,18 @@ async function deregister(ctx: ProvisionContext, vmNames: string[]): Promise<voi
   if (!pool || vmNames.length === 0) return;
   const agents = await ctx.devops.listAgents(pool.id);
   for (const agent of agents.filter((a) => vmNames.some((n) => n.toLowerCase() === a.name.toLowerCase()))) {
-    await act(ctx, { step: "agent-vms", kind: "agent", name: agent.name, id: `${ctx.devops.organizationUrl}/_settings/agentpools?poolId=${pool.id}`, action: "delete", detail: `deregistered from ${pool.name}` }, () => ctx.devops.deleteAgent(pool.id, agent.id));
+    await act(
+      ctx,
+      {
+        step: "agent-vms",
+        kind: "agent",
+        name: agent.name,
+        id: `${ctx.devops.organizationUrl}/_settings/agentpools?poolId=${pool.id}`,
+        action: "delete",
+        detail: `deregistered from ${pool.name}`,
+      },
+      () => ctx.devops.deleteAgent(pool.id, agent.id),
+    );
   }
 }
 
@@ -120,8 +140,14 @@ export const agentVmsStep: Step = {
     valuesOrThrow(results, "agent VMs");
     ctx.agents = names.map((vmName) => ({ agentName: vmName, vmName, vmId: ctx.ids.vmId(vmName) }));
     const extra = (await ownedVms(ctx)).filter((vm) => (ctx.ids.vmIndex(vm.name as string) ?? 0) > ctx.config.pool.count);
-    valuesOrThrow(await mapSettledLimited(extra, ctx.options.agentConcurrency, (vm) => deleteVm(ctx, vm.name as string, `beyond pool.count ${ctx.config.pool.count}`)), "scale-in deletions");
-    await deregister(ctx, extra.map((vm) => vm.name as string));
+    valuesOrThrow(
+      await mapSettledLimited(extra, ctx.options.agentConcurrency, (vm) => deleteVm(ctx, vm.name as string, `beyond pool.count ${ctx.config.pool.count}`)),
+      "scale-in deletions",
+    );
+    await deregister(
+      ctx,
+      extra.map((vm) => vm.name as string),
+    );
   },
   async destroy(ctx) {
     const vms = await ownedVms(ctx).catch((error: unknown) => {
@@ -130,14 +156,18 @@ export const agentVmsStep: Step = {
     });
     await mapSettledLimited(vms, ctx.options.agentConcurrency, (vm) => attempt(ctx, `VM ${vm.name}`, () => deleteVm(ctx, vm.name as string)));
     // NICs left by a VM that was never created (an interrupted apply).
-    const nics = await listOrEmpty(() => ctx.clients.network.networkInterfaces.list(ctx.config.resourceGroup), `the NICs of ${ctx.config.resourceGroup}`).catch((error: unknown) => {
-      ctx.failures.push(`listing the agent NICs: ${(error as Error).message}`);
-      return [];
-    });
+    const nics = await listOrEmpty(() => ctx.clients.network.networkInterfaces.list(ctx.config.resourceGroup), `the NICs of ${ctx.config.resourceGroup}`).catch(
+      (error: unknown) => {
+        ctx.failures.push(`listing the agent NICs: ${(error as Error).message}`);
+        return [];
+      },
+    );
     for (const nic of nics.filter((n) => isOwned(n.tags, ctx.config.pool.name) && !n.virtualMachine && n.name)) {
       await attempt(ctx, `NIC ${nic.name}`, () =>
-        act(ctx, { step: "agent-vms", kind: "network interface", name: nic.name as string, id: nic.id ?? "", action: "delete", detail: "left without a VM" }, () =>
-          ctx.clients.network.networkInterfaces.beginDeleteAndWait(ctx.config.resourceGroup, nic.name as string, { abortSignal: ctx.signal }),
+        act(
+          ctx,
+          { step: "agent-vms", kind: "network interface", name: nic.name as string, id: nic.id ?? "", action: "delete", detail: "left without a VM" },
+          () => ctx.clients.network.networkInterfaces.beginDeleteAndWait(ctx.config.resourceGroup, nic.name as string, { abortSignal: ctx.signal }),
         ),
       );
     }

@@ -19,13 +19,22 @@ export const agentVnetStep: Step = {
     const addressPrefixes = [...new Set([...current, ...vnetConfig.addressSpace])];
     await act(
       ctx,
-      { ...change, action: existing ? "update" : "create", detail: existing ? (missing.length ? `add address space ${missing.join(", ")}` : "tags") : `address space ${vnetConfig.addressSpace.join(", ")}` },
+      {
+        ...change,
+        action: existing ? "update" : "create",
+        detail: existing ? (missing.length ? `add address space ${missing.join(", ")}` : "tags") : `address space ${vnetConfig.addressSpace.join(", ")}`,
+      },
       () =>
         clients.network.virtualNetworks.beginCreateOrUpdateAndWait(
           config.resourceGroup,
           ids.vnetName,
           // A VNet PUT without `subnets` deletes them: an update carries the current ones.
-          { location: config.location, tags: { ...existing?.tags, ...ctx.tags }, addressSpace: { addressPrefixes }, ...(existing ? { subnets: existing.subnets ?? [] } : {}) },
+          {
+            location: config.location,
+            tags: { ...existing?.tags, ...ctx.tags },
+            addressSpace: { addressPrefixes },
+            ...(existing ? { subnets: existing.subnets ?? [] } : {}),
+          },
           { abortSignal: ctx.signal },
         ),
     );

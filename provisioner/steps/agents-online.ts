@@ -59,7 +59,10 @@ export const agentsOnlineStep: Step = {
           const vmName = byAgent.get(name.toLowerCase()) as string;
           const state = await extensionState(ctx, vmName);
           if (state.state === "Failed") {
-            throw new AgentsOfflineError(missing, `the agent extension of ${vmName} failed${state.message ? `: ${state.message}` : ""}; ${whereToLook(ctx, vmName, pool.id)}; then run apply again`);
+            throw new AgentsOfflineError(
+              missing,
+              `the agent extension of ${vmName} failed${state.message ? `: ${state.message}` : ""}; ${whereToLook(ctx, vmName, pool.id)}; then run apply again`,
+            );
           }
           states.set(name.toLowerCase(), state);
         }

@@ -18,7 +18,11 @@ export interface AgentTally {
  * Counts the expected agents by state. `extensions` holds, for vms mode, each missing agent's extension state
  * (provisioningState and the last line of its output), which names what the slowest machine is doing.
  */
-export function tallyAgents(expected: readonly string[], byName: ReadonlyMap<string, AgentInfo>, extensions: ReadonlyMap<string, { state?: string; message?: string }>): AgentTally {
+export function tallyAgents(
+  expected: readonly string[],
+  byName: ReadonlyMap<string, AgentInfo>,
+  extensions: ReadonlyMap<string, { state?: string; message?: string }>,
+): AgentTally {
   const stateOf = (name: string) => byName.get(name.toLowerCase());
   const unregistered = expected.filter((name) => !stateOf(name));
   const offline = expected.filter((name) => stateOf(name) && stateOf(name)?.status !== "online");

@@ -38,7 +38,11 @@ export const devopsPoolStep: Step = {
       const agents = await ctx.devops.listAgents(pool.id);
       for (const agent of agents.filter((a) => isOurAgent(ctx, a.name))) {
         await attempt(ctx, `agent ${agent.name}`, () =>
-          act(ctx, { step: "devops-pool", kind: "agent", name: agent.name, id: poolUrl(ctx, pool.id), action: "delete", detail: `deregistered from ${name}` }, () => ctx.devops.deleteAgent(pool.id, agent.id)),
+          act(
+            ctx,
+            { step: "devops-pool", kind: "agent", name: agent.name, id: poolUrl(ctx, pool.id), action: "delete", detail: `deregistered from ${name}` },
+            () => ctx.devops.deleteAgent(pool.id, agent.id),
+          ),
         );
       }
       const others = (await ctx.devops.listAgents(pool.id)).filter((a) => !isOurAgent(ctx, a.name));

@@ -16,12 +16,26 @@ async function ensureLink(ctx: ProvisionContext, zoneId: string): Promise<void> 
   const name = link?.name ?? dnsLinkName(ctx.ids.vnetName);
   const change = { step: "dns-links", kind: "private DNS zone link", name: `${zone}/${name}`, id: `${zoneId}/virtualNetworkLinks/${name}` };
   const client = ctx.clientsFor(subscriptionId).privateDns.virtualNetworkLinks;
-  const body: VirtualNetworkLink = { location: "global", tags: { ...link?.tags, ...ctx.tags }, virtualNetwork: { id: ctx.ids.vnetId }, registrationEnabled: false };
-  if (!link) return act(ctx, { ...change, action: "create", detail: `to ${ctx.ids.vnetName}` }, () => client.beginCreateOrUpdateAndWait(resourceGroup, zone, name, body, { abortSignal: ctx.signal }));
+  const body: VirtualNetworkLink = {
+    location: "global",
+    tags: { ...link?.tags, ...ctx.tags },
+    virtualNetwork: { id: ctx.ids.vnetId },
+    registrationEnabled: false,
+  };
+  if (!link)
+    return act(ctx, { ...change, action: "create", detail: `to ${ctx.ids.vnetName}` }, () =>
+      client.beginCreateOrUpdateAndWait(resourceGroup, zone, name, body, { abortSignal: ctx.signal }),
+    );
   if (isOwned(link.tags, ctx.config.pool.name) && !tagsSatisfied(link.tags, ctx.tags)) {
-    return act(ctx, { ...change, action: "update", detail: "tags" }, () => client.beginCreateOrUpdateAndWait(resourceGroup, zone, name, body, { abortSignal: ctx.signal }));
+    return act(ctx, { ...change, action: "update", detail: "tags" }, () =>
+      client.beginCreateOrUpdateAndWait(resourceGroup, zone, name, body, { abortSignal: ctx.signal }),
+    );
   }
-  await act(ctx, { ...change, action: "no-op", detail: isOwned(link.tags, ctx.config.pool.name) ? undefined : "created outside amlvnet: kept" }, async () => undefined);
+  await act(
+    ctx,
+    { ...change, action: "no-op", detail: isOwned(link.tags, ctx.config.pool.name) ? undefined : "created outside amlvnet: kept" },
+    async () => undefined,
+  );
 }
 
 /** Zones to clean up when the workspace could not be read: every private zone of the subscriptions involved. */

@@ -24,7 +24,16 @@ export function desiredRules(amlPrefixes: string[]): RuleSpec[] {
     { name: "AllowEntraIdOutbound", priority: 110, direction: "Outbound", access: "Allow", protocol: "Tcp", ports: ["443"], remote: ["AzureActiveDirectory"] },
     { name: "AllowAgentDownloadOutbound", priority: 120, direction: "Outbound", access: "Allow", protocol: "Tcp", ports: ["443"], remote: ["AzureCloud"] },
   ];
-  if (amlPrefixes.length) rules.push({ name: "AllowAmlVnetOutbound", priority: 130, direction: "Outbound", access: "Allow", protocol: "*", ports: ["*"], remote: [...amlPrefixes].sort() });
+  if (amlPrefixes.length)
+    rules.push({
+      name: "AllowAmlVnetOutbound",
+      priority: 130,
+      direction: "Outbound",
+      access: "Allow",
+      protocol: "*",
+      ports: ["*"],
+      remote: [...amlPrefixes].sort(),
+    });
   return rules;
 }
 
@@ -41,7 +50,10 @@ function toSecurityRule(spec: RuleSpec): SecurityRule {
     ...(spec.ports.length === 1 ? { destinationPortRange: spec.ports[0] } : { destinationPortRanges: spec.ports }),
     ...(inbound
       ? { destinationAddressPrefix: "*", ...("one" in remote ? { sourceAddressPrefix: remote.one } : { sourceAddressPrefixes: remote.many }) }
-      : { sourceAddressPrefix: "VirtualNetwork", ...("one" in remote ? { destinationAddressPrefix: remote.one } : { destinationAddressPrefixes: remote.many }) }),
+      : {
+          sourceAddressPrefix: "VirtualNetwork",
+          ...("one" in remote ? { destinationAddressPrefix: remote.one } : { destinationAddressPrefixes: remote.many }),
+        }),
   };
 }
 
@@ -52,7 +64,9 @@ function list(single: string | undefined, many: string[] | undefined): string[] 
 function sameRule(actual: SecurityRule | undefined, spec: RuleSpec): boolean {
   if (!actual) return false;
   const inbound = spec.direction === "Inbound";
-  const remote = inbound ? list(actual.sourceAddressPrefix, actual.sourceAddressPrefixes) : list(actual.destinationAddressPrefix, actual.destinationAddressPrefixes);
+  const remote = inbound
+    ? list(actual.sourceAddressPrefix, actual.sourceAddressPrefixes)
+    : list(actual.destinationAddressPrefix, actual.destinationAddressPrefixes);
   return (
     actual.priority === spec.priority &&
     actual.direction === spec.direction &&
@@ -65,7 +79,15 @@ function sameRule(actual: SecurityRule | undefined, spec: RuleSpec): boolean {
 
 /** Rules that differ from the desired ones, by name ("" when the NSG is as desired). */
 export function ruleDrift(nsg: NetworkSecurityGroup, specs: RuleSpec[]): string[] {
-  return specs.filter((spec) => !sameRule(nsg.securityRules?.find((r) => r.name === spec.name), spec)).map((spec) => spec.name);
+  return specs
+    .filter(
+      (spec) =>
+        !sameRule(
+          nsg.securityRules?.find((r) => r.name === spec.name),
+          spec,
+        ),
+    )
+    .map((spec) => spec.name);
 }
 
 /** Step 2a: the NSG of the agent subnet, in the agents' resource group, tagged as amlvnet's. */
@@ -81,9 +103,19 @@ export const networkSecurityGroupStep: Step = {
     if (existing && drift.length === 0 && tagsSatisfied(existing.tags, ctx.tags)) return act(ctx, { ...change, action: "no-op" }, async () => undefined);
     // Rules someone added by hand are kept; amlvnet's own are set to what they should be.
     const kept = (existing?.securityRules ?? []).filter((r) => !specs.some((s) => s.name === r.name));
-    const body: NetworkSecurityGroup = { location: config.location, tags: { ...existing?.tags, ...ctx.tags }, securityRules: [...kept, ...specs.map(toSecurityRule)] };
-    const detail = existing ? (drift.length ? `rules ${drift.join(", ")}` : "tags") : `deny inbound from Internet; outbound 443 to Internet (Azure DevOps), AzureActiveDirectory, AzureCloud${ctx.amlPrefixes.length ? `; any to ${ctx.amlPrefixes.join(", ")}` : ""}`;
-    await act(ctx, { ...change, action: existing ? "update" : "create", detail }, () => clients.network.networkSecurityGroups.beginCreateOrUpdateAndWait(config.resourceGroup, name, body, { abortSignal: ctx.signal }));
+    const body: NetworkSecurityGroup = {
+      location: config.location,
+      tags: { ...existing?.tags, ...ctx.tags },
+      securityRules: [...kept, ...specs.map(toSecurityRule)],
+    };
+    const detail = existing
+      ? drift.length
+        ? `rules ${drift.join(", ")}`
+        : "tags"
+      : `deny inbound from Internet; outbound 443 to Internet (Azure DevOps), AzureActiveDirectory, AzureCloud${ctx.amlPrefixes.length ? `; any to ${ctx.amlPrefixes.join(", ")}` : ""}`;
+    await act(ctx, { ...change, action: existing ? "update" : "create", detail }, () =>
+      clients.network.networkSecurityGroups.beginCreateOrUpdateAndWait(config.resourceGroup, name, body, { abortSignal: ctx.signal }),
+    );
   },
   async destroy(ctx: ProvisionContext) {
     const { config, clients } = ctx;

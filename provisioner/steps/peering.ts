@@ -27,7 +27,13 @@ function change(side: Side, name: string) {
 
 async function putPeering(ctx: ProvisionContext, side: Side, name: string): Promise<void> {
   const { subscriptionId, resourceGroup, name: vnet } = partsOf(side.vnetId);
-  const body: VirtualNetworkPeering = { remoteVirtualNetwork: { id: side.remoteId }, allowVirtualNetworkAccess: true, allowForwardedTraffic: false, allowGatewayTransit: false, useRemoteGateways: false };
+  const body: VirtualNetworkPeering = {
+    remoteVirtualNetwork: { id: side.remoteId },
+    allowVirtualNetworkAccess: true,
+    allowForwardedTraffic: false,
+    allowGatewayTransit: false,
+    useRemoteGateways: false,
+  };
   await ctx.clientsFor(subscriptionId).network.virtualNetworkPeerings.beginCreateOrUpdateAndWait(resourceGroup, vnet, name, body, { abortSignal: ctx.signal });
 }
 
@@ -68,10 +74,27 @@ async function ensureSide(ctx: ProvisionContext, side: Side, other: Side): Promi
   }
   const outOfSync = existing.peeringState === "Connected" && existing.peeringSyncLevel !== undefined && existing.peeringSyncLevel !== "FullyInSync";
   if (existing.allowVirtualNetworkAccess === false || outOfSync) {
-    if (!isOwnedPeering(existing.name)) return act(ctx, { ...change(side, name), action: "no-op", detail: `not amlvnet's: fix it by hand (${outOfSync ? existing.peeringSyncLevel : "allowVirtualNetworkAccess=false"})` }, async () => undefined);
-    return act(ctx, { ...change(side, name), action: "update", detail: outOfSync ? `sync address space (${existing.peeringSyncLevel})` : "allow virtual network access" }, () => putPeering(ctx, side, name));
+    if (!isOwnedPeering(existing.name))
+      return act(
+        ctx,
+        {
+          ...change(side, name),
+          action: "no-op",
+          detail: `not amlvnet's: fix it by hand (${outOfSync ? existing.peeringSyncLevel : "allowVirtualNetworkAccess=false"})`,
+        },
+        async () => undefined,
+      );
+    return act(
+      ctx,
+      { ...change(side, name), action: "update", detail: outOfSync ? `sync address space (${existing.peeringSyncLevel})` : "allow virtual network access" },
+      () => putPeering(ctx, side, name),
+    );
   }
-  await act(ctx, { ...change(side, name), action: "no-op", detail: isOwnedPeering(existing.name) ? undefined : "created outside amlvnet: kept" }, async () => undefined);
+  await act(
+    ctx,
+    { ...change(side, name), action: "no-op", detail: isOwnedPeering(existing.name) ? undefined : "created outside amlvnet: kept" },
+    async () => undefined,
+  );
 }
 
 async function waitConnected(ctx: ProvisionContext, sides: Side[]): Promise<void> {
@@ -81,7 +104,10 @@ async function waitConnected(ctx: ProvisionContext, sides: Side[]): Promise<void
     const pending = states.filter(([, state]) => state !== "Connected");
     if (pending.length === 0) return;
     if (Date.now() > deadline) {
-      throw new StepError("peering", `not Connected after ${Math.round(ctx.options.peeringTimeoutMs / 1000)}s: ${pending.map(([side, state]) => `${nameOf(side.vnetId)} → ${nameOf(side.remoteId)} is ${state ?? "missing"}`).join("; ")}; see az network vnet peering list`);
+      throw new StepError(
+        "peering",
+        `not Connected after ${Math.round(ctx.options.peeringTimeoutMs / 1000)}s: ${pending.map(([side, state]) => `${nameOf(side.vnetId)} → ${nameOf(side.remoteId)} is ${state ?? "missing"}`).join("; ")}; see az network vnet peering list`,
+      );
     }
     await sleep(Math.min(ctx.options.pollIntervalMs, 2000), ctx.signal);
   }
@@ -107,9 +133,13 @@ export const peeringStep: Step = {
   async destroy(ctx) {
     // Without the workspace's topology, the remote VNets are those amlvnet's peerings on the agent VNet point at.
     const remotes = new Set(ctx.amlVnetIds);
-    for (const p of await peeringsOf(ctx, ctx.ids.vnetId).catch(() => [])) if (isOwnedPeering(p.name) && p.remoteVirtualNetwork?.id) remotes.add(p.remoteVirtualNetwork.id);
+    for (const p of await peeringsOf(ctx, ctx.ids.vnetId).catch(() => []))
+      if (isOwnedPeering(p.name) && p.remoteVirtualNetwork?.id) remotes.add(p.remoteVirtualNetwork.id);
     for (const remoteId of remotes) {
-      for (const side of [{ vnetId: ctx.ids.vnetId, remoteId }, { vnetId: remoteId, remoteId: ctx.ids.vnetId }]) {
+      for (const side of [
+        { vnetId: ctx.ids.vnetId, remoteId },
+        { vnetId: remoteId, remoteId: ctx.ids.vnetId },
+      ]) {
         await attempt(ctx, `peering ${nameOf(side.vnetId)} → ${nameOf(side.remoteId)}`, async () => {
           const existing = await findPeering(ctx, side);
           if (!existing?.name || !isOwnedPeering(existing.name)) return;

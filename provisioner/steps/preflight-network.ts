@@ -30,7 +30,8 @@ export function amlNetworkOf(topology: Topology, config: ProvisionerConfig): Aml
   const zoneIds = new Map<string, string>();
   for (const endpoint of endpoints) {
     for (const group of topology.zoneGroups.get((endpoint.id ?? "").toLowerCase()) ?? []) {
-      for (const zoneConfig of group.privateDnsZoneConfigs ?? []) if (zoneConfig.privateDnsZoneId) zoneIds.set(zoneConfig.privateDnsZoneId.toLowerCase(), zoneConfig.privateDnsZoneId);
+      for (const zoneConfig of group.privateDnsZoneConfigs ?? [])
+        if (zoneConfig.privateDnsZoneId) zoneIds.set(zoneConfig.privateDnsZoneId.toLowerCase(), zoneConfig.privateDnsZoneId);
     }
   }
   const amlVnets = [...vnets.values()];
@@ -44,17 +45,23 @@ export function amlNetworkOf(topology: Topology, config: ProvisionerConfig): Aml
 /** Refuses an agent address space overlapping the AML VNets or any VNet peered with them, naming every conflict. */
 export function checkNoOverlap(topology: Topology, config: ProvisionerConfig, ids: ResourceIds, amlVnetIds: string[]): void {
   const field = config.network.vnet.kind === "create" ? "network.vnet.addressSpace" : `network.vnet.id (${ids.vnetName})`;
-  const agentPrefixes = config.network.vnet.kind === "create" ? config.network.vnet.addressSpace : topology.vnets.get(ids.vnetId)?.addressSpace?.addressPrefixes ?? [];
+  const agentPrefixes =
+    config.network.vnet.kind === "create" ? config.network.vnet.addressSpace : (topology.vnets.get(ids.vnetId)?.addressSpace?.addressPrefixes ?? []);
   const conflicts: string[] = [];
   for (const amlId of amlVnetIds) {
-    if (sameId(amlId, ids.vnetId)) throw new ProvisionerInputError(`${field}: the agent VNet is the AML VNet itself; give the agents a VNet of their own (network.vnet.name + addressSpace)`);
+    if (sameId(amlId, ids.vnetId))
+      throw new ProvisionerInputError(
+        `${field}: the agent VNet is the AML VNet itself; give the agents a VNet of their own (network.vnet.name + addressSpace)`,
+      );
     const aml = topology.vnets.get(amlId);
-    for (const [mine, theirs] of overlappingPairs(agentPrefixes, aml?.addressSpace?.addressPrefixes ?? [])) conflicts.push(`${mine} overlaps ${theirs} of the AML VNet ${nameOf(amlId)}`);
+    for (const [mine, theirs] of overlappingPairs(agentPrefixes, aml?.addressSpace?.addressPrefixes ?? []))
+      conflicts.push(`${mine} overlaps ${theirs} of the AML VNet ${nameOf(amlId)}`);
     for (const peering of aml?.virtualNetworkPeerings ?? []) {
       const remoteId = peering.remoteVirtualNetwork?.id;
       if (!remoteId || sameId(remoteId, ids.vnetId)) continue;
       const remote = topology.vnets.get(remoteId)?.addressSpace?.addressPrefixes ?? peering.remoteAddressSpace?.addressPrefixes ?? [];
-      for (const [mine, theirs] of overlappingPairs(agentPrefixes, remote)) conflicts.push(`${mine} overlaps ${theirs} of ${nameOf(remoteId)} (peered with ${nameOf(amlId)})`);
+      for (const [mine, theirs] of overlappingPairs(agentPrefixes, remote))
+        conflicts.push(`${mine} overlaps ${theirs} of ${nameOf(remoteId)} (peered with ${nameOf(amlId)})`);
     }
   }
   if (conflicts.length) {
@@ -66,18 +73,24 @@ export function checkNoOverlap(topology: Topology, config: ProvisionerConfig, id
 export function checkExistingVnet(topology: Topology, config: ProvisionerConfig, ids: ResourceIds): void {
   if (config.network.vnet.kind !== "existing") return;
   if (ids.vnetSubscription !== config.subscription) {
-    throw new ProvisionerInputError(`network.vnet.id ${ids.vnetName} is in subscription ${ids.vnetSubscription}, but the agents go to ${config.subscription}; NICs must be in their VNet's subscription: set subscription: ${ids.vnetSubscription}`);
+    throw new ProvisionerInputError(
+      `network.vnet.id ${ids.vnetName} is in subscription ${ids.vnetSubscription}, but the agents go to ${config.subscription}; NICs must be in their VNet's subscription: set subscription: ${ids.vnetSubscription}`,
+    );
   }
   const vnet = topology.vnets.get(ids.vnetId);
   if (!vnet) throw new ProvisionerInputError(`network.vnet.id ${ids.vnetId} was not found (or is not readable by this identity); check the ID`);
   const location = (vnet.location ?? "").replace(/\s+/g, "").toLowerCase();
   if (location !== config.location) {
-    throw new ProvisionerInputError(`network.vnet.id ${ids.vnetName} is in ${location}, but location is ${config.location}; VMs must be in their VNet's region: set location: ${location}`);
+    throw new ProvisionerInputError(
+      `network.vnet.id ${ids.vnetName} is in ${location}, but location is ${config.location}; VMs must be in their VNet's region: set location: ${location}`,
+    );
   }
   const prefix = parseCidr(config.network.subnet.prefix);
   const spaces = vnet.addressSpace?.addressPrefixes ?? [];
   if (!spaces.some((space) => contains(parseCidr(space), prefix))) {
-    throw new ProvisionerInputError(`network.subnet.prefix ${prefix.text} is outside the address space of ${ids.vnetName} (${spaces.join(", ")}); pick a prefix inside it`);
+    throw new ProvisionerInputError(
+      `network.subnet.prefix ${prefix.text} is outside the address space of ${ids.vnetName} (${spaces.join(", ")}); pick a prefix inside it`,
+    );
   }
   for (const subnet of vnet.subnets ?? []) {
     const other = subnet.addressPrefix ?? subnet.addressPrefixes?.[0];

@@ -27,7 +27,9 @@ export const preflightStep: Step = {
     checkNoOverlap(topology, config, ctx.ids, aml.amlVnetIds);
     Object.assign(ctx, aml);
     await checkNoForeignResources(ctx);
-    ctx.progress(`preflight passed: AML VNet ${aml.amlVnetIds.map((id) => id.split("/").pop()).join(", ")}, ${aml.zoneIds.length} private DNS zones, pool ${config.pool.name} ${access.pool ? "exists" : "will be created"}`);
+    ctx.progress(
+      `preflight passed: AML VNet ${aml.amlVnetIds.map((id) => id.split("/").pop()).join(", ")}, ${aml.zoneIds.length} private DNS zones, pool ${config.pool.name} ${access.pool ? "exists" : "will be created"}`,
+    );
   },
   async destroy(ctx) {
     // Destroy needs the PAT to work (input error otherwise); the workspace may be gone, then steps find their resources without it.
@@ -52,7 +54,9 @@ async function resolveProjects(ctx: ProvisionContext, required: boolean): Promis
   const found = await Promise.all(ctx.config.projects.map(async (wanted) => ({ wanted, project: await ctx.devops.findProject(wanted.name) })));
   const missing = found.filter((f) => !f.project).map((f) => f.wanted.name);
   if (missing.length && required) {
-    throw new ProvisionerInputError(`projects: ${missing.map((n) => `'${n}'`).join(", ")} ${missing.length > 1 ? "are not projects" : "is not a project"} of ${ctx.devops.organizationUrl} (TF200016); check the name in the organization's Projects page (and that the PAT's user can see it), or remove it from projects / --project`);
+    throw new ProvisionerInputError(
+      `projects: ${missing.map((n) => `'${n}'`).join(", ")} ${missing.length > 1 ? "are not projects" : "is not a project"} of ${ctx.devops.organizationUrl} (TF200016); check the name in the organization's Projects page (and that the PAT's user can see it), or remove it from projects / --project`,
+    );
   }
   return found.flatMap((f) => (f.project ? [{ ...f.project, authorizePipelines: f.wanted.authorizePipelines }] : []));
 }
@@ -61,7 +65,8 @@ async function readWorkspaceNetwork(ctx: ProvisionContext) {
   try {
     return await readTopology({ workspaceId: ctx.config.workspaceId, agentVnetId: ctx.ids.vnetId, cloud: ctx.config.cloud }, ctx.clientsFor);
   } catch (error) {
-    if (error instanceof CheckSetupError) throw new ProvisionerInputError(error.message.replace(/^--workspace/, "workspace").replace(/^--agent-vnet/, "network.vnet.id"));
+    if (error instanceof CheckSetupError)
+      throw new ProvisionerInputError(error.message.replace(/^--workspace/, "workspace").replace(/^--agent-vnet/, "network.vnet.id"));
     throw error;
   }
 }
@@ -70,14 +75,18 @@ function checkPoolAccess(ctx: ProvisionContext, access: PoolAccess): void {
   const { name, mode } = ctx.config.pool;
   const where = ctx.devops.organizationUrl;
   if (!access.canManage) {
-    throw new ProvisionerInputError(`AZURE_DEVOPS_EXT_PAT can read but not manage agent pools in ${where}: give it the Agent Pools (read, manage) scope and its user the Administrator role on pool ${name}`);
+    throw new ProvisionerInputError(
+      `AZURE_DEVOPS_EXT_PAT can read but not manage agent pools in ${where}: give it the Agent Pools (read, manage) scope and its user the Administrator role on pool ${name}`,
+    );
   }
   if (access.pool?.isHosted) throw new ProvisionerInputError(`pool.name '${name}' is a Microsoft-hosted pool; choose another name for the self-hosted pool`);
   if (access.pool && mode === "vms" && access.pool.isElastic) {
     throw new ProvisionerInputError(`pool.name '${name}' is a scale set (elastic) pool in ${where}; set pool.mode: scaleset or choose another name`);
   }
   if (access.pool && mode === "scaleset" && !access.pool.isElastic) {
-    throw new ProvisionerInputError(`pool.name '${name}' already exists as a regular pool in ${where}; a scale set pool needs a new name (or use pool.mode: vms)`);
+    throw new ProvisionerInputError(
+      `pool.name '${name}' already exists as a regular pool in ${where}; a scale set pool needs a new name (or use pool.mode: vms)`,
+    );
   }
 }
 
@@ -86,7 +95,11 @@ async function checkNoForeignResources(ctx: ProvisionContext): Promise<void> {
   const { config, clients, ids } = ctx;
   const rg = config.resourceGroup;
   const checks: Array<[string, string, Promise<{ tags?: Record<string, string> } | undefined>]> = [
-    ["network.nsgName", config.network.nsgName, getOrUndefined(() => clients.network.networkSecurityGroups.get(rg, config.network.nsgName), `NSG ${config.network.nsgName}`)],
+    [
+      "network.nsgName",
+      config.network.nsgName,
+      getOrUndefined(() => clients.network.networkSecurityGroups.get(rg, config.network.nsgName), `NSG ${config.network.nsgName}`),
+    ],
   ];
   if (config.network.vnet.kind === "create") {
     checks.push(["network.vnet.name", ids.vnetName, getOrUndefined(() => clients.network.virtualNetworks.get(rg, ids.vnetName), `VNet ${ids.vnetName}`)]);
@@ -97,7 +110,9 @@ async function checkNoForeignResources(ctx: ProvisionContext): Promise<void> {
       throw error;
     });
     if (found && !isOwned(found.tags, config.pool.name)) {
-      throw new ProvisionerInputError(`${field}: ${name} already exists in ${rg} and was not created by amlvnet for pool ${config.pool.name}; choose another name (or give an existing VNet as network.vnet.id)`);
+      throw new ProvisionerInputError(
+        `${field}: ${name} already exists in ${rg} and was not created by amlvnet for pool ${config.pool.name}; choose another name (or give an existing VNet as network.vnet.id)`,
+      );
     }
   }
 }

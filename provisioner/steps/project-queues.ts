@@ -36,7 +36,9 @@ export const projectQueuesStep: Step = {
         const named = { ...change, name: `${project.name}/${ours.name}` };
         // authorizePipelines: true is converged; false never revokes a grant an administrator made.
         if (project.authorizePipelines && !(await ctx.devops.queueAuthorizedForAllPipelines(project.id, ours.id))) {
-          await act(ctx, { ...named, action: "update", detail: "authorize all pipelines" }, () => ctx.devops.authorizeQueueForAllPipelines(project.id, ours.id));
+          await act(ctx, { ...named, action: "update", detail: "authorize all pipelines" }, () =>
+            ctx.devops.authorizeQueueForAllPipelines(project.id, ours.id),
+          );
         } else {
           await act(ctx, { ...named, action: "no-op" }, async () => undefined);
         }
@@ -44,7 +46,10 @@ export const projectQueuesStep: Step = {
       }
       const clash = queues.find((q) => q.name.toLowerCase() === poolName.toLowerCase());
       if (clash) {
-        throw new StepError(this.name, `project ${project.name} already has a queue named ${clash.name} for another pool (${clash.poolId}); rename that queue or pool.name, then run apply again`);
+        throw new StepError(
+          this.name,
+          `project ${project.name} already has a queue named ${clash.name} for another pool (${clash.poolId}); rename that queue or pool.name, then run apply again`,
+        );
       }
       await act(ctx, { ...change, action: "create", detail }, () => ctx.devops.addQueue(project.id, pool.id, poolName, project.authorizePipelines));
     }
@@ -63,7 +68,11 @@ export const projectQueuesStep: Step = {
       for (const project of ctx.projects) {
         for (const queue of await ctx.devops.listQueues(project.id, pool.id)) {
           await attempt(ctx, `queue ${queue.name} of project ${project.name}`, () =>
-            act(ctx, { step: "project-queues", kind: "project queue", name: `${project.name}/${queue.name}`, id: queueUrl(ctx, project.name), action: "delete" }, () => ctx.devops.deleteQueue(project.id, queue.id)),
+            act(
+              ctx,
+              { step: "project-queues", kind: "project queue", name: `${project.name}/${queue.name}`, id: queueUrl(ctx, project.name), action: "delete" },
+              () => ctx.devops.deleteQueue(project.id, queue.id),
+            ),
           );
         }
       }

@@ -16,11 +16,16 @@ export const resourceGroupStep: Step = {
     const group = await getOrUndefined(() => clients.resources.resourceGroups.get(name), `resource group ${name}`);
     const change = { step: this.name, kind: "resource group", name, id: ctx.ids.resourceGroupId };
     if (!group) {
-      return act(ctx, { ...change, action: "create", detail: config.location }, () => clients.resources.resourceGroups.createOrUpdate(name, { location: config.location, tags: ctx.tags }));
+      return act(ctx, { ...change, action: "create", detail: config.location }, () =>
+        clients.resources.resourceGroups.createOrUpdate(name, { location: config.location, tags: ctx.tags }),
+      );
     }
-    if (!isOwned(group.tags, config.pool.name)) return act(ctx, { ...change, action: "no-op", detail: "exists, not created by amlvnet: kept as it is" }, async () => undefined);
+    if (!isOwned(group.tags, config.pool.name))
+      return act(ctx, { ...change, action: "no-op", detail: "exists, not created by amlvnet: kept as it is" }, async () => undefined);
     if (tagsSatisfied(group.tags, ctx.tags)) return act(ctx, { ...change, action: "no-op" }, async () => undefined);
-    await act(ctx, { ...change, action: "update", detail: "tags" }, () => clients.resources.resourceGroups.update(name, { tags: { ...group.tags, ...ctx.tags } }));
+    await act(ctx, { ...change, action: "update", detail: "tags" }, () =>
+      clients.resources.resourceGroups.update(name, { tags: { ...group.tags, ...ctx.tags } }),
+    );
   },
   async destroy(ctx) {
     const { config, clients } = ctx;
@@ -30,7 +35,12 @@ export const resourceGroupStep: Step = {
       if (!group || !isOwned(group.tags, config.pool.name)) return;
       const left = await collect(clients.resources.resources.listByResourceGroup(name));
       if (left.length) {
-        ctx.progress(`kept resource group ${name}: it still holds ${left.length} resource(s) amlvnet did not create (${left.slice(0, 3).map((r) => r.name).join(", ")}${left.length > 3 ? ", ..." : ""})`);
+        ctx.progress(
+          `kept resource group ${name}: it still holds ${left.length} resource(s) amlvnet did not create (${left
+            .slice(0, 3)
+            .map((r) => r.name)
+            .join(", ")}${left.length > 3 ? ", ..." : ""})`,
+        );
         return;
       }
       await act(ctx, { step: "resource-group", kind: "resource group", name, id: ctx.ids.resourceGroupId, action: "delete" }, () => deleteGroup(ctx, name));

@@ -43,7 +43,9 @@ export async function getOrUndefined<T>(read: () => Promise<T>, what: string): P
     if (statusOf(error) === 404) return undefined;
     if (statusOf(error) === 403) {
       const action = /perform action '([^']+)'/.exec((error as Error).message ?? "")?.[1];
-      throw new ProvisionerInputError(`cannot read ${what}: the identity lacks ${action ? `'${action}'` : "read access"}; grant it Reader (or the Contributor roles in README, Permissions) on that scope`);
+      throw new ProvisionerInputError(
+        `cannot read ${what}: the identity lacks ${action ? `'${action}'` : "read access"}; grant it Reader (or the Contributor roles in README, Permissions) on that scope`,
+      );
     }
     throw error;
   }

@@ -23,7 +23,11 @@ export function managedNetworkEnabled(topology: Topology): boolean {
 
 /** Why a dependency accepts only private traffic, or undefined when it accepts public traffic. */
 function privateOnlyReason(resource: GenericResource | undefined): string | undefined {
-  const p = (resource?.properties ?? {}) as { publicNetworkAccess?: string; networkAcls?: { defaultAction?: string }; networkRuleSet?: { defaultAction?: string } };
+  const p = (resource?.properties ?? {}) as {
+    publicNetworkAccess?: string;
+    networkAcls?: { defaultAction?: string };
+    networkRuleSet?: { defaultAction?: string };
+  };
   if (p.publicNetworkAccess === "Disabled") return "publicNetworkAccess Disabled";
   if (p.networkAcls?.defaultAction === "Deny" || p.networkRuleSet?.defaultAction === "Deny") return "network rules default action Deny";
   return undefined;
@@ -43,24 +47,39 @@ export function checkComputes(topology: Topology, recorder: CheckRecorder, model
 
 function checkNetwork(topology: Topology, compute: JudgedCompute, recorder: CheckRecorder): void {
   const ws = topology.workspace;
-  const spec = { id: `compute.network:${compute.name}`, category: "compute" as const, title: `${compute.kind} ${compute.name} runs where the workspace's private endpoints can be judged`, resourceId: compute.id };
+  const spec = {
+    id: `compute.network:${compute.name}`,
+    category: "compute" as const,
+    title: `${compute.kind} ${compute.name} runs where the workspace's private endpoints can be judged`,
+    resourceId: compute.id,
+  };
   const problems: Problem[] = [];
   if (compute.unreadable) {
     problems.push({
       severity: "warning",
       message: `The network of ${compute.kind} ${compute.name}${compute.subnetId ? ` (subnet ${compute.subnetId})` : ""} cannot be read, so its path to the private endpoints is not judged: ${compute.unreadable}.`,
-      fix: compute.subnetId ? `az role assignment create --role Reader --scope /subscriptions/${idParts(compute.subnetId).subscriptionId} --assignee <this identity>` : `Grant this identity Reader on the VM and its network interfaces, or fix properties.resourceId of ${compute.name}.`,
+      fix: compute.subnetId
+        ? `az role assignment create --role Reader --scope /subscriptions/${idParts(compute.subnetId).subscriptionId} --assignee <this identity>`
+        : `Grant this identity Reader on the VM and its network interfaces, or fix properties.resourceId of ${compute.name}.`,
     });
   } else if (compute.kind === "VirtualMachine" && !compute.source) {
     // AmlCompute and ComputeInstance subnets that do not exist are the subnet checks' errors; an attached VM's are here.
     problems.push({
       severity: "error",
-      message: compute.subnetId ? `Attached VM ${compute.name} sits in subnet ${compute.subnetId}, whose VNet does not exist or was not read: its path to the private endpoints cannot be judged.` : `Attached VM ${compute.name} has no network interface in a subnet: Azure Machine Learning cannot reach it.`,
+      message: compute.subnetId
+        ? `Attached VM ${compute.name} sits in subnet ${compute.subnetId}, whose VNet does not exist or was not read: its path to the private endpoints cannot be judged.`
+        : `Attached VM ${compute.name} has no network interface in a subnet: Azure Machine Learning cannot reach it.`,
       fix: `Attach a VM that runs in a subnet peered with the private endpoints' VNet: az ml compute attach --name ${compute.name} --type virtualmachine --resource-id <VM ID> --workspace-name ${shortName(ws.id)} --resource-group ${idParts(ws.id).resourceGroup}`,
     });
   } else if (!compute.subnetId && compute.kind !== "VirtualMachine" && !managedNetworkEnabled(topology)) {
     const d = topology.dependencies;
-    const closed = ([["storage account", d.storage], ["key vault", d.vault], ["container registry", d.registry]] as const)
+    const closed = (
+      [
+        ["storage account", d.storage],
+        ["key vault", d.vault],
+        ["container registry", d.registry],
+      ] as const
+    )
       .map(([label, resource]) => ({ label, resource, why: privateOnlyReason(resource) }))
       .filter((x) => x.why);
     if (closed.length) {
@@ -81,11 +100,27 @@ function checkRegion(topology: Topology, compute: JudgedCompute, recorder: Check
   const privateWorkspace = workspaceHasPrivateEndpoint(topology);
   const problems: Problem[] = [];
   if (compute.kind === "ComputeInstance") {
-    problems.push({ severity: "error", message: `Compute instance ${compute.name} is in ${compute.location}, the workspace in ${wsRegion}: compute instances must be in the workspace's region.`, fix: `Delete ${compute.name} and create it again in ${wsRegion}: az ml compute create --name ${compute.name} --type ComputeInstance --location ${wsRegion} --workspace-name ${shortName(topology.workspace.id)} --resource-group ${idParts(topology.workspace.id).resourceGroup}` });
+    problems.push({
+      severity: "error",
+      message: `Compute instance ${compute.name} is in ${compute.location}, the workspace in ${wsRegion}: compute instances must be in the workspace's region.`,
+      fix: `Delete ${compute.name} and create it again in ${wsRegion}: az ml compute create --name ${compute.name} --type ComputeInstance --location ${wsRegion} --workspace-name ${shortName(topology.workspace.id)} --resource-group ${idParts(topology.workspace.id).resourceGroup}`,
+    });
   } else if (privateWorkspace) {
-    problems.push({ severity: "error", message: `Compute cluster ${compute.name} is in ${compute.location}, the workspace in ${wsRegion}: a cluster in another region than its workspace is not supported when the workspace has a private endpoint.`, fix: `Create the cluster in ${wsRegion}: az ml compute create --name ${compute.name} --type AmlCompute --location ${wsRegion} --workspace-name ${shortName(topology.workspace.id)} --resource-group ${idParts(topology.workspace.id).resourceGroup}` });
+    problems.push({
+      severity: "error",
+      message: `Compute cluster ${compute.name} is in ${compute.location}, the workspace in ${wsRegion}: a cluster in another region than its workspace is not supported when the workspace has a private endpoint.`,
+      fix: `Create the cluster in ${wsRegion}: az ml compute create --name ${compute.name} --type AmlCompute --location ${wsRegion} --workspace-name ${shortName(topology.workspace.id)} --resource-group ${idParts(topology.workspace.id).resourceGroup}`,
+    });
   }
-  recorder.record({ id: `compute.region:${compute.name}`, category: "compute", title: `${compute.kind} ${compute.name} (${compute.location}) may run outside the workspace's region (${wsRegion})`, resourceId: compute.id }, problems);
+  recorder.record(
+    {
+      id: `compute.region:${compute.name}`,
+      category: "compute",
+      title: `${compute.kind} ${compute.name} (${compute.location}) may run outside the workspace's region (${wsRegion})`,
+      resourceId: compute.id,
+    },
+    problems,
+  );
 }
 
 /** Seed 003: the attached VM lets AzureMachineLearning reach SSH (TCP 22) through its subnet's NSG and its NIC's. */
@@ -95,7 +130,13 @@ function checkSshInbound(topology: Topology, compute: JudgedCompute, recorder: C
   const subnetNsg = topology.nsgs.get(source.subnet?.networkSecurityGroup?.id);
   const verdict = evaluateFlow(
     { direction: "Inbound", protocol: "Tcp", port: 22, remote: { tag: "AzureMachineLearning" } },
-    { subnetNsg, nicNsg: compute.nicNsg, localPrefixes: subnetPrefixes(source.subnet), vnetPrefixes: model?.virtualNetworkPrefixes(source.subnetId) ?? [], region: topology.workspace.location },
+    {
+      subnetNsg,
+      nicNsg: compute.nicNsg,
+      localPrefixes: subnetPrefixes(source.subnet),
+      vnetPrefixes: model?.virtualNetworkPrefixes(source.subnetId) ?? [],
+      region: topology.workspace.location,
+    },
   );
   const problems: Problem[] = [];
   if (!verdict.allowed) {
@@ -109,5 +150,13 @@ function checkSshInbound(topology: Topology, compute: JudgedCompute, recorder: C
       resourceId: nsg?.id ?? compute.id,
     });
   }
-  recorder.record({ id: `compute.ssh-inbound:${compute.name}`, category: "compute", title: `attached VM ${compute.name} accepts SSH (TCP 22) from AzureMachineLearning`, resourceId: compute.id }, problems);
+  recorder.record(
+    {
+      id: `compute.ssh-inbound:${compute.name}`,
+      category: "compute",
+      title: `attached VM ${compute.name} accepts SSH (TCP 22) from AzureMachineLearning`,
+      resourceId: compute.id,
+    },
+    problems,
+  );
 }

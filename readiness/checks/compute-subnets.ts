@@ -28,7 +28,7 @@ export function innerProperties(compute: ComputeResource): InnerCompute {
 
 /** Addresses the computes in a subnet can take at most: max nodes of clusters, one per instance. */
 export function addressesNeeded(computes: ComputeResource[]): number {
-  return computes.reduce((sum, c) => sum + (c.properties?.computeType === "AmlCompute" ? innerProperties(c).scaleSettings?.maxNodeCount ?? 0 : 1), 0);
+  return computes.reduce((sum, c) => sum + (c.properties?.computeType === "AmlCompute" ? (innerProperties(c).scaleSettings?.maxNodeCount ?? 0) : 1), 0);
 }
 
 /** Nodes the clusters in a subnet run now; each already holds one of the subnet's ipConfigurations. */

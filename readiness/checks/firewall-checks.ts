@@ -52,11 +52,21 @@ export function checkApplianceFlows(topology: Topology, recorder: CheckRecorder,
   const hub = topology.hub;
   if (!firewall || !hub) {
     const unread = (hub?.unreadable ?? []).filter((u) => u.permission.startsWith("Microsoft.Network/azureFirewalls"));
-    recorder.record({ id: `route.appliance:${subnetName}`, category: "route", title: `the virtual appliance ${ip} in front of ${subnetName} passes the AML flows`, resourceId: table.id as string }, [{
-      severity: "warning",
-      message: `Route table ${table.name} sends 0.0.0.0/0 from ${subnetName} to the virtual appliance ${ip}, which is not an Azure Firewall in the subscriptions read${unread.length ? ` (the firewalls of ${unread.map((u) => u.resourceId).join(", ")} could not be read: missing ${unread[0].permission})` : ""}, so it cannot be judged. It must pass from ${(entry.subnet?.addressPrefix ?? entry.subnetId)}: ${flows.map(describe).join("; ")}.`,
-      fix: `On the appliance ${ip}: allow outbound from ${entry.subnet?.addressPrefix ?? subnetName} ${flows.map((f) => `${f.protocol}/${f.port} to ${f.tag} or ${f.fqdn}`).join(", ")}`,
-    }]);
+    recorder.record(
+      {
+        id: `route.appliance:${subnetName}`,
+        category: "route",
+        title: `the virtual appliance ${ip} in front of ${subnetName} passes the AML flows`,
+        resourceId: table.id as string,
+      },
+      [
+        {
+          severity: "warning",
+          message: `Route table ${table.name} sends 0.0.0.0/0 from ${subnetName} to the virtual appliance ${ip}, which is not an Azure Firewall in the subscriptions read${unread.length ? ` (the firewalls of ${unread.map((u) => u.resourceId).join(", ")} could not be read: missing ${unread[0].permission})` : ""}, so it cannot be judged. It must pass from ${entry.subnet?.addressPrefix ?? entry.subnetId}: ${flows.map(describe).join("; ")}.`,
+          fix: `On the appliance ${ip}: allow outbound from ${entry.subnet?.addressPrefix ?? subnetName} ${flows.map((f) => `${f.protocol}/${f.port} to ${f.tag} or ${f.fqdn}`).join(", ")}`,
+        },
+      ],
+    );
     return;
   }
   const sourcePrefixes = entry.subnet?.addressPrefix ? [entry.subnet.addressPrefix] : (entry.subnet?.addressPrefixes ?? []);
@@ -66,11 +76,23 @@ export function checkApplianceFlows(topology: Topology, recorder: CheckRecorder,
   const unreadPolicy = policyId && !hub.policies.has(policyId.toLowerCase());
   if (judgement.notes.length || unreadPolicy) {
     const missing = hub.unreadable.find((u) => u.permission.startsWith("Microsoft.Network/firewallPolicies"));
-    recorder.record({ id: `route.firewall-judged:${firewall.name}`, category: "route", title: `the rules of Azure Firewall ${firewall.name} can all be judged`, resourceId: policyId ?? (firewall.id as string) }, [{
-      severity: "warning",
-      message: `Azure Firewall ${firewall.name}: ${unreadPolicy ? `its policy ${policyId} could not be read${missing ? ` (missing ${missing.permission})` : ""}, so the AML flows through it are not judged` : judgement.notes.join("; ")}.`,
-      fix: unreadPolicy ? `az role assignment create --role Reader --scope ${policyId} --assignee <identity>` : `Allow the AML hosts by name or service tag (see the route.firewall-flow checks) rather than by web category or FQDN tag.`,
-    }]);
+    recorder.record(
+      {
+        id: `route.firewall-judged:${firewall.name}`,
+        category: "route",
+        title: `the rules of Azure Firewall ${firewall.name} can all be judged`,
+        resourceId: policyId ?? (firewall.id as string),
+      },
+      [
+        {
+          severity: "warning",
+          message: `Azure Firewall ${firewall.name}: ${unreadPolicy ? `its policy ${policyId} could not be read${missing ? ` (missing ${missing.permission})` : ""}, so the AML flows through it are not judged` : judgement.notes.join("; ")}.`,
+          fix: unreadPolicy
+            ? `az role assignment create --role Reader --scope ${policyId} --assignee <identity>`
+            : `Allow the AML hosts by name or service tag (see the route.firewall-flow checks) rather than by web category or FQDN tag.`,
+        },
+      ],
+    );
     if (unreadPolicy) return;
   }
   const policyName = judgement.policy?.name;
@@ -81,13 +103,24 @@ export function checkApplianceFlows(topology: Topology, recorder: CheckRecorder,
       ? `rule collection ${by.name} (priority ${by.priority}${by.groupName ? `, rule collection group ${by.groupName} priority ${by.groupPriority}` : ""}${by.policyId ? `, policy ${shortName(by.policyId)}${by.policyId.toLowerCase() !== policyId?.toLowerCase() ? ", inherited from the base policy" : ""}` : ""}) denies it with ${by.kind} rule ${by.ruleName}`
       : `no rule ${policyName ? `of policy ${policyName}${judgement.collections.network.some((c) => c.depth > 0) || judgement.collections.application.some((c) => c.depth > 0) ? " or its base policies" : ""}` : "of the firewall"} allows it (Azure Firewall denies by default)`;
     recorder.record(
-      { id: `route.firewall-flow:${firewall.name}:${subnetName}:${flow.key}`, category: "route", title: `Azure Firewall ${firewall.name} lets ${subnetName} reach ${flow.tag} (${flow.fqdn}) on ${flow.protocol} ${flow.port}`, resourceId: policyId ?? (firewall.id as string) },
-      verdict.allowed ? [] : [{
-        severity: "error",
-        message: `Azure Firewall ${firewall.name} (${ip}, the next hop of 0.0.0.0/0 in route table ${table.name}) blocks ${describe(flow)} from ${subnetName}: ${where}. Compute there cannot reach it and stays unusable.`,
-        fix: policyId ? policyFix(verdict, { policyId, sourcePrefixes, collections: [...judgement.collections.network, ...judgement.collections.application] }) : classicFix(verdict, firewall, sourcePrefixes),
-        resourceId: by?.policyId ?? policyId ?? (firewall.id),
-      }],
+      {
+        id: `route.firewall-flow:${firewall.name}:${subnetName}:${flow.key}`,
+        category: "route",
+        title: `Azure Firewall ${firewall.name} lets ${subnetName} reach ${flow.tag} (${flow.fqdn}) on ${flow.protocol} ${flow.port}`,
+        resourceId: policyId ?? (firewall.id as string),
+      },
+      verdict.allowed
+        ? []
+        : [
+            {
+              severity: "error",
+              message: `Azure Firewall ${firewall.name} (${ip}, the next hop of 0.0.0.0/0 in route table ${table.name}) blocks ${describe(flow)} from ${subnetName}: ${where}. Compute there cannot reach it and stays unusable.`,
+              fix: policyId
+                ? policyFix(verdict, { policyId, sourcePrefixes, collections: [...judgement.collections.network, ...judgement.collections.application] })
+                : classicFix(verdict, firewall, sourcePrefixes),
+              resourceId: by?.policyId ?? policyId ?? firewall.id,
+            },
+          ],
     );
   }
 }
@@ -96,10 +129,20 @@ export function checkApplianceFlows(topology: Topology, recorder: CheckRecorder,
 export function checkHubReads(topology: Topology, recorder: CheckRecorder): void {
   for (const u of topology.hub?.unreadable ?? []) {
     const dns = /dnsResolvers|dnsForwardingRulesets/.test(u.permission);
-    recorder.record({ id: `${dns ? "dns" : "route"}.hub-readable:${shortName(u.resourceId)}:${u.permission.split("/").slice(1, -1).join("-")}`, category: dns ? "dns" : "route", title: `${u.what} ${u.resourceId} can be read`, resourceId: u.resourceId }, [{
-      severity: "warning",
-      message: `Could not read ${u.what} ${u.resourceId}: the identity lacks '${u.permission}', so ${dns ? "the DNS chain through it" : "the firewall rules there"} cannot be judged.`,
-      fix: `az role assignment create --role Reader --scope ${u.resourceId} --assignee <identity>`,
-    }]);
+    recorder.record(
+      {
+        id: `${dns ? "dns" : "route"}.hub-readable:${shortName(u.resourceId)}:${u.permission.split("/").slice(1, -1).join("-")}`,
+        category: dns ? "dns" : "route",
+        title: `${u.what} ${u.resourceId} can be read`,
+        resourceId: u.resourceId,
+      },
+      [
+        {
+          severity: "warning",
+          message: `Could not read ${u.what} ${u.resourceId}: the identity lacks '${u.permission}', so ${dns ? "the DNS chain through it" : "the firewall rules there"} cannot be judged.`,
+          fix: `az role assignment create --role Reader --scope ${u.resourceId} --assignee <identity>`,
+        },
+      ],
+    );
   }
 }

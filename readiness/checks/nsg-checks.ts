@@ -18,15 +18,29 @@ const SEVERITY: Record<RequiredFlow["requirement"], Severity> = { required: "err
 function amlManagedNsg(subnetId: string): NetworkSecurityGroup {
   return {
     id: `${subnetId}/amlManagedNsg`,
-    securityRules: [{ name: "AzureMachineLearningInbound", priority: 1000, direction: "Inbound", access: "Allow", protocol: "Tcp", sourceAddressPrefix: "AzureMachineLearning", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "44224" }],
+    securityRules: [
+      {
+        name: "AzureMachineLearningInbound",
+        priority: 1000,
+        direction: "Inbound",
+        access: "Allow",
+        protocol: "Tcp",
+        sourceAddressPrefix: "AzureMachineLearning",
+        sourcePortRange: "*",
+        destinationAddressPrefix: "*",
+        destinationPortRange: "44224",
+      },
+    ],
   };
 }
 
 /** Everything Azure counts as VirtualNetwork for this subnet: its VNet, peered VNets and UDR prefixes. */
 function virtualNetworkPrefixes(topology: Topology, entry: ComputeSubnet): string[] {
   const prefixes = [...(entry.vnet?.addressSpace?.addressPrefixes ?? [])];
-  for (const peering of entry.vnet?.virtualNetworkPeerings ?? []) if (peering.peeringState === "Connected") prefixes.push(...(peering.remoteAddressSpace?.addressPrefixes ?? []));
-  for (const route of topology.routeTables.get(entry.subnet?.routeTable?.id)?.routes ?? []) if (route.addressPrefix && /^\d/.test(route.addressPrefix)) prefixes.push(route.addressPrefix);
+  for (const peering of entry.vnet?.virtualNetworkPeerings ?? [])
+    if (peering.peeringState === "Connected") prefixes.push(...(peering.remoteAddressSpace?.addressPrefixes ?? []));
+  for (const route of topology.routeTables.get(entry.subnet?.routeTable?.id)?.routes ?? [])
+    if (route.addressPrefix && /^\d/.test(route.addressPrefix)) prefixes.push(route.addressPrefix);
   return prefixes;
 }
 
@@ -81,12 +95,21 @@ function problemFor(group: FlowOutcome[], fix: string): Problem {
   const [first] = group;
   const what = describeFlows(group.map((o) => o.required));
   const where = unique(group.map((o) => o.subnetName)).join(", ");
-  const severity = group.some((o) => !o.verdict.allowed && o.required.requirement === "required") ? "error" : !first.verdict.allowed ? SEVERITY[first.required.requirement] : "warning";
+  const severity = group.some((o) => !o.verdict.allowed && o.required.requirement === "required")
+    ? "error"
+    : !first.verdict.allowed
+      ? SEVERITY[first.required.requirement]
+      : "warning";
   if (!first.verdict.allowed) {
     const blocker = first.verdict.blockedBy;
     const byRule = blocker ? `rule ${blocker.ruleName} (priority ${blocker.priority}${blocker.nsgId ? ` in ${shortName(blocker.nsgId)}` : ""})` : "the NSG";
     const requirement = first.required.requirement;
-    return { severity, message: `NSG blocks ${what} for compute in ${where}: ${byRule} denies it. ${first.required.purpose}${requirement === "required" ? "" : ` (${requirement})`}.`, fix, resourceId: first.resourceId };
+    return {
+      severity,
+      message: `NSG blocks ${what} for compute in ${where}: ${byRule} denies it. ${first.required.purpose}${requirement === "required" ? "" : ` (${requirement})`}.`,
+      fix,
+      resourceId: first.resourceId,
+    };
   }
   return { severity, message: `Cannot verify ${what} for compute in ${where}: ${first.verdict.uncertain}`, fix, resourceId: first.resourceId };
 }
@@ -94,7 +117,12 @@ function problemFor(group: FlowOutcome[], fix: string): Problem {
 /** "outbound TCP 443, 18881 to AzureMachineLearning" when the flows differ only by port. */
 function describeFlows(flows: RequiredFlow[]): string {
   const [first] = flows;
-  const samePath = flows.every((f) => f.flow.direction === first.flow.direction && f.flow.protocol === first.flow.protocol && JSON.stringify(f.flow.remote) === JSON.stringify(first.flow.remote));
+  const samePath = flows.every(
+    (f) =>
+      f.flow.direction === first.flow.direction &&
+      f.flow.protocol === first.flow.protocol &&
+      JSON.stringify(f.flow.remote) === JSON.stringify(first.flow.remote),
+  );
   if (!samePath) return unique(flows.map(describe)).join(", ");
   return describe(first).replace(` ${first.flow.port} `, ` ${unique(flows.map((f) => String(f.flow.port))).join(", ")} `);
 }
@@ -120,14 +148,22 @@ export function checkNsgFlows(topology: Topology, recorder: CheckRecorder, model
       region: topology.workspace.location,
     };
     // Classic Batch node communication (inbound 29876-29877) was retired on 2026-03-31: nothing to check there.
-    const flows = requiredComputeFlows({ region: topology.workspace.location, publicIp: entry.publicIp, cloud: topology.cloud }).filter((f) => f.requirement !== "legacy");
+    const flows = requiredComputeFlows({ region: topology.workspace.location, publicIp: entry.publicIp, cloud: topology.cloud }).filter(
+      (f) => f.requirement !== "legacy",
+    );
     for (const required of flows) {
       const verdict = evaluateFlow(required.flow, options);
       const remote = "tag" in required.flow.remote ? required.flow.remote.tag : required.flow.remote.cidr;
       const resourceId = subnetNsg?.id ?? entry.subnetId;
-      const spec: CheckSpec = { id: `nsg.flow:${name}:${required.flow.direction.toLowerCase()}:${remote}:${required.flow.protocol.toLowerCase()}/${required.flow.port}`, category: "nsg", title: `${name} allows ${describe(required)} (${required.requirement})`, resourceId };
+      const spec: CheckSpec = {
+        id: `nsg.flow:${name}:${required.flow.direction.toLowerCase()}:${remote}:${required.flow.protocol.toLowerCase()}/${required.flow.port}`,
+        category: "nsg",
+        title: `${name} allows ${describe(required)} (${required.requirement})`,
+        resourceId,
+      };
       outcomes.push({ spec, subnetName: name, required, verdict, subnetNsg, resourceId });
-      if ((!verdict.allowed || verdict.uncertain) && subnetNsg?.id) planner.request(subnetNsg as NetworkSecurityGroup & { id: string }, { rule: required.fixRule, blocker: blockerIn(subnetNsg, verdict) });
+      if ((!verdict.allowed || verdict.uncertain) && subnetNsg?.id)
+        planner.request(subnetNsg as NetworkSecurityGroup & { id: string }, { rule: required.fixRule, blocker: blockerIn(subnetNsg, verdict) });
     }
   }
   // Fixes are planned together (distinct priorities per NSG and direction), then flows sharing a fix share a finding.

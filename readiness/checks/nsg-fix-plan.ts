@@ -48,7 +48,10 @@ export class NsgFixPlanner {
       const { subscriptionId, resourceGroup, name } = idParts(nsg.id as string);
       requests.forEach((request, index) => {
         const priority = free[index] ?? 100;
-        const prefix = move && blocker && move.freed.has(priority) ? `az network nsg rule update --subscription ${subscriptionId} --resource-group ${resourceGroup} --nsg-name ${name} --name ${blocker.ruleName} --priority ${move.priority} && ` : "";
+        const prefix =
+          move && blocker && move.freed.has(priority)
+            ? `az network nsg rule update --subscription ${subscriptionId} --resource-group ${resourceGroup} --nsg-name ${name} --name ${blocker.ruleName} --priority ${move.priority} && `
+            : "";
         commands.set(`${key}|${request.rule.name}`, prefix + createCommand(nsg.id as string, request.rule, priority));
       });
     }
@@ -58,7 +61,10 @@ export class NsgFixPlanner {
 
 function createCommand(nsgId: string, rule: FixRule, priority: number): string {
   const { subscriptionId, resourceGroup, name } = idParts(nsgId);
-  const remote = rule.direction === "Outbound" ? `--source-address-prefixes VirtualNetwork --destination-address-prefixes ${rule.tag}` : `--source-address-prefixes ${rule.tag} --destination-address-prefixes VirtualNetwork`;
+  const remote =
+    rule.direction === "Outbound"
+      ? `--source-address-prefixes VirtualNetwork --destination-address-prefixes ${rule.tag}`
+      : `--source-address-prefixes ${rule.tag} --destination-address-prefixes VirtualNetwork`;
   return `az network nsg rule create --subscription ${subscriptionId} --resource-group ${resourceGroup} --nsg-name ${name} --name ${rule.name} --priority ${priority} --direction ${rule.direction} --access Allow --protocol ${rule.protocol === "*" ? "'*'" : rule.protocol} ${remote} --source-port-ranges '*' --destination-port-ranges ${rule.ports.join(" ")}`;
 }
 
@@ -67,7 +73,11 @@ function createCommand(nsgId: string, rule: FixRule, priority: number): string {
  * first taken last; when too few are free, the blocking rule moves back just far enough (`move.priority`), and the
  * priorities its move frees (`move.freed`, its old one among them) are used after the free ones.
  */
-export function allocatePriorities(used: Set<number | undefined>, blocker: number | undefined, count: number): { priorities: number[]; move?: { priority: number; freed: Set<number> } } {
+export function allocatePriorities(
+  used: Set<number | undefined>,
+  blocker: number | undefined,
+  count: number,
+): { priorities: number[]; move?: { priority: number; freed: Set<number> } } {
   const limit = blocker ?? 4097;
   const free: number[] = [];
   for (let p = limit - 1; p >= 100 && free.length < count; p--) if (!used.has(p)) free.unshift(p);
@@ -78,4 +88,3 @@ export function allocatePriorities(used: Set<number | undefined>, blocker: numbe
   while (p <= 4096 && used.has(p)) p++;
   return { priorities: [...free, ...[...freed].sort((a, b) => a - b)], move: { priority: Math.min(p, 4096), freed } };
 }
-

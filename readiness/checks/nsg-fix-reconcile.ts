@@ -29,7 +29,12 @@ export function reconcileNsgFixes(findings: Finding[], topology: Topology): Find
       const [, subscription, resourceGroup, nsgName, name, priority, direction] = match;
       const nsgId = `/subscriptions/${subscription}/resourceGroups/${resourceGroup}/providers/Microsoft.Network/networkSecurityGroups/${nsgName}`;
       const key = `${nsgId.toLowerCase()}|${direction}`;
-      const group = groups.get(key) ?? { nsgId, direction, scope: `--subscription ${subscription} --resource-group ${resourceGroup} --nsg-name ${nsgName}`, rules: new Map() };
+      const group = groups.get(key) ?? {
+        nsgId,
+        direction,
+        scope: `--subscription ${subscription} --resource-group ${resourceGroup} --nsg-name ${nsgName}`,
+        rules: new Map(),
+      };
       groups.set(key, group);
       if (!group.rules.has(name)) group.rules.set(name, Number(priority));
     }
@@ -67,7 +72,9 @@ export function reconcileNsgFixes(findings: Finding[], topology: Topology): Find
         continue;
       }
       const match = CREATE.exec(command);
-      const key = match && `/subscriptions/${match[1]}/resourceGroups/${match[2]}/providers/Microsoft.Network/networkSecurityGroups/${match[3]}`.toLowerCase() + `|${match[6]}`;
+      const key =
+        match &&
+        `/subscriptions/${match[1]}/resourceGroups/${match[2]}/providers/Microsoft.Network/networkSecurityGroups/${match[3]}`.toLowerCase() + `|${match[6]}`;
       const plan = key ? plans.get(key) : undefined;
       if (!match || !plan || !key) {
         rewritten.push(command);

@@ -46,20 +46,27 @@ export function checkSource(model: PathModel, source: PathSource, flows: Endpoin
     if (flow.targets.length === 0) continue;
     const ports = [...new Set(flow.targets.map((t) => t.port))].join(", ");
     const name = flow.endpoint.name ?? shortName(flow.endpoint.id);
-    const spec = { id: `path.reach:${source.key}:${name}`, category: "private-endpoint" as Category, title: `${source.label} reaches ${name} (${flow.targets[0].service}) on TCP ${ports}`, resourceId: source.resourceId };
+    const spec = {
+      id: `path.reach:${source.key}:${name}`,
+      category: "private-endpoint" as Category,
+      title: `${source.label} reaches ${name} (${flow.targets[0].service}) on TCP ${ports}`,
+      resourceId: source.resourceId,
+    };
     const failed = flow.targets.map((target) => ({ target, verdict: model.reach(source, target) })).find((r) => !r.verdict.reachable);
     const broken = failed?.verdict.broken;
     if (!failed || !broken) {
       recorder.record(spec);
       continue;
     }
-    recorder.record(spec, [{
-      category: HOP_CATEGORY[broken.kind],
-      severity: broken.severity,
-      message: `${source.label} cannot reach ${name} ${failed.target.ip}:${failed.target.port}: ${broken.reason}.`,
-      fix: broken.fix,
-      resourceId: broken.resourceId,
-    }]);
+    recorder.record(spec, [
+      {
+        category: HOP_CATEGORY[broken.kind],
+        severity: broken.severity,
+        message: `${source.label} cannot reach ${name} ${failed.target.ip}:${failed.target.port}: ${broken.reason}.`,
+        fix: broken.fix,
+        resourceId: broken.resourceId,
+      },
+    ]);
   }
 }
 
@@ -82,7 +89,12 @@ function checkComputeDns(topology: Topology, model: PathModel, computeVnets: Map
           checked.add(key);
           const who = `${shortName(vnetId)}, where ${computes.join(", ")} run${computes.length === 1 ? "s" : ""}`;
           recorder.record(
-            { id: `dns.zone-linked:${zone.name}:${shortName(vnetId)}`, category: "dns", title: `${zone.name} is linked to compute VNet ${shortName(vnetId)}`, resourceId: vnetId },
+            {
+              id: `dns.zone-linked:${zone.name}:${shortName(vnetId)}`,
+              category: "dns",
+              title: `${zone.name} is linked to compute VNet ${shortName(vnetId)}`,
+              resourceId: vnetId,
+            },
             zoneLinkProblems(topology, zone, vnetId, { who, resourceId: vnetId, extensions: model.extensions }),
           );
         }
@@ -90,4 +102,3 @@ function checkComputeDns(topology: Topology, model: PathModel, computeVnets: Map
     }
   }
 }
-

@@ -27,7 +27,9 @@ function requiredEndpoints(topology: Topology): RequiredEndpoint[] {
 
 /** The connection resource on the target that approves or rejects `endpointId`. */
 function targetConnectionId(target: GenericResource | undefined, endpointId: string | undefined): string | undefined {
-  const connections = (target?.properties as { privateEndpointConnections?: Array<{ id?: string; properties?: { privateEndpoint?: { id?: string } } }> } | undefined)?.privateEndpointConnections;
+  const connections = (
+    target?.properties as { privateEndpointConnections?: Array<{ id?: string; properties?: { privateEndpoint?: { id?: string } } }> } | undefined
+  )?.privateEndpointConnections;
   return connections?.find((c) => sameId(c.properties?.privateEndpoint?.id, endpointId))?.id;
 }
 
@@ -45,28 +47,50 @@ function checkRequiredEndpoints(topology: Topology, endpoints: PrivateEndpoint[]
     if (!required.target?.id) continue;
     if (managedNetworkEnabled(topology) && required.groupId !== "amlworkspace") continue;
     const targetId = required.target.id;
-    const matching = endpoints.filter((e) => connectionsOf(e).some((c) => sameId(c.privateLinkServiceId, targetId) && (c.groupIds ?? []).some((g) => g.toLowerCase() === required.groupId)));
-    const spec = { id: `private-endpoint.exists:${required.groupId}:${shortName(targetId)}`, category: "private-endpoint" as const, title: `${required.label} ${shortName(targetId)} has a private endpoint for '${required.groupId}'`, resourceId: targetId };
+    const matching = endpoints.filter((e) =>
+      connectionsOf(e).some((c) => sameId(c.privateLinkServiceId, targetId) && (c.groupIds ?? []).some((g) => g.toLowerCase() === required.groupId)),
+    );
+    const spec = {
+      id: `private-endpoint.exists:${required.groupId}:${shortName(targetId)}`,
+      category: "private-endpoint" as const,
+      title: `${required.label} ${shortName(targetId)} has a private endpoint for '${required.groupId}'`,
+      resourceId: targetId,
+    };
     if (matching.length === 0) {
       const subnetHint = endpoints[0]?.subnet?.id ?? "<endpoint subnet ID>";
       const groupHint = endpoints[0]?.id ? idParts(endpoints[0].id).resourceGroup : idParts(topology.workspace.id).resourceGroup;
-      recorder.record(spec, [{
-        severity: "error",
-        message: `No private endpoint connects to ${required.label} ${shortName(targetId)} (sub-resource '${required.groupId}'): agents and computes in the VNet would reach it over its public endpoint, or not at all when public access is disabled.`,
-        fix: `az network private-endpoint create --name pe-${shortName(targetId)}-${required.groupId} --resource-group ${groupHint} --subnet ${subnetHint} --private-connection-resource-id ${targetId} --group-id ${required.groupId} --connection-name ${shortName(targetId)}-${required.groupId}`,
-      }]);
+      recorder.record(spec, [
+        {
+          severity: "error",
+          message: `No private endpoint connects to ${required.label} ${shortName(targetId)} (sub-resource '${required.groupId}'): agents and computes in the VNet would reach it over its public endpoint, or not at all when public access is disabled.`,
+          fix: `az network private-endpoint create --name pe-${shortName(targetId)}-${required.groupId} --resource-group ${groupHint} --subnet ${subnetHint} --private-connection-resource-id ${targetId} --group-id ${required.groupId} --connection-name ${shortName(targetId)}-${required.groupId}`,
+        },
+      ]);
       continue;
     }
     recorder.record(spec);
     for (const endpoint of matching) {
       const connection = connectionsOf(endpoint).find((c) => sameId(c.privateLinkServiceId, targetId));
-      const approved: Problem[] = connection?.status === "Approved" ? [] : [{
-        severity: "error",
-        message: `Private endpoint ${endpoint.name} to ${shortName(targetId)} is '${connection?.status ?? "unknown"}', not Approved: no traffic flows through it until the owner of ${shortName(targetId)} approves it.`,
-        fix: approveConnectionCommand(targetConnectionId(required.target, endpoint.id) ?? `${targetId}/privateEndpointConnections/<connection name>`),
-        resourceId: targetConnectionId(required.target, endpoint.id) ?? targetId,
-      }];
-      recorder.record({ id: `private-endpoint.approved:${shortName(endpoint.id)}`, category: "private-endpoint", title: `private endpoint ${endpoint.name} is Approved`, resourceId: endpoint.id as string }, approved);
+      const approved: Problem[] =
+        connection?.status === "Approved"
+          ? []
+          : [
+              {
+                severity: "error",
+                message: `Private endpoint ${endpoint.name} to ${shortName(targetId)} is '${connection?.status ?? "unknown"}', not Approved: no traffic flows through it until the owner of ${shortName(targetId)} approves it.`,
+                fix: approveConnectionCommand(targetConnectionId(required.target, endpoint.id) ?? `${targetId}/privateEndpointConnections/<connection name>`),
+                resourceId: targetConnectionId(required.target, endpoint.id) ?? targetId,
+              },
+            ];
+      recorder.record(
+        {
+          id: `private-endpoint.approved:${shortName(endpoint.id)}`,
+          category: "private-endpoint",
+          title: `private endpoint ${endpoint.name} is Approved`,
+          resourceId: endpoint.id as string,
+        },
+        approved,
+      );
     }
   }
 }

@@ -31,7 +31,14 @@ export class CheckRecorder {
   record(spec: CheckSpec, problems: Problem[] = []): void {
     const findingIds = problems.map((problem, index) => {
       const id = problems.length === 1 ? spec.id : `${spec.id}#${index + 1}`;
-      this.findings.push({ id, category: problem.category ?? spec.category, severity: problem.severity, resourceId: problem.resourceId ?? spec.resourceId, message: problem.message, fix: problem.fix });
+      this.findings.push({
+        id,
+        category: problem.category ?? spec.category,
+        severity: problem.severity,
+        resourceId: problem.resourceId ?? spec.resourceId,
+        message: problem.message,
+        fix: problem.fix,
+      });
       return id;
     });
     this.checks.push({ ...spec, findingIds });

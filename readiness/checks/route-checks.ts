@@ -29,7 +29,10 @@ export function checkRoutes(topology: Topology, recorder: CheckRecorder): void {
       const missing: Problem[] = [];
       if (forced && table) {
         const rt = idParts(table.id as string);
-        for (const [tags, label] of [[["AzureMachineLearning"], "AzureMachineLearning"], [[`BatchNodeManagement.${region}`, "BatchNodeManagement"], `BatchNodeManagement.${region}`]] as const) {
+        for (const [tags, label] of [
+          [["AzureMachineLearning"], "AzureMachineLearning"],
+          [[`BatchNodeManagement.${region}`, "BatchNodeManagement"], `BatchNodeManagement.${region}`],
+        ] as const) {
           if (hasInternetRoute(routes, [...tags])) continue;
           missing.push({
             severity: "error",
@@ -39,18 +42,35 @@ export function checkRoutes(topology: Topology, recorder: CheckRecorder): void {
           });
         }
       }
-      recorder.record({ id: `route.public-ip-compute:${name}`, category: "route", title: `public-IP compute in ${name} keeps its AML and Batch routes to the internet`, resourceId: table?.id ?? entry.subnetId }, missing);
+      recorder.record(
+        {
+          id: `route.public-ip-compute:${name}`,
+          category: "route",
+          title: `public-IP compute in ${name} keeps its AML and Batch routes to the internet`,
+          resourceId: table?.id ?? entry.subnetId,
+        },
+        missing,
+      );
     }
     if (entry.noPublicIp) {
       const natGateway = entry.subnet.natGateway?.id;
       const firewall = forced && tunnel?.nextHopType === "VirtualAppliance";
       recorder.record(
-        { id: `route.outbound-path:${name}`, category: "route", title: `no-public-IP compute in ${name} has an outbound path (NAT gateway or firewall)`, resourceId: entry.subnetId },
-        natGateway || firewall ? [] : [{
-          severity: "error",
-          message: `Compute without public IP in ${name} has neither a NAT gateway on the subnet nor a default route to a firewall: nodes cannot reach AML, Batch, storage or the registry and stay in 'preparing'.`,
-          fix: `az network nat gateway create --resource-group ${idParts(entry.subnetId).resourceGroup} --name nat-${name} --public-ip-addresses <public IP name> && az network vnet subnet update --ids ${entry.subnetId} --nat-gateway nat-${name}`,
-        }],
+        {
+          id: `route.outbound-path:${name}`,
+          category: "route",
+          title: `no-public-IP compute in ${name} has an outbound path (NAT gateway or firewall)`,
+          resourceId: entry.subnetId,
+        },
+        natGateway || firewall
+          ? []
+          : [
+              {
+                severity: "error",
+                message: `Compute without public IP in ${name} has neither a NAT gateway on the subnet nor a default route to a firewall: nodes cannot reach AML, Batch, storage or the registry and stay in 'preparing'.`,
+                fix: `az network nat gateway create --resource-group ${idParts(entry.subnetId).resourceGroup} --name nat-${name} --public-ip-addresses <public IP name> && az network vnet subnet update --ids ${entry.subnetId} --nat-gateway nat-${name}`,
+              },
+            ],
       );
     }
   }

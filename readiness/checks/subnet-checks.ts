@@ -15,16 +15,22 @@ export function checkSubnets(topology: Topology, recorder: CheckRecorder): void 
     // A subnet in a subscription this identity cannot list is a warning of the compute checks, not a missing subnet.
     if (topology.unreadableSubscriptions.has(idParts(entry.subnetId).subscriptionId)) continue;
     if (!subnet || !vnet) {
-      recorder.record({ id: `subnet.exists:${name}`, category: "subnet", title: `subnet ${name} of ${computeNames} exists`, resourceId: entry.subnetId }, [{
-        severity: "error",
-        message: `Compute ${computeNames} is placed in subnet ${entry.subnetId}, which does not exist (or its VNet could not be read): its nodes cannot start.`,
-        fix: `Re-create the subnet, or recreate the compute in an existing subnet: az ml compute create --name <name> --type AmlCompute --vnet-name <vnet> --subnet <subnet> --workspace-name ${ws.name}`,
-      }]);
+      recorder.record({ id: `subnet.exists:${name}`, category: "subnet", title: `subnet ${name} of ${computeNames} exists`, resourceId: entry.subnetId }, [
+        {
+          severity: "error",
+          message: `Compute ${computeNames} is placed in subnet ${entry.subnetId}, which does not exist (or its VNet could not be read): its nodes cannot start.`,
+          fix: `Re-create the subnet, or recreate the compute in an existing subnet: az ml compute create --name <name> --type AmlCompute --vnet-name <vnet> --subnet <subnet> --workspace-name ${ws.name}`,
+        },
+      ]);
       continue;
     }
     const placement: Problem[] = [];
     if (idParts(entry.subnetId).subscriptionId !== wsSubscription) {
-      placement.push({ severity: "error", message: `VNet ${vnet.name} of compute ${computeNames} is in subscription ${idParts(entry.subnetId).subscriptionId}, not the workspace's (${wsSubscription}): AML computes need a VNet in the workspace's subscription.`, fix: `Create the compute in a subnet of a VNet in subscription ${wsSubscription}.` });
+      placement.push({
+        severity: "error",
+        message: `VNet ${vnet.name} of compute ${computeNames} is in subscription ${idParts(entry.subnetId).subscriptionId}, not the workspace's (${wsSubscription}): AML computes need a VNet in the workspace's subscription.`,
+        fix: `Create the compute in a subnet of a VNet in subscription ${wsSubscription}.`,
+      });
     }
     if ((vnet.location ?? "").toLowerCase() !== ws.location) {
       placement.push({
@@ -33,15 +39,27 @@ export function checkSubnets(topology: Topology, recorder: CheckRecorder): void 
         fix: `Create the compute in a subnet of a VNet in ${ws.location}.`,
       });
     }
-    recorder.record({ id: `subnet.placement:${name}`, category: "subnet", title: `subnet ${name} is in the workspace's subscription and region`, resourceId: vnet.id as string }, placement);
+    recorder.record(
+      {
+        id: `subnet.placement:${name}`,
+        category: "subnet",
+        title: `subnet ${name} is in the workspace's subscription and region`,
+        resourceId: vnet.id as string,
+      },
+      placement,
+    );
     const delegations = subnet.delegations ?? [];
     recorder.record(
       { id: `subnet.not-delegated:${name}`, category: "subnet", title: `subnet ${name} is not delegated`, resourceId: entry.subnetId },
-      delegations.length === 0 ? [] : [{
-        severity: "error",
-        message: `Subnet ${name} is delegated to ${delegations.map((d) => d.serviceName).join(", ")}: AML compute cannot be placed in a delegated subnet.`,
-        fix: `az network vnet subnet update --ids ${entry.subnetId} --remove delegations`,
-      }],
+      delegations.length === 0
+        ? []
+        : [
+            {
+              severity: "error",
+              message: `Subnet ${name} is delegated to ${delegations.map((d) => d.serviceName).join(", ")}: AML compute cannot be placed in a delegated subnet.`,
+              fix: `az network vnet subnet update --ids ${entry.subnetId} --remove delegations`,
+            },
+          ],
     );
     const usable = usableAddressCount(subnet.addressPrefix ?? subnet.addressPrefixes?.[0] ?? "0.0.0.0/32");
     const used = subnet.ipConfigurations?.length ?? 0;
@@ -51,11 +69,15 @@ export function checkSubnets(topology: Topology, recorder: CheckRecorder): void 
     const free = usable - used;
     recorder.record(
       { id: `subnet.capacity:${name}`, category: "subnet", title: `subnet ${name} has room for ${needed} compute nodes`, resourceId: entry.subnetId },
-      free >= toGrow ? [] : [{
-        severity: "error",
-        message: `Subnet ${name} (${subnet.addressPrefix}) has ${free} free addresses (${usable} usable after Azure's 5 reserved, ${used} in use${running ? `, ${running} of them by running nodes` : ""}) but ${computeNames} can grow to ${needed} nodes, ${toGrow} more addresses: scale-out will fail.`,
-        fix: `Use a larger subnet (a /${Math.max(8, 32 - Math.ceil(Math.log2(needed + used - running + 5)))} fits), or lower maxNodeCount: az ml compute update --name ${entry.computes[0].name} --max-instances ${Math.max(0, free + running)} --workspace-name ${ws.name} --resource-group ${idParts(ws.id).resourceGroup}`,
-      }],
+      free >= toGrow
+        ? []
+        : [
+            {
+              severity: "error",
+              message: `Subnet ${name} (${subnet.addressPrefix}) has ${free} free addresses (${usable} usable after Azure's 5 reserved, ${used} in use${running ? `, ${running} of them by running nodes` : ""}) but ${computeNames} can grow to ${needed} nodes, ${toGrow} more addresses: scale-out will fail.`,
+              fix: `Use a larger subnet (a /${Math.max(8, 32 - Math.ceil(Math.log2(needed + used - running + 5)))} fits), or lower maxNodeCount: az ml compute update --name ${entry.computes[0].name} --max-instances ${Math.max(0, free + running)} --workspace-name ${ws.name} --resource-group ${idParts(ws.id).resourceGroup}`,
+            },
+          ],
     );
   }
 }

@@ -94,7 +94,10 @@ interface Query {
 function asAzureDns(world: ChainWorld, vnetId: string, query: Query, trail: string[]): ChainVerdict {
   const [name, ...rest] = query.names;
   const lower = name.toLowerCase();
-  const zone = world.zones.find((z) => z.zone && (lower === z.name.toLowerCase() || lower.endsWith("." + z.name.toLowerCase())) && z.links.some((l) => sameId(l.virtualNetwork?.id, vnetId)));
+  const zone = world.zones.find(
+    (z) =>
+      z.zone && (lower === z.name.toLowerCase() || lower.endsWith("." + z.name.toLowerCase())) && z.links.some((l) => sameId(l.virtualNetwork?.id, vnetId)),
+  );
   if (zone) return { kind: "private", zone, vnetId, trail: [...trail, `private zone ${zone.name} is linked to VNet ${shortName(vnetId)}`] };
   const rule = ruleFor(world, vnetId, name);
   if (rule) {
@@ -103,20 +106,34 @@ function asAzureDns(world: ChainWorld, vnetId: string, query: Query, trail: stri
     return worst(targets.map((ip) => followServer(world, ip, { ...query, hops: query.hops + 1 }, [...trail, step], rule)));
   }
   if (rest.length > 0) return asAzureDns(world, vnetId, { ...query, names: rest }, [...trail, `public DNS answers ${name} with a CNAME to ${rest[0]}`]);
-  return { kind: "public", vnetId, trail: [...trail, `no private zone ${query.zoneName} is linked to VNet ${shortName(vnetId)} and no forwarding rule covers ${name}: public DNS answers`] };
+  return {
+    kind: "public",
+    vnetId,
+    trail: [...trail, `no private zone ${query.zoneName} is linked to VNet ${shortName(vnetId)} and no forwarding rule covers ${name}: public DNS answers`],
+  };
 }
 
 function followServer(world: ChainWorld, ip: string, query: Query, trail: string[], rule?: { rulesetId: string; rule: ForwardingRule }): ChainVerdict {
   if (query.hops > MAX_HOPS) return { kind: "unknown", server: ip, rule, trail: [...trail, `the chain loops after ${MAX_HOPS} hops`] };
   const resolver = resolverVnetOf(world, ip);
-  if (resolver) return asAzureDns(world, resolver.vnetId, { ...query, hops: query.hops + 1 }, [...trail, `${resolver.label} answers as from VNet ${shortName(resolver.vnetId)}`]);
+  if (resolver)
+    return asAzureDns(world, resolver.vnetId, { ...query, hops: query.hops + 1 }, [
+      ...trail,
+      `${resolver.label} answers as from VNet ${shortName(resolver.vnetId)}`,
+    ]);
   const firewall = firewallAt(world, ip);
   if (firewall) {
     const policy = firewall.firewallPolicy?.id ? world.hub?.policies.get(firewall.firewallPolicy.id.toLowerCase()) : undefined;
-    if (!policy?.dnsSettings?.enableProxy) return { kind: "dropped", firewall, trail: [...trail, `${ip} is Azure Firewall ${firewall.name}, whose policy${policy ? ` ${policy.name}` : ""} has DNS proxy off`] };
+    if (!policy?.dnsSettings?.enableProxy)
+      return {
+        kind: "dropped",
+        firewall,
+        trail: [...trail, `${ip} is Azure Firewall ${firewall.name}, whose policy${policy ? ` ${policy.name}` : ""} has DNS proxy off`],
+      };
     const servers = policy.dnsSettings.servers ?? [];
     const label = `Azure Firewall ${firewall.name} (${ip}) proxies DNS`;
-    if (servers.length > 0) return worst(servers.map((s) => followServer(world, s, { ...query, hops: query.hops + 1 }, [...trail, `${label} to ${servers.join(", ")}`])));
+    if (servers.length > 0)
+      return worst(servers.map((s) => followServer(world, s, { ...query, hops: query.hops + 1 }, [...trail, `${label} to ${servers.join(", ")}`])));
     const subnetId = firewall.ipConfigurations?.[0]?.subnet?.id ?? "";
     const vnetId = subnetId.replace(/\/subnets\/[^/]+$/i, "");
     return asAzureDns(world, vnetId, { ...query, hops: query.hops + 1 }, [...trail, `${label} to Azure DNS as from VNet ${shortName(vnetId)}`]);
@@ -136,18 +153,33 @@ function serverVnet(world: ChainWorld, ip: string): string | undefined {
 /** Whether clients in `clientVnetId` reach addresses in `serverVnetId`: the same VNet or a Connected peering. */
 function reaches(world: ChainWorld, clientVnetId: string, serverVnetId: string): boolean {
   if (sameId(clientVnetId, serverVnetId)) return true;
-  return (world.vnets.get(clientVnetId)?.virtualNetworkPeerings ?? []).some((p) => sameId(p.remoteVirtualNetwork?.id, serverVnetId) && p.peeringState === "Connected" && p.allowVirtualNetworkAccess !== false);
+  return (world.vnets.get(clientVnetId)?.virtualNetworkPeerings ?? []).some(
+    (p) => sameId(p.remoteVirtualNetwork?.id, serverVnetId) && p.peeringState === "Connected" && p.allowVirtualNetworkAccess !== false,
+  );
 }
 
 /** How clients in `vnetId` resolve `publicName` (whose private answer lives in `zoneName` as `privatelinkName`). */
 export function resolveFromVnet(world: ChainWorld, vnetId: string, publicName: string, privatelinkName: string, zoneName: string): ChainVerdict {
-  const query: Query = { names: publicName.toLowerCase() === privatelinkName.toLowerCase() ? [privatelinkName] : [publicName, privatelinkName], zoneName, hops: 0 };
+  const query: Query = {
+    names: publicName.toLowerCase() === privatelinkName.toLowerCase() ? [privatelinkName] : [publicName, privatelinkName],
+    zoneName,
+    hops: 0,
+  };
   const servers = customServers(world.vnets.get(vnetId));
   if (servers.length === 0) return asAzureDns(world, vnetId, query, [`VNet ${shortName(vnetId)} uses Azure DNS`]);
-  return worst(servers.map((ip): ChainVerdict => {
-    const trail = [`VNet ${shortName(vnetId)} uses DNS server ${ip}`];
-    const where = serverVnet(world, ip);
-    if (where && !reaches(world, vnetId, where)) return { kind: "unreachable", clientVnetId: vnetId, serverVnetId: where, server: ip, trail: [...trail, `${ip} is in VNet ${shortName(where)}, which VNet ${shortName(vnetId)} is not peered with (Connected)`] };
-    return followServer(world, ip, query, trail);
-  }));
+  return worst(
+    servers.map((ip): ChainVerdict => {
+      const trail = [`VNet ${shortName(vnetId)} uses DNS server ${ip}`];
+      const where = serverVnet(world, ip);
+      if (where && !reaches(world, vnetId, where))
+        return {
+          kind: "unreachable",
+          clientVnetId: vnetId,
+          serverVnetId: where,
+          server: ip,
+          trail: [...trail, `${ip} is in VNet ${shortName(where)}, which VNet ${shortName(vnetId)} is not peered with (Connected)`],
+        };
+      return followServer(world, ip, query, trail);
+    }),
+  );
 }

@@ -54,8 +54,10 @@ export function compileFirewall(firewall: AzureFirewall, input: { flows: Firewal
     collections = classicCollections(firewall);
   }
   const app = collections.application;
-  if (app.some((c) => c.rules.some((r) => ((r as ApplicationRule).webCategories ?? []).length > 0))) notes.push("application rules with web categories are not judged (the category of each host is not known offline)");
-  if (app.some((c) => c.rules.some((r) => ((r as ApplicationRule).fqdnTags ?? []).length > 0))) notes.push("application rules with FQDN tags are not judged (no FQDN tag covers the Azure Machine Learning hosts)");
+  if (app.some((c) => c.rules.some((r) => ((r as ApplicationRule).webCategories ?? []).length > 0)))
+    notes.push("application rules with web categories are not judged (the category of each host is not known offline)");
+  if (app.some((c) => c.rules.some((r) => ((r as ApplicationRule).fqdnTags ?? []).length > 0)))
+    notes.push("application rules with FQDN tags are not judged (no FQDN tag covers the Azure Machine Learning hosts)");
   const sourcesOf = new Map<NetworkRule | ApplicationRule, RuleSources>();
   const parsed = (rule: NetworkRule | ApplicationRule): RuleSources => {
     let s = sourcesOf.get(rule);
@@ -80,19 +82,24 @@ export function compileFirewall(firewall: AzureFirewall, input: { flows: Firewal
 /** Verdicts for traffic from `sourcePrefixes`, for the compiled flows (or those whose key is in `only`). */
 export function judgeSources(compiled: CompiledFirewall, sourcePrefixes: string[], only?: Set<string>): FlowVerdict[] {
   const sources = subnetRanges(sourcePrefixes);
-  return compiled.flows.filter((f) => !only || only.has(f.key)).map((flow): FlowVerdict => {
-    for (const candidate of compiled.candidates.get(flow.key) ?? []) {
-      const match = combine(candidate.target, sourceMatch(candidate.sources, sources));
-      // An Allow that covers only part of the traffic leaves the rest to later rules; a Deny on any part blocks.
-      if (match === "full" || (match === "some" && candidate.collection.action === "Deny")) {
-        return { flow, allowed: candidate.collection.action === "Allow", decidedBy: { ...candidate.collection, ruleName: candidate.ruleName } };
+  return compiled.flows
+    .filter((f) => !only || only.has(f.key))
+    .map((flow): FlowVerdict => {
+      for (const candidate of compiled.candidates.get(flow.key) ?? []) {
+        const match = combine(candidate.target, sourceMatch(candidate.sources, sources));
+        // An Allow that covers only part of the traffic leaves the rest to later rules; a Deny on any part blocks.
+        if (match === "full" || (match === "some" && candidate.collection.action === "Deny")) {
+          return { flow, allowed: candidate.collection.action === "Allow", decidedBy: { ...candidate.collection, ruleName: candidate.ruleName } };
+        }
       }
-    }
-    return { flow, allowed: false };
-  });
+      return { flow, allowed: false };
+    });
 }
 
-export function judgeFirewall(firewall: AzureFirewall, input: { flows: FirewallFlow[]; sourcePrefixes: string[]; region: string; policies: PolicySource }): CompiledFirewall & { verdicts: FlowVerdict[] } {
+export function judgeFirewall(
+  firewall: AzureFirewall,
+  input: { flows: FirewallFlow[]; sourcePrefixes: string[]; region: string; policies: PolicySource },
+): CompiledFirewall & { verdicts: FlowVerdict[] } {
   const compiled = compileFirewall(firewall, input);
   return { ...compiled, verdicts: judgeSources(compiled, input.sourcePrefixes) };
 }

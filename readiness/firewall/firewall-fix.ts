@@ -35,7 +35,9 @@ export function policyFix(verdict: FlowVerdict, ctx: { policyId: string; sourceP
 export function classicFix(verdict: FlowVerdict, firewall: AzureFirewall, sourcePrefixes: string[]): string {
   const f = idParts(firewall.id as string);
   const taken = (firewall.networkRuleCollections ?? []).map((c) => c.priority ?? 0);
-  const priority = verdict.decidedBy ? freePriorityBelow(taken, verdict.decidedBy.priority) ?? 100 : Math.min(65000, Math.max(100, ...taken.map((t) => t + 10)));
+  const priority = verdict.decidedBy
+    ? (freePriorityBelow(taken, verdict.decidedBy.priority) ?? 100)
+    : Math.min(65000, Math.max(100, ...taken.map((t) => t + 10)));
   const { flow } = verdict;
   return `az network firewall network-rule create --subscription ${f.subscriptionId} --resource-group ${f.resourceGroup} --firewall-name ${f.name} --collection-name Allow-AML-${flow.key} --priority ${priority} --action Allow --name ${flow.key} --protocols ${flow.protocol} --source-addresses ${sourcePrefixes.join(" ")} --destination-addresses ${flow.tag} --destination-ports ${flow.port}`;
 }

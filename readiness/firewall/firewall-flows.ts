@@ -36,16 +36,46 @@ const ROWS: FlowRow[] = [
   { tag: "AzureActiveDirectory", fqdn: "graph.windows.net", protocol: "TCP", port: 443, purpose: "Communication with the Microsoft Graph API" },
   { tag: "AzureMachineLearning", fqdn: "*.instances.azureml.ms", protocol: "TCP", port: 443, purpose: "Azure Machine Learning services" },
   { tag: "AzureMachineLearning", fqdn: "*.instances.azureml.ms", protocol: "TCP", port: 18881, purpose: "Notebook Python IntelliSense on compute instances" },
-  { tag: "AzureMachineLearning", fqdn: "{region}.tundra.azureml.ms", protocol: "UDP", port: 5831, purpose: "Creating, updating and deleting compute instances" },
-  { tag: "BatchNodeManagement.{region}", fqdn: "*.{region}.batch.azure.com", protocol: "TCP", port: 443, purpose: "Azure Batch back end of compute instances and clusters" },
-  { tag: "BatchNodeManagement.{region}", fqdn: "*.{region}.service.batch.azure.com", protocol: "TCP", port: 443, purpose: "Azure Batch back end of compute instances and clusters" },
+  {
+    tag: "AzureMachineLearning",
+    fqdn: "{region}.tundra.azureml.ms",
+    protocol: "UDP",
+    port: 5831,
+    purpose: "Creating, updating and deleting compute instances",
+  },
+  {
+    tag: "BatchNodeManagement.{region}",
+    fqdn: "*.{region}.batch.azure.com",
+    protocol: "TCP",
+    port: 443,
+    purpose: "Azure Batch back end of compute instances and clusters",
+  },
+  {
+    tag: "BatchNodeManagement.{region}",
+    fqdn: "*.{region}.service.batch.azure.com",
+    protocol: "TCP",
+    port: 443,
+    purpose: "Azure Batch back end of compute instances and clusters",
+  },
   { tag: "AzureResourceManager", fqdn: "management.azure.com", protocol: "TCP", port: 443, purpose: "Creating Azure resources from Azure Machine Learning" },
   { tag: "Storage.{region}", fqdn: "*.blob.core.windows.net", protocol: "TCP", port: 443, purpose: "Azure Blob storage of compute clusters and instances" },
   { tag: "Storage.{region}", fqdn: "*.queue.core.windows.net", protocol: "TCP", port: 443, purpose: "Azure Queue storage" },
   { tag: "Storage.{region}", fqdn: "*.table.core.windows.net", protocol: "TCP", port: 443, purpose: "Azure Table storage" },
   { tag: "MicrosoftContainerRegistry.{region}", fqdn: "mcr.microsoft.com", protocol: "TCP", port: 443, purpose: "Docker images provided by Microsoft" },
-  { tag: "AzureFrontDoor.FirstParty", fqdn: "*.data.mcr.microsoft.com", protocol: "TCP", port: 443, purpose: "Microsoft Container Registry content, served through AzureFrontDoor.FirstParty" },
-  { tag: "AzureFrontDoor.FrontEnd", fqdn: "ml.azure.com", protocol: "TCP", port: 443, purpose: "Azure Machine Learning studio; AutoML images and environments" },
+  {
+    tag: "AzureFrontDoor.FirstParty",
+    fqdn: "*.data.mcr.microsoft.com",
+    protocol: "TCP",
+    port: 443,
+    purpose: "Microsoft Container Registry content, served through AzureFrontDoor.FirstParty",
+  },
+  {
+    tag: "AzureFrontDoor.FrontEnd",
+    fqdn: "ml.azure.com",
+    protocol: "TCP",
+    port: 443,
+    purpose: "Azure Machine Learning studio; AutoML images and environments",
+  },
 ];
 
 const byRegion = new Map<string, FirewallFlow[]>();
@@ -62,7 +92,14 @@ function buildFlows(r: string): FirewallFlow[] {
   return ROWS.map((row) => {
     const tag = row.tag.replace("{region}", r);
     const fqdn = row.fqdn.replace("{region}", r);
-    return { key: `${fqdn.replace(/^\*\./, "")}-${row.protocol.toLowerCase()}-${row.port}`, protocol: row.protocol, port: row.port, tag, fqdn, purpose: row.purpose };
+    return {
+      key: `${fqdn.replace(/^\*\./, "")}-${row.protocol.toLowerCase()}-${row.port}`,
+      protocol: row.protocol,
+      port: row.port,
+      tag,
+      fqdn,
+      purpose: row.purpose,
+    };
   });
 }
 

@@ -100,7 +100,8 @@ function destinationMatch(rule: NetworkRule, input: MatchInput): Match {
     if (coverage === "covers") return "full";
     if (coverage === "partial") best = "some";
   }
-  if (input.dnsProxy && !input.flow.fqdn.startsWith("*.") && (rule.destinationFqdns ?? []).some((f) => f.toLowerCase() === input.flow.fqdn.toLowerCase())) return "full";
+  if (input.dnsProxy && !input.flow.fqdn.startsWith("*.") && (rule.destinationFqdns ?? []).some((f) => f.toLowerCase() === input.flow.fqdn.toLowerCase()))
+    return "full";
   if ((rule.destinationIpGroups ?? []).length > 0 && best === "none") best = "some";
   return best;
 }
@@ -116,7 +117,14 @@ export function applicationTargetMatch(rule: ApplicationRule, input: MatchInput)
   // Traffic to a bare private address carries no host name an application rule could be judged on.
   if (input.flow.protocol !== "TCP" || input.flow.ip) return "none";
   const protocols = rule.protocols ?? [];
-  if (!protocols.some((p) => ["http", "https"].includes(String(p.protocolType).toLowerCase()) && (p.port ?? (String(p.protocolType).toLowerCase() === "https" ? 443 : 80)) === input.flow.port)) return "none";
+  if (
+    !protocols.some(
+      (p) =>
+        ["http", "https"].includes(String(p.protocolType).toLowerCase()) &&
+        (p.port ?? (String(p.protocolType).toLowerCase() === "https" ? 443 : 80)) === input.flow.port,
+    )
+  )
+    return "none";
   let best: Match = "none";
   for (const target of rule.targetFqdns ?? []) {
     const m = fqdnCovers(target, input.flow.fqdn);
@@ -142,4 +150,3 @@ export function subnetRanges(prefixes: string[]): Ipv4Range[] {
     }
   });
 }
-

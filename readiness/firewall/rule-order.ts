@@ -4,7 +4,14 @@
  * child's whatever their priorities, then group priority, then collection priority, lowest first. Classic firewalls
  * (no policy) keep their collections inline, ordered by priority within each type.
  */
-import type { ApplicationRule, AzureFirewall, FirewallPolicy, FirewallPolicyFilterRuleCollection, FirewallPolicyRuleCollectionGroup, NetworkRule } from "@azure/arm-network";
+import type {
+  ApplicationRule,
+  AzureFirewall,
+  FirewallPolicy,
+  FirewallPolicyFilterRuleCollection,
+  FirewallPolicyRuleCollectionGroup,
+  NetworkRule,
+} from "@azure/arm-network";
 import { sameId } from "../topology/arm-id";
 
 export type RuleKind = "network" | "application";
@@ -60,7 +67,17 @@ export function policyCollections(chain: FirewallPolicy[], source: PolicySource)
         for (const kind of ["network", "application"] as const) {
           const ofKind = rules.filter((r) => r.ruleType === (kind === "network" ? "NetworkRule" : "ApplicationRule"));
           if (ofKind.length === 0) continue;
-          result[kind].push({ kind, action: actionOf(collection.action?.type), name: collection.name ?? "", priority: collection.priority ?? 65000, policyId: policy.id, groupName: group.name, groupPriority: group.priority, depth, rules: ofKind });
+          result[kind].push({
+            kind,
+            action: actionOf(collection.action?.type),
+            name: collection.name ?? "",
+            priority: collection.priority ?? 65000,
+            policyId: policy.id,
+            groupName: group.name,
+            groupPriority: group.priority,
+            depth,
+            rules: ofKind,
+          });
         }
       }
     }
@@ -80,7 +97,17 @@ export function classicCollections(firewall: AzureFirewall): Record<RuleKind, Or
     name: c.name ?? "",
     priority: c.priority ?? 65000,
     depth: 0,
-    rules: (c.rules ?? []).map((r) => ({ ruleType: "NetworkRule" as const, name: r.name, ipProtocols: r.protocols, sourceAddresses: r.sourceAddresses, destinationAddresses: r.destinationAddresses, destinationPorts: r.destinationPorts, destinationFqdns: r.destinationFqdns, sourceIpGroups: r.sourceIpGroups, destinationIpGroups: r.destinationIpGroups })),
+    rules: (c.rules ?? []).map((r) => ({
+      ruleType: "NetworkRule" as const,
+      name: r.name,
+      ipProtocols: r.protocols,
+      sourceAddresses: r.sourceAddresses,
+      destinationAddresses: r.destinationAddresses,
+      destinationPorts: r.destinationPorts,
+      destinationFqdns: r.destinationFqdns,
+      sourceIpGroups: r.sourceIpGroups,
+      destinationIpGroups: r.destinationIpGroups,
+    })),
   }));
   const application: OrderedCollection[] = (firewall.applicationRuleCollections ?? []).map((c) => ({
     kind: "application",
@@ -88,7 +115,15 @@ export function classicCollections(firewall: AzureFirewall): Record<RuleKind, Or
     name: c.name ?? "",
     priority: c.priority ?? 65000,
     depth: 0,
-    rules: (c.rules ?? []).map((r) => ({ ruleType: "ApplicationRule" as const, name: r.name, sourceAddresses: r.sourceAddresses, sourceIpGroups: r.sourceIpGroups, protocols: r.protocols, targetFqdns: r.targetFqdns, fqdnTags: r.fqdnTags })),
+    rules: (c.rules ?? []).map((r) => ({
+      ruleType: "ApplicationRule" as const,
+      name: r.name,
+      sourceAddresses: r.sourceAddresses,
+      sourceIpGroups: r.sourceIpGroups,
+      protocols: r.protocols,
+      targetFqdns: r.targetFqdns,
+      fqdnTags: r.fqdnTags,
+    })),
   }));
   return { network: network.sort((a, b) => a.priority - b.priority), application: application.sort((a, b) => a.priority - b.priority) };
 }

@@ -20,11 +20,36 @@ export function checkClusterSettings(topology: Topology, place: ClusterPlace, re
     const problems: Problem[] = !entry.clusterId
       ? []
       : arc
-        ? [{ severity: "info", message: `Compute ${computeName} runs on ${shortName(entry.clusterId)}, which is not an AKS cluster (Azure Arc-enabled Kubernetes): its network is outside what amlvnet reads, and is NOT checked.`, fix: "Check the cluster's network by hand: it must reach the workspace, storage, vault and registry endpoints.", resourceId: place.computeId }]
+        ? [
+            {
+              severity: "info",
+              message: `Compute ${computeName} runs on ${shortName(entry.clusterId)}, which is not an AKS cluster (Azure Arc-enabled Kubernetes): its network is outside what amlvnet reads, and is NOT checked.`,
+              fix: "Check the cluster's network by hand: it must reach the workspace, storage, vault and registry endpoints.",
+              resourceId: place.computeId,
+            },
+          ]
         : read?.status === 404
-        ? [{ severity: "error", message: `Compute ${computeName} is attached to AKS cluster ${shortName(entry.clusterId)}, which no longer exists: deployments to it fail.`, fix: `az ml compute detach --name ${computeName} --workspace-name ${shortName(topology.workspace.id)} --resource-group ${idParts(topology.workspace.id).resourceGroup}, then attach an existing cluster`, resourceId: place.computeId }]
-        : [{ severity: "warning", message: `Cannot read AKS cluster ${shortName(entry.clusterId)} of compute ${computeName}: the identity lacks '${read?.action ?? "Microsoft.ContainerService/managedClusters/read"}', so its network settings, identity and role assignments are NOT checked.`, fix: `az role assignment create --assignee <identity running amlvnet> --role Reader --scope ${entry.clusterId}`, resourceId: entry.clusterId }];
-    if (entry.clusterId) recorder.record({ ...base, id: `inference.cluster-readable:${computeName}`, title: `AKS cluster of ${computeName} can be read`, resourceId: entry.clusterId }, problems);
+          ? [
+              {
+                severity: "error",
+                message: `Compute ${computeName} is attached to AKS cluster ${shortName(entry.clusterId)}, which no longer exists: deployments to it fail.`,
+                fix: `az ml compute detach --name ${computeName} --workspace-name ${shortName(topology.workspace.id)} --resource-group ${idParts(topology.workspace.id).resourceGroup}, then attach an existing cluster`,
+                resourceId: place.computeId,
+              },
+            ]
+          : [
+              {
+                severity: "warning",
+                message: `Cannot read AKS cluster ${shortName(entry.clusterId)} of compute ${computeName}: the identity lacks '${read?.action ?? "Microsoft.ContainerService/managedClusters/read"}', so its network settings, identity and role assignments are NOT checked.`,
+                fix: `az role assignment create --assignee <identity running amlvnet> --role Reader --scope ${entry.clusterId}`,
+                resourceId: entry.clusterId,
+              },
+            ];
+    if (entry.clusterId)
+      recorder.record(
+        { ...base, id: `inference.cluster-readable:${computeName}`, title: `AKS cluster of ${computeName} can be read`, resourceId: entry.clusterId },
+        problems,
+      );
     return false;
   }
   const cluster = entry.cluster;
@@ -34,20 +59,28 @@ export function checkClusterSettings(topology: Topology, place: ClusterPlace, re
   const hasWorkspaceEndpoint = workspaceEndpoints(topology).some((e) => connectionsOf(e).some((c) => sameId(c.privateLinkServiceId, ws.id)));
   recorder.record(
     { ...base, id: `inference.region:${computeName}`, title: `AKS cluster ${name} is in the workspace's region (${ws.location})`, resourceId: clusterId },
-    !hasWorkspaceEndpoint || place.region === ws.location ? [] : [{
-      severity: "error",
-      message: `AKS cluster ${name} (compute ${computeName}) is in ${place.region}, the workspace in ${ws.location}: with a private endpoint on the workspace, the AKS cluster must be in the workspace's region.`,
-      fix: `Create the cluster in ${ws.location} and attach it in place of this one: az aks create --resource-group ${resourceGroup} --name ${name}-${ws.location} --location ${ws.location} --vnet-subnet-id <subnet in ${ws.location}> --network-plugin azure --service-cidr <free range> --dns-service-ip <.10 of it> && az ml compute attach --name ${computeName}-${ws.location} --type aks --resource-id <new cluster ID> --workspace-name ${shortName(ws.id)} --resource-group ${idParts(ws.id).resourceGroup}`,
-    }],
+    !hasWorkspaceEndpoint || place.region === ws.location
+      ? []
+      : [
+          {
+            severity: "error",
+            message: `AKS cluster ${name} (compute ${computeName}) is in ${place.region}, the workspace in ${ws.location}: with a private endpoint on the workspace, the AKS cluster must be in the workspace's region.`,
+            fix: `Create the cluster in ${ws.location} and attach it in place of this one: az aks create --resource-group ${resourceGroup} --name ${name}-${ws.location} --location ${ws.location} --vnet-subnet-id <subnet in ${ws.location}> --network-plugin azure --service-cidr <free range> --dns-service-ip <.10 of it> && az ml compute attach --name ${computeName}-${ws.location} --type aks --resource-id <new cluster ID> --workspace-name ${shortName(ws.id)} --resource-group ${idParts(ws.id).resourceGroup}`,
+          },
+        ],
   );
   const api = cluster.apiServerAccessProfile;
   recorder.record(
     { ...base, id: `inference.private-fqdn:${computeName}`, title: `private AKS cluster ${name} has no public FQDN`, resourceId: clusterId },
-    api?.enablePrivateCluster && api.enablePrivateClusterPublicFqdn ? [{
-      severity: "error",
-      message: `AKS cluster ${name} is private but also publishes a public FQDN (enablePrivateClusterPublicFQDN): Azure Machine Learning does not support a public FQDN with a private AKS cluster.`,
-      fix: `az aks update --resource-group ${resourceGroup} --name ${name} --disable-public-fqdn`,
-    }] : [],
+    api?.enablePrivateCluster && api.enablePrivateClusterPublicFqdn
+      ? [
+          {
+            severity: "error",
+            message: `AKS cluster ${name} is private but also publishes a public FQDN (enablePrivateClusterPublicFQDN): Azure Machine Learning does not support a public FQDN with a private AKS cluster.`,
+            fix: `az aks update --resource-group ${resourceGroup} --name ${name} --disable-public-fqdn`,
+          },
+        ]
+      : [],
   );
   checkRanges(topology, place, clusterId, recorder);
   checkLoadBalancerType(topology, place, hasWorkspaceEndpoint, recorder);
@@ -67,7 +100,11 @@ function cidrOrUndefined(text: string | undefined, allowHostBits = false): Retur
 
 /** A /16 in private space overlapping no VNet the check knows of, for the fix's --service-cidr. */
 function freeServiceRange(topology: Topology): string {
-  const used = topology.vnets.values().flatMap((v) => v.addressSpace?.addressPrefixes ?? []).map((p) => cidrOrUndefined(p)).filter((c) => !!c);
+  const used = topology.vnets
+    .values()
+    .flatMap((v) => v.addressSpace?.addressPrefixes ?? [])
+    .map((p) => cidrOrUndefined(p))
+    .filter((c) => !!c);
   for (const base of ["10.0.0.0/8", "172.16.0.0/12"]) {
     const outer = parseCidr(base);
     for (let first = outer.first; first < outer.last; first += 65536) {
@@ -89,9 +126,21 @@ function rangesAround(place: ClusterPlace): NamedRange[] {
   const vnet = place.vnet;
   if (!vnet?.id) return [];
   return [
-    ...(vnet.addressSpace?.addressPrefixes ?? []).map((prefix) => ({ name: `${vnet.name} address space`, prefix, owner: { kind: "vnet" as const, id: vnet.id as string } })),
-    ...(vnet.subnets ?? []).flatMap((s) => subnetPrefixes(s).map((prefix) => ({ name: `subnet ${s.name}`, prefix, owner: { kind: "subnet" as const, id: s.id as string } }))),
-    ...(vnet.virtualNetworkPeerings ?? []).flatMap((p) => (p.remoteAddressSpace?.addressPrefixes ?? []).map((prefix) => ({ name: `peered ${shortName(p.remoteVirtualNetwork?.id)}`, prefix, owner: { kind: "peer" as const, id: p.remoteVirtualNetwork?.id ?? "" } }))),
+    ...(vnet.addressSpace?.addressPrefixes ?? []).map((prefix) => ({
+      name: `${vnet.name} address space`,
+      prefix,
+      owner: { kind: "vnet" as const, id: vnet.id as string },
+    })),
+    ...(vnet.subnets ?? []).flatMap((s) =>
+      subnetPrefixes(s).map((prefix) => ({ name: `subnet ${s.name}`, prefix, owner: { kind: "subnet" as const, id: s.id as string } })),
+    ),
+    ...(vnet.virtualNetworkPeerings ?? []).flatMap((p) =>
+      (p.remoteAddressSpace?.addressPrefixes ?? []).map((prefix) => ({
+        name: `peered ${shortName(p.remoteVirtualNetwork?.id)}`,
+        prefix,
+        owner: { kind: "peer" as const, id: p.remoteVirtualNetwork?.id ?? "" },
+      })),
+    ),
   ];
 }
 
@@ -108,9 +157,14 @@ function clearRangesFix(place: ClusterPlace, clashes: NamedRange[], range: strin
   const vnet = place.vnet;
   if (vnet?.id && clashes.some((c) => c.owner.kind === "vnet")) {
     const keep = (vnet.addressSpace?.addressPrefixes ?? []).filter((p) => !clashes.some((c) => c.owner.kind === "vnet" && c.prefix === p));
-    commands.push(keep.length ? `az network vnet update --ids ${vnet.id} --address-prefixes ${keep.join(" ")}` : `(the whole address space of ${vnet.name} is inside ${range}: recreate the cluster with another range)`);
+    commands.push(
+      keep.length
+        ? `az network vnet update --ids ${vnet.id} --address-prefixes ${keep.join(" ")}`
+        : `(the whole address space of ${vnet.name} is inside ${range}: recreate the cluster with another range)`,
+    );
   }
-  for (const c of clashes.filter((x) => x.owner.kind === "peer")) commands.push(`(peered ${shortName(c.owner.id)} uses ${c.prefix}: renumber it or remove the peering)`);
+  for (const c of clashes.filter((x) => x.owner.kind === "peer"))
+    commands.push(`(peered ${shortName(c.owner.id)} uses ${c.prefix}: renumber it or remove the peering)`);
   return commands.join(" && ");
 }
 
@@ -127,17 +181,38 @@ function checkRanges(topology: Topology, place: ClusterPlace, clusterId: string,
     const free = freeServiceRange(topology);
     const { resourceGroup, name } = idParts(clusterId);
     recorder.record(
-      { ...base(), id: `inference.service-cidr:${computeName}`, title: `Kubernetes service range ${service.text} of ${computeName} overlaps no subnet or address space around it`, resourceId: serviceOwner },
-      clashes.length === 0 ? [] : [{
-        severity: "error",
-        message: `Kubernetes service address range ${service.text} of compute ${computeName} overlaps ${clashes.map((c) => `${c.name} ${c.prefix}`).join(", ")}: service IPs shadow real addresses, and AKS refuses upgrades (ServiceCidrOverlapExistingSubnetsCidr). The range cannot be changed on an existing cluster.`,
-        fix: `${clearRangesFix(place, clashes, service.text)}   # or recreate the cluster with a free range: az aks create --resource-group ${resourceGroup} --name ${name} --vnet-subnet-id ${place.subnetId ?? "<subnet ID>"} --network-plugin azure --service-cidr ${free} --dns-service-ip ${free.replace(/\.0\/16$/, ".10")}`,
-      }],
+      {
+        ...base(),
+        id: `inference.service-cidr:${computeName}`,
+        title: `Kubernetes service range ${service.text} of ${computeName} overlaps no subnet or address space around it`,
+        resourceId: serviceOwner,
+      },
+      clashes.length === 0
+        ? []
+        : [
+            {
+              severity: "error",
+              message: `Kubernetes service address range ${service.text} of compute ${computeName} overlaps ${clashes.map((c) => `${c.name} ${c.prefix}`).join(", ")}: service IPs shadow real addresses, and AKS refuses upgrades (ServiceCidrOverlapExistingSubnetsCidr). The range cannot be changed on an existing cluster.`,
+              fix: `${clearRangesFix(place, clashes, service.text)}   # or recreate the cluster with a free range: az aks create --resource-group ${resourceGroup} --name ${name} --vnet-subnet-id ${place.subnetId ?? "<subnet ID>"} --network-plugin azure --service-cidr ${free} --dns-service-ip ${free.replace(/\.0\/16$/, ".10")}`,
+            },
+          ],
     );
   }
   const dnsSources = [
-    ...(profile.dnsServiceIP && profile.serviceCidr ? [{ ip: profile.dnsServiceIP, range: profile.serviceCidr, owner: clusterId, suffix: ":cluster", where: `AKS cluster ${shortName(clusterId)}` }] : []),
-    ...(config.dnsServiceIP ? [{ ip: config.dnsServiceIP, range: config.serviceCidr ?? profile.serviceCidr, owner: place.computeId, suffix: "", where: `compute ${computeName} (aksNetworkingConfiguration)` }] : []),
+    ...(profile.dnsServiceIP && profile.serviceCidr
+      ? [{ ip: profile.dnsServiceIP, range: profile.serviceCidr, owner: clusterId, suffix: ":cluster", where: `AKS cluster ${shortName(clusterId)}` }]
+      : []),
+    ...(config.dnsServiceIP
+      ? [
+          {
+            ip: config.dnsServiceIP,
+            range: config.serviceCidr ?? profile.serviceCidr,
+            owner: place.computeId,
+            suffix: "",
+            where: `compute ${computeName} (aksNetworkingConfiguration)`,
+          },
+        ]
+      : []),
   ];
   for (const source of dnsSources) {
     const range = cidrOrUndefined(source.range);
@@ -149,24 +224,45 @@ function checkRanges(topology: Topology, place: ClusterPlace, clusterId: string,
       inside = false;
     }
     recorder.record(
-      { ...base(), id: `inference.dns-service-ip:${computeName}${source.suffix}`, title: `DNS service IP ${source.ip} of ${source.where} is inside ${range.text}`, resourceId: source.owner },
-      inside ? [] : [{
-        severity: "error",
-        message: `Kubernetes DNS service IP ${source.ip} of ${source.where} is outside the service address range ${range.text}: it must be inside it, or cluster DNS cannot be reached.`,
-        fix: `Set aksNetworkingConfiguration.dnsServiceIP of ${computeName} to an address inside ${range.text}, e.g. ${formatIpv4(range.first + 10)} (dns_service_ip in the SDK v1 configuration), and attach again.`,
-      }],
+      {
+        ...base(),
+        id: `inference.dns-service-ip:${computeName}${source.suffix}`,
+        title: `DNS service IP ${source.ip} of ${source.where} is inside ${range.text}`,
+        resourceId: source.owner,
+      },
+      inside
+        ? []
+        : [
+            {
+              severity: "error",
+              message: `Kubernetes DNS service IP ${source.ip} of ${source.where} is outside the service address range ${range.text}: it must be inside it, or cluster DNS cannot be reached.`,
+              fix: `Set aksNetworkingConfiguration.dnsServiceIP of ${computeName} to an address inside ${range.text}, e.g. ${formatIpv4(range.first + 10)} (dns_service_ip in the SDK v1 configuration), and attach again.`,
+            },
+          ],
     );
   }
   const bridge = cidrOrUndefined(config.dockerBridgeCidr, true);
   if (bridge) {
-    const clashes = [...overlapping(ranges, bridge), ...(service && overlaps(service, bridge) ? [{ name: "the Kubernetes service range", prefix: service.text }] : [])];
+    const clashes = [
+      ...overlapping(ranges, bridge),
+      ...(service && overlaps(service, bridge) ? [{ name: "the Kubernetes service range", prefix: service.text }] : []),
+    ];
     recorder.record(
-      { ...base(), id: `inference.docker-bridge:${computeName}`, title: `docker bridge ${config.dockerBridgeCidr} of ${computeName} is outside every subnet and the service range`, resourceId: place.computeId },
-      clashes.length === 0 ? [] : [{
-        severity: "error",
-        message: `Docker bridge address ${config.dockerBridgeCidr} of compute ${computeName} overlaps ${clashes.map((c) => `${c.name} ${c.prefix}`).join(", ")}: it must be outside every subnet range and the Kubernetes service range.`,
-        fix: `Set aksNetworkingConfiguration.dockerBridgeCidr of ${computeName} to a range outside them, e.g. 172.17.0.1/16 (docker_bridge_cidr in the SDK v1 configuration), and attach again.`,
-      }],
+      {
+        ...base(),
+        id: `inference.docker-bridge:${computeName}`,
+        title: `docker bridge ${config.dockerBridgeCidr} of ${computeName} is outside every subnet and the service range`,
+        resourceId: place.computeId,
+      },
+      clashes.length === 0
+        ? []
+        : [
+            {
+              severity: "error",
+              message: `Docker bridge address ${config.dockerBridgeCidr} of compute ${computeName} overlaps ${clashes.map((c) => `${c.name} ${c.prefix}`).join(", ")}: it must be outside every subnet range and the Kubernetes service range.`,
+              fix: `Set aksNetworkingConfiguration.dockerBridgeCidr of ${computeName} to a range outside them, e.g. 172.17.0.1/16 (docker_bridge_cidr in the SDK v1 configuration), and attach again.`,
+            },
+          ],
     );
   }
 }
@@ -176,12 +272,21 @@ function checkLoadBalancerType(topology: Topology, place: ClusterPlace, privateW
   const type = aksProperties(place.entry).loadBalancerType ?? "PublicIp";
   if (!privateWorkspace) return;
   recorder.record(
-    { ...base(), id: `inference.load-balancer:${place.computeName}`, title: `scoring endpoint of ${place.computeName} uses an internal load balancer`, resourceId: place.computeId },
-    type === "InternalLoadBalancer" ? [] : [{
-      severity: "warning",
-      message: `AKS compute ${place.computeName} serves its scoring endpoint on a public load balancer while workspace ${shortName(topology.workspace.id)} is behind a private endpoint: scoring traffic leaves the VNet. An internal load balancer gives the endpoint a private IP in ${shortName(place.subnetId)}.`,
-      fix: `Set properties.properties.loadBalancerType=InternalLoadBalancer and properties.properties.loadBalancerSubnet=${place.subnet?.name ?? "<subnet of the cluster's VNet>"} on compute ${place.computeName} (SDK v1: AksCompute.attach_configuration(load_balancer_type="InternalLoadBalancer", load_balancer_subnet="${place.subnet?.name ?? "<subnet>"}"))`,
-    }],
+    {
+      ...base(),
+      id: `inference.load-balancer:${place.computeName}`,
+      title: `scoring endpoint of ${place.computeName} uses an internal load balancer`,
+      resourceId: place.computeId,
+    },
+    type === "InternalLoadBalancer"
+      ? []
+      : [
+          {
+            severity: "warning",
+            message: `AKS compute ${place.computeName} serves its scoring endpoint on a public load balancer while workspace ${shortName(topology.workspace.id)} is behind a private endpoint: scoring traffic leaves the VNet. An internal load balancer gives the endpoint a private IP in ${shortName(place.subnetId)}.`,
+            fix: `Set properties.properties.loadBalancerType=InternalLoadBalancer and properties.properties.loadBalancerSubnet=${place.subnet?.name ?? "<subnet of the cluster's VNet>"} on compute ${place.computeName} (SDK v1: AksCompute.attach_configuration(load_balancer_type="InternalLoadBalancer", load_balancer_subnet="${place.subnet?.name ?? "<subnet>"}"))`,
+          },
+        ],
   );
 }
 
@@ -191,24 +296,38 @@ function checkLoadBalancerSubnet(place: ClusterPlace, recorder: CheckRecorder): 
   const wanted = props.loadBalancerSubnet ?? place.subnet?.name;
   const vnet = place.vnet;
   const subnet = vnet?.subnets?.find((s) => sameId(s.name, wanted) || sameId(s.id, wanted));
-  const spec = { ...base(), id: `inference.ilb-subnet:${place.computeName}`, title: `internal load balancer subnet ${wanted ?? "(none)"} of ${place.computeName} exists with free addresses`, resourceId: place.computeId };
+  const spec = {
+    ...base(),
+    id: `inference.ilb-subnet:${place.computeName}`,
+    title: `internal load balancer subnet ${wanted ?? "(none)"} of ${place.computeName} exists with free addresses`,
+    resourceId: place.computeId,
+  };
   if (!vnet) return;
   if (!subnet) {
     const { subscriptionId, resourceGroup } = idParts(vnet.id ?? "");
-    recorder.record(spec, [{
-      severity: "error",
-      message: `Compute ${place.computeName} uses an internal load balancer in subnet '${wanted ?? "(none)"}', which does not exist in ${vnet.name}: the scoring endpoint gets no private IP.`,
-      fix: `az network vnet subnet create --subscription ${subscriptionId} --resource-group ${resourceGroup} --vnet-name ${vnet.name} --name ${wanted ?? "snet-scoring"} --address-prefixes <free range in ${(vnet.addressSpace?.addressPrefixes ?? []).join(", ")}>`,
-    }]);
+    recorder.record(spec, [
+      {
+        severity: "error",
+        message: `Compute ${place.computeName} uses an internal load balancer in subnet '${wanted ?? "(none)"}', which does not exist in ${vnet.name}: the scoring endpoint gets no private IP.`,
+        fix: `az network vnet subnet create --subscription ${subscriptionId} --resource-group ${resourceGroup} --vnet-name ${vnet.name} --name ${wanted ?? "snet-scoring"} --address-prefixes <free range in ${(vnet.addressSpace?.addressPrefixes ?? []).join(", ")}>`,
+      },
+    ]);
     return;
   }
   const prefix = subnetPrefixes(subnet)[0] ?? "0.0.0.0/32";
   const free = usableAddressCount(prefix) - (subnet.ipConfigurations?.length ?? 0);
-  recorder.record({ ...spec, resourceId: subnet.id ?? place.computeId }, free > 0 ? [] : [{
-    severity: "error",
-    message: `Subnet ${subnet.name} (${prefix}) of the internal load balancer of ${place.computeName} has no free address: the scoring endpoint cannot get a private IP.`,
-    fix: `Free addresses in ${subnet.name} or point loadBalancerSubnet at a larger subnet of ${shortName(vnetIdOfSubnet(subnet.id ?? ""))}.`,
-  }]);
+  recorder.record(
+    { ...spec, resourceId: subnet.id ?? place.computeId },
+    free > 0
+      ? []
+      : [
+          {
+            severity: "error",
+            message: `Subnet ${subnet.name} (${prefix}) of the internal load balancer of ${place.computeName} has no free address: the scoring endpoint cannot get a private IP.`,
+            fix: `Free addresses in ${subnet.name} or point loadBalancerSubnet at a larger subnet of ${shortName(vnetIdOfSubnet(subnet.id ?? ""))}.`,
+          },
+        ],
+  );
 }
 
 function base(): { category: "inference" } {

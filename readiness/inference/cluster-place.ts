@@ -41,7 +41,9 @@ export function subnetPrefixes(subnet: Subnet | undefined): string[] {
 /** What Azure counts as VirtualNetwork for NSG rules on this subnet: its VNet, Connected peers and UDR prefixes. */
 export function virtualNetworkPrefixes(topology: Topology, place: ClusterPlace): string[] {
   const prefixes = [...(place.vnet?.addressSpace?.addressPrefixes ?? [])];
-  for (const peering of place.vnet?.virtualNetworkPeerings ?? []) if (peering.peeringState === "Connected") prefixes.push(...(peering.remoteAddressSpace?.addressPrefixes ?? []));
-  for (const route of topology.routeTables.get(place.subnet?.routeTable?.id)?.routes ?? []) if (route.addressPrefix && /^\d/.test(route.addressPrefix)) prefixes.push(route.addressPrefix);
+  for (const peering of place.vnet?.virtualNetworkPeerings ?? [])
+    if (peering.peeringState === "Connected") prefixes.push(...(peering.remoteAddressSpace?.addressPrefixes ?? []));
+  for (const route of topology.routeTables.get(place.subnet?.routeTable?.id)?.routes ?? [])
+    if (route.addressPrefix && /^\d/.test(route.addressPrefix)) prefixes.push(route.addressPrefix);
   return prefixes;
 }

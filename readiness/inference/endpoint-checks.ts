@@ -17,13 +17,26 @@ export function checkOnlineEndpoint(topology: Topology, item: InferenceEndpoint,
   const endpoint = item.endpoint;
   const access = (endpoint.properties as { publicNetworkAccess?: string } | undefined)?.publicNetworkAccess;
   if (access !== "Disabled") return;
-  const spec = { id: `inference.online-endpoint:${endpoint.name}`, category: "inference" as const, title: `agents reach online endpoint ${endpoint.name} (public access disabled) through the workspace's private endpoint`, resourceId: endpoint.id };
+  const spec = {
+    id: `inference.online-endpoint:${endpoint.name}`,
+    category: "inference" as const,
+    title: `agents reach online endpoint ${endpoint.name} (public access disabled) through the workspace's private endpoint`,
+    resourceId: endpoint.id,
+  };
   const agentVnetId = topology.agentVnetId;
   if (!agentVnetId) {
-    recorder.record(spec, [{ severity: "warning", message: `Online endpoint ${endpoint.name} has public network access disabled; without --agent-vnet, whether its callers reach it is NOT checked.`, fix: "Run the check with --agent-vnet <the callers' VNet ID>." }]);
+    recorder.record(spec, [
+      {
+        severity: "warning",
+        message: `Online endpoint ${endpoint.name} has public network access disabled; without --agent-vnet, whether its callers reach it is NOT checked.`,
+        fix: "Run the check with --agent-vnet <the callers' VNet ID>.",
+      },
+    ]);
     return;
   }
-  const wsEndpoints = workspaceEndpoints(topology).filter((e) => connectionsOf(e).some((c) => sameId(c.privateLinkServiceId, topology.workspace.id) && c.status === "Approved"));
+  const wsEndpoints = workspaceEndpoints(topology).filter((e) =>
+    connectionsOf(e).some((c) => sameId(c.privateLinkServiceId, topology.workspace.id) && c.status === "Approved"),
+  );
   const reached = wsEndpoints.find((e) => e.subnet?.id && vnetsConnected(topology, agentVnetId, vnetIdOfSubnet(e.subnet.id)));
   const problems: Problem[] = [];
   if (!reached) {
@@ -42,7 +55,9 @@ export function checkOnlineEndpoint(topology: Topology, item: InferenceEndpoint,
     problems.push({
       severity: "error",
       message: `Online endpoint ${endpoint.name} has public network access disabled, and ${WORKSPACE_ZONE} ${zone ? "is not linked to" : "does not exist for"} the agent VNet ${shortName(agentVnetId)}: its scoring name resolves to a public address the agents cannot use.`,
-      fix: zone ? linkZoneCommand(zone.id, agentVnetId) : `az network private-dns zone create --resource-group ${idParts(topology.workspace.id).resourceGroup} --name ${WORKSPACE_ZONE}, then link it to ${agentVnetId}`,
+      fix: zone
+        ? linkZoneCommand(zone.id, agentVnetId)
+        : `az network private-dns zone create --resource-group ${idParts(topology.workspace.id).resourceGroup} --name ${WORKSPACE_ZONE}, then link it to ${agentVnetId}`,
     });
   }
   recorder.record(spec, problems);
@@ -58,12 +73,21 @@ export function checkAciTarget(topology: Topology, name: string, recorder: Check
   const { resourceGroup } = idParts(ws.id);
   const endpointName = name.includes(":") ? name.split(":")[1] : "scoring";
   recorder.record(
-    { id: `inference.aci:${name}`, category: "inference", title: `deployment target ${name} (Azure Container Instances) is supported by this workspace`, resourceId: ws.id },
-    privateWorkspace ? [{
-      severity: "error",
-      message: `Target ${name} deploys to Azure Container Instances, which is not supported in a VNet when the workspace (${shortName(ws.id)}) has a private endpoint. Use a managed online endpoint with network isolation instead.`,
-      fix: `az ml online-endpoint create --name ${endpointName} --workspace-name ${shortName(ws.id)} --resource-group ${resourceGroup} --set public_network_access=disabled`,
-    }] : [],
+    {
+      id: `inference.aci:${name}`,
+      category: "inference",
+      title: `deployment target ${name} (Azure Container Instances) is supported by this workspace`,
+      resourceId: ws.id,
+    },
+    privateWorkspace
+      ? [
+          {
+            severity: "error",
+            message: `Target ${name} deploys to Azure Container Instances, which is not supported in a VNet when the workspace (${shortName(ws.id)}) has a private endpoint. Use a managed online endpoint with network isolation instead.`,
+            fix: `az ml online-endpoint create --name ${endpointName} --workspace-name ${shortName(ws.id)} --resource-group ${resourceGroup} --set public_network_access=disabled`,
+          },
+        ]
+      : [],
   );
 }
 
@@ -71,9 +95,19 @@ export function checkAciTarget(topology: Topology, name: string, recorder: Check
 export function checkEndpointsRead(topology: Topology, recorder: CheckRecorder): void {
   const read = topology.inference?.endpointsRead;
   if (!read) return;
-  recorder.record({ id: "inference.online-endpoints-readable", category: "inference", title: "the workspace's online endpoints can be listed", resourceId: topology.workspace.id }, [{
-    severity: "warning",
-    message: `Cannot list the online endpoints of ${shortName(topology.workspace.id)}: the identity lacks '${read.action ?? "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/read"}', so they are NOT checked.`,
-    fix: `az role assignment create --assignee <identity running amlvnet> --role Reader --scope ${topology.workspace.id}`,
-  }]);
+  recorder.record(
+    {
+      id: "inference.online-endpoints-readable",
+      category: "inference",
+      title: "the workspace's online endpoints can be listed",
+      resourceId: topology.workspace.id,
+    },
+    [
+      {
+        severity: "warning",
+        message: `Cannot list the online endpoints of ${shortName(topology.workspace.id)}: the identity lacks '${read.action ?? "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/read"}', so they are NOT checked.`,
+        fix: `az role assignment create --assignee <identity running amlvnet> --role Reader --scope ${topology.workspace.id}`,
+      },
+    ],
+  );
 }

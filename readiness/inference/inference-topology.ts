@@ -36,7 +36,7 @@ export interface InferenceTopology {
 }
 
 export function aksProperties(cluster: InferenceCluster): AKSSchemaProperties {
-  return ((cluster.compute.properties as { properties?: AKSSchemaProperties } | undefined)?.properties ?? {});
+  return (cluster.compute.properties as { properties?: AKSSchemaProperties } | undefined)?.properties ?? {};
 }
 
 /** The subnet the cluster's nodes sit in: its first agent pool with a subnet, else the AML networking configuration. */

@@ -57,24 +57,36 @@ export async function readInference(topology: Topology, clientsFor: ClientsForSu
       const subnetId = clusterSubnetId(entry);
       if (!subnetId) return;
       try {
-        entry.roleAssignments = await collect(clientsFor(idParts(subnetId).subscriptionId).authorization.roleAssignments.listForScope(subnetId, { filter: "atScope()" }));
+        entry.roleAssignments = await collect(
+          clientsFor(idParts(subnetId).subscriptionId).authorization.roleAssignments.listForScope(subnetId, { filter: "atScope()" }),
+        );
       } catch (error) {
         entry.roleRead = failure(error, "Microsoft.Authorization/roleAssignments/read");
       }
     }),
     readEndpoints(clientsFor, ws, inference),
   ]);
-  return clusters.map(clusterSubnetId).filter((id): id is string => !!id).map((id) => idParts(id).subscriptionId);
+  return clusters
+    .map(clusterSubnetId)
+    .filter((id): id is string => !!id)
+    .map((id) => idParts(id).subscriptionId);
 }
 
-async function readEndpoints(clientsFor: ClientsForSubscription, ws: { subscriptionId: string; resourceGroup: string; name: string }, inference: InferenceTopology): Promise<void> {
+async function readEndpoints(
+  clientsFor: ClientsForSubscription,
+  ws: { subscriptionId: string; resourceGroup: string; name: string },
+  inference: InferenceTopology,
+): Promise<void> {
   const ml = clientsFor(ws.subscriptionId).machineLearning;
   try {
     const endpoints = await collect(ml.onlineEndpoints.list(ws.resourceGroup, ws.name));
     inference.endpoints = await Promise.all(
       endpoints
         .filter((e): e is typeof e & { id: string; name: string } => !!e.id && !!e.name)
-        .map(async (endpoint): Promise<InferenceEndpoint> => ({ endpoint, deployments: await collect(ml.onlineDeployments.list(ws.resourceGroup, ws.name, endpoint.name)) })),
+        .map(async (endpoint): Promise<InferenceEndpoint> => ({
+          endpoint,
+          deployments: await collect(ml.onlineDeployments.list(ws.resourceGroup, ws.name, endpoint.name)),
+        })),
     );
   } catch (error) {
     inference.endpointsRead = failure(error, "Microsoft.MachineLearningServices/workspaces/onlineEndpoints/read");

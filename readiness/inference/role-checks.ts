@@ -26,31 +26,49 @@ export function checkNetworkContributor(place: ClusterPlace, recorder: CheckReco
   if (!cluster || !subnetId) return;
   const clusterId = cluster.id ?? place.clusterOrComputeId;
   const vnetGroup = `/subscriptions/${idParts(subnetId).subscriptionId}/resourceGroups/${idParts(subnetId).resourceGroup}`;
-  const spec = { id: `inference.network-contributor:${computeName}`, category: "inference" as const, title: `identity of AKS cluster ${shortName(clusterId)} is Network Contributor on a scope containing ${shortName(subnetId)}`, resourceId: clusterId };
+  const spec = {
+    id: `inference.network-contributor:${computeName}`,
+    category: "inference" as const,
+    title: `identity of AKS cluster ${shortName(clusterId)} is Network Contributor on a scope containing ${shortName(subnetId)}`,
+    resourceId: clusterId,
+  };
   const principalId = clusterPrincipalId(cluster);
   if (!principalId) {
     const clientId = cluster.servicePrincipalProfile?.clientId;
-    recorder.record(spec, [{
-      severity: "warning",
-      message: `AKS cluster ${shortName(clusterId)} acts as service principal ${clientId ?? "(unknown)"}, whose object ID ARM does not return: its Network Contributor role on ${vnetGroup} is NOT checked.`,
-      fix: `az role assignment create --assignee ${clientId ?? "<service principal>"} --role "Network Contributor" --scope ${vnetGroup}`,
-    }]);
+    recorder.record(spec, [
+      {
+        severity: "warning",
+        message: `AKS cluster ${shortName(clusterId)} acts as service principal ${clientId ?? "(unknown)"}, whose object ID ARM does not return: its Network Contributor role on ${vnetGroup} is NOT checked.`,
+        fix: `az role assignment create --assignee ${clientId ?? "<service principal>"} --role "Network Contributor" --scope ${vnetGroup}`,
+      },
+    ]);
     return;
   }
   const fix = `az role assignment create --assignee-object-id ${principalId} --assignee-principal-type ServicePrincipal --role "Network Contributor" --scope ${vnetGroup}`;
   if (entry.roleRead || !entry.roleAssignments) {
-    recorder.record(spec, [{
-      severity: "warning",
-      message: `Cannot list the role assignments on ${shortName(subnetId)}: the identity lacks '${entry.roleRead?.action ?? "Microsoft.Authorization/roleAssignments/read"}', so whether AKS cluster ${shortName(clusterId)} (principal ${principalId}) is Network Contributor on its VNet is NOT checked.`,
-      fix: `Grant the identity running amlvnet Microsoft.Authorization/roleAssignments/read (Reader includes it) on ${vnetGroup}; if the cluster lacks the role: ${fix}`,
-    }]);
+    recorder.record(spec, [
+      {
+        severity: "warning",
+        message: `Cannot list the role assignments on ${shortName(subnetId)}: the identity lacks '${entry.roleRead?.action ?? "Microsoft.Authorization/roleAssignments/read"}', so whether AKS cluster ${shortName(clusterId)} (principal ${principalId}) is Network Contributor on its VNet is NOT checked.`,
+        fix: `Grant the identity running amlvnet Microsoft.Authorization/roleAssignments/read (Reader includes it) on ${vnetGroup}; if the cluster lacks the role: ${fix}`,
+      },
+    ]);
     return;
   }
-  const granted = entry.roleAssignments.find((a) => a.principalId?.toLowerCase() === principalId.toLowerCase() && SUFFICIENT_ROLES[(a.roleDefinitionId ?? "").split("/").pop()?.toLowerCase() ?? ""] && within(subnetId, a.scope ?? ""));
-  const problems: Problem[] = granted ? [] : [{
-    severity: "error",
-    message: `The identity of AKS cluster ${shortName(clusterId)} (principal ${principalId}, compute ${computeName}) has no Network Contributor role on a scope containing its subnet ${shortName(subnetId)} (resource group, VNet or subnet): AKS cannot join the subnet or create the load balancer for scoring.`,
-    fix,
-  }];
+  const granted = entry.roleAssignments.find(
+    (a) =>
+      a.principalId?.toLowerCase() === principalId.toLowerCase() &&
+      SUFFICIENT_ROLES[(a.roleDefinitionId ?? "").split("/").pop()?.toLowerCase() ?? ""] &&
+      within(subnetId, a.scope ?? ""),
+  );
+  const problems: Problem[] = granted
+    ? []
+    : [
+        {
+          severity: "error",
+          message: `The identity of AKS cluster ${shortName(clusterId)} (principal ${principalId}, compute ${computeName}) has no Network Contributor role on a scope containing its subnet ${shortName(subnetId)} (resource group, VNet or subnet): AKS cannot join the subnet or create the load balancer for scoring.`,
+          fix,
+        },
+      ];
   recorder.record(spec, problems);
 }

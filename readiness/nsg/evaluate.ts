@@ -81,7 +81,10 @@ export function evaluateFlow(flow: NsgFlow, options: EvaluateOptions): FlowVerdi
   const results: PieceResult[] = pieces.map((piece) => ({ piece, verdict: evaluateElementary(piece, layers, ctx) }));
   const denied = results.filter((r) => !r.verdict.allowed);
   if (denied.length === 0) {
-    return withUncertainty({ allowed: true, decidedBy: uniqueRules(results.flatMap((r) => r.verdict.decidedBy)) }, results.find((r) => r.verdict.uncertain)?.verdict.uncertain);
+    return withUncertainty(
+      { allowed: true, decidedBy: uniqueRules(results.flatMap((r) => r.verdict.decidedBy)) },
+      results.find((r) => r.verdict.uncertain)?.verdict.uncertain,
+    );
   }
   return blockedVerdict(denied, pieces);
 }
@@ -162,9 +165,13 @@ function elementaryFlows(flow: NsgFlow, layers: Layer[], local: Ipv4Range[], ctx
   const remoteCuts = [...cuts.flatMap((c) => c.remote), ...ctx.vnetRanges, ...FIXED_REMOTE_CUTS];
   const protocols = flow.protocol === "Any" ? (["Tcp", "Udp"] as const) : [flow.protocol];
   const locals: Array<Ipv4Range | undefined> = local.length === 0 ? [undefined] : local.flatMap((l) => cut(l, localCuts));
-  const remotes = remoteTargets(flow, ctx).flatMap((r): ElementaryFlow["remote"][] => (r.kind === "tag" ? [r] : cut(r.range, remoteCuts).map((range) => ({ kind: "range", range }))));
+  const remotes = remoteTargets(flow, ctx).flatMap((r): ElementaryFlow["remote"][] =>
+    r.kind === "tag" ? [r] : cut(r.range, remoteCuts).map((range) => ({ kind: "range", range })),
+  );
   const localAsgIds = flow.localAsgIds ?? [];
-  return protocols.flatMap((protocol) => locals.flatMap((l) => remotes.map((remote) => ({ direction: flow.direction, protocol, port: flow.port, remote, local: l, localAsgIds }))));
+  return protocols.flatMap((protocol) =>
+    locals.flatMap((l) => remotes.map((remote) => ({ direction: flow.direction, protocol, port: flow.port, remote, local: l, localAsgIds }))),
+  );
 }
 
 const FIXED_REMOTE_CUTS: Ipv4Range[] = [...nonPublicRanges(), ...[AZURE_LOAD_BALANCER_ADDRESS, ...UNFILTERED_ADDRESSES].map((a) => parseCidr(a))];

@@ -81,9 +81,19 @@ const AZURE_DEFAULT_RULES: DefaultRuleSpec[] = [
 
 export function azureDefaultRules(nsgId: string): NsgRule[] {
   return AZURE_DEFAULT_RULES.map(([name, priority, direction, access, source, destination]) => ({
-    name, nsgId, priority, direction, access, protocol: "*",
-    sourcePrefixes: [source], sourcePorts: ["*"], destinationPrefixes: [destination], destinationPorts: ["*"],
-    sourceAsgIds: [], destinationAsgIds: [], isDefault: true,
+    name,
+    nsgId,
+    priority,
+    direction,
+    access,
+    protocol: "*",
+    sourcePrefixes: [source],
+    sourcePorts: ["*"],
+    destinationPrefixes: [destination],
+    destinationPorts: ["*"],
+    sourceAsgIds: [],
+    destinationAsgIds: [],
+    isDefault: true,
   }));
 }
 
@@ -118,13 +128,19 @@ export function normalizeRule(input: SecurityRuleInput, nsgId: string, isDefault
   const destinationPorts = ports(f.destinationPortRange, f.destinationPortRanges);
   for (const spec of [...sourcePorts, ...destinationPorts]) parsePortSpec(spec, where);
   return {
-    name, nsgId, priority: f.priority, isDefault,
+    name,
+    nsgId,
+    priority: f.priority,
+    isDefault,
     direction: oneOf(f.direction, ["Inbound", "Outbound"] as const, `${where}: direction`),
     access: oneOf(f.access, ["Allow", "Deny"] as const, `${where}: access`),
     protocol: protocol(f.protocol, where),
     sourcePrefixes: prefixes(f.sourceAddressPrefix, f.sourceAddressPrefixes, sourceAsgIds),
     destinationPrefixes: prefixes(f.destinationAddressPrefix, f.destinationAddressPrefixes, destinationAsgIds),
-    sourcePorts, destinationPorts, sourceAsgIds, destinationAsgIds,
+    sourcePorts,
+    destinationPorts,
+    sourceAsgIds,
+    destinationAsgIds,
   };
 }
 
@@ -160,7 +176,10 @@ function anyToStar(value: string): string {
 
 /** ARM puts the plural list in use when there is more than one value; both forms are merged, duplicates dropped. */
 function merge(single: string | undefined, plural: string[] | undefined): string[] {
-  const values = [single ?? "", ...(plural ?? [])].flatMap((v) => v.split(",")).map((v) => anyToStar(v.trim())).filter((v) => v !== "");
+  const values = [single ?? "", ...(plural ?? [])]
+    .flatMap((v) => v.split(","))
+    .map((v) => anyToStar(v.trim()))
+    .filter((v) => v !== "");
   return [...new Set(values)];
 }
 

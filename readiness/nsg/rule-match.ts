@@ -68,10 +68,16 @@ function inRange(port: number, range: Ipv4Range): boolean {
 }
 
 function sourcePortCoverage(rule: NsgRule, ephemeral: Ipv4Range): RuleCoverage {
-  const coverage = rangeUnionCoverage(ephemeral, rule.sourcePorts.map((p) => parsePortSpec(p)));
+  const coverage = rangeUnionCoverage(
+    ephemeral,
+    rule.sourcePorts.map((p) => parsePortSpec(p)),
+  );
   if (coverage !== "partial") return { coverage };
   // Which ephemeral port the OS picks decides the match: sometimes the rule applies, sometimes not.
-  return { coverage: "unknown", why: `its source ports ${rule.sourcePorts.join(",")} cover only part of the ephemeral range ${ephemeral.first}-${ephemeral.last}` };
+  return {
+    coverage: "unknown",
+    why: `its source ports ${rule.sourcePorts.join(",")} cover only part of the ephemeral range ${ephemeral.first}-${ephemeral.last}`,
+  };
 }
 
 function localCoverage(prefixes: string[], asgIds: string[], flow: ElementaryFlow, access: NsgAccess): RuleCoverage {
@@ -79,7 +85,8 @@ function localCoverage(prefixes: string[], asgIds: string[], flow: ElementaryFlo
   for (const prefix of prefixes) {
     const range = tryParseAddress(prefix);
     if (isAnyPrefix(prefix) || prefix.toLowerCase() === "virtualnetwork") parts.push({ coverage: "covers" });
-    else if (!range) parts.push({ coverage: "disjoint" }); // IPv6, Internet, service tags: never the compute's private IPv4
+    else if (!range)
+      parts.push({ coverage: "disjoint" }); // IPv6, Internet, service tags: never the compute's private IPv4
     else if (!flow.local) parts.push({ coverage: "unknown", why: `it names ${prefix} and no local (subnet) prefixes were given` });
     else parts.push({ coverage: rangeUnionCoverage(flow.local, [range]) });
   }
@@ -99,7 +106,11 @@ function remoteCoverage(prefixes: string[], asgIds: string[], flow: ElementaryFl
       parts.push(virtualNetworkCoversTag(remote.tag, ctx));
     } else if (remote.kind === "tag") {
       const coverage = tagCovers(prefix, remote.tag, ctx.region);
-      parts.push(coverage === "unknown" ? { coverage, why: `whether ${prefix} contains service tag ${remote.tag} cannot be told without the published service tag prefixes` } : { coverage });
+      parts.push(
+        coverage === "unknown"
+          ? { coverage, why: `whether ${prefix} contains service tag ${remote.tag} cannot be told without the published service tag prefixes` }
+          : { coverage },
+      );
     } else {
       parts.push(prefixCoversRange(prefix, remote.range, ctx));
     }

@@ -20,10 +20,27 @@ export type Coverage = "covers" | "partial" | "disjoint" | "unknown";
  * other name that is not "*", Internet, AzureCloud, VirtualNetwork or AzureLoadBalancer is treated the same way.
  */
 export const AZURE_SERVICE_TAGS: readonly string[] = [
-  "AzureActiveDirectory", "AzureMachineLearning", "BatchNodeManagement", "AzureResourceManager", "Storage",
-  "AzureFrontDoor.FrontEnd", "AzureFrontDoor.Backend", "AzureFrontDoor.FirstParty", "MicrosoftContainerRegistry",
-  "AzureContainerRegistry", "AzureMonitor", "AzureKeyVault", "Sql", "EventHub", "ServiceBus", "AppService",
-  "AzureCosmosDB", "GatewayManager", "AzureBackup", "DataFactory", "AzureDevOps",
+  "AzureActiveDirectory",
+  "AzureMachineLearning",
+  "BatchNodeManagement",
+  "AzureResourceManager",
+  "Storage",
+  "AzureFrontDoor.FrontEnd",
+  "AzureFrontDoor.Backend",
+  "AzureFrontDoor.FirstParty",
+  "MicrosoftContainerRegistry",
+  "AzureContainerRegistry",
+  "AzureMonitor",
+  "AzureKeyVault",
+  "Sql",
+  "EventHub",
+  "ServiceBus",
+  "AppService",
+  "AzureCosmosDB",
+  "GatewayManager",
+  "AzureBackup",
+  "DataFactory",
+  "AzureDevOps",
 ];
 
 /** Tags whose ".X" suffix names a sub-tag, not a region. */
@@ -36,7 +53,9 @@ export const INFRASTRUCTURE_TAGS: readonly string[] = ["VirtualNetwork", "AzureL
 export const AZURE_LOAD_BALANCER_ADDRESS = "168.63.129.16";
 
 /** Address space that is never part of a public service tag. */
-const NON_PUBLIC_RANGES: Ipv4Range[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16"].map((p) => parseCidr(p));
+const NON_PUBLIC_RANGES: Ipv4Range[] = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16"].map((p) =>
+  parseCidr(p),
+);
 
 type TagKind = "any" | "internet" | "azurecloud" | "infrastructure" | "service";
 
@@ -86,7 +105,10 @@ export function nonPublicRanges(): Ipv4Range[] {
 }
 
 function parseTag(tag: string, region: string): ParsedTag {
-  const text = tag.trim().toLowerCase().replace(/<region>|\{region\}/g, normalizeRegion(region));
+  const text = tag
+    .trim()
+    .toLowerCase()
+    .replace(/<region>|\{region\}/g, normalizeRegion(region));
   if (isAnyPrefix(text)) return { kind: "any", family: "*" };
   const [family, suffix] = splitOnce(text);
   const sub = suffix !== undefined && SUB_TAGS.has(suffix) ? suffix : undefined;

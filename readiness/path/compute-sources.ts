@@ -49,7 +49,13 @@ export function judgedComputes(topology: Topology): JudgedCompute[] {
   for (const compute of topology.computes) {
     const kind = JUDGED_KINDS.find((k) => k === compute.properties?.computeType);
     if (!kind || !compute.id) continue;
-    const entry: JudgedCompute = { compute, id: compute.id, name: compute.name ?? shortName(compute.id), kind, location: region(compute.properties?.computeLocation ?? compute.location) };
+    const entry: JudgedCompute = {
+      compute,
+      id: compute.id,
+      name: compute.name ?? shortName(compute.id),
+      kind,
+      location: region(compute.properties?.computeLocation ?? compute.location),
+    };
     if (kind === "VirtualMachine") {
       const network = attachedVmNetwork(topology, compute);
       Object.assign(entry, { subnetId: network.subnetId, nicNsg: network.nicNsg, unreadable: network.unreadable });

@@ -31,26 +31,33 @@ export function zoneLinkProblems(topology: Topology, zone: ZoneState, vnetId: st
   if (custom.length) {
     const judged = options.extensions?.customDns?.resolve({ topology, vnetId, servers: custom, zoneName: zone.name, zoneId: zone.id });
     if (judged) return judged;
-    return [{
-      severity: "warning",
-      message: `The ${options.who} uses custom DNS servers (${custom.join(", ")}), so the private zone ${zone.name} answers it only if those servers forward it: without a conditional forwarder they resolve the public address.`,
-      fix: `On ${custom.join(", ")}: add a conditional forwarder for ${zone.name.replace(/^privatelink\./, "")} (and ${zone.name}) to ${AZURE_DNS}, from a DNS server in a VNet linked to ${zone.name}.`,
-      resourceId: vnetId,
-    }];
+    return [
+      {
+        severity: "warning",
+        message: `The ${options.who} uses custom DNS servers (${custom.join(", ")}), so the private zone ${zone.name} answers it only if those servers forward it: without a conditional forwarder they resolve the public address.`,
+        fix: `On ${custom.join(", ")}: add a conditional forwarder for ${zone.name.replace(/^privatelink\./, "")} (and ${zone.name}) to ${AZURE_DNS}, from a DNS server in a VNet linked to ${zone.name}.`,
+        resourceId: vnetId,
+      },
+    ];
   }
   if (zone.links.some((l) => sameId(l.virtualNetwork?.id, vnetId))) return [];
-  return [{
-    severity: "error",
-    message: `Private DNS zone ${zone.name} is not linked to the ${options.who}: clients there resolve the public address of its names instead of the private endpoint.`,
-    fix: linkZoneCommand(zone.id, vnetId),
-    resourceId: options.resourceId,
-  }];
+  return [
+    {
+      severity: "error",
+      message: `Private DNS zone ${zone.name} is not linked to the ${options.who}: clients there resolve the public address of its names instead of the private endpoint.`,
+      fix: linkZoneCommand(zone.id, vnetId),
+      resourceId: options.resourceId,
+    },
+  ];
 }
 
 /** The zone named `zoneName` that serves `endpoint`: the one its zone group points at, else any readable one. */
 export function zoneStateFor(topology: Topology, endpoint: PrivateEndpoint, zoneName: string): ZoneState | undefined {
   const groups = topology.zoneGroups.get((endpoint.id as string).toLowerCase()) ?? [];
-  const inGroup = groups.flatMap((g) => g.privateDnsZoneConfigs ?? []).map((c) => c.privateDnsZoneId).find((id) => id && idParts(id).name.toLowerCase() === zoneName);
+  const inGroup = groups
+    .flatMap((g) => g.privateDnsZoneConfigs ?? [])
+    .map((c) => c.privateDnsZoneId)
+    .find((id) => id && idParts(id).name.toLowerCase() === zoneName);
   const candidates = [...topology.zones.values()].filter((z) => z.name.toLowerCase() === zoneName && z.zone);
   return (inGroup ? candidates.find((z) => sameId(z.id, inGroup)) : undefined) ?? candidates[0];
 }

@@ -5,7 +5,15 @@ import { idParts } from "../topology/arm-id";
 import type { PathTarget } from "./types";
 
 /** An allow rule just before the blocking rule (moving the blocker back when nothing is free before it). */
-function allowRule(nsg: NetworkSecurityGroup | undefined, verdict: FlowVerdict, direction: "Inbound" | "Outbound", name: string, source: string, destination: string, port: number): string {
+function allowRule(
+  nsg: NetworkSecurityGroup | undefined,
+  verdict: FlowVerdict,
+  direction: "Inbound" | "Outbound",
+  name: string,
+  source: string,
+  destination: string,
+  port: number,
+): string {
   if (!nsg?.id) return `Allow ${direction.toLowerCase()} TCP ${port} from ${source} to ${destination} in the NSG that blocks it.`;
   const { subscriptionId, resourceGroup, name: nsgName } = idParts(nsg.id);
   const blocker = verdict.blockedBy;

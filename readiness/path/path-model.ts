@@ -20,7 +20,7 @@ const NSG_POLICIES = new Set(["enabled", "networksecuritygroupenabled"]);
 const ROUTE_POLICIES = new Set(["enabled", "routetableenabled"]);
 
 export function subnetPrefixes(subnet: Subnet | undefined): string[] {
-  return subnet?.addressPrefix ? [subnet.addressPrefix] : subnet?.addressPrefixes ?? [];
+  return subnet?.addressPrefix ? [subnet.addressPrefix] : (subnet?.addressPrefixes ?? []);
 }
 
 /** Whether an endpoint subnet's NSG filters its private endpoints' traffic. */
@@ -46,7 +46,11 @@ export class PathModel {
 
   subnet(subnetId: string): Subnet | undefined {
     const key = subnetId.toLowerCase();
-    if (!this.subnets.has(key)) this.subnets.set(key, this.vnet(vnetIdOfSubnet(subnetId))?.subnets?.find((s) => (s.id ?? "").toLowerCase() === key));
+    if (!this.subnets.has(key))
+      this.subnets.set(
+        key,
+        this.vnet(vnetIdOfSubnet(subnetId))?.subnets?.find((s) => (s.id ?? "").toLowerCase() === key),
+      );
     return this.subnets.get(key);
   }
 
@@ -67,7 +71,13 @@ export class PathModel {
     const key = subnetId.toLowerCase();
     let prefixes = this.vnetPrefixes.get(key);
     if (!prefixes) {
-      prefixes = [...new Set(this.routesOf(subnetId).filter((r) => r.source === "User" || r.nextHopType === "VnetLocal" || r.nextHopType === "VNetPeering").map((r) => r.prefix.text))];
+      prefixes = [
+        ...new Set(
+          this.routesOf(subnetId)
+            .filter((r) => r.source === "User" || r.nextHopType === "VnetLocal" || r.nextHopType === "VNetPeering")
+            .map((r) => r.prefix.text),
+        ),
+      ];
       this.vnetPrefixes.set(key, prefixes);
     }
     return prefixes;
@@ -126,7 +136,13 @@ export class PathModel {
     const subnetNsg = this.topology.nsgs.get(source.subnet?.networkSecurityGroup?.id);
     const verdict = evaluateFlow(
       { direction: "Outbound", protocol: "Tcp", port: target.port, remote: { cidr: `${target.ip}/32` } },
-      { subnetNsg: this.nsg(subnetNsg), nicNsg: this.nsg(source.nicNsg), localPrefixes: subnetPrefixes(source.subnet), vnetPrefixes: this.virtualNetworkPrefixes(source.subnetId), region: this.topology.workspace.location },
+      {
+        subnetNsg: this.nsg(subnetNsg),
+        nicNsg: this.nsg(source.nicNsg),
+        localPrefixes: subnetPrefixes(source.subnet),
+        vnetPrefixes: this.virtualNetworkPrefixes(source.subnetId),
+        region: this.topology.workspace.location,
+      },
     );
     if (verdict.allowed) return {};
     const blocker = verdict.blockedBy;
@@ -153,7 +169,12 @@ export class PathModel {
     for (const cidr of sources.length ? sources : ["0.0.0.0/0"]) {
       const verdict = evaluateFlow(
         { direction: "Inbound", protocol: "Tcp", port: target.port, remote: { cidr } },
-        { subnetNsg: this.nsg(nsg), localPrefixes: [`${target.ip}/32`], vnetPrefixes: this.virtualNetworkPrefixes(target.subnetId), region: this.topology.workspace.location },
+        {
+          subnetNsg: this.nsg(nsg),
+          localPrefixes: [`${target.ip}/32`],
+          vnetPrefixes: this.virtualNetworkPrefixes(target.subnetId),
+          region: this.topology.workspace.location,
+        },
       );
       if (!verdict.allowed) {
         return {
@@ -178,7 +199,13 @@ export class PathModel {
           hops.push({ kind: "route", description: `same VNet ${shortName(source.vnetId)}` });
           return undefined;
         }
-        return { kind: "route", severity: "error", reason: `${describeRoute(route)} keeps it inside ${shortName(source.vnetId)}, but the endpoint is in ${shortName(target.vnetId)}`, resourceId: route.routeTableId ?? source.vnetId, fix: `Delete that route or point it at a path to ${shortName(target.vnetId)}: az network route-table route delete --ids ${route.routeTableId}/routes/${route.routeName}` };
+        return {
+          kind: "route",
+          severity: "error",
+          reason: `${describeRoute(route)} keeps it inside ${shortName(source.vnetId)}, but the endpoint is in ${shortName(target.vnetId)}`,
+          resourceId: route.routeTableId ?? source.vnetId,
+          fix: `Delete that route or point it at a path to ${shortName(target.vnetId)}: az network route-table route delete --ids ${route.routeTableId}/routes/${route.routeName}`,
+        };
       case "VNetPeering": {
         const problem = peeringProblem(this.vnet(source.vnetId), source.vnetId, endpointVnet, target.vnetId);
         if (problem) return problem;
@@ -188,19 +215,43 @@ export class PathModel {
       case "VirtualAppliance":
         return this.transit(source, target, route, hops);
       case "VirtualNetworkGateway":
-        return { kind: "gateway", severity: "warning", reason: `${describeRoute(route)}: the path beyond the VPN/ExpressRoute gateway cannot be read from ARM`, resourceId: route.routeTableId ?? source.vnetId, fix: `Check that the on-premises side routes ${target.ip} back into Azure, or send it through a peering instead.` };
+        return {
+          kind: "gateway",
+          severity: "warning",
+          reason: `${describeRoute(route)}: the path beyond the VPN/ExpressRoute gateway cannot be read from ARM`,
+          resourceId: route.routeTableId ?? source.vnetId,
+          fix: `Check that the on-premises side routes ${target.ip} back into Azure, or send it through a peering instead.`,
+        };
       default: {
         if (route?.source === "User") {
-          return { kind: "route", severity: "error", reason: `${describeRoute(route)} drops it`, resourceId: route.routeTableId ?? source.vnetId, fix: `az network route-table route delete --ids ${route.routeTableId}/routes/${route.routeName}` };
+          return {
+            kind: "route",
+            severity: "error",
+            reason: `${describeRoute(route)} drops it`,
+            resourceId: route.routeTableId ?? source.vnetId,
+            fix: `az network route-table route delete --ids ${route.routeTableId}/routes/${route.routeName}`,
+          };
         }
         const unsynced = peeringBetween(this.vnet(source.vnetId), target.vnetId);
         if (unsynced?.peeringState === "Connected" && unsynced.peeringSyncLevel && unsynced.peeringSyncLevel !== "FullyInSync") {
           // Peered, but an address space changed since: the prefix holding the endpoint is not routed until a sync.
-          return { kind: "peering", severity: "error", reason: `peering ${unsynced.name} from ${shortName(source.vnetId)} to ${shortName(target.vnetId)} is ${unsynced.peeringSyncLevel}, so ${target.ip} is not routed through it yet`, resourceId: unsynced.id ?? source.vnetId, fix: peeringSyncCommand(unsynced.id as string) };
+          return {
+            kind: "peering",
+            severity: "error",
+            reason: `peering ${unsynced.name} from ${shortName(source.vnetId)} to ${shortName(target.vnetId)} is ${unsynced.peeringSyncLevel}, so ${target.ip} is not routed through it yet`,
+            resourceId: unsynced.id ?? source.vnetId,
+            fix: peeringSyncCommand(unsynced.id as string),
+          };
         }
-        return peeringProblem(this.vnet(source.vnetId), source.vnetId, endpointVnet, target.vnetId) ?? {
-          kind: "route", severity: "error", reason: `no route from ${shortName(source.vnetId)} covers ${target.ip}`, resourceId: source.vnetId, fix: `Peer ${shortName(source.vnetId)} with ${shortName(target.vnetId)} both ways.`,
-        };
+        return (
+          peeringProblem(this.vnet(source.vnetId), source.vnetId, endpointVnet, target.vnetId) ?? {
+            kind: "route",
+            severity: "error",
+            reason: `no route from ${shortName(source.vnetId)} covers ${target.ip}`,
+            resourceId: source.vnetId,
+            fix: `Peer ${shortName(source.vnetId)} with ${shortName(target.vnetId)} both ways.`,
+          }
+        );
       }
     }
   }
@@ -212,14 +263,28 @@ export class PathModel {
     const toAppliance = applianceIp ? routeTo(applianceIp, this.routesOf(source.subnetId), source.vnetId) : undefined;
     const hubId = toAppliance?.nextHopType === "VnetLocal" ? source.vnetId : toAppliance?.nextHopType === "VNetPeering" ? toAppliance.remoteVnetId : undefined;
     if (!applianceIp || !hubId) {
-      return { kind: "appliance", severity: "error", reason: `${describeRoute(route)}, but ${applianceIp ?? "the next hop"} is neither in ${shortName(source.vnetId)} nor in a VNet peered to it`, resourceId: routeTableId, fix: `Point route ${route.routeName} at the private IP of the firewall or appliance in the hub peered with ${shortName(source.vnetId)}.` };
+      return {
+        kind: "appliance",
+        severity: "error",
+        reason: `${describeRoute(route)}, but ${applianceIp ?? "the next hop"} is neither in ${shortName(source.vnetId)} nor in a VNet peered to it`,
+        resourceId: routeTableId,
+        fix: `Point route ${route.routeName} at the private IP of the firewall or appliance in the hub peered with ${shortName(source.vnetId)}.`,
+      };
     }
     if (hubId.toLowerCase() !== source.vnetId.toLowerCase()) {
       const toHub = peeringProblem(this.vnet(source.vnetId), source.vnetId, this.vnet(hubId), hubId);
       if (toHub) return toHub;
       hops.push({ kind: "peering", description: `peering ${shortName(source.vnetId)} ↔ ${shortName(hubId)}` });
     }
-    const dropped = this.extensions.appliance?.evaluate({ topology: this.topology, source, target, applianceIp, applianceVnetId: hubId, routeTableId, routeName: route.routeName ?? "" });
+    const dropped = this.extensions.appliance?.evaluate({
+      topology: this.topology,
+      source,
+      target,
+      applianceIp,
+      applianceVnetId: hubId,
+      routeTableId,
+      routeName: route.routeName ?? "",
+    });
     if (dropped) return dropped;
     hops.push({ kind: "appliance", description: `${describeRoute(route)} in ${shortName(hubId)}`, resourceId: routeTableId });
     if (hubId.toLowerCase() === target.vnetId.toLowerCase()) return undefined;
@@ -227,7 +292,13 @@ export class PathModel {
     if (onward) return { ...onward, reason: `${onward.reason} (the appliance ${applianceIp} forwards from ${shortName(hubId)})` };
     const accepting = peeringBetween(this.vnet(target.vnetId), hubId);
     if (accepting && accepting.allowForwardedTraffic !== true) {
-      return { kind: "peering", severity: "error", reason: `peering ${accepting.name} from ${shortName(target.vnetId)} to ${shortName(hubId)} has allowForwardedTraffic=false, so ${shortName(target.vnetId)} drops what the appliance ${applianceIp} forwards`, resourceId: accepting.id ?? target.vnetId, fix: peeringUpdateCommand(accepting.id as string, "allowForwardedTraffic=true") };
+      return {
+        kind: "peering",
+        severity: "error",
+        reason: `peering ${accepting.name} from ${shortName(target.vnetId)} to ${shortName(hubId)} has allowForwardedTraffic=false, so ${shortName(target.vnetId)} drops what the appliance ${applianceIp} forwards`,
+        resourceId: accepting.id ?? target.vnetId,
+        fix: peeringUpdateCommand(accepting.id as string, "allowForwardedTraffic=true"),
+      };
     }
     hops.push({ kind: "peering", description: `peering ${shortName(hubId)} ↔ ${shortName(target.vnetId)} (forwarded traffic allowed)` });
     return undefined;

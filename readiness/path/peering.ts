@@ -51,13 +51,31 @@ export function peeringProblem(from: VirtualNetwork | undefined, fromId: string,
       fix: commands.join(" && "),
     };
   }
-  for (const [peering, owner, other] of [[out, fromId, toId], [back, toId, fromId]] as const) {
+  for (const [peering, owner, other] of [
+    [out, fromId, toId],
+    [back, toId, fromId],
+  ] as const) {
     if (peering.peeringState !== "Connected") {
-      const fix = peering.peeringState === "Disconnected" ? `az network vnet peering delete --ids ${peering.id} && ${peeringCommand(owner, other)}` : peeringCommand(other, owner);
-      return { kind: "peering", severity: "error", reason: `peering ${peering.name} from ${shortName(owner)} to ${shortName(other)} is ${peering.peeringState ?? "not Connected"}, not Connected`, resourceId: peering.id ?? owner, fix };
+      const fix =
+        peering.peeringState === "Disconnected"
+          ? `az network vnet peering delete --ids ${peering.id} && ${peeringCommand(owner, other)}`
+          : peeringCommand(other, owner);
+      return {
+        kind: "peering",
+        severity: "error",
+        reason: `peering ${peering.name} from ${shortName(owner)} to ${shortName(other)} is ${peering.peeringState ?? "not Connected"}, not Connected`,
+        resourceId: peering.id ?? owner,
+        fix,
+      };
     }
     if (peering.allowVirtualNetworkAccess === false) {
-      return { kind: "peering", severity: "error", reason: `peering ${peering.name} from ${shortName(owner)} to ${shortName(other)} has allowVirtualNetworkAccess=false`, resourceId: peering.id ?? owner, fix: peeringUpdateCommand(peering.id as string, "allowVirtualNetworkAccess=true") };
+      return {
+        kind: "peering",
+        severity: "error",
+        reason: `peering ${peering.name} from ${shortName(owner)} to ${shortName(other)} has allowVirtualNetworkAccess=false`,
+        resourceId: peering.id ?? owner,
+        fix: peeringUpdateCommand(peering.id as string, "allowVirtualNetworkAccess=true"),
+      };
     }
   }
   return undefined;

@@ -43,12 +43,18 @@ export function remoteSpace(peering: VirtualNetworkPeering, remote: VirtualNetwo
 }
 
 /** A subnet's routes before any private endpoint /32: system routes then its route table's routes. */
-export function subnetRoutes(vnet: VirtualNetwork | undefined, subnet: Subnet | undefined, routeTable: RouteTable | undefined, vnetOf: (id: string) => VirtualNetwork | undefined): EffectiveRoute[] {
+export function subnetRoutes(
+  vnet: VirtualNetwork | undefined,
+  subnet: Subnet | undefined,
+  routeTable: RouteTable | undefined,
+  vnetOf: (id: string) => VirtualNetwork | undefined,
+): EffectiveRoute[] {
   const routes: EffectiveRoute[] = [
     { prefix: parseCidr("0.0.0.0/0"), nextHopType: "Internet", source: "Default" },
     ...DROPPED_PRIVATE_RANGES.map((p): EffectiveRoute => ({ prefix: parseCidr(p), nextHopType: "None", source: "Default" })),
   ];
-  for (const prefix of vnet?.addressSpace?.addressPrefixes ?? []) if (isCidr(prefix)) routes.push({ prefix: parseCidr(prefix), nextHopType: "VnetLocal", source: "Default" });
+  for (const prefix of vnet?.addressSpace?.addressPrefixes ?? [])
+    if (isCidr(prefix)) routes.push({ prefix: parseCidr(prefix), nextHopType: "VnetLocal", source: "Default" });
   for (const peering of vnet?.virtualNetworkPeerings ?? []) {
     if (peering.peeringState !== "Connected") continue;
     const remoteVnetId = peering.remoteVirtualNetwork?.id;
@@ -65,7 +71,9 @@ function userRoute(route: Route, table: RouteTable | undefined): EffectiveRoute[
   if (!route.addressPrefix || !isCidr(route.addressPrefix)) return [];
   const nextHopType = NEXT_HOPS[(route.nextHopType ?? "").toLowerCase()];
   if (!nextHopType) return [];
-  return [{ prefix: parseCidr(route.addressPrefix), nextHopType, source: "User", nextHopIp: route.nextHopIpAddress, routeTableId: table?.id, routeName: route.name }];
+  return [
+    { prefix: parseCidr(route.addressPrefix), nextHopType, source: "User", nextHopIp: route.nextHopIpAddress, routeTableId: table?.id, routeName: route.name },
+  ];
 }
 
 export interface EndpointRouteContext {
@@ -82,7 +90,12 @@ export function routeTo(ip: string, routes: EffectiveRoute[], sourceVnetId: stri
   let best: EffectiveRoute | undefined;
   for (const route of routes) {
     if (!containsAddress(route.prefix, address)) continue;
-    if (!best || route.prefix.prefixLength > best.prefix.prefixLength || (route.prefix.prefixLength === best.prefix.prefixLength && route.source === "User" && best.source !== "User")) best = route;
+    if (
+      !best ||
+      route.prefix.prefixLength > best.prefix.prefixLength ||
+      (route.prefix.prefixLength === best.prefix.prefixLength && route.source === "User" && best.source !== "User")
+    )
+      best = route;
   }
   if (!endpoint) return best;
   const endpointRoute = privateEndpointRoute(ip, routes, sourceVnetId, endpoint);
@@ -96,13 +109,18 @@ function privateEndpointRoute(ip: string, routes: EffectiveRoute[], sourceVnetId
   const prefix = parseCidr(`${ip}/32`);
   if (sameId(sourceVnetId, endpoint.endpointVnetId)) return { prefix, nextHopType: "VnetLocal", source: "InterfaceEndpoint" };
   // Only through a peering whose known remote space holds the endpoint (a peering not yet synced after a change does not).
-  const viaPeering = routes.find((r) => r.nextHopType === "VNetPeering" && sameId(r.remoteVnetId, endpoint.endpointVnetId) && containsAddress(r.prefix, prefix.first));
+  const viaPeering = routes.find(
+    (r) => r.nextHopType === "VNetPeering" && sameId(r.remoteVnetId, endpoint.endpointVnetId) && containsAddress(r.prefix, prefix.first),
+  );
   return viaPeering ? { ...viaPeering, prefix, source: "InterfaceEndpoint" } : undefined;
 }
 
 /** A user-defined route covering the endpoint at least as wide as the endpoint VNet's space (0.0.0.0/0 excluded). */
 function wideUserRoute(routes: EffectiveRoute[], address: number, endpointVnet: VirtualNetwork | undefined): EffectiveRoute | undefined {
-  const spaces = (endpointVnet?.addressSpace?.addressPrefixes ?? []).filter(isCidr).map((p) => parseCidr(p)).filter((c) => containsAddress(c, address));
+  const spaces = (endpointVnet?.addressSpace?.addressPrefixes ?? [])
+    .filter(isCidr)
+    .map((p) => parseCidr(p))
+    .filter((c) => containsAddress(c, address));
   const widest = Math.min(...spaces.map((c) => c.prefixLength));
   return routes
     .filter((r) => r.source === "User" && r.prefix.prefixLength > 0 && r.prefix.prefixLength <= widest && containsAddress(r.prefix, address))
@@ -111,6 +129,9 @@ function wideUserRoute(routes: EffectiveRoute[], address: number, endpointVnet: 
 
 export function describeRoute(route: EffectiveRoute): string {
   const via = route.nextHopType === "VirtualAppliance" ? ` ${route.nextHopIp ?? "(no next-hop IP)"}` : "";
-  const where = route.source === "User" ? `route ${route.routeName} (${route.prefix.text}) of route table ${route.routeTableId?.split("/").pop()}` : `the system route ${route.prefix.text}`;
+  const where =
+    route.source === "User"
+      ? `route ${route.routeName} (${route.prefix.text}) of route table ${route.routeTableId?.split("/").pop()}`
+      : `the system route ${route.prefix.text}`;
   return `${where} → ${route.nextHopType}${via}`;
 }

@@ -20,12 +20,16 @@ function holdsOnlyEndpoints(topology: Topology, subnet: Subnet): boolean {
   const endpoints = topology.privateEndpoints.filter((e) => sameId(e.subnet?.id, subnet.id));
   if (endpoints.length === 0 && (subnet.privateEndpoints ?? []).length === 0) return false;
   const endpointNics = new Set(endpoints.flatMap((e) => (e.networkInterfaces ?? []).map((n) => (n.id ?? "").toLowerCase())));
-  return (subnet.ipConfigurations ?? []).every((c) => endpointNics.has((c.id ?? "").replace(/\/ipConfigurations\/[^/]+$/i, "").toLowerCase()) || /\/privateEndpoints\//i.test(c.id ?? ""));
+  return (subnet.ipConfigurations ?? []).every(
+    (c) => endpointNics.has((c.id ?? "").replace(/\/ipConfigurations\/[^/]+$/i, "").toLowerCase()) || /\/privateEndpoints\//i.test(c.id ?? ""),
+  );
 }
 
 /** Whether machines (VM or scale-set NICs, not private endpoints) hold addresses in the subnet. */
 function holdsMachines(subnet: Subnet): boolean {
-  return (subnet.ipConfigurations ?? []).some((c) => /\/(networkInterfaces|virtualMachineScaleSets)\//i.test(c.id ?? "") && !/\.nic\.[0-9a-f-]+\//i.test(c.id ?? ""));
+  return (subnet.ipConfigurations ?? []).some(
+    (c) => /\/(networkInterfaces|virtualMachineScaleSets)\//i.test(c.id ?? "") && !/\.nic\.[0-9a-f-]+\//i.test(c.id ?? ""),
+  );
 }
 
 /**
@@ -36,7 +40,11 @@ function holdsMachines(subnet: Subnet): boolean {
 export function agentSources(topology: Topology): PathSource[] {
   const vnet: VirtualNetwork | undefined = topology.vnets.get(topology.agentVnetId);
   if (!vnet?.id) return [];
-  const candidates = (vnet.subnets ?? []).filter((s) => s.id && !RESERVED_SUBNETS.has((s.name ?? "").toLowerCase()) && (s.delegations ?? []).length === 0 && !holdsOnlyEndpoints(topology, s));
+  const candidates = (vnet.subnets ?? []).filter(
+    (s) => s.id && !RESERVED_SUBNETS.has((s.name ?? "").toLowerCase()) && (s.delegations ?? []).length === 0 && !holdsOnlyEndpoints(topology, s),
+  );
   const withMachines = candidates.filter(holdsMachines);
-  return (withMachines.length ? withMachines : candidates).map((s) => subnetSource(topology, s.id as string, `${shortName(vnet.id)}/${s.name}`, "agents", vnet.id as string));
+  return (withMachines.length ? withMachines : candidates).map((s) =>
+    subnetSource(topology, s.id as string, `${shortName(vnet.id)}/${s.name}`, "agents", vnet.id as string),
+  );
 }

@@ -8,7 +8,13 @@ import type { PathTarget } from "./types";
 
 export type SourceRole = "agent" | "compute";
 
-const SERVICES: Record<string, string> = { amlworkspace: "workspace", blob: "storage blob", file: "storage file", vault: "Key Vault", registry: "container registry" };
+const SERVICES: Record<string, string> = {
+  amlworkspace: "workspace",
+  blob: "storage blob",
+  file: "storage file",
+  vault: "Key Vault",
+  registry: "container registry",
+};
 
 /** Flows the seeds require: agents → workspace, blob, file, vault, registry on 443; computes the same plus SMB 445 to file. */
 function portsFor(groupId: string, role: SourceRole): number[] {
@@ -40,7 +46,17 @@ export function endpointFlows(topology: Topology, role: SourceRole): EndpointFlo
     const ports = portsFor(groupId, role);
     if (ports.length === 0) continue;
     const subnetId = endpoint.subnet.id;
-    const targets = endpointIps(topology, endpoint).flatMap((ip) => ports.map((port): PathTarget => ({ endpoint, name: endpoint.name ?? "", service: SERVICES[groupId], ip, port, subnetId, vnetId: vnetIdOfSubnet(subnetId) })));
+    const targets = endpointIps(topology, endpoint).flatMap((ip) =>
+      ports.map((port): PathTarget => ({
+        endpoint,
+        name: endpoint.name ?? "",
+        service: SERVICES[groupId],
+        ip,
+        port,
+        subnetId,
+        vnetId: vnetIdOfSubnet(subnetId),
+      })),
+    );
     flows.push({ endpoint, groupId, targets });
   }
   return flows;

@@ -65,7 +65,8 @@ function dnsProblem(result: EndpointProbeResult, context: ProbeFindingContext): 
   const via = `through ${result.resolver}`;
   const others = result.resolved.filter((ip) => ip !== expectedIp);
   const tcpNote = result.tcp && result.tcp.ip !== expectedIp ? ` (TCP ${result.tcp.port} to ${result.tcp.ip}: ${describeTcp(result.tcp)})` : "";
-  if ((result.dns === "nxdomain" || result.dns === "no-data") && (context.zoneAnswers?.[fqdn] ?? []).includes(expectedIp)) return resolverPathProblem(result, context, zone);
+  if ((result.dns === "nxdomain" || result.dns === "no-data") && (context.zoneAnswers?.[fqdn] ?? []).includes(expectedIp))
+    return resolverPathProblem(result, context, zone);
   switch (result.dns) {
     case "match":
       return undefined;
@@ -121,7 +122,9 @@ function resolverPathProblem(result: EndpointProbeResult, context: ProbeFindingC
   const { fqdn, expectedIp } = result.target;
   const seen = `did not resolve (${describeDnsFailure(result.dns as "nxdomain" | "no-data", result.dnsCode ?? "")})`;
   const vnet = lastSegment(context.agentVnetId) ?? "the agent VNet";
-  const path = customDns(context) ? `its custom DNS servers (${(context.agentDnsServers ?? []).join(", ")}) must forward ${zone?.publicZone ?? fqdn} to ${AZURE_DNS}` : `it must resolve through Azure DNS ${AZURE_DNS}`;
+  const path = customDns(context)
+    ? `its custom DNS servers (${(context.agentDnsServers ?? []).join(", ")}) must forward ${zone?.publicZone ?? fqdn} to ${AZURE_DNS}`
+    : `it must resolve through Azure DNS ${AZURE_DNS}`;
   return {
     severity: "warning",
     resourceId: context.agentVnetId ?? result.target.resourceId,
@@ -157,7 +160,12 @@ function customDns(context: ProbeFindingContext): boolean {
   return (context.agentDnsServers ?? []).length > 0;
 }
 
-function missingZoneFix(fqdn: string, zone: ZoneMatch | undefined, result: EndpointProbeResult, context: ProbeFindingContext): Pick<Finding, "resourceId" | "fix"> {
+function missingZoneFix(
+  fqdn: string,
+  zone: ZoneMatch | undefined,
+  result: EndpointProbeResult,
+  context: ProbeFindingContext,
+): Pick<Finding, "resourceId" | "fix"> {
   if (customDns(context)) return forwarderFix(fqdn, zone, result, context);
   const zoneName = zone?.privateZone ?? `<private DNS zone of ${fqdn}>`;
   const zoneId = zone ? context.privateDnsZoneIds?.[zone.privateZone] : undefined;
@@ -170,7 +178,12 @@ function missingZoneFix(fqdn: string, zone: ZoneMatch | undefined, result: Endpo
   };
 }
 
-function forwarderFix(fqdn: string, zone: ZoneMatch | undefined, result: EndpointProbeResult, context: ProbeFindingContext): Pick<Finding, "resourceId" | "fix"> {
+function forwarderFix(
+  fqdn: string,
+  zone: ZoneMatch | undefined,
+  result: EndpointProbeResult,
+  context: ProbeFindingContext,
+): Pick<Finding, "resourceId" | "fix"> {
   const servers = (context.agentDnsServers ?? []).join(", ");
   const publicZone = zone?.publicZone ?? `the zone of ${fqdn}`;
   const privateZone = zone?.privateZone ?? "the private DNS zone";
@@ -180,16 +193,30 @@ function forwarderFix(fqdn: string, zone: ZoneMatch | undefined, result: Endpoin
   };
 }
 
-function recordFix(fqdn: string, zone: ZoneMatch | undefined, result: EndpointProbeResult, context: ProbeFindingContext, wrong: string[]): Pick<Finding, "resourceId" | "fix"> {
+function recordFix(
+  fqdn: string,
+  zone: ZoneMatch | undefined,
+  result: EndpointProbeResult,
+  context: ProbeFindingContext,
+  wrong: string[],
+): Pick<Finding, "resourceId" | "fix"> {
   const zoneId = zone ? context.privateDnsZoneIds?.[zone.privateZone] : undefined;
   const base = `az network private-dns record-set a`;
   const where = `${zoneScope(zoneId)} --zone-name ${zone?.privateZone ?? `<private DNS zone of ${fqdn}>`} --record-set-name ${zone?.recordName ?? "<record>"}`;
-  const lines = [`${base} add-record ${where} --ipv4-address ${result.target.expectedIp}`, ...wrong.map((ip) => `${base} remove-record ${where} --ipv4-address ${ip}`)];
+  const lines = [
+    `${base} add-record ${where} --ipv4-address ${result.target.expectedIp}`,
+    ...wrong.map((ip) => `${base} remove-record ${where} --ipv4-address ${ip}`),
+  ];
   const what = wrong.length > 0 ? `point the A record of ${fqdn} at ${result.target.expectedIp} only` : `add the A record of ${fqdn}`;
   return { resourceId: zoneId ?? result.target.resourceId, fix: `${what}:\n${lines.join("\n")}` };
 }
 
-function unreachableDnsFix(fqdn: string, zone: ZoneMatch | undefined, result: EndpointProbeResult, context: ProbeFindingContext): Pick<Finding, "resourceId" | "fix"> {
+function unreachableDnsFix(
+  fqdn: string,
+  zone: ZoneMatch | undefined,
+  result: EndpointProbeResult,
+  context: ProbeFindingContext,
+): Pick<Finding, "resourceId" | "fix"> {
   if (!customDns(context)) {
     return {
       resourceId: context.agentVnetId ?? result.target.resourceId,
@@ -218,4 +245,3 @@ function armSegment(id: string | undefined, key: string): string | undefined {
 function lastSegment(id: string | undefined): string | undefined {
   return id?.split("/").filter(Boolean).pop();
 }
-

@@ -74,6 +74,6 @@ export function classifyTcpError(code: string | undefined): TcpFailure {
 /** "connected in 12 ms", "refused after 1 ms", "timeout after 3000 ms". */
 export function describeTcp(result: TcpResult): string {
   if (result.ok) return `connected in ${result.ms} ms`;
-  const word = result.error === "error" && result.code ? result.code : result.error ?? "error";
+  const word = result.error === "error" && result.code ? result.code : (result.error ?? "error");
   return `${word} after ${result.ms} ms`;
 }

@@ -49,7 +49,8 @@ export function renderJunit(report: ReadinessReport, options: JunitOptions = {})
   const total = suites.reduce((sum, suite) => sum + suite.cases.length, 0) + (timings ? 1 : 0);
   const failures = suites.reduce((sum, suite) => sum + countFailures(suite.cases), 0);
   const configCases = suites.filter((suite) => suite.category !== "probe").reduce((sum, suite) => sum + suite.cases.length, 0);
-  const suiteMs = (category: Category, cases: number) => (!timings ? 0 : category === "probe" ? timings.probesMs : configCases ? (timings.checksMs * cases) / configCases : 0);
+  const suiteMs = (category: Category, cases: number) =>
+    !timings ? 0 : category === "probe" ? timings.probesMs : configCases ? (timings.checksMs * cases) / configCases : 0;
   const totalMs = timings ? timings.topologyMs + timings.checksMs + timings.probesMs : 0;
   const lines = [
     `<?xml version="1.0" encoding="UTF-8"?>`,
@@ -116,8 +117,11 @@ function describe(findings: Finding[]): string {
 
 /** Drops characters XML 1.0 cannot carry (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF). */
 function xmlSafe(value: string): string {
-  // eslint-disable-next-line no-control-regex -- matching the control characters XML forbids is the point
-  return value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
+  return value.replace(
+    // eslint-disable-next-line no-control-regex -- matching the control characters XML forbids is the point
+    /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
+    "\uFFFD",
+  );
 }
 
 /** Element content. */

@@ -20,7 +20,13 @@ export function renderMarkdown(report: ReadinessReport): string {
       for (const finding of findings) {
         const short = shortResourceName(finding.resourceId);
         const resource = multiline(short === finding.resourceId ? [short] : [short, finding.resourceId], (line) => codeSpan(line));
-        const cells = [SEVERITY_CELLS[finding.severity], escapeText(CATEGORY_TITLES[category]), resource, multiline(finding.message.split(/\r?\n/), escapeText), multiline(finding.fix.split(/\r?\n/), (line) => codeSpan(line))];
+        const cells = [
+          SEVERITY_CELLS[finding.severity],
+          escapeText(CATEGORY_TITLES[category]),
+          resource,
+          multiline(finding.message.split(/\r?\n/), escapeText),
+          multiline(finding.fix.split(/\r?\n/), (line) => codeSpan(line)),
+        ];
         lines.push(`| ${cells.join(" | ")} |`);
       }
     }
@@ -56,5 +62,8 @@ export function codeSpan(text: string, inTable = true): string {
 }
 
 function multiline(lines: string[], format: (line: string) => string): string {
-  return lines.filter((line) => line.length > 0).map(format).join("<br>");
+  return lines
+    .filter((line) => line.length > 0)
+    .map(format)
+    .join("<br>");
 }

@@ -32,7 +32,12 @@ export function renderText(report: ReadinessReport, options: TextOptions = {}): 
       const marker = paint(MARKERS[finding.severity].padEnd(MARKER_WIDTH), colors[finding.severity]);
       const [first, ...rest] = finding.message.split(/\r?\n/);
       lines.push(`  ${marker}  ${first}`, ...rest.map((line) => INDENT + line));
-      lines.push(...labelled("resource:", [shortResourceName(finding.resourceId), ...(finding.resourceId !== shortResourceName(finding.resourceId) ? [finding.resourceId] : [])]));
+      lines.push(
+        ...labelled("resource:", [
+          shortResourceName(finding.resourceId),
+          ...(finding.resourceId !== shortResourceName(finding.resourceId) ? [finding.resourceId] : []),
+        ]),
+      );
       lines.push(...labelled("fix:", finding.fix.split(/\r?\n/)));
       lines.push(...labelled("id:", [finding.id]));
     }

@@ -15,7 +15,9 @@ const TOP_LEVEL = /^\/subscriptions\/([0-9a-f-]{36})\/resourceGroups\/([^/]+)\/p
 export function parseArmId(id: string, expectedType: string, inputName: string): ArmId {
   const match = TOP_LEVEL.exec(id.trim());
   if (!match || `${match[3]}/${match[4]}`.toLowerCase() !== expectedType.toLowerCase()) {
-    throw new CheckSetupError(`${inputName} '${id}' is not a ${expectedType} resource ID; expected /subscriptions/<guid>/resourceGroups/<rg>/providers/${expectedType}/<name>`);
+    throw new CheckSetupError(
+      `${inputName} '${id}' is not a ${expectedType} resource ID; expected /subscriptions/<guid>/resourceGroups/<rg>/providers/${expectedType}/<name>`,
+    );
   }
   return { id: id.trim(), subscriptionId: match[1].toLowerCase(), resourceGroup: match[2], provider: match[3], type: match[4], name: match[5] };
 }
@@ -27,7 +29,7 @@ export function idParts(id: string): { subscriptionId: string; resourceGroup: st
 }
 
 export function shortName(id: string | undefined): string {
-  return id ? id.split("/").pop() ?? id : "(none)";
+  return id ? (id.split("/").pop() ?? id) : "(none)";
 }
 
 export function sameId(a: string | undefined, b: string | undefined): boolean {

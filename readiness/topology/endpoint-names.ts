@@ -26,11 +26,13 @@ const TRUST: NameSource[] = ["nic", "customDnsConfigs", "zoneGroup"];
  */
 export function endpointNames(topology: Topology, endpoint: PrivateEndpoint): EndpointName[] {
   const found: Array<{ fqdn: string; ips: string[]; source: NameSource }> = [];
-  for (const config of endpoint.customDnsConfigs ?? []) if (config.fqdn) found.push({ fqdn: config.fqdn, ips: config.ipAddresses ?? [], source: "customDnsConfigs" });
+  for (const config of endpoint.customDnsConfigs ?? [])
+    if (config.fqdn) found.push({ fqdn: config.fqdn, ips: config.ipAddresses ?? [], source: "customDnsConfigs" });
   for (const ref of endpoint.networkInterfaces ?? []) {
     const nic = topology.endpointNics.get(ref.id);
     for (const ipc of nic?.ipConfigurations ?? []) {
-      for (const fqdn of ipc.privateLinkConnectionProperties?.fqdns ?? []) found.push({ fqdn, ips: ipc.privateIPAddress ? [ipc.privateIPAddress] : [], source: "nic" });
+      for (const fqdn of ipc.privateLinkConnectionProperties?.fqdns ?? [])
+        found.push({ fqdn, ips: ipc.privateIPAddress ? [ipc.privateIPAddress] : [], source: "nic" });
     }
   }
   for (const group of topology.zoneGroups.get((endpoint.id ?? "").toLowerCase()) ?? []) {

@@ -24,7 +24,12 @@ function refused(error: unknown): boolean {
 }
 
 /** Runs a read; on 403 records what could not be read and returns `fallback`; other errors fail the check as elsewhere. */
-async function guarded<T>(hub: HubNetwork, read: () => Promise<T>, fallback: T, unreadable: { resourceId: string; what: string; permission: string }): Promise<T> {
+async function guarded<T>(
+  hub: HubNetwork,
+  read: () => Promise<T>,
+  fallback: T,
+  unreadable: { resourceId: string; what: string; permission: string },
+): Promise<T> {
   try {
     return await read();
   } catch (error) {
@@ -47,9 +52,21 @@ export async function listHubServices(topology: Topology, clients: AzureClients,
   const hub = hubOf(topology);
   const scope = `/subscriptions/${subscriptionId}`;
   const [firewalls, resolvers, rulesets] = await Promise.all([
-    guarded(hub, () => collect(clients.network.azureFirewalls.listAll()), [], { resourceId: scope, what: "the Azure Firewalls of subscription", permission: "Microsoft.Network/azureFirewalls/read" }),
-    guarded(hub, () => collect(clients.dnsResolver.dnsResolvers.list()), [], { resourceId: scope, what: "the DNS resolvers of subscription", permission: "Microsoft.Network/dnsResolvers/read" }),
-    guarded(hub, () => collect(clients.dnsResolver.dnsForwardingRulesets.list()), [], { resourceId: scope, what: "the DNS forwarding rulesets of subscription", permission: "Microsoft.Network/dnsForwardingRulesets/read" }),
+    guarded(hub, () => collect(clients.network.azureFirewalls.listAll()), [], {
+      resourceId: scope,
+      what: "the Azure Firewalls of subscription",
+      permission: "Microsoft.Network/azureFirewalls/read",
+    }),
+    guarded(hub, () => collect(clients.dnsResolver.dnsResolvers.list()), [], {
+      resourceId: scope,
+      what: "the DNS resolvers of subscription",
+      permission: "Microsoft.Network/dnsResolvers/read",
+    }),
+    guarded(hub, () => collect(clients.dnsResolver.dnsForwardingRulesets.list()), [], {
+      resourceId: scope,
+      what: "the DNS forwarding rulesets of subscription",
+      permission: "Microsoft.Network/dnsForwardingRulesets/read",
+    }),
   ]);
   hub.firewalls.push(...firewalls);
   hub.resolvers.push(...resolvers);
@@ -62,8 +79,16 @@ async function readPolicyChain(hub: HubNetwork, clientsFor: ClientsFor, policyId
   const { subscriptionId, resourceGroup, name } = idParts(policyId);
   const client = clientsFor(subscriptionId).network;
   const [policy, groups] = await Promise.all([
-    guarded(hub, () => client.firewallPolicies.get(resourceGroup, name), undefined, { resourceId: policyId, what: "firewall policy", permission: "Microsoft.Network/firewallPolicies/read" }),
-    guarded(hub, () => collect(client.firewallPolicyRuleCollectionGroups.list(resourceGroup, name)), undefined, { resourceId: policyId, what: "the rule collection groups of firewall policy", permission: "Microsoft.Network/firewallPolicies/ruleCollectionGroups/read" }),
+    guarded(hub, () => client.firewallPolicies.get(resourceGroup, name), undefined, {
+      resourceId: policyId,
+      what: "firewall policy",
+      permission: "Microsoft.Network/firewallPolicies/read",
+    }),
+    guarded(hub, () => collect(client.firewallPolicyRuleCollectionGroups.list(resourceGroup, name)), undefined, {
+      resourceId: policyId,
+      what: "the rule collection groups of firewall policy",
+      permission: "Microsoft.Network/firewallPolicies/ruleCollectionGroups/read",
+    }),
   ]);
   if (!policy) return;
   hub.policies.set(key, policy);
@@ -79,15 +104,27 @@ export async function readHubDetails(topology: Topology, clientsFor: ClientsFor)
     ...policyIds.map((id) => readPolicyChain(hub, clientsFor, id)),
     ...hub.resolvers.map(async (resolver) => {
       const { subscriptionId, resourceGroup, name } = idParts(resolver.id as string);
-      const endpoints = await guarded(hub, () => collect(clientsFor(subscriptionId).dnsResolver.inboundEndpoints.list(resourceGroup, name)), [], { resourceId: resolver.id as string, what: "the inbound endpoints of DNS resolver", permission: "Microsoft.Network/dnsResolvers/inboundEndpoints/read" });
+      const endpoints = await guarded(hub, () => collect(clientsFor(subscriptionId).dnsResolver.inboundEndpoints.list(resourceGroup, name)), [], {
+        resourceId: resolver.id as string,
+        what: "the inbound endpoints of DNS resolver",
+        permission: "Microsoft.Network/dnsResolvers/inboundEndpoints/read",
+      });
       hub.inboundEndpoints.set((resolver.id as string).toLowerCase(), endpoints);
     }),
     ...hub.rulesets.map(async (ruleset) => {
       const { subscriptionId, resourceGroup, name } = idParts(ruleset.id as string);
       const client = clientsFor(subscriptionId).dnsResolver;
       const [rules, links] = await Promise.all([
-        guarded(hub, () => collect(client.forwardingRules.list(resourceGroup, name)), [], { resourceId: ruleset.id as string, what: "the forwarding rules of DNS forwarding ruleset", permission: "Microsoft.Network/dnsForwardingRulesets/forwardingRules/read" }),
-        guarded(hub, () => collect(client.virtualNetworkLinks.list(resourceGroup, name)), [], { resourceId: ruleset.id as string, what: "the virtual network links of DNS forwarding ruleset", permission: "Microsoft.Network/dnsForwardingRulesets/virtualNetworkLinks/read" }),
+        guarded(hub, () => collect(client.forwardingRules.list(resourceGroup, name)), [], {
+          resourceId: ruleset.id as string,
+          what: "the forwarding rules of DNS forwarding ruleset",
+          permission: "Microsoft.Network/dnsForwardingRulesets/forwardingRules/read",
+        }),
+        guarded(hub, () => collect(client.virtualNetworkLinks.list(resourceGroup, name)), [], {
+          resourceId: ruleset.id as string,
+          what: "the virtual network links of DNS forwarding ruleset",
+          permission: "Microsoft.Network/dnsForwardingRulesets/virtualNetworkLinks/read",
+        }),
       ]);
       hub.forwardingRules.set((ruleset.id as string).toLowerCase(), rules);
       hub.rulesetLinks.set((ruleset.id as string).toLowerCase(), links);

@@ -34,17 +34,27 @@ async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
 export async function readTopology(input: { workspaceId: string; agentVnetId?: string; cloud: Cloud }, clientsFor: ClientsForSubscription): Promise<Topology> {
   const ws = parseArmId(input.workspaceId, "Microsoft.MachineLearningServices/workspaces", "--workspace");
   if (input.agentVnetId) parseArmId(input.agentVnetId, "Microsoft.Network/virtualNetworks", "--agent-vnet");
-  const raw = await clientsFor(ws.subscriptionId).resources.resources.getById(ws.id, ML_WORKSPACE_API).catch((e) => {
-    throw explainReadError(e, "workspace", ws.id);
-  });
+  const raw = await clientsFor(ws.subscriptionId)
+    .resources.resources.getById(ws.id, ML_WORKSPACE_API)
+    .catch((e) => {
+      throw explainReadError(e, "workspace", ws.id);
+    });
   const workspace = workspaceFromRaw(raw);
-  const topology = emptyTopology(input.cloud, { ...workspace, id: workspace.id ?? ws.id, location: (workspace.location ?? "").toLowerCase() }, input.agentVnetId);
+  const topology = emptyTopology(
+    input.cloud,
+    { ...workspace, id: workspace.id ?? ws.id, location: (workspace.location ?? "").toLowerCase() },
+    input.agentVnetId,
+  );
   const managedNetwork = (raw.properties as { managedNetwork?: ManagedNetwork } | undefined)?.managedNetwork;
   if (managedNetwork) topology.managedNetwork = managedNetwork;
   const listed = new Map<string, Promise<void>>();
   const listSubscription = (subscriptionId: string): Promise<void> => {
     const key = subscriptionId.toLowerCase();
-    if (!listed.has(key)) listed.set(key, Promise.all([readSubscription(topology, clientsFor(key), key), listHubServices(topology, clientsFor(key), key)]).then(() => undefined));
+    if (!listed.has(key))
+      listed.set(
+        key,
+        Promise.all([readSubscription(topology, clientsFor(key), key), listHubServices(topology, clientsFor(key), key)]).then(() => undefined),
+      );
     return listed.get(key) as Promise<void>;
   };
   const dependencyIds: Record<keyof WorkspaceDependencies, string | undefined> = {
@@ -74,9 +84,13 @@ export async function readTopology(input: { workspaceId: string; agentVnetId?: s
   }
   // AKS clusters' subnets: their subscriptions are listed like a compute's.
   for (const subscriptionId of await readInference(topology, clientsFor)) forComputes.add(subscriptionId);
-  for (const vm of topology.attachedVms.values()) for (const nic of vm.nics) for (const config of nic.ipConfigurations ?? []) if (config.subnet?.id) forComputes.add(idParts(config.subnet.id).subscriptionId);
+  for (const vm of topology.attachedVms.values())
+    for (const nic of vm.nics)
+      for (const config of nic.ipConfigurations ?? []) if (config.subnet?.id) forComputes.add(idParts(config.subnet.id).subscriptionId);
   const forPeers = new Set<string>();
-  for (const vnet of topology.vnets.values()) for (const peering of vnet.virtualNetworkPeerings ?? []) if (peering.remoteVirtualNetwork?.id) forPeers.add(idParts(peering.remoteVirtualNetwork.id).subscriptionId);
+  for (const vnet of topology.vnets.values())
+    for (const peering of vnet.virtualNetworkPeerings ?? [])
+      if (peering.remoteVirtualNetwork?.id) forPeers.add(idParts(peering.remoteVirtualNetwork.id).subscriptionId);
   // A subscription only a compute's subnet lives in, and this identity cannot read, leaves that compute unjudged
   // (a warning naming the permission); one the peerings lead to still stops the check, as an unread endpoint would.
   await Promise.all(
@@ -115,10 +129,12 @@ async function readAttachedVms(topology: Topology, clientsFor: ClientsForSubscri
         const machine = await clientsFor(vm.subscriptionId).compute.virtualMachines.get(vm.resourceGroup, vm.name);
         entry.location = machine.location;
         entry.nics = await Promise.all(
-          (machine.networkProfile?.networkInterfaces ?? []).filter((n) => n.id).map((n) => {
-            const nic = idParts(n.id as string);
-            return clientsFor(nic.subscriptionId).network.networkInterfaces.get(nic.resourceGroup, nic.name);
-          }),
+          (machine.networkProfile?.networkInterfaces ?? [])
+            .filter((n) => n.id)
+            .map((n) => {
+              const nic = idParts(n.id as string);
+              return clientsFor(nic.subscriptionId).network.networkInterfaces.get(nic.resourceGroup, nic.name);
+            }),
         );
       } catch (error) {
         const explained = explainReadError(error, "the attached virtual machine", vmId);
@@ -160,14 +176,30 @@ async function readSubscription(topology: Topology, clients: AzureClients, subsc
 
 /** Private endpoints connected to the workspace or one of its dependencies. */
 export function workspaceEndpoints(topology: Topology): PrivateEndpoint[] {
-  const targets = [topology.workspace.id, ...(Object.values(topology.dependencies) as Array<GenericResource | undefined>).map((d) => d?.id)].filter((id): id is string => !!id);
+  const targets = [topology.workspace.id, ...(Object.values(topology.dependencies) as Array<GenericResource | undefined>).map((d) => d?.id)].filter(
+    (id): id is string => !!id,
+  );
   return topology.privateEndpoints.filter((endpoint) => connectionsOf(endpoint).some((c) => targets.some((t) => sameId(t, c.privateLinkServiceId))));
 }
 
-export function connectionsOf(endpoint: PrivateEndpoint): Array<{ privateLinkServiceId?: string; groupIds?: string[]; status?: string; manual: boolean; id?: string }> {
+export function connectionsOf(
+  endpoint: PrivateEndpoint,
+): Array<{ privateLinkServiceId?: string; groupIds?: string[]; status?: string; manual: boolean; id?: string }> {
   return [
-    ...(endpoint.privateLinkServiceConnections ?? []).map((c) => ({ privateLinkServiceId: c.privateLinkServiceId, groupIds: c.groupIds, status: c.privateLinkServiceConnectionState?.status, manual: false, id: c.id })),
-    ...(endpoint.manualPrivateLinkServiceConnections ?? []).map((c) => ({ privateLinkServiceId: c.privateLinkServiceId, groupIds: c.groupIds, status: c.privateLinkServiceConnectionState?.status, manual: true, id: c.id })),
+    ...(endpoint.privateLinkServiceConnections ?? []).map((c) => ({
+      privateLinkServiceId: c.privateLinkServiceId,
+      groupIds: c.groupIds,
+      status: c.privateLinkServiceConnectionState?.status,
+      manual: false,
+      id: c.id,
+    })),
+    ...(endpoint.manualPrivateLinkServiceConnections ?? []).map((c) => ({
+      privateLinkServiceId: c.privateLinkServiceId,
+      groupIds: c.groupIds,
+      status: c.privateLinkServiceConnectionState?.status,
+      manual: true,
+      id: c.id,
+    })),
   ];
 }
 
@@ -191,16 +223,18 @@ async function readEndpointDns(topology: Topology, clientsFor: ClientsForSubscri
       });
       topology.zoneGroups.set((endpoint.id as string).toLowerCase(), groups);
     }),
-    ...endpoints.flatMap((endpoint) => (endpoint.networkInterfaces ?? []).map(async (ref) => {
-      if (!ref.id) return;
-      const nic = idParts(ref.id);
-      try {
-        topology.endpointNics.add(await clientsFor(nic.subscriptionId).network.networkInterfaces.get(nic.resourceGroup, nic.name));
-      } catch (error) {
-        // A NIC that is gone leaves the endpoint with fewer names, which the DNS check reports; others stop the check.
-        if ((error as { statusCode?: number }).statusCode !== 404) throw explainReadError(error, "the network interface of private endpoint", ref.id);
-      }
-    })),
+    ...endpoints.flatMap((endpoint) =>
+      (endpoint.networkInterfaces ?? []).map(async (ref) => {
+        if (!ref.id) return;
+        const nic = idParts(ref.id);
+        try {
+          topology.endpointNics.add(await clientsFor(nic.subscriptionId).network.networkInterfaces.get(nic.resourceGroup, nic.name));
+        } catch (error) {
+          // A NIC that is gone leaves the endpoint with fewer names, which the DNS check reports; others stop the check.
+          if ((error as { statusCode?: number }).statusCode !== 404) throw explainReadError(error, "the network interface of private endpoint", ref.id);
+        }
+      }),
+    ),
   ]);
   const zoneIds = new Set<string>();
   for (const groups of topology.zoneGroups.values()) {
@@ -208,17 +242,26 @@ async function readEndpointDns(topology: Topology, clientsFor: ClientsForSubscri
   }
   // Zones a needed name has in the subscriptions we already know, even when no zone group points at them.
   const needed = new Set(endpoints.flatMap((e) => connectionsOf(e).flatMap((c) => (c.groupIds ?? []).flatMap((g) => zonesForGroup(g, topology.cloud)))));
-  const subscriptions = new Set([idParts(topology.workspace.id).subscriptionId, ...(topology.agentVnetId ? [idParts(topology.agentVnetId).subscriptionId] : [])]);
+  const subscriptions = new Set([
+    idParts(topology.workspace.id).subscriptionId,
+    ...(topology.agentVnetId ? [idParts(topology.agentVnetId).subscriptionId] : []),
+  ]);
   for (const id of zoneIds) subscriptions.add(idParts(id).subscriptionId);
-  const listedZones = await Promise.all([...subscriptions].map((s) => collect(clientsFor(s).privateDns.privateZones.list()).catch((e) => {
-    throw explainReadError(e, "the private DNS zones of subscription", `/subscriptions/${s}`);
-  })));
+  const listedZones = await Promise.all(
+    [...subscriptions].map((s) =>
+      collect(clientsFor(s).privateDns.privateZones.list()).catch((e) => {
+        throw explainReadError(e, "the private DNS zones of subscription", `/subscriptions/${s}`);
+      }),
+    ),
+  );
   const zonesById = new Map<string, PrivateZone>();
   for (const zone of listedZones.flat()) {
     zonesById.set((zone.id as string).toLowerCase(), zone);
     if (needed.has((zone.name ?? "").toLowerCase())) zoneIds.add(zone.id as string);
   }
-  await Promise.all([...zoneIds].map(async (zoneId) => topology.zones.set(zoneId.toLowerCase(), await readZone(clientsFor, zoneId, zonesById.get(zoneId.toLowerCase())))));
+  await Promise.all(
+    [...zoneIds].map(async (zoneId) => topology.zones.set(zoneId.toLowerCase(), await readZone(clientsFor, zoneId, zonesById.get(zoneId.toLowerCase())))),
+  );
 }
 
 async function readZone(clientsFor: ClientsForSubscription, zoneId: string, zone: PrivateZone | undefined): Promise<ZoneState> {
@@ -227,7 +270,10 @@ async function readZone(clientsFor: ClientsForSubscription, zoneId: string, zone
   if (!zone) return state;
   const client = clientsFor(subscriptionId).privateDns;
   try {
-    [state.links, state.aRecords] = await Promise.all([collect(client.virtualNetworkLinks.list(resourceGroup, name)), collect(client.recordSets.listByType(resourceGroup, name, "A"))]);
+    [state.links, state.aRecords] = await Promise.all([
+      collect(client.virtualNetworkLinks.list(resourceGroup, name)),
+      collect(client.recordSets.listByType(resourceGroup, name, "A")),
+    ]);
   } catch (error) {
     throw explainReadError(error, "private DNS zone", zoneId);
   }

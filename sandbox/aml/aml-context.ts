@@ -6,7 +6,12 @@ import type { AmlState } from "./aml-state";
 
 /** An AML data-plane error: sent as AML's ErrorResponse with `status`. */
 export class AmlHttpError extends Error {
-  constructor(readonly status: number, readonly code: string, readonly innerCode: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly innerCode: string,
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -35,7 +35,8 @@ export function createAmlHandler(services: AmlServices): Handler {
     try {
       return route(req, services, region, segments);
     } catch (error) {
-      if (error instanceof AmlHttpError) return amlError(error.status, error.code, error.innerCode, error.message, region, error.status === 401 ? wwwAuthenticate(req, services) : {});
+      if (error instanceof AmlHttpError)
+        return amlError(error.status, error.code, error.innerCode, error.message, region, error.status === 401 ? wwwAuthenticate(req, services) : {});
       throw error;
     }
   };
@@ -74,7 +75,12 @@ function authenticate(req: SandboxRequest, services: AmlServices, region: string
   const [subs, sub, rgs, rg, providers, namespace, workspaces, ws, ...tail] = rest;
   const shaped = [subs, rgs, providers, namespace, workspaces].map((s) => (s ?? "").toLowerCase()).join("/");
   if (shaped !== "subscriptions/resourcegroups/providers/microsoft.machinelearningservices/workspaces" || !ws) {
-    throw new AmlHttpError(404, "UserError", "NotFound", `No AML route for ${req.url.pathname}: expected .../subscriptions/{id}/resourceGroups/{rg}/providers/Microsoft.MachineLearningServices/workspaces/{name}/...`);
+    throw new AmlHttpError(
+      404,
+      "UserError",
+      "NotFound",
+      `No AML route for ${req.url.pathname}: expected .../subscriptions/{id}/resourceGroups/{rg}/providers/Microsoft.MachineLearningServices/workspaces/{name}/...`,
+    );
   }
   const requestedId = `/subscriptions/${sub}/resourceGroups/${rg}/providers/Microsoft.MachineLearningServices/workspaces/${ws}`;
   const workspace = services.arm.store.getResource(requestedId);
@@ -83,7 +89,12 @@ function authenticate(req: SandboxRequest, services: AmlServices, region: string
   }
   const location = String(workspace.body.location);
   if (location !== region) {
-    throw new AmlHttpError(400, "UserError", "BadArgument", `Workspace ${workspace.name} is in ${location}, not ${region}: use the endpoints its discoveryUrl lists.`);
+    throw new AmlHttpError(
+      400,
+      "UserError",
+      "BadArgument",
+      `Workspace ${workspace.name} is in ${location}, not ${region}: use the endpoints its discoveryUrl lists.`,
+    );
   }
   const app = token.app;
   return {

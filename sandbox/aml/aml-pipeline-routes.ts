@@ -66,7 +66,8 @@ function requireEndpoint(ctx: AmlRequestContext, id: string) {
 
 function requireRun(ctx: AmlRequestContext, runId: string) {
   const run = ctx.state.run(ctx.workspaceId, runId);
-  if (!run || run.kind !== "pipelineRun") throw new AmlHttpError(404, "UserError", "EntityNotFound", `PipelineRun with id ${runId} not found in workspace ${ctx.workspaceName}.`);
+  if (!run || run.kind !== "pipelineRun")
+    throw new AmlHttpError(404, "UserError", "EntityNotFound", `PipelineRun with id ${runId} not found in workspace ${ctx.workspaceName}.`);
   return run;
 }
 
@@ -75,7 +76,12 @@ function submitToEndpoint(ctx: AmlRequestContext, endpointId: string): SandboxRe
   const requested = ctx.req.url.searchParams.get("pipelineVersion") ?? endpoint.defaultVersion;
   const version = endpoint.versions.find((v) => v.version === requested);
   if (!version) {
-    throw new AmlHttpError(400, "UserError", "BadArgument", `Version ${requested} does not exist in PipelineEndpoint ${endpoint.name}; versions: ${endpoint.versions.map((v) => v.version).join(", ")}.`);
+    throw new AmlHttpError(
+      400,
+      "UserError",
+      "BadArgument",
+      `Version ${requested} does not exist in PipelineEndpoint ${endpoint.name}; versions: ${endpoint.versions.map((v) => v.version).join(", ")}.`,
+    );
   }
   return submit(ctx, requirePipeline(ctx, version.pipelineId), endpoint.id);
 }
@@ -85,9 +91,15 @@ function submit(ctx: AmlRequestContext, pipeline: PublishedPipelineRecord, endpo
   ctx.authorize(AML_ACTIONS.submitRuns);
   const body = readSubmission(ctx);
   const experimentName = body.ExperimentName;
-  if (typeof experimentName !== "string" || !experimentName) throw new AmlHttpError(400, "UserError", "BadArgument", "ExperimentName is required to submit a pipeline run.");
+  if (typeof experimentName !== "string" || !experimentName)
+    throw new AmlHttpError(400, "UserError", "BadArgument", "ExperimentName is required to submit a pipeline run.");
   if (!EXPERIMENT_NAME.test(experimentName)) {
-    throw new AmlHttpError(400, "UserError", "BadArgument", `ExperimentName '${experimentName}' is invalid: use letters, digits, '-' and '_' (up to 255 characters), starting with a letter or digit.`);
+    throw new AmlHttpError(
+      400,
+      "UserError",
+      "BadArgument",
+      `ExperimentName '${experimentName}' is invalid: use letters, digits, '-' and '_' (up to 255 characters), starting with a letter or digit.`,
+    );
   }
   const parameters = { ...pipeline.parameters, ...assignments(body.ParameterAssignments, pipeline) };
   const run = ctx.state.submitRun({
@@ -113,20 +125,23 @@ function readSubmission(ctx: AmlRequestContext): Record<string, unknown> {
   } catch (error) {
     throw new AmlHttpError(400, "UserError", "BadArgument", `The request body is not valid JSON: ${(error as Error).message}`);
   }
-  if (typeof body !== "object" || body === null || Array.isArray(body)) throw new AmlHttpError(400, "UserError", "BadArgument", "The request body must be a JSON object with ExperimentName.");
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw new AmlHttpError(400, "UserError", "BadArgument", "The request body must be a JSON object with ExperimentName.");
   return body as Record<string, unknown>;
 }
 
 function assignments(value: unknown, pipeline: PublishedPipelineRecord): Record<string, string> {
   if (value === undefined || value === null) return {};
-  if (typeof value !== "object" || Array.isArray(value)) throw new AmlHttpError(400, "UserError", "BadArgument", "ParameterAssignments must be an object of name: value.");
+  if (typeof value !== "object" || Array.isArray(value))
+    throw new AmlHttpError(400, "UserError", "BadArgument", "ParameterAssignments must be an object of name: value.");
   const result: Record<string, string> = {};
   for (const [name, v] of Object.entries(value)) {
     if (!(name in pipeline.parameters)) {
       const known = Object.keys(pipeline.parameters).join(", ") || "(none)";
       throw new AmlHttpError(400, "UserError", "BadArgument", `Parameter '${name}' is not a parameter of pipeline ${pipeline.name}; its parameters: ${known}.`);
     }
-    if (typeof v === "object" && v !== null) throw new AmlHttpError(400, "UserError", "BadArgument", `Parameter '${name}' must be a string, number or boolean.`);
+    if (typeof v === "object" && v !== null)
+      throw new AmlHttpError(400, "UserError", "BadArgument", `Parameter '${name}' must be a string, number or boolean.`);
     result[name] = String(v);
   }
   return result;

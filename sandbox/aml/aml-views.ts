@@ -72,7 +72,12 @@ export function pipelineRunView(state: AmlState, run: RunRecord): Record<string,
   return {
     Id: run.runId,
     Description: run.description ?? null,
-    Status: { StatusCode: aevaStatusCode(status), StatusDetail: run.fail && status === "Failed" ? "A step of the pipeline failed." : null, CreationTime: new Date(run.submittedAt).toISOString(), EndTime: times.end ?? null },
+    Status: {
+      StatusCode: aevaStatusCode(status),
+      StatusDetail: run.fail && status === "Failed" ? "A step of the pipeline failed." : null,
+      CreationTime: new Date(run.submittedAt).toISOString(),
+      EndTime: times.end ?? null,
+    },
     GraphId: run.pipelineId ? guidFrom(`${run.pipelineId}/graph`) : null,
     ExperimentId: experimentId(run),
     ExperimentName: run.experimentName,
@@ -125,17 +130,34 @@ export function historyRunView(state: AmlState, run: RunRecord): Record<string, 
     tags: {},
     target: null,
   };
-  if (status === "Failed") view.error = { error: { code: "UserError", message: "A step of the pipeline failed (sandbox: the run was set to fail)." }, time: times.end };
+  if (status === "Failed")
+    view.error = { error: { code: "UserError", message: "A step of the pipeline failed (sandbox: the run was set to fail)." }, time: times.end };
   return view;
 }
 
 /** AML's data-plane ErrorResponse: { error: { code, message, innerError }, correlation, environment, location, time }. */
-export function amlError(status: number, code: string, innerCode: string, message: string, region: string, headers: Record<string, string> = {}): SandboxResponse {
+export function amlError(
+  status: number,
+  code: string,
+  innerCode: string,
+  message: string,
+  region: string,
+  headers: Record<string, string> = {},
+): SandboxResponse {
   const requestId = guidFrom(`${Date.now()}${Math.random()}`);
   return json(
     status,
     {
-      error: { code, severity: null, message, messageFormat: null, messageParameters: null, target: null, details: [], innerError: { code: innerCode, innerError: null } },
+      error: {
+        code,
+        severity: null,
+        message,
+        messageFormat: null,
+        messageParameters: null,
+        target: null,
+        details: [],
+        innerError: { code: innerCode, innerError: null },
+      },
       correlation: { operation: requestId.replace(/-/g, ""), request: requestId.slice(0, 16) },
       environment: region,
       location: region,

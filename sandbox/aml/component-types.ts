@@ -26,7 +26,12 @@ export const mlComponentType: ResourceTypeSpec = {
   write(_ctx, request) {
     const props: unknown = (request.body as { properties?: unknown }).properties ?? {};
     if (!isRecord(props)) throw userError(`Component ${request.address.names[1]}: properties must be an object.`);
-    const properties: ComponentContainerProperties = { description: stringOr(props.description), tags: recordOf(props.tags), properties: recordOf(props.properties), isArchived: props.isArchived === true };
+    const properties: ComponentContainerProperties = {
+      description: stringOr(props.description),
+      tags: recordOf(props.tags),
+      properties: recordOf(props.properties),
+      isArchived: props.isArchived === true,
+    };
     return { properties };
   },
   view(ctx, resource, body) {
@@ -44,8 +49,16 @@ export const mlComponentVersionType: ResourceTypeSpec = {
   placement: "child",
   write(_ctx, request) {
     const props: unknown = (request.body as { properties?: unknown }).properties;
-    if (!isRecord(props) || !isRecord(props.componentSpec)) throw userError(`Component version ${request.address.names.slice(1).join(":")}: properties.componentSpec is required.`);
-    const properties: ComponentVersionProperties = { description: stringOr(props.description), tags: recordOf(props.tags), properties: recordOf(props.properties), isAnonymous: props.isAnonymous === true, isArchived: props.isArchived === true, componentSpec: props.componentSpec };
+    if (!isRecord(props) || !isRecord(props.componentSpec))
+      throw userError(`Component version ${request.address.names.slice(1).join(":")}: properties.componentSpec is required.`);
+    const properties: ComponentVersionProperties = {
+      description: stringOr(props.description),
+      tags: recordOf(props.tags),
+      properties: recordOf(props.properties),
+      isAnonymous: props.isAnonymous === true,
+      isArchived: props.isArchived === true,
+      componentSpec: props.componentSpec,
+    };
     return { properties };
   },
 };

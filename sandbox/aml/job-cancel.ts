@@ -63,7 +63,14 @@ function pollCancel(req: SandboxRequest, services: AmlServices, [sub, location, 
   return { status: 200 };
 }
 
-function cancelHeaders(req: SandboxRequest, sub: string, location: string, operationId: string, apiVersion: string, services: AmlServices): Record<string, string> {
+function cancelHeaders(
+  req: SandboxRequest,
+  sub: string,
+  location: string,
+  operationId: string,
+  apiVersion: string,
+  services: AmlServices,
+): Record<string, string> {
   const retryAfter = String(Math.ceil(services.state.lroMs / 4 / 1000));
   return {
     location: `${req.origin}/subscriptions/${sub}/providers/Microsoft.MachineLearningServices/locations/${location}/mfeOperationResults/${encodeURIComponent(operationId)}?api-version=${apiVersion}`,
@@ -72,7 +79,11 @@ function cancelHeaders(req: SandboxRequest, sub: string, location: string, opera
 }
 
 function verifyArmToken(req: SandboxRequest, services: AmlServices): AppRegistration {
-  const token = services.authority.verifyAccessToken(headerValue(req, "authorization"), ["https://management.azure.com/", "https://management.core.windows.net/", `${req.origin}/`]);
+  const token = services.authority.verifyAccessToken(headerValue(req, "authorization"), [
+    "https://management.azure.com/",
+    "https://management.core.windows.net/",
+    `${req.origin}/`,
+  ]);
   if (token.ok) return token.app;
   const code = token.code === "missing" ? "AuthenticationFailed" : token.code === "expired" ? "ExpiredAuthenticationToken" : "InvalidAuthenticationToken";
   throw new ArmError(401, code, token.detail, {

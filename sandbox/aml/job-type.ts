@@ -35,11 +35,14 @@ export function mlJobType(aml: AmlState): ResourceTypeSpec {
       const jobType = JOB_TYPES.find((t) => t === props.jobType);
       if (!jobType) throw userError(`Job ${request.address.names[1]}: properties.jobType '${props.jobType}' is not one of ${JOB_TYPES.join(", ")}.`);
       const experimentName = props.experimentName ?? "Default";
-      if (typeof experimentName !== "string" || !EXPERIMENT_NAME.test(experimentName)) throw userError(`Job ${request.address.names[1]}: experimentName '${experimentName}' is invalid.`);
+      if (typeof experimentName !== "string" || !EXPERIMENT_NAME.test(experimentName))
+        throw userError(`Job ${request.address.names[1]}: experimentName '${experimentName}' is invalid.`);
       if (workspace.body.properties?.v1LegacyMode === true) {
         // v1LegacyMode "may prevent you from using features provided by the v2 API" (Workspace.v1LegacyMode in
         // @azure/arm-machinelearning); the code and wording of the real refusal are not recorded: this one is ours.
-        throw userError(`Workspace ${workspace.name} is in v1 legacy mode (v1LegacyMode: true): v2 jobs cannot be created. Turn v1LegacyMode off to use the v2 API.`);
+        throw userError(
+          `Workspace ${workspace.name} is in v1 legacy mode (v1LegacyMode: true): v2 jobs cannot be created. Turn v1LegacyMode off to use the v2 API.`,
+        );
       }
       if (jobType === "Pipeline") validatePipeline(ctx, workspace, props, request.address.names[1]);
       const name = request.address.names[1];
@@ -57,8 +60,20 @@ export function mlJobType(aml: AmlState): ResourceTypeSpec {
           isArchived: false,
           status: "NotStarted",
           services: {
-            Tracking: { jobServiceType: "Tracking", endpoint: `azureml://${location}.api.azureml.ms/mlflow/v1.0${workspace.id}?`, status: null, errorMessage: null, properties: null },
-            Studio: { jobServiceType: "Studio", endpoint: studioRunUrl(ctx.origin, workspace.id, name, String(workspace.body.properties.tenantId)), status: null, errorMessage: null, properties: null },
+            Tracking: {
+              jobServiceType: "Tracking",
+              endpoint: `azureml://${location}.api.azureml.ms/mlflow/v1.0${workspace.id}?`,
+              status: null,
+              errorMessage: null,
+              properties: null,
+            },
+            Studio: {
+              jobServiceType: "Studio",
+              endpoint: studioRunUrl(ctx.origin, workspace.id, name, String(workspace.body.properties.tenantId)),
+              status: null,
+              errorMessage: null,
+              properties: null,
+            },
           },
         },
         systemData: { createdAt: now, createdByType: "Application", lastModifiedAt: now, lastModifiedByType: "Application" },
@@ -105,13 +120,16 @@ function validatePipeline(ctx: ArmContext, workspace: StoredResource, props: Jso
     throw userError(`Pipeline job ${name}: properties.jobs must hold at least one child job.`);
   }
   for (const [child, job] of Object.entries(jobs as Record<string, Json>)) {
-    if (typeof job !== "object" || job === null || typeof job.type !== "string") throw userError(`Pipeline job ${name}: child job '${child}' needs a type (command, sweep, pipeline, parallel, spark).`);
+    if (typeof job !== "object" || job === null || typeof job.type !== "string")
+      throw userError(`Pipeline job ${name}: child job '${child}' needs a type (command, sweep, pipeline, parallel, spark).`);
     validateStep(ctx, workspace, name, child, job);
   }
   for (const [input, value] of Object.entries((props.inputs ?? {}) as Record<string, Json>)) {
     if (value === null) continue;
-    if (!INPUT_TYPES.includes(value?.jobInputType)) throw userError(`Pipeline job ${name}: input '${input}' has an unknown jobInputType '${value?.jobInputType}'.`);
-    if (value.jobInputType === "literal" && typeof value.value !== "string") throw userError(`Pipeline job ${name}: literal input '${input}' needs a string value.`);
+    if (!INPUT_TYPES.includes(value?.jobInputType))
+      throw userError(`Pipeline job ${name}: input '${input}' has an unknown jobInputType '${value?.jobInputType}'.`);
+    if (value.jobInputType === "literal" && typeof value.value !== "string")
+      throw userError(`Pipeline job ${name}: literal input '${input}' needs a string value.`);
   }
   for (const compute of [props.computeId, props.settings?.default_compute]) {
     if (typeof compute !== "string" || !compute) continue;
@@ -131,15 +149,19 @@ function validatePipeline(ctx: ArmContext, workspace: StoredResource, props: Jso
 function validateStep(ctx: ArmContext, workspace: StoredResource, name: string, child: string, job: Json): void {
   const inline = ["command", "code", "environment"].filter((key) => job[key] !== undefined);
   if (typeof job.componentId !== "string" || !job.componentId) {
-    throw userError(`Pipeline job ${name}: child job '${child}' has no componentId${inline.length ? ` (inline ${inline.join(", ")} is not accepted)` : ""}. Reference a registered component version: .../workspaces/{workspace}/components/{name}/versions/{version}.`);
+    throw userError(
+      `Pipeline job ${name}: child job '${child}' has no componentId${inline.length ? ` (inline ${inline.join(", ")} is not accepted)` : ""}. Reference a registered component version: .../workspaces/{workspace}/components/{name}/versions/{version}.`,
+    );
   }
   if (!job.componentId.startsWith("azureml://registries/")) {
     const component = ctx.resolve(job.componentId);
-    if (!component || component.type !== ML_COMPONENT_VERSION || !sameWorkspace(component.id, workspace.id)) throw userError(`Pipeline job ${name}: component '${job.componentId}' of child job '${child}' was not found in workspace ${workspace.name}.`);
+    if (!component || component.type !== ML_COMPONENT_VERSION || !sameWorkspace(component.id, workspace.id))
+      throw userError(`Pipeline job ${name}: component '${job.componentId}' of child job '${child}' was not found in workspace ${workspace.name}.`);
   }
   if (typeof job.computeId === "string" && job.computeId) {
     const compute = ctx.resolve(job.computeId);
-    if (!compute || compute.type !== ML_COMPUTE) throw userError(`Pipeline job ${name}: compute '${job.computeId}' of child job '${child}' was not found in workspace ${workspace.name}.`);
+    if (!compute || compute.type !== ML_COMPUTE)
+      throw userError(`Pipeline job ${name}: compute '${job.computeId}' of child job '${child}' was not found in workspace ${workspace.name}.`);
   }
 }
 

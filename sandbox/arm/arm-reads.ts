@@ -7,7 +7,10 @@ import type { Json, StoredResource } from "./store";
 
 /** GETs and lists, with ARM's `nextLink` paging. */
 export class ArmReads {
-  constructor(private readonly arm: ArmService, private readonly pageSize: number) {}
+  constructor(
+    private readonly arm: ArmService,
+    private readonly pageSize: number,
+  ) {}
 
   subscription(subscriptionId: string): Json {
     return {
@@ -34,18 +37,34 @@ export class ArmReads {
       items = ctx.store.resourcesOfType(type, `/subscriptions/${address.subscriptionId}/resourceGroups/${address.resourceGroup}`);
     } else {
       const parentId = resourceIdOf({ ...address, types: address.types.slice(0, -1) }, address.names);
-      if (!ctx.resolve(parentId)) throw notFoundError(ctx, { ...address, types: address.types.slice(0, -1) }, fullType({ namespace: address.namespace, types: address.types.slice(0, -1) }));
-      items = type.toLowerCase().endsWith("/all") ? ctx.store.childrenOf(parentId).filter((c) => c.type.split("/").length === 3) : ctx.store.childrenOf(parentId, type);
+      if (!ctx.resolve(parentId))
+        throw notFoundError(
+          ctx,
+          { ...address, types: address.types.slice(0, -1) },
+          fullType({ namespace: address.namespace, types: address.types.slice(0, -1) }),
+        );
+      items = type.toLowerCase().endsWith("/all")
+        ? ctx.store.childrenOf(parentId).filter((c) => c.type.split("/").length === 3)
+        : ctx.store.childrenOf(parentId, type);
     }
-    return this.page(req, items.map((r) => ctx.view(r)));
+    return this.page(
+      req,
+      items.map((r) => ctx.view(r)),
+    );
   }
 
   listBySubscription(req: SandboxRequest, ctx: ArmContext, subscriptionId: string, type: string): SandboxResponse {
-    return this.page(req, ctx.store.resourcesOfType(type, `/subscriptions/${subscriptionId}`).map((r) => ctx.view(r)));
+    return this.page(
+      req,
+      ctx.store.resourcesOfType(type, `/subscriptions/${subscriptionId}`).map((r) => ctx.view(r)),
+    );
   }
 
   listGroups(req: SandboxRequest, subscriptionId: string): SandboxResponse {
-    return this.page(req, this.arm.store.groups(subscriptionId).map((g) => groupView(g)));
+    return this.page(
+      req,
+      this.arm.store.groups(subscriptionId).map((g) => groupView(g)),
+    );
   }
 
   /** GET .../resources with the $filter forms ARM supports for tags and resource type. */
@@ -79,7 +98,13 @@ export class ArmReads {
 }
 
 export function groupView(group: { id: string; name: string; location: string; tags?: Record<string, string>; managedBy?: string }, state = "Succeeded"): Json {
-  const view: Json = { id: group.id, name: group.name, type: "Microsoft.Resources/resourceGroups", location: group.location, properties: { provisioningState: state } };
+  const view: Json = {
+    id: group.id,
+    name: group.name,
+    type: "Microsoft.Resources/resourceGroups",
+    location: group.location,
+    properties: { provisioningState: state },
+  };
   if (group.tags) view.tags = group.tags;
   if (group.managedBy) view.managedBy = group.managedBy;
   return view;
@@ -90,11 +115,19 @@ export function notFoundError(ctx: ArmContext, address: ResourceAddress, type: s
   if (address.types.length > 1) {
     const parentAddress = { ...address, types: address.types.slice(0, -1), names: address.names.slice(0, -1) };
     if (!ctx.resolve(resourceIdOf(parentAddress))) {
-      return new ArmError(404, "ParentResourceNotFound", `Can not perform requested operation on nested resource. Parent resource '${address.names.slice(0, -1).join("/")}' not found.`);
+      return new ArmError(
+        404,
+        "ParentResourceNotFound",
+        `Can not perform requested operation on nested resource. Parent resource '${address.names.slice(0, -1).join("/")}' not found.`,
+      );
     }
     return new ArmError(404, "NotFound", `Resource ${resourceIdOf(address)} not found.`);
   }
-  return new ArmError(404, "ResourceNotFound", `The Resource '${type}/${address.names[0]}' under resource group '${address.resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`);
+  return new ArmError(
+    404,
+    "ResourceNotFound",
+    `The Resource '${type}/${address.names[0]}' under resource group '${address.resourceGroup}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix`,
+  );
 }
 
 function parseFilter(filter: string | null): (r: StoredResource) => boolean {

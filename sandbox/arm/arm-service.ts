@@ -96,7 +96,8 @@ export class ArmService {
   private route(req: SandboxRequest, ctx: ArmContext, app: Parameters<typeof authorize>[0]): SandboxResponse {
     const path = parseArmPath(req.url.pathname);
     const apiVersion = req.url.searchParams.get("api-version");
-    if (path.kind === "unknown") throw new ArmError(404, "InvalidResourceType", `The resource type could not be found for the request path '${req.url.pathname}'.`);
+    if (path.kind === "unknown")
+      throw new ArmError(404, "InvalidResourceType", `The resource type could not be found for the request path '${req.url.pathname}'.`);
     if (path.kind === "operation") {
       // Operation URLs carry the api-version of the request that started them; ARM only needs one to be there.
       if (!apiVersion) checkApiVersion(apiVersion, "Microsoft.Resources", undefined, "global");
@@ -112,9 +113,12 @@ export class ArmService {
       case "resourceGroups":
       case "resourceGroup": {
         checkApiVersion(apiVersion, "Microsoft.Resources", undefined, "global");
-        const scope = path.kind === "resourceGroup" ? `/subscriptions/${subscriptionId}/resourceGroups/${path.resourceGroup}` : `/subscriptions/${subscriptionId}`;
+        const scope =
+          path.kind === "resourceGroup" ? `/subscriptions/${subscriptionId}/resourceGroups/${path.resourceGroup}` : `/subscriptions/${subscriptionId}`;
         authorize(app, actionFor("Microsoft.Resources/subscriptions/resourceGroups", req.method), scope);
-        return path.kind === "resourceGroups" ? this.reads.listGroups(req, subscriptionId) : this.writes.resourceGroup(req, ctx, subscriptionId, path.resourceGroup);
+        return path.kind === "resourceGroups"
+          ? this.reads.listGroups(req, subscriptionId)
+          : this.writes.resourceGroup(req, ctx, subscriptionId, path.resourceGroup);
       }
       case "genericResources": {
         checkApiVersion(apiVersion, "Microsoft.Resources", undefined, "global");
@@ -153,7 +157,14 @@ export class ArmService {
     return spec?.actions && name ? { type: spec.type, name, run: spec.actions[name] } : undefined;
   }
 
-  private runAction(req: SandboxRequest, ctx: ArmContext, app: Parameters<typeof authorize>[0], address: ResourceAddress, action: NamedAction, apiVersion: string | null): SandboxResponse {
+  private runAction(
+    req: SandboxRequest,
+    ctx: ArmContext,
+    app: Parameters<typeof authorize>[0],
+    address: ResourceAddress,
+    action: NamedAction,
+    apiVersion: string | null,
+  ): SandboxResponse {
     const [namespace, topType] = action.type.split("/");
     checkApiVersion(apiVersion, namespace, topType, "global");
     const group = this.requireGroup(address.subscriptionId, address.resourceGroup);
@@ -185,7 +196,11 @@ export class ArmService {
     checkApiVersion(apiVersion, namespace, topType, "global");
     const spec = this.types.get(type);
     if (!spec) {
-      throw new ArmError(400, "InvalidResourceType", `The resource type '${type.split("/").slice(1).join("/")}' could not be found in the namespace '${namespace}' for api version '${apiVersion}'.`);
+      throw new ArmError(
+        400,
+        "InvalidResourceType",
+        `The resource type '${type.split("/").slice(1).join("/")}' could not be found in the namespace '${namespace}' for api version '${apiVersion}'.`,
+      );
     }
     return spec.type;
   }

@@ -33,11 +33,15 @@ export class ArmWrites {
     }
     const running = this.arm.operations.runningOn(id);
     if (running?.kind === "delete") {
-      throw new ArmError(409, "AnotherOperationInProgress", `Another operation on this or dependent resource is in progress. To retrieve status of the operation use uri: ${this.arm.operations.headers(running, ctx.origin)["azure-asyncoperation"] ?? id}.`);
+      throw new ArmError(
+        409,
+        "AnotherOperationInProgress",
+        `Another operation on this or dependent resource is in progress. To retrieve status of the operation use uri: ${this.arm.operations.headers(running, ctx.origin)["azure-asyncoperation"] ?? id}.`,
+      );
     }
     const async = spec.lro !== "sync";
     const stored = this.arm.store.transaction(() => this.writeResource(ctx, spec, id, requestBody, async));
-    const status = spec.lro === "privatedns" || spec.lro === "storage" ? 202 : existing ? 200 : spec.createdStatus ?? 201;
+    const status = spec.lro === "privatedns" || spec.lro === "storage" ? 202 : existing ? 200 : (spec.createdStatus ?? 201);
     if (!async) return json(status, ctx.view(stored));
     const op = this.arm.operations.start({
       id: ctx.random.guid(),
@@ -60,14 +64,23 @@ export class ArmWrites {
     const address = parseResourceId(id) as ResourceAddress;
     const name = address.names[address.names.length - 1];
     if (!NAME_PATTERN.test(name) && !isWildcardRecordName(spec.type, name)) {
-      throw new ArmError(400, "InvalidResourceName", `Resource name ${name} is invalid. The name can be up to 80 characters long. It must begin with a word character, and it must end with a word character or with '_'. The name may contain word characters or '.', '-', '_'.`);
+      throw new ArmError(
+        400,
+        "InvalidResourceName",
+        `Resource name ${name} is invalid. The name can be up to 80 characters long. It must begin with a word character, and it must end with a word character or with '_'. The name may contain word characters or '.', '-', '_'.`,
+      );
     }
     const existing = ctx.resolve(id);
     let parent: StoredResource | undefined;
     if (address.types.length > 1) {
       const parentAddress = { ...address, types: address.types.slice(0, -1), names: address.names.slice(0, -1) };
       parent = ctx.resolve(resourceIdOf(parentAddress));
-      if (!parent) throw new ArmError(404, "ParentResourceNotFound", `Can not perform requested operation on nested resource. Parent resource '${parentAddress.names.join("/")}' not found.`);
+      if (!parent)
+        throw new ArmError(
+          404,
+          "ParentResourceNotFound",
+          `Can not perform requested operation on nested resource. Parent resource '${parentAddress.names.join("/")}' not found.`,
+        );
     }
     if (typeof body !== "object" || body === null || Array.isArray(body)) {
       throw new ArmError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized: 'Expected an object'.");
@@ -93,7 +106,7 @@ export class ArmWrites {
       if (body.properties?.[secret] !== undefined) stored.internal.secrets = { ...(stored.internal.secrets as object), [secret]: body.properties[secret] };
       delete written.properties?.[secret];
     }
-    stored.body.properties = { ...(written.properties ?? {}), provisioningState: async ? spec.inProgressState ?? "Updating" : "Succeeded" };
+    stored.body.properties = { ...(written.properties ?? {}), provisioningState: async ? (spec.inProgressState ?? "Updating") : "Succeeded" };
     for (const inline of spec.inlineChildren ?? []) delete stored.body.properties[inline.property];
     this.arm.store.putResource(stored);
     this.writeInlineChildren(ctx, spec, stored, body, async);
@@ -166,7 +179,10 @@ export class ArmWrites {
 
   private locationHeader(op: Operation, origin: string): string {
     const headers = this.arm.operations.headers(op, origin);
-    return headers.location ?? `${origin}/subscriptions/${op.subscriptionId}/providers/${op.namespace}/locations/${op.location}/operationResults/${op.id}?api-version=${op.apiVersion}`;
+    return (
+      headers.location ??
+      `${origin}/subscriptions/${op.subscriptionId}/providers/${op.namespace}/locations/${op.location}/operationResults/${op.id}?api-version=${op.apiVersion}`
+    );
   }
 
   /** Refuses the delete (InUse... errors) when the resource or one of its children is still referenced. */
@@ -217,7 +233,12 @@ export class ArmWrites {
     if (!op) throw new ArmError(404, "OperationNotFound", `The operation '${operationId}' could not be found.`);
     const statusStyle = style === "operations" || style === "privatednsoperationstatuses" || style === "operationstatuses";
     if (statusStyle) {
-      const body: Json = { id: `/subscriptions/${op.subscriptionId}/providers/${op.namespace}/locations/${op.location}/operations/${op.id}`, name: op.id, status: op.status, startTime: op.startTime };
+      const body: Json = {
+        id: `/subscriptions/${op.subscriptionId}/providers/${op.namespace}/locations/${op.location}/operations/${op.id}`,
+        name: op.id,
+        status: op.status,
+        startTime: op.startTime,
+      };
       if (op.endTime) body.endTime = op.endTime;
       if (op.error) body.error = op.error;
       return json(200, body, op.status === "InProgress" ? { "retry-after": String(this.arm.operations.retryAfterSeconds()) } : {});
@@ -245,9 +266,18 @@ export class ArmWrites {
         const requested = body.location ?? existing?.location;
         if (!requested) throw new ArmError(400, "LocationRequired", "The location property is required for this definition.");
         const location = normalizeLocation(String(requested));
-        if (!location) throw new ArmError(400, "LocationNotAvailableForResourceType", `The provided location '${requested}' is not available for resource type 'Microsoft.Resources/resourceGroups'. List of available regions for the resource type is '${KNOWN_LOCATIONS.join(",")}'.`);
+        if (!location)
+          throw new ArmError(
+            400,
+            "LocationNotAvailableForResourceType",
+            `The provided location '${requested}' is not available for resource type 'Microsoft.Resources/resourceGroups'. List of available regions for the resource type is '${KNOWN_LOCATIONS.join(",")}'.`,
+          );
         if (existing && existing.location !== location) {
-          throw new ArmError(409, "InvalidResourceGroupLocation", `Invalid resource group location '${location}'. The Resource group already exists in location '${existing.location}'.`);
+          throw new ArmError(
+            409,
+            "InvalidResourceGroupLocation",
+            `Invalid resource group location '${location}'. The Resource group already exists in location '${existing.location}'.`,
+          );
         }
         const group = { id, name: existing?.name ?? name, location, tags: body.tags ?? existing?.tags, managedBy: existing?.managedBy };
         this.arm.store.putGroup(subscriptionId, group);
@@ -255,18 +285,26 @@ export class ArmWrites {
       }
       case "DELETE": {
         if (!existing) throw new ArmError(404, "ResourceGroupNotFound", `Resource group '${name}' could not be found.`);
-        const op = this.arm.operations.runningOn(id) ?? this.arm.operations.start({
-          id: ctx.random.guid(),
-          resourceId: id,
-          kind: "delete",
-          style: "network",
-          namespace: "Microsoft.Resources",
-          subscriptionId,
-          resourceGroup: name,
-          location: existing.location,
-          apiVersion: req.url.searchParams.get("api-version") ?? "",
-        });
-        return { status: 202, headers: { location: `${ctx.origin}/subscriptions/${subscriptionId}/operationresults/${op.id}?api-version=${op.apiVersion}`, "retry-after": String(this.arm.operations.retryAfterSeconds()) } };
+        const op =
+          this.arm.operations.runningOn(id) ??
+          this.arm.operations.start({
+            id: ctx.random.guid(),
+            resourceId: id,
+            kind: "delete",
+            style: "network",
+            namespace: "Microsoft.Resources",
+            subscriptionId,
+            resourceGroup: name,
+            location: existing.location,
+            apiVersion: req.url.searchParams.get("api-version") ?? "",
+          });
+        return {
+          status: 202,
+          headers: {
+            location: `${ctx.origin}/subscriptions/${subscriptionId}/operationresults/${op.id}?api-version=${op.apiVersion}`,
+            "retry-after": String(this.arm.operations.retryAfterSeconds()),
+          },
+        };
       }
       default:
         throw new ArmError(405, "MethodNotAllowed", `The requested method '${req.method}' is not allowed.`);
@@ -277,7 +315,12 @@ export class ArmWrites {
     const prefix = `/subscriptions/${subscriptionId}/resourcegroups/${name}/`.toLowerCase();
     const topLevel = ctx.store.resources().filter((r) => r.id.toLowerCase().startsWith(prefix) && r.type.split("/").length === 2);
     // Things that hold references go first (VMs before NICs before VNets), as ARM orders a group delete.
-    const order = ["microsoft.compute/virtualmachines", "microsoft.compute/virtualmachinescalesets", "microsoft.network/privateendpoints", "microsoft.network/networkinterfaces"];
+    const order = [
+      "microsoft.compute/virtualmachines",
+      "microsoft.compute/virtualmachinescalesets",
+      "microsoft.network/privateendpoints",
+      "microsoft.network/networkinterfaces",
+    ];
     topLevel.sort((a, b) => rank(order, a.type) - rank(order, b.type));
     for (const resource of topLevel) if (ctx.resolve(resource.id)) this.removeNow(ctx, resource);
     this.arm.store.deleteGroup(subscriptionId, name);

@@ -8,7 +8,8 @@ import { Handler, json } from "../http/message";
 export function cloudMetadataHandler(): Handler {
   return (req) => {
     if (req.url.pathname.replace(/\/+$/, "") !== "/metadata/endpoints") return undefined;
-    if (req.method !== "GET") return json(405, { error: { code: "MethodNotAllowed", message: `The requested resource does not support http method '${req.method}'.` } });
+    if (req.method !== "GET")
+      return json(405, { error: { code: "MethodNotAllowed", message: `The requested resource does not support http method '${req.method}'.` } });
     return json(200, {
       galleryEndpoint: "https://gallery.azure.com/",
       graphEndpoint: "https://graph.windows.net/",

@@ -23,10 +23,35 @@ const VM = "Microsoft.Compute/virtualMachines";
 const VMSS = "Microsoft.Compute/virtualMachineScaleSets";
 const NIC = "Microsoft.Network/networkInterfaces";
 const API_VERSIONS = [
-  "2017-03-01", "2017-04-02", "2017-08-01", "2017-12-01", "2018-02-01", "2018-04-02", "2018-10-01", "2019-02-01", "2019-03-11",
-  "2019-04-30", "2019-06-01", "2019-06-04", "2019-08-01", "2019-08-15", "2019-11-01", "2020-06-01", "2020-07-15", "2020-09-01",
-  "2020-10-01", "2020-12-01", "2021-01-01", "2021-02-01", "2021-03-01", "2021-05-01", "2021-10-01", "2021-11-01", "2021-11-15",
-  "2021-12-13", "2023-07-01",
+  "2017-03-01",
+  "2017-04-02",
+  "2017-08-01",
+  "2017-12-01",
+  "2018-02-01",
+  "2018-04-02",
+  "2018-10-01",
+  "2019-02-01",
+  "2019-03-11",
+  "2019-04-30",
+  "2019-06-01",
+  "2019-06-04",
+  "2019-08-01",
+  "2019-08-15",
+  "2019-11-01",
+  "2020-06-01",
+  "2020-07-15",
+  "2020-09-01",
+  "2020-10-01",
+  "2020-12-01",
+  "2021-01-01",
+  "2021-02-01",
+  "2021-03-01",
+  "2021-05-01",
+  "2021-10-01",
+  "2021-11-01",
+  "2021-11-15",
+  "2021-12-13",
+  "2023-07-01",
 ];
 const NEWEST = ["2023-07-01", "2021-12-13", "2021-11-15"];
 
@@ -47,8 +72,16 @@ export function instanceMetadataHandler(store: ResourceStore): Handler {
     if (headerValue(req, "x-forwarded-for") !== undefined) return imdsError(400, "Bad request. Request with X-Forwarded-For header is not allowed");
     if (headerValue(req, "metadata")?.toLowerCase() !== "true") return imdsError(400, "Bad request. Required metadata header not specified");
     const version = req.url.searchParams.get("api-version");
-    if (!version) return json(400, { error: "Bad request. api-version was not specified in the request. For more information refer to aka.ms/azureimds", "newest-versions": NEWEST });
-    if (!API_VERSIONS.includes(version)) return json(400, { error: "Bad request. api-version is invalid or was not specified in the request. For more information refer to aka.ms/azureimds", "newest-versions": NEWEST });
+    if (!version)
+      return json(400, {
+        error: "Bad request. api-version was not specified in the request. For more information refer to aka.ms/azureimds",
+        "newest-versions": NEWEST,
+      });
+    if (!API_VERSIONS.includes(version))
+      return json(400, {
+        error: "Bad request. api-version is invalid or was not specified in the request. For more information refer to aka.ms/azureimds",
+        "newest-versions": NEWEST,
+      });
     if (path.slice(at).replace(/\/+$/, "").toLowerCase() !== "/metadata/instance") return imdsError(404, "Not found");
     return json(200, instanceDocument(store, machine));
   };
@@ -90,7 +123,7 @@ function instanceDocument(store: ResourceStore, machine: StoredResource): unknow
   const scaleSet = machine.type === VMSS_VM ? store.getResource(parts.slice(0, -2).join("/")) : undefined;
   const scaleSetName = scaleSet?.name ?? "";
   const body = machine.body as MachineBody;
-  const vmSize = scaleSet ? (scaleSet.body as MachineBody).sku?.name ?? "" : body.properties?.hardwareProfile?.vmSize ?? "";
+  const vmSize = scaleSet ? ((scaleSet.body as MachineBody).sku?.name ?? "") : (body.properties?.hardwareProfile?.vmSize ?? "");
   const osProfile = body.properties?.osProfile ?? {};
   return {
     compute: {
@@ -108,7 +141,11 @@ function instanceDocument(store: ResourceStore, machine: StoredResource): unknow
       zone: "",
       tags: "",
       tagsList: [],
-      osProfile: { adminUsername: osProfile.adminUsername ?? "", computerName: osProfile.computerName ?? "", disablePasswordAuthentication: String(!osProfile.adminPassword) },
+      osProfile: {
+        adminUsername: osProfile.adminUsername ?? "",
+        computerName: osProfile.computerName ?? "",
+        disablePasswordAuthentication: String(!osProfile.adminPassword),
+      },
     },
     network: { interface: scaleSet ? scaleSetInterfaces(store, scaleSet, machine) : vmInterfaces(store, machine) },
   };
@@ -121,7 +158,13 @@ function vmInterfaces(store: ResourceStore, vm: StoredResource): ImdsInterface[]
     if (!nic || nic.type !== NIC) return [];
     const nicProps = (nic.body as NicBody).properties;
     const configs = nicProps?.ipConfigurations ?? [];
-    return [imdsInterface(store, configs.map((c) => ({ address: c.properties.privateIPAddress, subnetId: c.properties.subnet.id })), nicProps?.macAddress ?? "")];
+    return [
+      imdsInterface(
+        store,
+        configs.map((c) => ({ address: c.properties.privateIPAddress, subnetId: c.properties.subnet.id })),
+        nicProps?.macAddress ?? "",
+      ),
+    ];
   });
 }
 
@@ -129,7 +172,11 @@ function scaleSetInterfaces(store: ResourceStore, scaleSet: StoredResource, inst
   if (scaleSet.type !== VMSS) return [];
   return instanceNics(scaleSet, instance).map((nic) => {
     const configs = (nic.properties.ipConfigurations as Array<{ properties: { privateIPAddress: string; subnet: { id: string } } }>) ?? [];
-    return imdsInterface(store, configs.map((c) => ({ address: c.properties.privateIPAddress, subnetId: c.properties.subnet.id })), String(nic.properties.macAddress ?? ""));
+    return imdsInterface(
+      store,
+      configs.map((c) => ({ address: c.properties.privateIPAddress, subnetId: c.properties.subnet.id })),
+      String(nic.properties.macAddress ?? ""),
+    );
   });
 }
 

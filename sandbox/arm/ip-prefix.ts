@@ -25,7 +25,8 @@ export function parsePrefix(text: string): Prefix {
   }
   const bits = length === undefined ? 32 : Number(length);
   const network = ipaddr.IPv4.networkAddressFromCIDR(`${address}/${bits}`);
-  if (network.toString() !== ipaddr.IPv4.parse(address).toString()) throw new PrefixError(`'${text}' has host bits set; the prefix is ${network.toString()}/${bits}`);
+  if (network.toString() !== ipaddr.IPv4.parse(address).toString())
+    throw new PrefixError(`'${text}' has host bits set; the prefix is ${network.toString()}/${bits}`);
   return { network, bits, text: `${network.toString()}/${bits}` };
 }
 

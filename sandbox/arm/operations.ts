@@ -79,7 +79,10 @@ export class OperationTracker {
         };
       }
       case "storage":
-        return { location: `${base}/providers/Microsoft.Storage/locations/${op.location}/asyncoperations/${op.id}?monitor=true&${q}`, "retry-after": retryAfter };
+        return {
+          location: `${base}/providers/Microsoft.Storage/locations/${op.location}/asyncoperations/${op.id}?monitor=true&${q}`,
+          "retry-after": retryAfter,
+        };
       case "sync":
         return {};
       default: {

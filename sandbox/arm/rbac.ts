@@ -16,6 +16,10 @@ export function authorize(app: AppRegistration, action: string, scope: string): 
       roleGrants(roleByName(assignment.role) as BuiltInRole, action),
   );
   if (!allowed) {
-    throw new ArmError(403, "AuthorizationFailed", `The client '${app.clientId}' with object id '${app.objectId}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`);
+    throw new ArmError(
+      403,
+      "AuthorizationFailed",
+      `The client '${app.clientId}' with object id '${app.objectId}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+    );
   }
 }

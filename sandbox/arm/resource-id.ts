@@ -21,7 +21,14 @@ export type ArmPath =
   | { kind: "operation"; subscriptionId: string; operationId: string; style: string }
   | { kind: "unknown" };
 
-const OPERATION_SEGMENTS = new Set(["operations", "operationresults", "privatednsoperationstatuses", "privatednsoperationresults", "asyncoperations", "operationstatuses"]);
+const OPERATION_SEGMENTS = new Set([
+  "operations",
+  "operationresults",
+  "privatednsoperationstatuses",
+  "privatednsoperationresults",
+  "asyncoperations",
+  "operationstatuses",
+]);
 
 export function parseArmPath(pathname: string): ArmPath {
   const segments = pathname.split("/").filter(Boolean).map(decodeURIComponent);

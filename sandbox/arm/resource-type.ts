@@ -103,7 +103,11 @@ export function requireReference(ctx: ArmContext, ref: Json, expectedType: strin
   const id = typeof ref === "string" ? ref : ref?.id;
   const target = typeof id === "string" ? ctx.resolve(id) : undefined;
   if (!target || target.type.toLowerCase() !== expectedType.toLowerCase()) {
-    throw new ArmError(400, "InvalidResourceReference", `Resource ${id ?? "(missing)"} referenced by resource ${where} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`);
+    throw new ArmError(
+      400,
+      "InvalidResourceReference",
+      `Resource ${id ?? "(missing)"} referenced by resource ${where} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`,
+    );
   }
   return target;
 }

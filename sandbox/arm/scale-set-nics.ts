@@ -23,7 +23,8 @@ import { VMSS_VM } from "./types/address-allocation";
  * resources of their own: `GET .../networkInterfaces/{nic}` at the Network path does not find them.
  */
 const VMSS_NIC_API_VERSIONS = ["2016-09-01", "2017-03-30", "2018-10-01"];
-const PATH = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/microsoft\.compute\/virtualMachineScaleSets\/([^/]+)(?:\/virtualMachines\/([^/]+))?\/networkInterfaces(?:\/([^/]+))?\/?$/i;
+const PATH =
+  /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/microsoft\.compute\/virtualMachineScaleSets\/([^/]+)(?:\/virtualMachines\/([^/]+))?\/networkInterfaces(?:\/([^/]+))?\/?$/i;
 const COMPUTE_API_VERSION = "2024-07-01";
 
 interface InstanceIpConfiguration {
@@ -57,62 +58,88 @@ export function scaleSetNicHandler(arm: ArmService): Handler {
     if (!parent || parent.status !== 200) return parent;
     const apiVersion = req.url.searchParams.get("api-version");
     if (!apiVersion || !VMSS_NIC_API_VERSIONS.includes(apiVersion)) {
-      return refusal(new ArmError(400, apiVersion ? "InvalidApiVersionParameter" : "MissingApiVersionParameter", apiVersion
-        ? `The api-version '${apiVersion}' is invalid. The supported versions are '${VMSS_NIC_API_VERSIONS.join(",")}'.`
-        : "The api-version query parameter (?api-version=) is required for all requests."));
+      return refusal(
+        new ArmError(
+          400,
+          apiVersion ? "InvalidApiVersionParameter" : "MissingApiVersionParameter",
+          apiVersion
+            ? `The api-version '${apiVersion}' is invalid. The supported versions are '${VMSS_NIC_API_VERSIONS.join(",")}'.`
+            : "The api-version query parameter (?api-version=) is required for all requests.",
+        ),
+      );
     }
     const scaleSet = arm.store.getResource(scaleSetPath) as StoredResource;
-    const instances = instanceId === undefined ? arm.store.childrenOf(scaleSet.id, VMSS_VM) : [arm.store.getResource(`${scaleSetPath}/virtualMachines/${instanceId}`) as StoredResource];
+    const instances =
+      instanceId === undefined
+        ? arm.store.childrenOf(scaleSet.id, VMSS_VM)
+        : [arm.store.getResource(`${scaleSetPath}/virtualMachines/${instanceId}`) as StoredResource];
     const nics = instances.flatMap((instance) => instanceNics(scaleSet, instance));
     if (nicName === undefined) return json(200, { value: nics });
     const nic = nics.find((n) => n.name?.toLowerCase() === nicName.toLowerCase());
-    if (!nic) return refusal(new ArmError(404, "ResourceNotFound", `The Resource 'Microsoft.Compute/virtualMachineScaleSets/${scaleSetName}/virtualMachines/${instanceId}/networkInterfaces/${nicName}' under resource group '${resourceGroup}' was not found.`));
+    if (!nic)
+      return refusal(
+        new ArmError(
+          404,
+          "ResourceNotFound",
+          `The Resource 'Microsoft.Compute/virtualMachineScaleSets/${scaleSetName}/virtualMachines/${instanceId}/networkInterfaces/${nicName}' under resource group '${resourceGroup}' was not found.`,
+        ),
+      );
     return json(200, nic);
   };
 }
 
 /** The NICs of one instance: one per networkInterfaceConfiguration of the scale set's model, with the instance's addresses. */
 export function instanceNics(scaleSet: StoredResource, instance: StoredResource): WireResource[] {
-  const model = scaleSet.body as { location?: string; properties?: { virtualMachineProfile?: { networkProfile?: { networkInterfaceConfigurations?: ProfileNic[] } } } };
+  const model = scaleSet.body as {
+    location?: string;
+    properties?: { virtualMachineProfile?: { networkProfile?: { networkInterfaceConfigurations?: ProfileNic[] } } };
+  };
   const held = instance.body as { properties?: { networkProfileConfiguration?: { ipConfigurations?: InstanceIpConfiguration[] } } };
   const profileNics = model.properties?.virtualMachineProfile?.networkProfile?.networkInterfaceConfigurations ?? [];
   const addresses = held.properties?.networkProfileConfiguration?.ipConfigurations ?? [];
-  return profileNics.map((config, index) => {
-    const nicId = `${instance.id}/networkInterfaces/${config.name}`;
-    const ipConfigurations: NetworkInterfaceIPConfiguration[] = (config.properties?.ipConfigurations ?? []).flatMap((ipc, ipcIndex) => {
-      const held = addresses.find((a) => a.id.toLowerCase() === `${nicId}/ipConfigurations/${ipc.name}`.toLowerCase());
-      if (!held) return [];
-      return [{
-        name: ipc.name,
-        id: held.id,
-        etag: `W/"${guidFrom(held.id + "etag")}"`,
+  return profileNics
+    .map((config, index) => {
+      const nicId = `${instance.id}/networkInterfaces/${config.name}`;
+      const ipConfigurations: NetworkInterfaceIPConfiguration[] = (config.properties?.ipConfigurations ?? []).flatMap((ipc, ipcIndex) => {
+        const held = addresses.find((a) => a.id.toLowerCase() === `${nicId}/ipConfigurations/${ipc.name}`.toLowerCase());
+        if (!held) return [];
+        return [
+          {
+            name: ipc.name,
+            id: held.id,
+            etag: `W/"${guidFrom(held.id + "etag")}"`,
+            provisioningState: "Succeeded",
+            privateIPAddress: held.privateIPAddress,
+            privateIPAllocationMethod: "Dynamic",
+            subnet: { id: held.subnetId },
+            primary: ipc.properties?.primary ?? ipcIndex === 0,
+            privateIPAddressVersion: "IPv4",
+          },
+        ];
+      });
+      const properties = config.properties ?? {};
+      return {
+        name: config.name,
+        id: nicId,
+        etag: `W/"${guidFrom(nicId + "etag")}"`,
+        type: "Microsoft.Network/networkInterfaces",
+        location: model.location,
         provisioningState: "Succeeded",
-        privateIPAddress: held.privateIPAddress,
-        privateIPAllocationMethod: "Dynamic",
-        subnet: { id: held.subnetId },
-        primary: ipc.properties?.primary ?? ipcIndex === 0,
-        privateIPAddressVersion: "IPv4",
-      }];
-    });
-    const properties = config.properties ?? {};
-    return {
-      name: config.name,
-      id: nicId,
-      etag: `W/"${guidFrom(nicId + "etag")}"`,
-      type: "Microsoft.Network/networkInterfaces",
-      location: model.location,
-      provisioningState: "Succeeded",
-      resourceGuid: guidFrom(nicId.toLowerCase()),
-      ipConfigurations,
-      dnsSettings: { dnsServers: properties.dnsSettings?.dnsServers ?? [], appliedDnsServers: [] },
-      macAddress: guidFrom(nicId + "mac").replace(/-/g, "").slice(0, 12).toUpperCase(),
-      enableAcceleratedNetworking: properties.enableAcceleratedNetworking ?? false,
-      enableIPForwarding: properties.enableIPForwarding ?? false,
-      primary: properties.primary ?? index === 0,
-      virtualMachine: { id: instance.id },
-      ...(properties.networkSecurityGroup?.id ? { networkSecurityGroup: { id: properties.networkSecurityGroup.id } } : {}),
-    };
-  }).map(toWire);
+        resourceGuid: guidFrom(nicId.toLowerCase()),
+        ipConfigurations,
+        dnsSettings: { dnsServers: properties.dnsSettings?.dnsServers ?? [], appliedDnsServers: [] },
+        macAddress: guidFrom(nicId + "mac")
+          .replace(/-/g, "")
+          .slice(0, 12)
+          .toUpperCase(),
+        enableAcceleratedNetworking: properties.enableAcceleratedNetworking ?? false,
+        enableIPForwarding: properties.enableIPForwarding ?? false,
+        primary: properties.primary ?? index === 0,
+        virtualMachine: { id: instance.id },
+        ...(properties.networkSecurityGroup?.id ? { networkSecurityGroup: { id: properties.networkSecurityGroup.id } } : {}),
+      };
+    })
+    .map(toWire);
 }
 
 /** A resource as ARM sends it: the SDK model's flattened properties under `properties`. */

@@ -116,9 +116,7 @@ export class ResourceStore {
 
   childrenOf(parentId: string, type?: string): StoredResource[] {
     const parent = parentId.toLowerCase();
-    return this.resources().filter(
-      (r) => parentIdOf(r.id)?.toLowerCase() === parent && (type === undefined || r.type.toLowerCase() === type.toLowerCase()),
-    );
+    return this.resources().filter((r) => parentIdOf(r.id)?.toLowerCase() === parent && (type === undefined || r.type.toLowerCase() === type.toLowerCase()));
   }
 
   /** Resources whose body holds a reference to `id` (or to something below it). */

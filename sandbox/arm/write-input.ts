@@ -29,7 +29,12 @@ export function mergePatch(target: unknown, patch: unknown): unknown {
   return result;
 }
 
-export function placementLocation(spec: ResourceTypeSpec, body: { location?: unknown }, existing: StoredResource | undefined, name: string): string | undefined {
+export function placementLocation(
+  spec: ResourceTypeSpec,
+  body: { location?: unknown },
+  existing: StoredResource | undefined,
+  name: string,
+): string | undefined {
   if (spec.placement === "child") return undefined;
   if (spec.placement === "global") {
     if (body.location !== undefined && String(body.location).toLowerCase() !== "global") {
@@ -42,11 +47,19 @@ export function placementLocation(spec: ResourceTypeSpec, body: { location?: unk
   }
   const location = normalizeLocation(String(body.location));
   if (!location) {
-    throw new ArmError(400, "LocationNotAvailableForResourceType", `The provided location '${String(body.location)}' is not available for resource type '${spec.type}'. List of available regions for the resource type is '${KNOWN_LOCATIONS.join(",")}'.`);
+    throw new ArmError(
+      400,
+      "LocationNotAvailableForResourceType",
+      `The provided location '${String(body.location)}' is not available for resource type '${spec.type}'. List of available regions for the resource type is '${KNOWN_LOCATIONS.join(",")}'.`,
+    );
   }
   const existingLocation = existing && (existing.body as { location?: string }).location;
   if (existing && existingLocation !== location) {
-    throw new ArmError(400, "InvalidResourceLocation", `The resource '${name}' already exists in location '${existingLocation}' in resource group '${existing.id.split("/")[4]}'. A resource with the same name cannot be created in location '${location}'. Please select a new resource name.`);
+    throw new ArmError(
+      400,
+      "InvalidResourceLocation",
+      `The resource '${name}' already exists in location '${existingLocation}' in resource group '${existing.id.split("/")[4]}'. A resource with the same name cannot be created in location '${location}'. Please select a new resource name.`,
+    );
   }
   return location;
 }

@@ -58,7 +58,13 @@ function listAgents(ctx: DevOpsContext, poolId: number): SandboxResponse {
     const agentName = query(ctx.req, "agentName");
     if (agentName) agents = agents.filter((agent) => agent.name.toLowerCase() === agentName.toLowerCase());
     const demands = query(ctx.req, "demands");
-    if (demands) agents = agents.filter((agent) => meetsDemands(agent, demands.split(",").filter((d) => d.trim() !== "")));
+    if (demands)
+      agents = agents.filter((agent) =>
+        meetsDemands(
+          agent,
+          demands.split(",").filter((d) => d.trim() !== ""),
+        ),
+      );
     return ok(ctx, collection(agents.map((agent) => render(ctx, agent))));
   });
 }

@@ -58,7 +58,13 @@ export function connectionDataResponse(req: SandboxRequest, directory: SandboxDi
   };
   if (includeServices) {
     locationServiceData.accessMappings = [
-      { displayName: "Public Access Mapping", moniker: "PublicAccessMapping", accessPoint: `${req.origin}/`, serviceOwner: SERVICE_OWNER, virtualDirectory: directory.devopsOrganization },
+      {
+        displayName: "Public Access Mapping",
+        moniker: "PublicAccessMapping",
+        accessPoint: `${req.origin}/`,
+        serviceOwner: SERVICE_OWNER,
+        virtualDirectory: directory.devopsOrganization,
+      },
     ];
     locationServiceData.serviceDefinitions = [];
   } else {

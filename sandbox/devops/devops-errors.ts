@@ -94,7 +94,12 @@ export function controllerNotFound(path: string): SandboxResponse {
 }
 
 export function methodNotAllowed(method: string): SandboxResponse {
-  return vssError(405, "System.Web.Http.HttpResponseException, System.Web.Http", "HttpResponseException", `The requested resource does not support http method '${method}'.`);
+  return vssError(
+    405,
+    "System.Web.Http.HttpResponseException, System.Web.Http",
+    "HttpResponseException",
+    `The requested resource does not support http method '${method}'.`,
+  );
 }
 
 const STATE_ERRORS: Record<DevOpsStateError["code"], { status: number; typeKey: string }> = {
@@ -118,7 +123,12 @@ const STATE_ERRORS: Record<DevOpsStateError["code"], { status: number; typeKey: 
 export function projectNotFound(idOrName: string): SandboxResponse {
   const core = "Microsoft.TeamFoundation.Core.WebApi";
   if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrName)) {
-    return vssError(404, `${core}.ProjectDoesNotExistException, ${core}`, "ProjectDoesNotExistException", `VS800075: The project with id 'vstfs:///Classification/TeamProject/${idOrName}' does not exist, or you do not have permission to access it.`);
+    return vssError(
+      404,
+      `${core}.ProjectDoesNotExistException, ${core}`,
+      "ProjectDoesNotExistException",
+      `VS800075: The project with id 'vstfs:///Classification/TeamProject/${idOrName}' does not exist, or you do not have permission to access it.`,
+    );
   }
   return vssError(
     404,

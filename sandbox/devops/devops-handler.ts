@@ -44,7 +44,8 @@ function handle(req: SandboxRequest, directory: SandboxDirectory, state: DevOpsS
   if (caller.kind === "anonymous") return refuse();
   if (route[0] === "connectiondata" && rest.length === 1 && req.method === "GET") return connectionDataResponse(req, directory, caller.pat);
 
-  if (route[0] === "projects" && rest.length <= 2) return serve(req, state, caller.pat, organizationUrl, { locationId: LOCATION_IDS.projects, serve: (ctx) => projectsRoute(ctx, rest[1]) }, rest);
+  if (route[0] === "projects" && rest.length <= 2)
+    return serve(req, state, caller.pat, organizationUrl, { locationId: LOCATION_IDS.projects, serve: (ctx) => projectsRoute(ctx, rest[1]) }, rest);
   return serve(req, state, caller.pat, organizationUrl, distributedTaskTarget(route), rest);
 }
 
@@ -52,18 +53,40 @@ function handle(req: SandboxRequest, directory: SandboxDirectory, state: DevOpsS
  * {org}/{project}/_apis/distributedtask/queues[/{queueId}] and {org}/{project}/_apis/pipelines/pipelinePermissions/
  * {resourceType}/{resourceId}: the project must exist (404 naming it otherwise).
  */
-function projectScoped(req: SandboxRequest, state: DevOpsState, pat: PersonalAccessToken, organizationUrl: string, projectSegment: string, rest: string[]): SandboxResponse {
+function projectScoped(
+  req: SandboxRequest,
+  state: DevOpsState,
+  pat: PersonalAccessToken,
+  organizationUrl: string,
+  projectSegment: string,
+  rest: string[],
+): SandboxResponse {
   const route = rest.map((segment) => segment.toLowerCase());
   const isQueues = route[0] === "distributedtask" && route[1] === "queues" && route.length <= 3;
   const isPermissions = route[0] === "pipelines" && route[1] === "pipelinepermissions" && route.length === 4;
   if (!isQueues && !isPermissions) return controllerNotFound(req.url.pathname);
   const project = state.findProject(projectSegment);
   if (!project) return projectNotFound(projectSegment);
-  if (isPermissions) return serve(req, state, pat, organizationUrl, { locationId: LOCATION_IDS.pipelinePermissions, serve: (ctx) => pipelinePermissionsRoute(ctx, project, rest[2], rest[3]) }, rest);
+  if (isPermissions)
+    return serve(
+      req,
+      state,
+      pat,
+      organizationUrl,
+      { locationId: LOCATION_IDS.pipelinePermissions, serve: (ctx) => pipelinePermissionsRoute(ctx, project, rest[2], rest[3]) },
+      rest,
+    );
   return serve(req, state, pat, organizationUrl, { locationId: LOCATION_IDS.queues, serve: (ctx) => queuesRoute(ctx, project, rest[2]) }, rest);
 }
 
-function serve(req: SandboxRequest, state: DevOpsState, pat: PersonalAccessToken, organizationUrl: string, target: Target | undefined, rest: string[]): SandboxResponse {
+function serve(
+  req: SandboxRequest,
+  state: DevOpsState,
+  pat: PersonalAccessToken,
+  organizationUrl: string,
+  target: Target | undefined,
+  rest: string[],
+): SandboxResponse {
   if (!target) return controllerNotFound(req.url.pathname);
   const negotiated = negotiateApiVersion(req, location(target.locationId));
   if ("error" in negotiated) return negotiated.error;

@@ -119,7 +119,7 @@ type EnumTable = Readonly<Record<string, number>>;
  * Reads an enum value as the service's JSON deserializer does: a name in any case, or its number.
  * Returns undefined for a missing or unknown value.
  */
-export function parseEnum<T extends EnumTable>(table: T, value: unknown): keyof T & string | undefined {
+export function parseEnum<T extends EnumTable>(table: T, value: unknown): (keyof T & string) | undefined {
   const names = Object.keys(table) as (keyof T & string)[];
   if (typeof value === "number") return names.find((name) => table[name] === value);
   if (typeof value !== "string" || value.trim() === "") return undefined;

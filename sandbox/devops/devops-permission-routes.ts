@@ -13,7 +13,11 @@ function permissionsJson(ctx: DevOpsContext, queue: AgentQueueRecord): Record<st
     resource: { type: "queue", id: String(queue.id), name: null },
     pipelines: [],
     allPipelines: queue.authorizedForAllPipelines
-      ? { authorized: true, authorizedBy: queue.authorizedBy ? identityRef(queue.authorizedBy, ctx.organizationUrl) : null, authorizedOn: (queue.authorizedOn ?? new Date()).toISOString() }
+      ? {
+          authorized: true,
+          authorizedBy: queue.authorizedBy ? identityRef(queue.authorizedBy, ctx.organizationUrl) : null,
+          authorizedOn: (queue.authorizedOn ?? new Date()).toISOString(),
+        }
       : null,
   };
 }
@@ -25,10 +29,12 @@ function permissionsJson(ctx: DevOpsContext, queue: AgentQueueRecord): Record<st
  * asks for Agent Pools (manage), which its default PAT has.
  */
 export function pipelinePermissionsRoute(ctx: DevOpsContext, project: ProjectRecord, resourceType: string, resourceId: string): SandboxResponse {
-  if (resourceType.toLowerCase() !== "queue") return argumentError(`The resource type '${resourceType}' is not supported by this sandbox; use 'queue'.`, "resourceType");
+  if (resourceType.toLowerCase() !== "queue")
+    return argumentError(`The resource type '${resourceType}' is not supported by this sandbox; use 'queue'.`, "resourceType");
   const queueId = parseId(resourceId);
   const queue = queueId === undefined ? undefined : ctx.state.queues.get(queueId);
-  if (!queue || queue.projectId !== project.id) return stateErrorResponse(new DevOpsStateError("QueueNotFound", `Queue with id ${resourceId} does not exist or access is denied.`));
+  if (!queue || queue.projectId !== project.id)
+    return stateErrorResponse(new DevOpsStateError("QueueNotFound", `Queue with id ${resourceId} does not exist or access is denied.`));
   if (ctx.req.method === "GET") {
     const denied = requireScope(ctx, "read");
     return denied ?? ok(ctx, permissionsJson(ctx, queue));

@@ -34,7 +34,11 @@ export function projectsRoute(ctx: DevOpsContext, projectSegment: string | undef
   const web = `${ctx.organizationUrl}/${encodeURIComponent(project.name)}`;
   return ok(ctx, {
     ...reference,
-    _links: { self: { href: reference.url }, collection: { href: `${ctx.organizationUrl}/_apis/projectCollections/${ctx.state.organizationId}` }, web: { href: web } },
+    _links: {
+      self: { href: reference.url },
+      collection: { href: `${ctx.organizationUrl}/_apis/projectCollections/${ctx.state.organizationId}` },
+      web: { href: web },
+    },
     defaultTeam: { id: project.id, name: `${project.name} Team`, url: `${ctx.organizationUrl}/_apis/projects/${project.id}/teams/${project.id}` },
   });
 }
@@ -45,7 +49,12 @@ function render(ctx: DevOpsContext, queue: AgentQueueRecord): Record<string, unk
 }
 
 function ids(text: string | undefined): Set<number> {
-  return new Set((text ?? "").split(",").map((part) => Number(part.trim())).filter((n) => Number.isInteger(n) && n > 0));
+  return new Set(
+    (text ?? "")
+      .split(",")
+      .map((part) => Number(part.trim()))
+      .filter((n) => Number.isInteger(n) && n > 0),
+  );
 }
 
 /**
@@ -66,7 +75,8 @@ export function queuesRoute(ctx: DevOpsContext, project: ProjectRecord, queueSeg
     const denied = requireScope(ctx, "read");
     if (denied) return denied;
     const queue = ctx.state.queues.get(queueId);
-    if (!queue || queue.projectId !== project.id) return stateErrorResponse(new DevOpsStateError("QueueNotFound", `Queue with id ${queueId} does not exist or access is denied.`));
+    if (!queue || queue.projectId !== project.id)
+      return stateErrorResponse(new DevOpsStateError("QueueNotFound", `Queue with id ${queueId} does not exist or access is denied.`));
     return ok(ctx, render(ctx, queue));
   }
   if (method === "DELETE") {
@@ -90,7 +100,12 @@ function listQueues(ctx: DevOpsContext, project: ProjectRecord): SandboxResponse
   if (name) queues = queues.filter((q) => q.name.toLowerCase() === name.toLowerCase());
   const names = query(ctx.req, "queueNames");
   if (names !== undefined) {
-    const wanted = new Set(names.split(",").map((n) => n.trim().toLowerCase()).filter(Boolean));
+    const wanted = new Set(
+      names
+        .split(",")
+        .map((n) => n.trim().toLowerCase())
+        .filter(Boolean),
+    );
     queues = queues.filter((q) => wanted.has(q.name.toLowerCase()));
   }
   const queueIds = query(ctx.req, "queueIds");
@@ -108,13 +123,20 @@ function addQueue(ctx: DevOpsContext, project: ProjectRecord): SandboxResponse {
   const poolId = isObject(body.pool) ? int(body.pool.id) : undefined;
   if (poolId === undefined) return argumentNull("queue.Pool");
   const authorize = query(ctx.req, "authorizePipelines");
-  if (authorize !== undefined && bool(authorize) === undefined) return argumentError(`The value '${authorize}' is not valid for authorizePipelines.`, "authorizePipelines");
+  if (authorize !== undefined && bool(authorize) === undefined)
+    return argumentError(`The value '${authorize}' is not valid for authorizePipelines.`, "authorizePipelines");
   try {
     const pool = ctx.state.getPool(poolId);
     // TaskAgentQueue.name may be left out: the queue is then named after its pool.
     const name = str(body.name)?.trim() || pool.name;
     const authorized = bool(authorize) ?? false;
-    const queue = ctx.state.addQueue({ name, poolId, projectId: project.id, authorizedForAllPipelines: authorized, ...(authorized ? { authorizedBy: patIdentity(ctx.pat), authorizedOn: new Date() } : {}) });
+    const queue = ctx.state.addQueue({
+      name,
+      poolId,
+      projectId: project.id,
+      authorizedForAllPipelines: authorized,
+      ...(authorized ? { authorizedBy: patIdentity(ctx.pat), authorizedOn: new Date() } : {}),
+    });
     return ok(ctx, render(ctx, queue));
   } catch (error) {
     return stateErrorResponse(error);

@@ -5,7 +5,10 @@ import type { AgentPoolRecord, AgentQueueRecord, ProjectRecord } from "./devops-
 export type DevOpsStateErrorCode = "PoolNotFound" | "PoolExists" | "AgentNotFound" | "AgentExists" | "ElasticPoolNotFound" | "QueueExists" | "QueueNotFound";
 
 export class DevOpsStateError extends Error {
-  constructor(readonly code: DevOpsStateErrorCode, message: string) {
+  constructor(
+    readonly code: DevOpsStateErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = "DevOpsStateError";
   }
@@ -27,7 +30,14 @@ export abstract class ProjectQueueState {
 
   /** A project whose ID is derived from the organization and its name (the same in every sandbox run). */
   addProject(name: string, description = ""): ProjectRecord {
-    const project: ProjectRecord = { id: guidFrom(`devops-project:${this.organizationId}:${name.toLowerCase()}`), name, description, revision: 1, visibility: "private", lastUpdateTime: new Date() };
+    const project: ProjectRecord = {
+      id: guidFrom(`devops-project:${this.organizationId}:${name.toLowerCase()}`),
+      name,
+      description,
+      revision: 1,
+      visibility: "private",
+      lastUpdateTime: new Date(),
+    };
     this.projects.set(project.id, project);
     return project;
   }

@@ -69,11 +69,19 @@ export class DevOpsState extends ProjectQueueState {
   private nextAgentId = 1;
 
   /** `builtInPools` adds what a new organization has: "Default" (id 1) and the hosted "Azure Pipelines" (id 9). */
-  constructor(private readonly random: SeededRandom, organizationId: string, options: { builtInPools?: boolean } = {}) {
+  constructor(
+    private readonly random: SeededRandom,
+    organizationId: string,
+    options: { builtInPools?: boolean } = {},
+  ) {
     super(organizationId);
     this.addProject("sandbox-project", "The sandbox organization's project.");
     if (options.builtInPools === false) return;
-    const system: DevOpsIdentity = { id: "00000002-0000-8888-8000-000000000000", displayName: "Microsoft.VisualStudio.Services.TFS", uniqueName: "00000002-0000-8888-8000-000000000000" };
+    const system: DevOpsIdentity = {
+      id: "00000002-0000-8888-8000-000000000000",
+      displayName: "Microsoft.VisualStudio.Services.TFS",
+      uniqueName: "00000002-0000-8888-8000-000000000000",
+    };
     this.addPool({ name: "Default", autoProvision: true, autoUpdate: true }, system);
     this.nextPoolId = 9;
     this.addPool({ name: "Azure Pipelines", isHosted: true, autoProvision: true, autoUpdate: true, autoSize: true, targetSize: 1, agentCloudId: 1 }, system);
@@ -249,7 +257,15 @@ export class DevOpsState extends ProjectQueueState {
     if (settings.recycleAfterEachUse) options.push("singleUseAgents");
     if (settings.maxSavedNodeCount > 0) options.push("preserveAgentOnJobFailure");
     const pool = this.addPool(
-      { name: poolName, options, autoProvision: flags.autoProvisionProjectPools, autoUpdate: true, autoSize: true, targetSize: 0, properties: flags.authorizeAllPipelines ? { AutoAuthorize: true } : {} },
+      {
+        name: poolName,
+        options,
+        autoProvision: flags.autoProvisionProjectPools,
+        autoUpdate: true,
+        autoSize: true,
+        targetSize: 0,
+        properties: flags.authorizeAllPipelines ? { AutoAuthorize: true } : {},
+      },
       creator,
     );
     const elasticPool: ElasticPoolRecord = { ...settings, poolId: pool.id, state: "new", offlineSince: null, desiredSize: 0, sizingAttempts: 0 };

@@ -24,7 +24,10 @@ export class DevOpsOidcIssuer {
   private readonly connections = new Map<string, ServiceConnectionRegistration>();
   private readonly jobTokens = new Set<string>();
 
-  constructor(private readonly directory: SandboxDirectory, authority: TokenAuthority) {
+  constructor(
+    private readonly directory: SandboxDirectory,
+    authority: TokenAuthority,
+  ) {
     this.issuer = `https://vstoken.dev.azure.com/${directory.devopsOrganizationId}`;
     authority.trustIssuer(this.issuer, this.key.publicKey);
   }
@@ -54,10 +57,15 @@ export class DevOpsOidcIssuer {
       const match = /^\/([^/]+)\/([^/]+)\/_apis\/distributedtask\/hubs\/[^/]+\/plans\/[^/]+\/jobs\/[^/]+\/oidctoken$/i.exec(req.url.pathname);
       if (!match || req.method !== "POST" || match[1].toLowerCase() !== this.directory.devopsOrganization) return undefined;
       const bearer = /^Bearer (.+)$/.exec(headerValue(req, "authorization") ?? "")?.[1];
-      if (!bearer || !this.jobTokens.has(bearer)) return { status: 401, body: { message: "TF400813: The user is not authorized to access this resource.", typeKey: "UnauthorizedRequestException" } };
+      if (!bearer || !this.jobTokens.has(bearer))
+        return { status: 401, body: { message: "TF400813: The user is not authorized to access this resource.", typeKey: "UnauthorizedRequestException" } };
       const connectionId = req.url.searchParams.get("serviceConnectionId") ?? "";
       const connection = this.connections.get(connectionId.toLowerCase());
-      if (!connection) return json(404, { message: `Service connection ${connectionId} was not found or the job is not authorized to use it.`, typeKey: "ServiceEndpointNotFoundException" });
+      if (!connection)
+        return json(404, {
+          message: `Service connection ${connectionId} was not found or the job is not authorized to use it.`,
+          typeKey: "ServiceEndpointNotFoundException",
+        });
       const now = Math.floor(Date.now() / 1000);
       const oidcToken = this.key.sign({ iss: this.issuer, sub: this.subjectOf(connection), aud: AUDIENCE, iat: now, nbf: now, exp: now + 600 });
       return json(200, { oidcToken });

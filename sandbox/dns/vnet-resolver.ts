@@ -32,7 +32,10 @@ interface RecordSetBody {
  */
 export function resolveInVnet(store: ResourceStore, vnetId: string | undefined, question: string, type: string): DnsLookup {
   const zones = store.resources().filter((r) => r.type === PRIVATE_DNS_ZONE);
-  const linked = zones.filter((zone) => vnetId !== undefined && store.childrenOf(zone.id, VNET_LINK).some((link) => sameId((link.body as VnetLinkBody).properties?.virtualNetwork?.id, vnetId)));
+  const linked = zones.filter(
+    (zone) =>
+      vnetId !== undefined && store.childrenOf(zone.id, VNET_LINK).some((link) => sameId((link.body as VnetLinkBody).properties?.virtualNetwork?.id, vnetId)),
+  );
   const answers: DnsAnswer[] = [];
   let name = normalize(question);
   for (let hop = 0; hop < MAX_CHAIN; hop++) {

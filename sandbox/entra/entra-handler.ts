@@ -19,7 +19,13 @@ export function createEntraHandler(directory: SandboxDirectory, authority: Token
     const known = ["v2.0/.well-known/openid-configuration", "discovery/v2.0/keys", "oauth2/v2.0/token", ".well-known/openid-configuration"];
     if (!known.includes(route)) return undefined;
     const tenantId = resolveTenant(directory, tenant);
-    if (!tenantId) return entraError(400, "invalid_tenant", 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`);
+    if (!tenantId)
+      return entraError(
+        400,
+        "invalid_tenant",
+        90002,
+        `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant.`,
+      );
     if (route === "discovery/v2.0/keys" && req.method === "GET") return json(200, { keys: [authority.signingKey.jwk()] });
     if (route.endsWith("openid-configuration") && req.method === "GET") return json(200, openIdConfiguration(req.origin, tenantId));
     if (route === "oauth2/v2.0/token" && req.method === "POST") return token(req, directory, authority, tenantId);
@@ -80,22 +86,42 @@ function token(req: SandboxRequest, directory: SandboxDirectory, authority: Toke
   const clientId = form.get("client_id") ?? "";
   const app = directory.findApp(clientId);
   if (!app) {
-    return entraError(400, "unauthorized_client", 700016, `Application with identifier '${clientId}' was not found in the directory '${tenantId}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`);
+    return entraError(
+      400,
+      "unauthorized_client",
+      700016,
+      `Application with identifier '${clientId}' was not found in the directory '${tenantId}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
+    );
   }
   const scope = form.get("scope") ?? "";
   const resource = scopeToResource(scope);
   if (!resource) {
-    return entraError(400, "invalid_scope", 1002012, `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`);
+    return entraError(
+      400,
+      "invalid_scope",
+      1002012,
+      `The provided value for scope ${scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).`,
+    );
   }
   const secret = form.get("client_secret");
   const assertion = form.get("client_assertion");
   if (secret !== null) {
     const known = app.secrets.find((s) => s.value === secret);
     if (!known) {
-      return entraError(401, "invalid_client", 7000215, `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.clientId}'.`);
+      return entraError(
+        401,
+        "invalid_client",
+        7000215,
+        `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${app.clientId}'.`,
+      );
     }
     if (known.expired) {
-      return entraError(401, "invalid_client", 7000222, `The provided client secret keys for app '${app.clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`);
+      return entraError(
+        401,
+        "invalid_client",
+        7000222,
+        `The provided client secret keys for app '${app.clientId}' are expired. Visit the Azure portal to create new keys for your app: https://aka.ms/NewClientSecret, or consider using certificate credentials for added security: https://aka.ms/certCreds.`,
+      );
     }
   } else if (assertion !== null) {
     if (form.get("client_assertion_type") !== CLIENT_ASSERTION_TYPE) {
@@ -123,7 +149,10 @@ function scopeToResource(scope: string): string | undefined {
 function entraError(status: number, error: string, code: number, text: string): SandboxResponse {
   const traceId = randomUUID();
   const correlationId = randomUUID();
-  const timestamp = new Date().toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
+  const timestamp = new Date()
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, "Z");
   return json(status, {
     error,
     error_description: `AADSTS${code}: ${text} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${timestamp}`,

@@ -5,8 +5,7 @@ import { decodeJwt, JwtClaims, nowSeconds, SigningKey, verifySignature } from ".
 export const TOKEN_LIFETIME_SECONDS = 3599;
 
 export type AccessTokenCheck =
-  | { ok: true; app: AppRegistration; claims: JwtClaims }
-  | { ok: false; code: "missing" | "invalid" | "expired" | "audience"; detail: string };
+  { ok: true; app: AppRegistration; claims: JwtClaims } | { ok: false; code: "missing" | "invalid" | "expired" | "audience"; detail: string };
 
 /**
  * Issues and verifies the sandbox's access tokens (RS256 JWTs shaped like Entra ID v1 app tokens), and verifies
@@ -51,11 +50,19 @@ export class TokenAuthority {
       return { ok: false, code: "invalid", detail: "The access token is from the wrong issuer or its signature is invalid." };
     }
     if (typeof jwt.claims.exp !== "number" || jwt.claims.exp <= nowSeconds()) {
-      return { ok: false, code: "expired", detail: `The access token expiry UTC time '${new Date((jwt.claims.exp ?? 0) * 1000).toUTCString()}' is earlier than current UTC time.` };
+      return {
+        ok: false,
+        code: "expired",
+        detail: `The access token expiry UTC time '${new Date((jwt.claims.exp ?? 0) * 1000).toUTCString()}' is earlier than current UTC time.`,
+      };
     }
     const aud = String(jwt.claims.aud ?? "");
     if (!acceptedAudiences.some((accepted) => sameAudience(accepted, aud))) {
-      return { ok: false, code: "audience", detail: `The access token has been obtained for wrong audience or resource '${aud}'. It should exactly match with one of the allowed audiences '${acceptedAudiences.join("','")}'.` };
+      return {
+        ok: false,
+        code: "audience",
+        detail: `The access token has been obtained for wrong audience or resource '${aud}'. It should exactly match with one of the allowed audiences '${acceptedAudiences.join("','")}'.`,
+      };
     }
     const app = this.directory.findAppByObjectId(String(jwt.claims.oid ?? ""));
     if (!app) return { ok: false, code: "invalid", detail: "The access token's service principal no longer exists." };
@@ -73,7 +80,11 @@ export class TokenAuthority {
     const thumbprint = certificateThumbprint(jwt.header);
     if (thumbprint) {
       const certPem = app.certificateThumbprints.get(thumbprint);
-      if (!certPem) return { code: 700027, text: `Client assertion failed signature validation. (Reason - The key was not found., Thumbprint of key used by client: '${thumbprint}')` };
+      if (!certPem)
+        return {
+          code: 700027,
+          text: `Client assertion failed signature validation. (Reason - The key was not found., Thumbprint of key used by client: '${thumbprint}')`,
+        };
       if (!verifySignature(jwt, new X509Certificate(certPem).publicKey)) return { code: 700027, text: "Client assertion failed signature validation." };
       const aud = String(jwt.claims.aud ?? "");
       if (!sameAudience(aud, tokenEndpoint) && !aud.includes(this.directory.tenantId)) {
@@ -85,9 +96,17 @@ export class TokenAuthority {
     const subject = String(jwt.claims.sub ?? "");
     const audiences = Array.isArray(jwt.claims.aud) ? jwt.claims.aud.map(String) : [String(jwt.claims.aud ?? "")];
     const byIssuer = app.federatedCredentials.filter((fc) => fc.issuer === issuer);
-    if (byIssuer.length === 0) return { code: 700211, text: `No matching federated identity record found for presented assertion issuer '${issuer}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.` };
+    if (byIssuer.length === 0)
+      return {
+        code: 700211,
+        text: `No matching federated identity record found for presented assertion issuer '${issuer}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.`,
+      };
     const bySubject = byIssuer.filter((fc) => fc.subject === subject);
-    if (bySubject.length === 0) return { code: 700213, text: `No matching federated identity record found for presented assertion subject '${subject}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.` };
+    if (bySubject.length === 0)
+      return {
+        code: 700213,
+        text: `No matching federated identity record found for presented assertion subject '${subject}'. Please check your federated identity credential Subject, Audience and Issuer against the presented assertion.`,
+      };
     if (!bySubject.some((fc) => fc.audiences.some((a) => audiences.includes(a)))) {
       return { code: 700212, text: `No matching federated identity record found for presented assertion audience '${audiences.join(",")}'.` };
     }

@@ -20,7 +20,8 @@ export const REDACTED = "[redacted]";
  * Fields whose values are secrets wherever they appear in a JSON body: Custom Script extension protectedSettings
  * (the PAT), VM admin passwords and customData, client secrets, assertions and tokens, private keys.
  */
-const SECRET_FIELDS = /^(protectedSettings|protectedSettingsFromKeyVault|adminPassword|password|customData|clientSecret|client_secret|secret|secretText|value|token|accessToken|access_token|refreshToken|refresh_token|idToken|id_token|clientAssertion|client_assertion|assertion|privateKey|pat|personalAccessToken)$/i;
+const SECRET_FIELDS =
+  /^(protectedSettings|protectedSettingsFromKeyVault|adminPassword|password|customData|clientSecret|client_secret|secret|secretText|value|token|accessToken|access_token|refreshToken|refresh_token|idToken|id_token|clientAssertion|client_assertion|assertion|privateKey|pat|personalAccessToken)$/i;
 
 /** Fields named like secrets but holding none (a key's public half, a Key Vault reference's URL), kept in the log. */
 function isSecretField(key: string, value: unknown): boolean {
@@ -32,7 +33,9 @@ function isSecretField(key: string, value: unknown): boolean {
 function redactJson(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(redactJson);
   if (node === null || typeof node !== "object") return node;
-  return Object.fromEntries(Object.entries(node as Record<string, unknown>).map(([key, value]) => [key, isSecretField(key, value) ? REDACTED : redactJson(value)]));
+  return Object.fromEntries(
+    Object.entries(node as Record<string, unknown>).map(([key, value]) => [key, isSecretField(key, value) ? REDACTED : redactJson(value)]),
+  );
 }
 
 /**

@@ -59,7 +59,14 @@ async function serve(options: ServerOptions, req: IncomingMessage, res: ServerRe
     response = await dispatch(options.handlers, request);
   }
   send(res, response);
-  options.log.write({ ...logBase, status: response.status, durationMs: Date.now() - started, ...(fault ? { fault: fault.kind } : {}), ...operationOf(response), ...loggedBody });
+  options.log.write({
+    ...logBase,
+    status: response.status,
+    durationMs: Date.now() - started,
+    ...(fault ? { fault: fault.kind } : {}),
+    ...operationOf(response),
+    ...loggedBody,
+  });
 }
 
 /** The operation a 201/202 points to and its Retry-After, so benchmarks can tell polls from their operation. */

@@ -32,7 +32,10 @@ function newCertificate(subjectCn: string, publicKey: forge.pki.rsa.PublicKey, d
   cert.serialNumber = "01" + randomBytes(15).toString("hex");
   cert.validity.notBefore = new Date(Date.now() - 60 * 60 * 1000);
   cert.validity.notAfter = new Date(Date.now() + days * 24 * 60 * 60 * 1000);
-  cert.setSubject([{ name: "commonName", value: subjectCn }, { name: "organizationName", value: "amlvnet sandbox" }]);
+  cert.setSubject([
+    { name: "commonName", value: subjectCn },
+    { name: "organizationName", value: "amlvnet sandbox" },
+  ]);
   return cert;
 }
 

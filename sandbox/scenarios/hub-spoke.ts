@@ -64,7 +64,8 @@ export function buildHubSpoke(arm: InProcessArmClient, directory: SandboxDirecto
   const ids = hubSpokeIds(directory.subscriptionId);
   directory.subscriptions.add(ids.hubSubscriptionId);
   const hubScope = `/subscriptions/${ids.hubSubscriptionId}`;
-  if (!directory.defaultApp.roleAssignments.some((a) => a.scope.toLowerCase() === hubScope)) directory.defaultApp.roleAssignments.push({ scope: hubScope, role: "Contributor" });
+  if (!directory.defaultApp.roleAssignments.some((a) => a.scope.toLowerCase() === hubScope))
+    directory.defaultApp.roleAssignments.push({ scope: hubScope, role: "Contributor" });
   buildHub(arm, ids);
   buildSpoke(arm, directory, ids);
   return ids;
@@ -72,7 +73,16 @@ export function buildHubSpoke(arm: InProcessArmClient, directory: SandboxDirecto
 
 const ruleBody = (name: string, priority: number, access: "Allow" | "Deny", direction: "Inbound" | "Outbound", source: string) => ({
   name,
-  properties: { protocol: "*", access, priority, direction, sourcePortRange: "*", destinationPortRange: "*", sourceAddressPrefix: source, destinationAddressPrefix: "*" },
+  properties: {
+    protocol: "*",
+    access,
+    priority,
+    direction,
+    sourcePortRange: "*",
+    destinationPortRange: "*",
+    sourceAddressPrefix: source,
+    destinationAddressPrefix: "*",
+  },
 });
 
 const peering = (remote: string) => ({ properties: { allowVirtualNetworkAccess: true, allowForwardedTraffic: true, remoteVirtualNetwork: { id: remote } } });
@@ -88,14 +98,33 @@ function buildHub(arm: InProcessArmClient, ids: HubSpokeIds): void {
     arm.put(ids.zoneId(zone), API.privateDns, { location: "global" });
     arm.put(ids.hubLinkId(zone), API.privateDns, { location: "global", properties: { registrationEnabled: false, virtualNetwork: { id: ids.hub.hubVnetId } } });
   }
-  arm.put(`${net}/networkSecurityGroups/nsg-hub-agents`, API.network, { location, properties: { securityRules: [ruleBody("DenyInternetInbound", 4000, "Deny", "Inbound", "Internet")] } });
-  arm.put(ids.agentRouteTableId, API.network, { location, properties: { routes: [{ name: "default-to-firewall", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: FIREWALL_PRIVATE_IP } }] } });
+  arm.put(`${net}/networkSecurityGroups/nsg-hub-agents`, API.network, {
+    location,
+    properties: { securityRules: [ruleBody("DenyInternetInbound", 4000, "Deny", "Inbound", "Internet")] },
+  });
+  arm.put(ids.agentRouteTableId, API.network, {
+    location,
+    properties: {
+      routes: [
+        { name: "default-to-firewall", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: FIREWALL_PRIVATE_IP } },
+      ],
+    },
+  });
   arm.put(ids.agentVnetId, API.network, {
     location,
     properties: {
       addressSpace: { addressPrefixes: [AGENT_VNET_SPACE] },
       dhcpOptions: { dnsServers: [RESOLVER_INBOUND_IP] },
-      subnets: [{ name: "snet-agents", properties: { addressPrefix: "10.20.1.0/24", networkSecurityGroup: { id: `${net}/networkSecurityGroups/nsg-hub-agents` }, routeTable: { id: ids.agentRouteTableId } } }],
+      subnets: [
+        {
+          name: "snet-agents",
+          properties: {
+            addressPrefix: "10.20.1.0/24",
+            networkSecurityGroup: { id: `${net}/networkSecurityGroups/nsg-hub-agents` },
+            routeTable: { id: ids.agentRouteTableId },
+          },
+        },
+      ],
     },
   });
   arm.put(`${ids.agentVnetId}/virtualNetworkPeerings/peer-agents-to-hub`, API.network, peering(ids.hub.hubVnetId));
@@ -109,9 +138,19 @@ function buildSpoke(arm: InProcessArmClient, directory: SandboxDirectory, ids: H
   const net = `${rg}/providers/Microsoft.Network`;
   arm.put(rg, API.resources, { location, tags: { scenario: "hub-spoke", role: "spoke" } });
   const nsgId = `${net}/networkSecurityGroups/${n.trainingNsg}`;
-  arm.put(nsgId, API.network, { location, properties: { securityRules: trainingRules(location).map((rule) => ({ name: rule[0], ...securityRuleBody(rule) })) } });
+  arm.put(nsgId, API.network, {
+    location,
+    properties: { securityRules: trainingRules(location).map((rule) => ({ name: rule[0], ...securityRuleBody(rule) })) },
+  });
   // Forced tunnelling: the no-public-IP cluster reaches AML, Batch, storage and MCR through the firewall only.
-  arm.put(ids.amlRouteTableId, API.network, { location, properties: { routes: [{ name: "default-to-firewall", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: FIREWALL_PRIVATE_IP } }] } });
+  arm.put(ids.amlRouteTableId, API.network, {
+    location,
+    properties: {
+      routes: [
+        { name: "default-to-firewall", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: FIREWALL_PRIVATE_IP } },
+      ],
+    },
+  });
   arm.put(ids.amlVnetId, API.network, {
     location,
     properties: {
@@ -133,13 +172,45 @@ function buildSpoke(arm: InProcessArmClient, directory: SandboxDirectory, ids: H
   const vaultId = `${rg}/providers/Microsoft.KeyVault/vaults/${n.vault}`;
   const registryId = `${rg}/providers/Microsoft.ContainerRegistry/registries/${n.registry}`;
   const insightsId = `${rg}/providers/Microsoft.Insights/components/${n.insights}`;
-  arm.put(storageId, API.storage, { location, sku: { name: "Standard_LRS" }, kind: "StorageV2", properties: { publicNetworkAccess: "Disabled", networkAcls: { defaultAction: "Deny", bypass: "AzureServices" } } });
-  arm.put(vaultId, API.keyVault, { location, properties: { tenantId: directory.tenantId, sku: { family: "A", name: "standard" }, publicNetworkAccess: "Disabled" } });
+  arm.put(storageId, API.storage, {
+    location,
+    sku: { name: "Standard_LRS" },
+    kind: "StorageV2",
+    properties: { publicNetworkAccess: "Disabled", networkAcls: { defaultAction: "Deny", bypass: "AzureServices" } },
+  });
+  arm.put(vaultId, API.keyVault, {
+    location,
+    properties: { tenantId: directory.tenantId, sku: { family: "A", name: "standard" }, publicNetworkAccess: "Disabled" },
+  });
   arm.put(registryId, API.registry, { location, sku: { name: "Premium" }, properties: { publicNetworkAccess: "Disabled", adminUserEnabled: false } });
   arm.put(insightsId, API.insights, { location, kind: "web", properties: { Application_Type: "web" } });
-  const workspaceProperties = { friendlyName: n.workspace, storageAccount: storageId, keyVault: vaultId, containerRegistry: registryId, applicationInsights: insightsId, publicNetworkAccess: "Disabled", v1LegacyMode: false };
+  const workspaceProperties = {
+    friendlyName: n.workspace,
+    storageAccount: storageId,
+    keyVault: vaultId,
+    containerRegistry: registryId,
+    applicationInsights: insightsId,
+    publicNetworkAccess: "Disabled",
+    v1LegacyMode: false,
+  };
   arm.put(ids.workspaceId, API.ml, { location, identity: { type: "SystemAssigned" }, properties: workspaceProperties });
 
-  putWorkspaceEndpoints(arm, { workspaceId: ids.workspaceId, storageId, vaultId, registryId, endpointRgNetworkId: net, location, endpointSubnetId: `${ids.amlVnetId}/subnets/${n.endpointSubnet}`, zoneId: ids.zoneId });
-  putTrainingCluster(arm, { workspaceId: ids.workspaceId, location, subnetId: `${ids.amlVnetId}/subnets/${n.trainingSubnet}`, cluster: n.cluster, enableNodePublicIp: false, workspaceBody: { location, identity: { type: "SystemAssigned" }, properties: workspaceProperties } });
+  putWorkspaceEndpoints(arm, {
+    workspaceId: ids.workspaceId,
+    storageId,
+    vaultId,
+    registryId,
+    endpointRgNetworkId: net,
+    location,
+    endpointSubnetId: `${ids.amlVnetId}/subnets/${n.endpointSubnet}`,
+    zoneId: ids.zoneId,
+  });
+  putTrainingCluster(arm, {
+    workspaceId: ids.workspaceId,
+    location,
+    subnetId: `${ids.amlVnetId}/subnets/${n.trainingSubnet}`,
+    cluster: n.cluster,
+    enableNodePublicIp: false,
+    workspaceBody: { location, identity: { type: "SystemAssigned" }, properties: workspaceProperties },
+  });
 }

@@ -29,8 +29,16 @@ export function putInferenceCluster(arm: InProcessArmClient, input: InferenceClu
     identity: { type: "SystemAssigned" },
     properties: {
       dnsPrefix: input.clusterName,
-      agentPoolProfiles: [{ name: "system", count: 3, vmSize: "Standard_D4s_v5", mode: "System", osType: "Linux", type: "VirtualMachineScaleSets", vnetSubnetID: subnetId }],
-      networkProfile: { networkPlugin: "azure", serviceCidr: input.serviceCidr, dnsServiceIP: input.dnsServiceIP, outboundType: "loadBalancer", loadBalancerSku: "standard" },
+      agentPoolProfiles: [
+        { name: "system", count: 3, vmSize: "Standard_D4s_v5", mode: "System", osType: "Linux", type: "VirtualMachineScaleSets", vnetSubnetID: subnetId },
+      ],
+      networkProfile: {
+        networkPlugin: "azure",
+        serviceCidr: input.serviceCidr,
+        dnsServiceIP: input.dnsServiceIP,
+        outboundType: "loadBalancer",
+        loadBalancerSku: "standard",
+      },
       apiServerAccessProfile: { enablePrivateCluster: true },
     },
   }) as { identity: { principalId: string } };
@@ -39,7 +47,11 @@ export function putInferenceCluster(arm: InProcessArmClient, input: InferenceClu
   const subscriptionId = input.resourceGroupId.split("/")[2];
   const vnetGroup = input.vnetId.replace(/\/providers\/.*$/i, "");
   arm.put(`${vnetGroup}/providers/Microsoft.Authorization/roleAssignments/${guidFrom(clusterId.toLowerCase() + networkContributor)}`, API.authorization, {
-    properties: { roleDefinitionId: `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${networkContributor}`, principalId, principalType: "ServicePrincipal" },
+    properties: {
+      roleDefinitionId: `/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${networkContributor}`,
+      principalId,
+      principalType: "ServicePrincipal",
+    },
   });
   const computeId = `${input.workspaceId}/computes/${input.computeName}`;
   arm.put(computeId, API.ml, {

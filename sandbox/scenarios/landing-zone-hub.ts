@@ -38,7 +38,14 @@ export function landingZoneHubIds(hubRgId: string): LandingZoneHubIds {
 
 /** Network rules allowing the SDK v1 outbound flows of AML compute from `sources` (seed tables, service tags). */
 export function amlNetworkRules(sources: string[], region: string): Array<Record<string, unknown>> {
-  const rule = (name: string, protocols: string[], tag: string, ports: string[]) => ({ ruleType: "NetworkRule", name, ipProtocols: protocols, sourceAddresses: sources, destinationAddresses: [tag], destinationPorts: ports });
+  const rule = (name: string, protocols: string[], tag: string, ports: string[]) => ({
+    ruleType: "NetworkRule",
+    name,
+    ipProtocols: protocols,
+    sourceAddresses: sources,
+    destinationAddresses: [tag],
+    destinationPorts: ports,
+  });
   return [
     rule("aad", ["TCP"], "AzureActiveDirectory", ["80", "443"]),
     rule("aml-tcp", ["TCP"], "AzureMachineLearning", ["443", "8787", "18881"]),
@@ -69,18 +76,35 @@ export function buildLandingZoneHub(arm: InProcessArmClient, hubRgId: string, lo
     },
   });
   arm.put(`${net}/publicIPAddresses/pip-afw-hub`, API.network, { location, sku: { name: "Standard" }, properties: { publicIPAllocationMethod: "Static" } });
-  arm.put(ids.firewallPolicyId, API.network, { location, properties: { sku: { tier: "Standard" }, threatIntelMode: "Alert", dnsSettings: { enableProxy: true, servers: [] } } });
+  arm.put(ids.firewallPolicyId, API.network, {
+    location,
+    properties: { sku: { tier: "Standard" }, threatIntelMode: "Alert", dnsSettings: { enableProxy: true, servers: [] } },
+  });
   arm.put(ids.ruleCollectionGroupId, API.network, {
     properties: {
       priority: 200,
       ruleCollections: [
-        { ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "aml-compute-outbound", priority: 200, action: { type: "Allow" }, rules: amlNetworkRules(spokeSources, location) },
+        {
+          ruleCollectionType: "FirewallPolicyFilterRuleCollection",
+          name: "aml-compute-outbound",
+          priority: 200,
+          action: { type: "Allow" },
+          rules: amlNetworkRules(spokeSources, location),
+        },
         {
           ruleCollectionType: "FirewallPolicyFilterRuleCollection",
           name: "python-packages",
           priority: 300,
           action: { type: "Allow" },
-          rules: [{ ruleType: "ApplicationRule", name: "pypi", sourceAddresses: spokeSources, protocols: [{ protocolType: "Https", port: 443 }], targetFqdns: ["pypi.org", "files.pythonhosted.org"] }],
+          rules: [
+            {
+              ruleType: "ApplicationRule",
+              name: "pypi",
+              sourceAddresses: spokeSources,
+              protocols: [{ protocolType: "Https", port: 443 }],
+              targetFqdns: ["pypi.org", "files.pythonhosted.org"],
+            },
+          ],
         },
       ],
     },
@@ -90,18 +114,29 @@ export function buildLandingZoneHub(arm: InProcessArmClient, hubRgId: string, lo
     properties: {
       sku: { name: "AZFW_VNet", tier: "Standard" },
       firewallPolicy: { id: ids.firewallPolicyId },
-      ipConfigurations: [{ name: "ipconfig1", properties: { subnet: { id: `${ids.hubVnetId}/subnets/AzureFirewallSubnet` }, publicIPAddress: { id: `${net}/publicIPAddresses/pip-afw-hub` } } }],
+      ipConfigurations: [
+        {
+          name: "ipconfig1",
+          properties: { subnet: { id: `${ids.hubVnetId}/subnets/AzureFirewallSubnet` }, publicIPAddress: { id: `${net}/publicIPAddresses/pip-afw-hub` } },
+        },
+      ],
     },
   });
   arm.put(ids.resolverId, API.dnsResolver, { location, properties: { virtualNetwork: { id: ids.hubVnetId } } });
   arm.put(ids.inboundEndpointId, API.dnsResolver, {
     location,
-    properties: { ipConfigurations: [{ subnet: { id: `${ids.hubVnetId}/subnets/snet-dns-inbound` }, privateIpAddress: RESOLVER_INBOUND_IP, privateIpAllocationMethod: "Static" }] },
+    properties: {
+      ipConfigurations: [
+        { subnet: { id: `${ids.hubVnetId}/subnets/snet-dns-inbound` }, privateIpAddress: RESOLVER_INBOUND_IP, privateIpAllocationMethod: "Static" },
+      ],
+    },
   });
   const outbound = `${ids.resolverId}/outboundEndpoints/out-hub`;
   arm.put(outbound, API.dnsResolver, { location, properties: { subnet: { id: `${ids.hubVnetId}/subnets/snet-dns-outbound` } } });
   arm.put(ids.rulesetId, API.dnsResolver, { location, properties: { dnsResolverOutboundEndpoints: [{ id: outbound }] } });
-  arm.put(`${ids.rulesetId}/forwardingRules/onprem-contoso`, API.dnsResolver, { properties: { domainName: "corp.contoso.com.", targetDnsServers: [{ ipAddress: "192.168.100.10", port: 53 }], forwardingRuleState: "Enabled" } });
+  arm.put(`${ids.rulesetId}/forwardingRules/onprem-contoso`, API.dnsResolver, {
+    properties: { domainName: "corp.contoso.com.", targetDnsServers: [{ ipAddress: "192.168.100.10", port: 53 }], forwardingRuleState: "Enabled" },
+  });
   arm.put(`${ids.rulesetId}/virtualNetworkLinks/link-vnet-hub`, API.dnsResolver, { properties: { virtualNetwork: { id: ids.hubVnetId } } });
   return ids;
 }

@@ -85,7 +85,10 @@ export function trainingRules(location: string): Rule[] {
 }
 
 export function securityRuleBody([, priority, direction, protocol, ports, tag]: Rule): Record<string, unknown> {
-  const remote = direction === "Inbound" ? { sourceAddressPrefix: tag, destinationAddressPrefix: "VirtualNetwork" } : { sourceAddressPrefix: "VirtualNetwork", destinationAddressPrefix: tag };
+  const remote =
+    direction === "Inbound"
+      ? { sourceAddressPrefix: tag, destinationAddressPrefix: "VirtualNetwork" }
+      : { sourceAddressPrefix: "VirtualNetwork", destinationAddressPrefix: tag };
   return {
     properties: {
       protocol,

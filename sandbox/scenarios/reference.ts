@@ -19,7 +19,19 @@ export function buildReference(arm: InProcessArmClient, directory: SandboxDirect
     location,
     properties: {
       securityRules: [
-        { name: "DenyInternetInbound", properties: { protocol: "*", access: "Deny", priority: 4000, direction: "Inbound", sourcePortRange: "*", destinationPortRange: "*", sourceAddressPrefix: "Internet", destinationAddressPrefix: "*" } },
+        {
+          name: "DenyInternetInbound",
+          properties: {
+            protocol: "*",
+            access: "Deny",
+            priority: 4000,
+            direction: "Inbound",
+            sourcePortRange: "*",
+            destinationPortRange: "*",
+            sourceAddressPrefix: "Internet",
+            destinationAddressPrefix: "*",
+          },
+        },
       ],
     },
   });
@@ -28,7 +40,10 @@ export function buildReference(arm: InProcessArmClient, directory: SandboxDirect
     properties: {
       addressSpace: { addressPrefixes: [AML_VNET_SPACE] },
       subnets: [
-        { name: n.trainingSubnet, properties: { addressPrefix: "10.10.1.0/24", networkSecurityGroup: { id: `${net}/networkSecurityGroups/${n.trainingNsg}` } } },
+        {
+          name: n.trainingSubnet,
+          properties: { addressPrefix: "10.10.1.0/24", networkSecurityGroup: { id: `${net}/networkSecurityGroups/${n.trainingNsg}` } },
+        },
         { name: n.endpointSubnet, properties: { addressPrefix: "10.10.2.0/24", privateEndpointNetworkPolicies: "Disabled" } },
       ],
     },
@@ -37,7 +52,9 @@ export function buildReference(arm: InProcessArmClient, directory: SandboxDirect
     location,
     properties: {
       addressSpace: { addressPrefixes: [AGENT_VNET_SPACE] },
-      subnets: [{ name: n.agentSubnet, properties: { addressPrefix: "10.20.1.0/24", networkSecurityGroup: { id: `${net}/networkSecurityGroups/${n.agentNsg}` } } }],
+      subnets: [
+        { name: n.agentSubnet, properties: { addressPrefix: "10.20.1.0/24", networkSecurityGroup: { id: `${net}/networkSecurityGroups/${n.agentNsg}` } } },
+      ],
     },
   });
   const amlVnetId = `${net}/virtualNetworks/${n.amlVnet}`;
@@ -51,26 +68,57 @@ export function buildReference(arm: InProcessArmClient, directory: SandboxDirect
   const registryId = `${rg}/providers/Microsoft.ContainerRegistry/registries/${n.registry}`;
   const insightsId = `${rg}/providers/Microsoft.Insights/components/${n.insights}`;
   const workspaceId = `${rg}/providers/Microsoft.MachineLearningServices/workspaces/${n.workspace}`;
-  arm.put(storageId, API.storage, { location, sku: { name: "Standard_LRS" }, kind: "StorageV2", properties: { publicNetworkAccess: "Disabled", networkAcls: { defaultAction: "Deny", bypass: "AzureServices" } } });
-  arm.put(vaultId, API.keyVault, { location, properties: { tenantId: directory.tenantId, sku: { family: "A", name: "standard" }, publicNetworkAccess: "Disabled" } });
+  arm.put(storageId, API.storage, {
+    location,
+    sku: { name: "Standard_LRS" },
+    kind: "StorageV2",
+    properties: { publicNetworkAccess: "Disabled", networkAcls: { defaultAction: "Deny", bypass: "AzureServices" } },
+  });
+  arm.put(vaultId, API.keyVault, {
+    location,
+    properties: { tenantId: directory.tenantId, sku: { family: "A", name: "standard" }, publicNetworkAccess: "Disabled" },
+  });
   arm.put(registryId, API.registry, { location, sku: { name: "Premium" }, properties: { publicNetworkAccess: "Disabled", adminUserEnabled: false } });
   arm.put(insightsId, API.insights, { location, kind: "web", properties: { Application_Type: "web" } });
   const workspaceBody = {
     location,
     identity: { type: "SystemAssigned" },
-    properties: { friendlyName: n.workspace, storageAccount: storageId, keyVault: vaultId, containerRegistry: registryId, applicationInsights: insightsId, publicNetworkAccess: "Disabled", v1LegacyMode: false },
+    properties: {
+      friendlyName: n.workspace,
+      storageAccount: storageId,
+      keyVault: vaultId,
+      containerRegistry: registryId,
+      applicationInsights: insightsId,
+      publicNetworkAccess: "Disabled",
+      v1LegacyMode: false,
+    },
   };
   arm.put(workspaceId, API.ml, workspaceBody);
 
   const zoneId = (zone: string) => `${net}/privateDnsZones/${zone}`;
   for (const zone of REFERENCE_ZONES) {
     arm.put(zoneId(zone), API.privateDns, { location: "global" });
-    for (const [vnetName, vnetId] of [[n.amlVnet, amlVnetId], [n.agentVnet, agentVnetId]]) {
-      arm.put(`${zoneId(zone)}/virtualNetworkLinks/link-${vnetName}`, API.privateDns, { location: "global", properties: { virtualNetwork: { id: vnetId }, registrationEnabled: false } });
+    for (const [vnetName, vnetId] of [
+      [n.amlVnet, amlVnetId],
+      [n.agentVnet, agentVnetId],
+    ]) {
+      arm.put(`${zoneId(zone)}/virtualNetworkLinks/link-${vnetName}`, API.privateDns, {
+        location: "global",
+        properties: { virtualNetwork: { id: vnetId }, registrationEnabled: false },
+      });
     }
   }
 
-  putWorkspaceEndpoints(arm, { workspaceId, storageId, vaultId, registryId, endpointRgNetworkId: net, location, endpointSubnetId: `${amlVnetId}/subnets/${n.endpointSubnet}`, zoneId });
+  putWorkspaceEndpoints(arm, {
+    workspaceId,
+    storageId,
+    vaultId,
+    registryId,
+    endpointRgNetworkId: net,
+    location,
+    endpointSubnetId: `${amlVnetId}/subnets/${n.endpointSubnet}`,
+    zoneId,
+  });
   putTrainingCluster(arm, { workspaceId, location, subnetId: `${amlVnetId}/subnets/${n.trainingSubnet}`, cluster: n.cluster, workspaceBody });
   putInferenceCluster(arm, {
     resourceGroupId: rg,

@@ -9,7 +9,10 @@ export interface WorkspaceTargets {
 }
 
 /** The workspace's five private endpoints (workspace, blob, file, vault, registry) with zone groups in their zones. */
-export function putWorkspaceEndpoints(arm: InProcessArmClient, p: WorkspaceTargets & { endpointRgNetworkId: string; location: string; endpointSubnetId: string; zoneId(zone: string): string }): void {
+export function putWorkspaceEndpoints(
+  arm: InProcessArmClient,
+  p: WorkspaceTargets & { endpointRgNetworkId: string; location: string; endpointSubnetId: string; zoneId(zone: string): string },
+): void {
   const endpoints: Array<[string, string, string, string[]]> = [
     ["pe-mlw-secure", p.workspaceId, "amlworkspace", ["privatelink.api.azureml.ms", "privatelink.notebooks.azure.net"]],
     ["pe-st-blob", p.storageId, "blob", ["privatelink.blob.core.windows.net"]],
@@ -21,7 +24,10 @@ export function putWorkspaceEndpoints(arm: InProcessArmClient, p: WorkspaceTarge
     const endpointId = `${p.endpointRgNetworkId}/privateEndpoints/${name}`;
     arm.put(endpointId, API.network, {
       location: p.location,
-      properties: { subnet: { id: p.endpointSubnetId }, privateLinkServiceConnections: [{ name: `${name}-psc`, properties: { privateLinkServiceId: target, groupIds: [groupId] } }] },
+      properties: {
+        subnet: { id: p.endpointSubnetId },
+        privateLinkServiceConnections: [{ name: `${name}-psc`, properties: { privateLinkServiceId: target, groupIds: [groupId] } }],
+      },
     });
     arm.put(`${endpointId}/privateDnsZoneGroups/default`, API.network, {
       properties: { privateDnsZoneConfigs: zones.map((zone) => ({ name: zone.replace(/\./g, "-"), properties: { privateDnsZoneId: p.zoneId(zone) } })) },
@@ -33,12 +39,27 @@ export function putWorkspaceEndpoints(arm: InProcessArmClient, p: WorkspaceTarge
  * A public-IP AmlCompute cluster in the training subnet; then, with the registry reachable only privately, the
  * workspace builds its images on it (`workspaceBody` is the workspace's PUT body, re-sent with imageBuildCompute).
  */
-export function putTrainingCluster(arm: InProcessArmClient, p: { workspaceId: string; location: string; subnetId: string; cluster: string; workspaceBody: { properties: Record<string, unknown> } & Record<string, unknown>; enableNodePublicIp?: boolean }): void {
+export function putTrainingCluster(
+  arm: InProcessArmClient,
+  p: {
+    workspaceId: string;
+    location: string;
+    subnetId: string;
+    cluster: string;
+    workspaceBody: { properties: Record<string, unknown> } & Record<string, unknown>;
+    enableNodePublicIp?: boolean;
+  },
+): void {
   arm.put(`${p.workspaceId}/computes/${p.cluster}`, API.ml, {
     location: p.location,
     properties: {
       computeType: "AmlCompute",
-      properties: { vmSize: "STANDARD_DS3_V2", scaleSettings: { minNodeCount: 0, maxNodeCount: 4 }, subnet: { id: p.subnetId }, enableNodePublicIp: p.enableNodePublicIp ?? true },
+      properties: {
+        vmSize: "STANDARD_DS3_V2",
+        scaleSettings: { minNodeCount: 0, maxNodeCount: 4 },
+        subnet: { id: p.subnetId },
+        enableNodePublicIp: p.enableNodePublicIp ?? true,
+      },
     },
   });
   arm.put(p.workspaceId, API.ml, { ...p.workspaceBody, properties: { ...p.workspaceBody.properties, imageBuildCompute: p.cluster } });

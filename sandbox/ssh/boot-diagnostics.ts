@@ -32,7 +32,11 @@ function expirationMinutes(value: string | null): number {
   if (value === null) return DEFAULT_MINUTES;
   const minutes = Number(value);
   if (!Number.isInteger(minutes) || minutes < 1 || minutes > 1440) {
-    throw new ArmError(400, "InvalidParameter", `The value '${value}' of parameter 'sasUriExpirationTimeInMinutes' is out of range. It must be between 1 and 1440.`);
+    throw new ArmError(
+      400,
+      "InvalidParameter",
+      `The value '${value}' of parameter 'sasUriExpirationTimeInMinutes' is out of range. It must be between 1 and 1440.`,
+    );
   }
   return minutes;
 }
@@ -62,7 +66,10 @@ export class BootDiagnostics {
     this.grants.set(token, { vmId: resource.id, blobName, expiresAt });
     const sas = new URLSearchParams({ sv: "2022-11-02", sr: "b", sp: "r", se: new Date(expiresAt).toISOString().replace(/\.\d+Z$/, "Z") });
     const blob = `${ctx.origin}${PREFIX}${token}/${encodeURIComponent(blobName)}`;
-    return json(200, { consoleScreenshotBlobUri: `${blob}.screenshot.bmp?${sas.toString()}`, serialConsoleLogBlobUri: `${blob}.serialconsole.log?${sas.toString()}` });
+    return json(200, {
+      consoleScreenshotBlobUri: `${blob}.screenshot.bmp?${sas.toString()}`,
+      serialConsoleLogBlobUri: `${blob}.serialconsole.log?${sas.toString()}`,
+    });
   };
 
   handler(): Handler {
@@ -79,14 +86,19 @@ export class BootDiagnostics {
     const [token, file] = req.url.pathname.slice(PREFIX.length).split("/").map(decodeURIComponent);
     const grant = this.grants.get(token);
     if (!grant || grant.expiresAt <= Date.now()) {
-      return storageError(403, "AuthenticationFailed", "Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.");
+      return storageError(
+        403,
+        "AuthenticationFailed",
+        "Server failed to authenticate the request. Make sure the value of Authorization header is formed correctly including the signature.",
+      );
     }
     const machine = machineById(this.store, grant.vmId);
     if (machine && file === `${grant.blobName}.serialconsole.log`) {
       const log = serialConsoleLog({ computerName: machine.target.computerName, boot: this.bootOf(machine) });
       return { status: 200, headers: { "content-type": "text/plain; charset=utf-8", "x-ms-blob-type": "BlockBlob" }, body: log };
     }
-    if (machine && file === `${grant.blobName}.screenshot.bmp`) return { status: 200, headers: { "content-type": "image/bmp", "x-ms-blob-type": "BlockBlob" }, body: consoleScreenshot() };
+    if (machine && file === `${grant.blobName}.screenshot.bmp`)
+      return { status: 200, headers: { "content-type": "image/bmp", "x-ms-blob-type": "BlockBlob" }, body: consoleScreenshot() };
     return storageError(404, "BlobNotFound", "The specified blob does not exist.");
   }
 

@@ -33,7 +33,13 @@ function vmMachine(store: ResourceStore, vm: StoredResource): Machine {
     const configurations: Json[] = store.getResource(String(ref.id))?.body.properties?.ipConfigurations ?? [];
     return configurations.map((c) => c.properties?.privateIPAddress).filter((a): a is string => typeof a === "string");
   });
-  return { resource: vm, target: vmTarget(vm), authorizedKeys: keysOf(props.osProfile), privateAddresses, bootDiagnosticsEnabled: props.diagnosticsProfile?.bootDiagnostics?.enabled === true };
+  return {
+    resource: vm,
+    target: vmTarget(vm),
+    authorizedKeys: keysOf(props.osProfile),
+    privateAddresses,
+    bootDiagnosticsEnabled: props.diagnosticsProfile?.bootDiagnostics?.enabled === true,
+  };
 }
 
 function instanceMachine(scaleSet: StoredResource, instance: StoredResource): Machine {

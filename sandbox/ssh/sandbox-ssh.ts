@@ -85,7 +85,11 @@ export class SandboxSsh {
     if (machine.resource.body.properties?.provisioningState !== "Succeeded") return undefined;
     const hostKey = generateHostKey();
     const id = machine.resource.id;
-    const server = startVmSshServer({ hostKey, machine: () => machineById(this.deps.store, id), runAsAdmin: (target, command) => this.deps.runAsAdmin(target, command) });
+    const server = startVmSshServer({
+      hostKey,
+      machine: () => machineById(this.deps.store, id),
+      runAsAdmin: (target, command) => this.deps.runAsAdmin(target, command),
+    });
     const host = { hostKey, bootedAt: new Date(), server };
     this.hosts.set(key, host);
     return host;

@@ -24,7 +24,8 @@ export function startVmSshServer(options: VmSshServerOptions): LoopbackSshServer
   return new LoopbackSshServer(options.hostKey, (connection) => {
     connection.on("authentication", (ctx) => {
       const machine = options.machine();
-      const allowed = ctx.method === "publickey" && machine !== undefined && ctx.username === machine.target.adminUser && offersAuthorizedKey(ctx, machine.authorizedKeys);
+      const allowed =
+        ctx.method === "publickey" && machine !== undefined && ctx.username === machine.target.adminUser && offersAuthorizedKey(ctx, machine.authorizedKeys);
       if (allowed) ctx.accept();
       else ctx.reject(["publickey"]);
     });

@@ -28,7 +28,15 @@ export class AdminCommands {
     const traceLog = ctx.files.traceLog(target);
     const env = { ...vmEnvironment(ctx, target, paths, admin, traceLog), USER: admin.name, LOGNAME: admin.name, SHELL: "/bin/bash", ...request.env };
     const process = launch(
-      { command: request.command, cwd: admin.home, env, stdin: request.stdin, stdout: request.stdout, stderr: request.stderr, straceLog: ctx.tools.strace ? traceLog : undefined },
+      {
+        command: request.command,
+        cwd: admin.home,
+        env,
+        stdin: request.stdin,
+        stdout: request.stdout,
+        stderr: request.stderr,
+        straceLog: ctx.tools.strace ? traceLog : undefined,
+      },
       ctx.tools,
     );
     const key = target.vmId.toLowerCase();

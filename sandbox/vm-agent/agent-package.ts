@@ -17,7 +17,15 @@ interface Entry {
 }
 
 /** Compiled files of ./package that the listener needs at run time. */
-const LISTENER_MODULES = ["agent-listener.js", "agent-version.js", "listener-args.js", "listener-config.js", "listener-files.js", "listener-http.js", "listener-service.js"];
+const LISTENER_MODULES = [
+  "agent-listener.js",
+  "agent-version.js",
+  "listener-args.js",
+  "listener-config.js",
+  "listener-files.js",
+  "listener-http.js",
+  "listener-service.js",
+];
 
 function entries(): Entry[] {
   const text = (path: string, content: string, mode = 0o644): Entry => ({ path, mode, content: Buffer.from(content, "utf8") });

@@ -38,13 +38,21 @@ export class AgentSessions {
   private readonly tokens = new Map<string, { agentId: number; expires: number }>();
   private readonly sessions = new Map<string, Session>();
 
-  constructor(private readonly state: DevOpsState, private readonly directory: SandboxDirectory, private readonly agentPackage: () => { url: string; bytes: Buffer }) {}
+  constructor(
+    private readonly state: DevOpsState,
+    private readonly directory: SandboxDirectory,
+    private readonly agentPackage: () => { url: string; bytes: Buffer },
+  ) {}
 
   handle(req: SandboxRequest): SandboxResponse | undefined {
-    const segments = req.url.pathname.split("/").filter(Boolean).map((s) => s.toLowerCase());
+    const segments = req.url.pathname
+      .split("/")
+      .filter(Boolean)
+      .map((s) => s.toLowerCase());
     if (segments[0] !== this.directory.devopsOrganization.toLowerCase() || segments[1] !== "_apis") return undefined;
     if (segments[2] === "oauth2" && segments[3] === "token" && segments.length === 4 && req.method === "POST") return this.token(req);
-    if (segments[2] === "distributedtask" && segments[3] === "packages" && segments[4] === "agent" && segments.length === 5 && req.method === "GET") return this.packages(req);
+    if (segments[2] === "distributedtask" && segments[3] === "packages" && segments[4] === "agent" && segments.length === 5 && req.method === "GET")
+      return this.packages(req);
     if (segments[2] !== "distributedtask" || segments[3] !== "pools" || segments[5] !== "sessions" || segments.length > 7) return undefined;
     const poolId = Number(segments[4]);
     if (!Number.isInteger(poolId)) return undefined;
@@ -68,14 +76,26 @@ export class AgentSessions {
     const [major, minor, patch] = AGENT_VERSION.split(".").map(Number);
     const value =
       platform === "linux-x64"
-        ? [{ type: "agent", platform: "linux-x64", createdOn: new Date(0).toISOString(), version: { major, minor, patch }, downloadUrl: url, infoUrl: "https://go.microsoft.com/fwlink/?LinkId=798199", filename: AGENT_PACKAGE_NAME, hashValue: createHash("sha256").update(bytes).digest("hex") }]
+        ? [
+            {
+              type: "agent",
+              platform: "linux-x64",
+              createdOn: new Date(0).toISOString(),
+              version: { major, minor, patch },
+              downloadUrl: url,
+              infoUrl: "https://go.microsoft.com/fwlink/?LinkId=798199",
+              filename: AGENT_PACKAGE_NAME,
+              hashValue: createHash("sha256").update(bytes).digest("hex"),
+            },
+          ]
         : [];
     return { status: 200, headers: vssHeaders("7.1-preview.1"), body: { count: value.length, value } };
   }
 
   private token(req: SandboxRequest): SandboxResponse {
     const form = parseFormBody(req);
-    if (form.get("grant_type") !== "client_credentials") return json(400, { error: "unsupported_grant_type", error_description: "Only client_credentials is supported." });
+    if (form.get("grant_type") !== "client_credentials")
+      return json(400, { error: "unsupported_grant_type", error_description: "Only client_credentials is supported." });
     const assertion = form.get("client_assertion") ?? "";
     const parts = assertion.split(".");
     if (parts.length !== 3) return tokenError("The client assertion is not a JWT.");
@@ -88,11 +108,14 @@ export class AgentSessions {
     }
     const agent = [...this.state.agents.values()].find((a) => a.authorization.clientId === claims.iss);
     if (!agent || claims.sub !== claims.iss) return tokenError(`No agent is registered with client ID '${claims.iss ?? ""}'.`);
-    if (!this.signedBy(agent, parts)) return tokenError("The client assertion is not signed by the key registered for this agent (was it replaced from another machine?).");
+    if (!this.signedBy(agent, parts))
+      return tokenError("The client assertion is not signed by the key registered for this agent (was it replaced from another machine?).");
     const now = Math.floor(Date.now() / 1000);
     const serverTime = new Date().toISOString();
-    if ((claims.exp ?? 0) < now) return tokenError(`The bearer token expired on ${new Date((claims.exp ?? 0) * 1000).toISOString()}. Current server time is ${serverTime}.`);
-    if ((claims.nbf ?? 0) > now + 300) return tokenError(`The bearer token is not valid until ${new Date((claims.nbf ?? 0) * 1000).toISOString()}. Current server time is ${serverTime}.`);
+    if ((claims.exp ?? 0) < now)
+      return tokenError(`The bearer token expired on ${new Date((claims.exp ?? 0) * 1000).toISOString()}. Current server time is ${serverTime}.`);
+    if ((claims.nbf ?? 0) > now + 300)
+      return tokenError(`The bearer token is not valid until ${new Date((claims.nbf ?? 0) * 1000).toISOString()}. Current server time is ${serverTime}.`);
     const accessToken = randomBytes(32).toString("base64url");
     this.tokens.set(accessToken, { agentId: agent.id, expires: Date.now() + TOKEN_LIFETIME_S * 1000 });
     return json(200, { access_token: accessToken, token_type: "jwt-bearer", expires_in: TOKEN_LIFETIME_S }, { "cache-control": "no-store" });
@@ -102,7 +125,10 @@ export class AgentSessions {
     const publicKey = agent.authorization.publicKey;
     if (!publicKey) return false;
     try {
-      const key = createPublicKey({ key: { kty: "RSA", n: publicKey.modulus.toString("base64url"), e: publicKey.exponent.toString("base64url") }, format: "jwk" });
+      const key = createPublicKey({
+        key: { kty: "RSA", n: publicKey.modulus.toString("base64url"), e: publicKey.exponent.toString("base64url") },
+        format: "jwk",
+      });
       return createVerify("RSA-SHA256").update(`${parts[0]}.${parts[1]}`).verify(key, Buffer.from(parts[2], "base64url"));
     } catch {
       return false;

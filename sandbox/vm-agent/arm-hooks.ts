@@ -105,7 +105,8 @@ export function installComputeHooks(types: TypeRegistry, agent: ComputeHookTarge
       original(ctx, scaleSet, previous);
       const current = ctx.resolve(scaleSet.id) as StoredResource;
       const added = ctx.store.childrenOf(current.id, VMSS_VM).filter((i) => !before.has(i.id.toLowerCase()));
-      for (const instance of added) for (const extension of modelExtensions(ctx, current)) agent.runOn(current.id, instanceTarget(current, instance), extension);
+      for (const instance of added)
+        for (const extension of modelExtensions(ctx, current)) agent.runOn(current.id, instanceTarget(current, instance), extension);
     },
   });
   hook(types, VMSS_EXTENSION, {
@@ -113,7 +114,8 @@ export function installComputeHooks(types: TypeRegistry, agent: ComputeHookTarge
       original(ctx, extension, previous);
       const scaleSet = ctx.resolve(parentIdOf(extension.id) ?? "");
       if (!scaleSet) return;
-      for (const instance of ctx.store.childrenOf(scaleSet.id, VMSS_VM)) agent.runOn(extension.id, instanceTarget(scaleSet, instance), storedExtension(extension));
+      for (const instance of ctx.store.childrenOf(scaleSet.id, VMSS_VM))
+        agent.runOn(extension.id, instanceTarget(scaleSet, instance), storedExtension(extension));
     },
     afterDelete: (ctx, extension) => {
       for (const instance of ctx.store.childrenOf(parentIdOf(extension.id) ?? "", VMSS_VM)) agent.forgetExtension(instance.id, extension.name);

@@ -21,7 +21,9 @@ export interface CseConfig {
 }
 
 export function isCustomScript(properties: Json): boolean {
-  return String(properties?.publisher ?? "").toLowerCase() === CSE_PUBLISHER.toLowerCase() && String(properties?.type ?? "").toLowerCase() === CSE_TYPE.toLowerCase();
+  return (
+    String(properties?.publisher ?? "").toLowerCase() === CSE_PUBLISHER.toLowerCase() && String(properties?.type ?? "").toLowerCase() === CSE_TYPE.toLowerCase()
+  );
 }
 
 function text(value: Json): string {
@@ -58,9 +60,12 @@ export function parseCseSettings(settings: Json, protectedSettings: Json): CseCo
   if (!command.pub && !command.prot && !script.pub && !script.prot) throw invalid("'commandToExecute' is not specified");
   if (command.pub && command.prot) throw invalid("'commandToExecute' was specified both in public and protected settings; it must be specified only once");
   if (script.pub && script.prot) throw invalid("'script' was specified both in public and protected settings; it must be specified only once");
-  if (files.pub.length > 0 && files.prot.length > 0) throw invalid("'fileUris' were specified both in public and protected settings; it must be specified only once");
-  if ((command.pub || command.prot) && (script.pub || script.prot)) throw invalid("'commandToExecute' and 'script' were both specified, but only one is validate at a time");
-  if (Boolean(prot.storageAccountName) !== Boolean(prot.storageAccountKey)) throw invalid("both 'storageAccountName' and 'storageAccountKey' must be specified");
+  if (files.pub.length > 0 && files.prot.length > 0)
+    throw invalid("'fileUris' were specified both in public and protected settings; it must be specified only once");
+  if ((command.pub || command.prot) && (script.pub || script.prot))
+    throw invalid("'commandToExecute' and 'script' were both specified, but only one is validate at a time");
+  if (Boolean(prot.storageAccountName) !== Boolean(prot.storageAccountKey))
+    throw invalid("both 'storageAccountName' and 'storageAccountKey' must be specified");
   const fileUris = files.pub.length > 0 ? files.pub : files.prot;
   if (command.pub || command.prot) return { command: command.pub || command.prot, fileUris };
   return { command: decodeScript(script.pub || script.prot), fileUris };

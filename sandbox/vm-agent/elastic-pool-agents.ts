@@ -82,7 +82,9 @@ export class ElasticPoolAgents {
             enableScriptDownloadUrl: `https://vstsagenttools.blob.core.windows.net/tools/ElasticPools/Linux/${LINUX_SCRIPT_VERSION}/enableagent.sh`,
           },
           // A token of the service's own (not the user's PAT), kept only in protectedSettings.
-          protectedSettings: { enableScriptParameters: `${this.organizationUrl} '${pool.name}' ${randomBytes(26).toString("hex")}${elastic.recycleAfterEachUse ? " --once" : ""}` },
+          protectedSettings: {
+            enableScriptParameters: `${this.organizationUrl} '${pool.name}' ${randomBytes(26).toString("hex")}${elastic.recycleAfterEachUse ? " --once" : ""}`,
+          },
         },
       });
     }
@@ -99,7 +101,9 @@ export class ElasticPoolAgents {
       if (!pool) continue;
       for (const instance of instances) {
         const name = computerName(scaleSet, instance);
-        const agent = this.devops.findAgentByName(pool.id, name) ?? this.devops.addAgent(pool.id, { name, version: versionOf(this.agentDownloadUrl), osDescription: "Linux (sandbox scale set instance)" });
+        const agent =
+          this.devops.findAgentByName(pool.id, name) ??
+          this.devops.addAgent(pool.id, { name, version: versionOf(this.agentDownloadUrl), osDescription: "Linux (sandbox scale set instance)" });
         this.devops.setAgentStatus(pool.id, agent.id, "online");
       }
       elastic.state = "online";

@@ -13,7 +13,22 @@ export interface ExecRecord {
 }
 
 export function straceArgs(strace: string, seccomp: boolean, logPath: string): string[] {
-  return [strace, "-f", "-A", "-qq", ...(seccomp ? ["--seccomp-bpf"] : []), "-s", "65536", "-e", "trace=execve,execveat", "-e", "signal=none", "-o", logPath, "--"];
+  return [
+    strace,
+    "-f",
+    "-A",
+    "-qq",
+    ...(seccomp ? ["--seccomp-bpf"] : []),
+    "-s",
+    "65536",
+    "-e",
+    "trace=execve,execveat",
+    "-e",
+    "signal=none",
+    "-o",
+    logPath,
+    "--",
+  ];
 }
 
 /** Reads one C string as strace prints it (starting at the opening quote); returns the value and the index after it. */

@@ -67,7 +67,8 @@ async function download(uri: string, ctx: RunContext, dir: string): Promise<stri
   }
   const allowed = new URL(ctx.origin);
   const local = url.protocol === allowed.protocol && url.port === allowed.port && ["127.0.0.1", "localhost"].includes(url.hostname);
-  if (!local) throw new Error(`a sandbox VM can only download from the sandbox (${ctx.origin}); '${uri}' is elsewhere: serve the file from the sandbox instead`);
+  if (!local)
+    throw new Error(`a sandbox VM can only download from the sandbox (${ctx.origin}); '${uri}' is elsewhere: serve the file from the sandbox instead`);
   for (let attempt = 1; ; attempt++) {
     try {
       const response = await fetchOnce(url.href, ctx.caPem);
@@ -77,7 +78,8 @@ async function download(uri: string, ctx: RunContext, dir: string): Promise<stri
         ctx.files.give(target);
         return target;
       }
-      if (attempt >= 4 || !(response.status >= 500 || response.status === 429)) throw new Error(`http request failed: ${url.href}: unexpected status code: got=${response.status} expected=200`);
+      if (attempt >= 4 || !(response.status >= 500 || response.status === 429))
+        throw new Error(`http request failed: ${url.href}: unexpected status code: got=${response.status} expected=200`);
     } catch (error) {
       if (attempt >= 4) throw error;
     }
@@ -86,7 +88,13 @@ async function download(uri: string, ctx: RunContext, dir: string): Promise<stri
 }
 
 /** Runs the extension; `started` receives the process so the caller can kill it (VM deleted, sandbox closed). */
-export async function runExtension(ctx: RunContext, target: VmTarget, extension: ExtensionSpec, seq: number, started: (process: RunningProcess) => void): Promise<RunResult> {
+export async function runExtension(
+  ctx: RunContext,
+  target: VmTarget,
+  extension: ExtensionSpec,
+  seq: number,
+  started: (process: RunningProcess) => void,
+): Promise<RunResult> {
   let config;
   try {
     config = parseCseSettings(extension.settings, extension.protectedSettings);

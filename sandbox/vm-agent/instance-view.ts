@@ -46,12 +46,32 @@ export function extensionInstanceView(s: ExtensionStatus): Json {
 
 /** An extension the sandbox does not run (any other publisher/type): reported as provisioned. */
 export function acceptedExtension(properties: Json, name: string, time: string): ExtensionStatus {
-  return { name, publisher: String(properties.publisher), type: String(properties.type), typeHandlerVersion: String(properties.typeHandlerVersion), state: "succeeded", message: "", stdout: "", stderr: "", time };
+  return {
+    name,
+    publisher: String(properties.publisher),
+    type: String(properties.type),
+    typeHandlerVersion: String(properties.typeHandlerVersion),
+    state: "succeeded",
+    message: "",
+    stdout: "",
+    stderr: "",
+    time,
+  };
 }
 
 export function statusOf(spec: { name: string; publisher: string; type: string; typeHandlerVersion: string }, result: RunResult): ExtensionStatus {
   const { name, publisher, type, typeHandlerVersion } = spec;
-  return { name, publisher, type, typeHandlerVersion, state: result.ok ? "succeeded" : "failed", message: result.message, stdout: result.stdout, stderr: result.stderr, time: new Date().toISOString() };
+  return {
+    name,
+    publisher,
+    type,
+    typeHandlerVersion,
+    state: result.ok ? "succeeded" : "failed",
+    message: result.message,
+    stdout: result.stdout,
+    stderr: result.stderr,
+    time: new Date().toISOString(),
+  };
 }
 
 /** The ARM error a failed run gives the operation that waited for it. */
@@ -81,7 +101,12 @@ export function vmInstanceView(vm: Json, extensions: ExtensionStatus[]): Json {
   const offer = String(props.storageProfile?.imageReference?.offer ?? "");
   const version = /(\d+)_(\d+)/.exec(offer);
   const handlers = new Map<string, Json>();
-  for (const e of extensions) handlers.set(`${e.publisher}.${e.type}`, { type: `${e.publisher}.${e.type}`, typeHandlerVersion: e.typeHandlerVersion, status: status("ProvisioningState/succeeded", "Info", "Ready") });
+  for (const e of extensions)
+    handlers.set(`${e.publisher}.${e.type}`, {
+      type: `${e.publisher}.${e.type}`,
+      typeHandlerVersion: e.typeHandlerVersion,
+      status: status("ProvisioningState/succeeded", "Info", "Ready"),
+    });
   const disk = props.storageProfile?.osDisk?.name;
   return {
     computerName: props.osProfile?.computerName,

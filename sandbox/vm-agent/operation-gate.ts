@@ -18,7 +18,10 @@ export interface GateFailure {
 
 /** What `settle` fails an operation with (it reads `code` and `message`). */
 class ProvisioningFailure extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -40,7 +43,10 @@ export class OperationGate {
   private readonly forming = new Map<string, Hold>();
   private readonly byOperation = new Map<string, Hold>();
 
-  constructor(tracker: OperationTracker, private readonly store: ResourceStore) {
+  constructor(
+    tracker: OperationTracker,
+    private readonly store: ResourceStore,
+  ) {
     const start = tracker.start.bind(tracker);
     tracker.start = (op) => this.attach(start(op));
     const settle = tracker.settle.bind(tracker);

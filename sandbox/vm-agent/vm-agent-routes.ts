@@ -87,7 +87,14 @@ function armRoute(req: SandboxRequest, deps: RouteDependencies): Promise<Sandbox
     if (VM_TYPES.includes(parentTypes)) return json(200, vmInstanceView(resource, deps.statuses(String(resource.id))));
     const instances = deps.arm.store.childrenOf(String(resource.id), VMSS_VM);
     const states = instances.map((i) => String(i.body.properties?.provisioningState ?? "Succeeded"));
-    return json(200, scaleSetInstanceView(resource, states, instances.flatMap((i) => deps.statuses(i.id))));
+    return json(
+      200,
+      scaleSetInstanceView(
+        resource,
+        states,
+        instances.flatMap((i) => deps.statuses(i.id)),
+      ),
+    );
   }
   if (!/(^|,)\s*instanceview\s*(,|$)/.test((req.url.searchParams.get("$expand") ?? "").toLowerCase())) return undefined;
   const isVm = parsed.kind === "resource" && VM_TYPES.includes(types.join("/"));

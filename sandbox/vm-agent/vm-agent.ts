@@ -146,7 +146,9 @@ export class VmAgent implements ComputeHookTarget {
       this.setStatus(target.vmId, acceptedExtension(extension, extension.name, now));
       return;
     }
-    const hash = createHash("sha256").update(JSON.stringify([extension.typeHandlerVersion, extension.settings, extension.protectedSettings, extension.forceUpdateTag])).digest("hex");
+    const hash = createHash("sha256")
+      .update(JSON.stringify([extension.typeHandlerVersion, extension.settings, extension.protectedSettings, extension.forceUpdateTag]))
+      .digest("hex");
     const previous = this.applied.get(key);
     if (!this.runs.has(key) && previous?.hash === hash && previous.ok) return; // same configuration, already applied
     const older = this.runs.get(key);

@@ -35,7 +35,13 @@ export function adminUser(vmDir: string, target: VmTarget): VmUser {
   return { uid: ADMIN_UID, name: target.adminUser, home: join(vmDir, "home", target.adminUser) };
 }
 
-export function vmEnvironment(ctx: VmProcessContext, target: VmTarget, paths: { vmDir: string; caPath: string }, user: VmUser, traceLog: string): Record<string, string> {
+export function vmEnvironment(
+  ctx: VmProcessContext,
+  target: VmTarget,
+  paths: { vmDir: string; caPath: string },
+  user: VmUser,
+  traceLog: string,
+): Record<string, string> {
   const { tools, files } = ctx;
   const path = [files.shimBin, ...(tools.strace ? [] : [files.traceShims]), ...tools.realPath].join(":");
   return {

@@ -41,7 +41,8 @@ function ancestorsTraversable(dir: string): boolean {
 export function vmFilesBase(stateDir: string, tools: HostTools): string {
   if (!tools.runAs || ancestorsTraversable(stateDir)) return stateDir;
   const uid = typeof process.getuid === "function" ? process.getuid() : 0;
-  for (const candidate of [join(tmpdir(), `amlvnet-sandbox-vms-${uid}`), `/tmp/amlvnet-sandbox-vms-${uid}`]) if (ancestorsTraversable(candidate)) return candidate;
+  for (const candidate of [join(tmpdir(), `amlvnet-sandbox-vms-${uid}`), `/tmp/amlvnet-sandbox-vms-${uid}`])
+    if (ancestorsTraversable(candidate)) return candidate;
   return stateDir;
 }
 
@@ -49,7 +50,11 @@ export class VmFiles {
   readonly shimBin: string;
   readonly traceShims: string;
 
-  constructor(readonly stateDir: string, readonly root: string, private readonly tools: HostTools) {
+  constructor(
+    readonly stateDir: string,
+    readonly root: string,
+    private readonly tools: HostTools,
+  ) {
     this.shimBin = join(root, "_shims", "bin");
     this.traceShims = join(root, "_shims", "trace");
     rmSync(root, { recursive: true, force: true });
@@ -82,7 +87,15 @@ export class VmFiles {
   prepareVm(target: VmTarget, caPem: string): { vmDir: string; caPath: string } {
     const vmDir = this.vmDir(target);
     this.mkdir(join(this.root, target.resourceGroup.toLowerCase()), 0o711);
-    for (const dir of [vmDir, join(vmDir, "root"), join(vmDir, "home"), join(vmDir, "home", target.adminUser), join(vmDir, "tmp"), join(vmDir, "etc"), join(vmDir, "etc", "ssl")]) {
+    for (const dir of [
+      vmDir,
+      join(vmDir, "root"),
+      join(vmDir, "home"),
+      join(vmDir, "home", target.adminUser),
+      join(vmDir, "tmp"),
+      join(vmDir, "etc"),
+      join(vmDir, "etc", "ssl"),
+    ]) {
       this.mkdir(dir, 0o755, true);
     }
     const caPath = join(vmDir, "etc", "ssl", "amlvnet-sandbox-ca.pem");

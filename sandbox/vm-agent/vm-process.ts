@@ -129,7 +129,13 @@ function outputSink(target: string | Writable): { stream: Writable; close(done: 
 
 export function launch(plan: ProcessPlan, tools: HostTools): RunningProcess {
   const bootstrap = plan.stdin ? BOOTSTRAP_KEEPING_STDIN : BOOTSTRAP;
-  const argv = [...(plan.straceLog && tools.strace ? straceArgs(tools.strace.path, tools.strace.seccomp, plan.straceLog) : []), ...(tools.dropPrivileges ?? []), "/bin/bash", "-c", bootstrap];
+  const argv = [
+    ...(plan.straceLog && tools.strace ? straceArgs(tools.strace.path, tools.strace.seccomp, plan.straceLog) : []),
+    ...(tools.dropPrivileges ?? []),
+    "/bin/bash",
+    "-c",
+    bootstrap,
+  ];
   const child = spawn(argv[0], argv.slice(1), { cwd: plan.cwd, env: plan.env, detached: true, stdio: ["pipe", "pipe", "pipe"] });
   const stdout = outputSink(plan.stdout);
   const stderr = outputSink(plan.stderr);

@@ -18,7 +18,12 @@ async function main(): Promise<void> {
   const clients = createAzureClients(credential, env.AZURE_SUBSCRIPTION_ID as string, endpoints);
   const rg = `/subscriptions/${env.AZURE_SUBSCRIPTION_ID}/resourceGroups/rg-mlops-secure`;
   const report = await runReadinessCheck(
-    { workspaceId: `${rg}/providers/Microsoft.MachineLearningServices/workspaces/mlw-secure`, cloud: "AzureCloud", failOn: "error", targets: ["aks-inference"] },
+    {
+      workspaceId: `${rg}/providers/Microsoft.MachineLearningServices/workspaces/mlw-secure`,
+      cloud: "AzureCloud",
+      failOn: "error",
+      targets: ["aks-inference"],
+    },
     () => clients,
   );
   const finding = report.findings.find((f) => f.id === "inference.network-contributor:aks-inference");
@@ -32,7 +37,11 @@ async function main(): Promise<void> {
   let definitionId: string | undefined;
   for await (const definition of clients.authorization.roleDefinitions.list(flag.scope, { filter: `roleName eq '${flag.role}'` })) definitionId = definition.id;
   if (!definitionId) throw new Error(`no role definition named '${flag.role}'`);
-  await clients.authorization.roleAssignments.create(flag.scope, randomUUID(), { roleDefinitionId: definitionId, principalId: flag["assignee-object-id"], principalType: "ServicePrincipal" });
+  await clients.authorization.roleAssignments.create(flag.scope, randomUUID(), {
+    roleDefinitionId: definitionId,
+    principalId: flag["assignee-object-id"],
+    principalType: "ServicePrincipal",
+  });
   process.stdout.write(`  granted ${flag.role} on ${flag.scope} to ${flag["assignee-object-id"]}\n`);
 }
 

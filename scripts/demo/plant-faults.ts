@@ -32,7 +32,8 @@ async function main(): Promise<void> {
 function refuseUnlessLoopback(armEndpoint: string): void {
   const host = new URL(armEndpoint).hostname.replace(/^\[|\]$/g, "");
   const loopback = host === "localhost" || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
-  if (!loopback) throw new Error(`refusing to plant faults through ${armEndpoint}: only a local sandbox (AMLVNET_ARM_ENDPOINT on 127.0.0.1) may be broken on purpose`);
+  if (!loopback)
+    throw new Error(`refusing to plant faults through ${armEndpoint}: only a local sandbox (AMLVNET_ARM_ENDPOINT on 127.0.0.1) may be broken on purpose`);
 }
 
 main().catch((error: unknown) => {

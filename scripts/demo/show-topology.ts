@@ -34,13 +34,16 @@ async function main(): Promise<void> {
   out("Private endpoints");
   for await (const endpoint of network.privateEndpoints.listBySubscription()) {
     const connection = endpoint.privateLinkServiceConnections?.[0] ?? endpoint.manualPrivateLinkServiceConnections?.[0];
-    out(`  ${endpoint.name} -> ${connection?.privateLinkServiceId?.split("/").pop()} [${connection?.groupIds?.join(",")}] ${connection?.privateLinkServiceConnectionState?.status}`);
+    out(
+      `  ${endpoint.name} -> ${connection?.privateLinkServiceId?.split("/").pop()} [${connection?.groupIds?.join(",")}] ${connection?.privateLinkServiceConnectionState?.status}`,
+    );
     // customDnsConfigs is empty once a zone group is attached; the endpoint's NIC always lists the names.
     for (const ref of endpoint.networkInterfaces ?? []) {
       const [, , , , rg, , , , name] = (ref.id ?? "").split("/");
       if (!rg || !name) continue;
       const nic = await network.networkInterfaces.get(rg, name);
-      for (const ipc of nic.ipConfigurations ?? []) for (const fqdn of ipc.privateLinkConnectionProperties?.fqdns ?? []) out(`    ${fqdn} = ${ipc.privateIPAddress}`);
+      for (const ipc of nic.ipConfigurations ?? [])
+        for (const fqdn of ipc.privateLinkConnectionProperties?.fqdns ?? []) out(`    ${fqdn} = ${ipc.privateIPAddress}`);
     }
   }
   out("Private DNS zones");
@@ -59,14 +62,17 @@ async function main(): Promise<void> {
     out(`  ${workspace.name}  workspaceId ${workspace.workspaceId}  publicNetworkAccess ${workspace.publicNetworkAccess}`);
     for await (const compute of machineLearning.computeOperations.list(rg, workspace.name as string)) {
       const props = compute.properties as { computeType?: string; properties?: { subnet?: { id?: string }; scaleSettings?: { maxNodeCount?: number } } };
-      out(`    compute ${compute.name}  ${props.computeType}  subnet ${props.properties?.subnet?.id?.split("/").pop()}  max ${props.properties?.scaleSettings?.maxNodeCount} nodes`);
+      out(
+        `    compute ${compute.name}  ${props.computeType}  subnet ${props.properties?.subnet?.id?.split("/").pop()}  max ${props.properties?.scaleSettings?.maxNodeCount} nodes`,
+      );
     }
   }
   if (env.AZURE_DEVOPS_ORG_URL && env.AZURE_DEVOPS_EXT_PAT) {
     const connection = new azdev.WebApi(env.AZURE_DEVOPS_ORG_URL, azdev.getPersonalAccessTokenHandler(env.AZURE_DEVOPS_EXT_PAT));
     const agents = await connection.getTaskAgentApi();
     out(`Azure DevOps agent pools at ${env.AZURE_DEVOPS_ORG_URL}`);
-    for (const pool of await agents.getAgentPools()) out(`  ${pool.name} (id ${pool.id}, ${pool.isHosted ? "hosted" : "self-hosted"}, ${pool.size ?? 0} agents)`);
+    for (const pool of await agents.getAgentPools())
+      out(`  ${pool.name} (id ${pool.id}, ${pool.isHosted ? "hosted" : "self-hosted"}, ${pool.size ?? 0} agents)`);
   }
 }
 

@@ -65,7 +65,12 @@ function createVsix(options) {
   } catch {
     created = undefined;
   }
-  const vsix = created?.path ?? fs.readdirSync(options.outDir).filter((n) => n.endsWith(".vsix")).map((n) => path.join(options.outDir, n))[0];
+  const vsix =
+    created?.path ??
+    fs
+      .readdirSync(options.outDir)
+      .filter((n) => n.endsWith(".vsix"))
+      .map((n) => path.join(options.outDir, n))[0];
   if (!vsix || !fs.existsSync(vsix)) throw new Error(`tfx extension create wrote no .vsix to ${options.outDir}:\n${stderr}${stdout}`.trim());
   const messages = `${jsonStart >= 0 ? stdout.slice(0, jsonStart) : stdout}\n${stderr}`
     .split("\n")

@@ -44,7 +44,14 @@ export async function runGate(inputs: TaskInputs, context: GateContext): Promise
         probesMs = performance.now() - started;
       }
     : undefined;
-  const options: ReadinessOptions = { workspaceId: context.workspaceId, agentVnetId, cloud: context.cloud, failOn: inputs.failOn, targets: inputs.targets, probe: timedProbe };
+  const options: ReadinessOptions = {
+    workspaceId: context.workspaceId,
+    agentVnetId,
+    cloud: context.cloud,
+    failOn: inputs.failOn,
+    targets: inputs.targets,
+    probe: timedProbe,
+  };
   const readStarted = performance.now();
   const topology = await readTopology(options, context.clientsFor);
   const judgeStarted = performance.now();

@@ -38,7 +38,9 @@ async function run(): Promise<void> {
     connection = readServiceConnection(inputs.connectionId, agentProxyFor());
     const clientsFor = clientsPerSubscription(connection.credential, connection.endpoints, connection.proxyFor);
     const workspaceId = workspaceIdFrom(inputs, connection.subscriptionId);
-    tl.debug(`workspace ${workspaceId}; agent VNet ${inputs.agentVnetId ?? "from IMDS"}; probe ${inputs.probe}; failOn ${inputs.failOn}; trigger ${inputs.trigger.action}`);
+    tl.debug(
+      `workspace ${workspaceId}; agent VNet ${inputs.agentVnetId ?? "from IMDS"}; probe ${inputs.probe}; failOn ${inputs.failOn}; trigger ${inputs.trigger.action}`,
+    );
     console.log(tl.loc("GateStarting", workspaceId, inputs.agentVnetId ?? tl.loc("AgentVnetFromImdsPending")));
     const gate = await runGate(inputs, {
       workspaceId,
@@ -48,7 +50,9 @@ async function run(): Promise<void> {
       onAgentVnetDiscovered: (id) => console.log(tl.loc("AgentVnetFromImds", id)),
     });
     const { report } = gate;
-    tl.debug(`gate: ready ${report.ready}, ${report.summary.errors} errors, ${report.summary.warnings} warnings, ${report.summary.checks} checks; topology ${Math.round(gate.timings.topologyMs)} ms, probes ${Math.round(gate.timings.probesMs)} ms`);
+    tl.debug(
+      `gate: ready ${report.ready}, ${report.summary.errors} errors, ${report.summary.warnings} warnings, ${report.summary.checks} checks; topology ${Math.round(gate.timings.topologyMs)} ms, probes ${Math.round(gate.timings.probesMs)} ms`,
+    );
     publishReport(report, reportDirectory(), gate.timings);
     const counts = tl.loc("GateCounts", report.summary.errors, report.summary.warnings);
     if (!report.ready) {

@@ -2,7 +2,6 @@ import * as tl from "azure-pipelines-task-lib/task";
 import type { PipelineAction } from "../../aml/types";
 import type { FailOn } from "../../readiness/finding";
 
-
 export interface TriggerInputs {
   action: PipelineAction;
   pipelineId?: string;
@@ -60,8 +59,14 @@ export function readInputs(): TaskInputs {
   if (!Number.isFinite(timeoutMinutes) || timeoutMinutes <= 0 || timeoutMinutes > 7 * 24 * 60) throw new InputError(tl.loc("InputTimeoutInvalid", timeoutText));
   const pollText = optional("pollIntervalSeconds") ?? "15";
   const pollIntervalSeconds = Number(pollText);
-  if (!Number.isFinite(pollIntervalSeconds) || pollIntervalSeconds <= 0 || pollIntervalSeconds > 3600) throw new InputError(tl.loc("InputPollIntervalInvalid", pollText));
-  const trigger: TriggerInputs = { action, waitForCompletion: tl.getBoolInput("waitForCompletion", false) || optional("waitForCompletion") === undefined, timeoutMinutes, pollIntervalSeconds };
+  if (!Number.isFinite(pollIntervalSeconds) || pollIntervalSeconds <= 0 || pollIntervalSeconds > 3600)
+    throw new InputError(tl.loc("InputPollIntervalInvalid", pollText));
+  const trigger: TriggerInputs = {
+    action,
+    waitForCompletion: tl.getBoolInput("waitForCompletion", false) || optional("waitForCompletion") === undefined,
+    timeoutMinutes,
+    pollIntervalSeconds,
+  };
   if (action === "publishedPipeline") trigger.pipelineId = requiredFor(action, "pipelineId");
   if (action === "pipelineEndpoint") {
     trigger.pipelineEndpointId = requiredFor(action, "pipelineEndpointId");
@@ -88,7 +93,10 @@ export function readInputs(): TaskInputs {
 
 /** `targets`: names separated by commas or new lines; empty means every compute and endpoint. */
 function targetList(text: string | undefined): string[] | undefined {
-  const names = (text ?? "").split(/[,\n]/).map((n) => n.trim()).filter(Boolean);
+  const names = (text ?? "")
+    .split(/[,\n]/)
+    .map((n) => n.trim())
+    .filter(Boolean);
   return names.length ? names : undefined;
 }
 

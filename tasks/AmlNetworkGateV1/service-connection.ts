@@ -53,7 +53,10 @@ function required(connection: string, key: string, value: string | undefined): s
  */
 function jobAccessToken(): string | undefined {
   const fromObject = tl.getEndpointAuthorization("SystemVssConnection", true)?.parameters;
-  const token = (fromObject ? lookup(fromObject, "AccessToken") : undefined) || tl.getEndpointAuthorizationParameter("SystemVssConnection", "AccessToken", true) || tl.getVariable("System.AccessToken");
+  const token =
+    (fromObject ? lookup(fromObject, "AccessToken") : undefined) ||
+    tl.getEndpointAuthorizationParameter("SystemVssConnection", "AccessToken", true) ||
+    tl.getVariable("System.AccessToken");
   if (token) tl.setSecret(token);
   return token || undefined;
 }
@@ -76,7 +79,9 @@ export function readServiceConnection(connectionId: string, proxyFor?: ProxyFor)
   const proxyOptions = proxyFor?.(endpoints.authorityHost);
   const options = { authorityHost: endpoints.authorityHost, disableInstanceDiscovery: needsInstanceDiscoveryDisabled(endpoints.authorityHost), proxyOptions };
   const scheme = (tl.getEndpointAuthorizationScheme(connectionId, true) ?? "").toLowerCase();
-  tl.debug(`connection ${connectionId}: scheme ${scheme || "(none)"}, cloud ${endpoints.cloud}, ARM ${endpoints.armEndpoint}${endpoints.customArm ? " (custom: audience from its metadata)" : ""}, authority ${endpoints.authorityHost}`);
+  tl.debug(
+    `connection ${connectionId}: scheme ${scheme || "(none)"}, cloud ${endpoints.cloud}, ARM ${endpoints.armEndpoint}${endpoints.customArm ? " (custom: audience from its metadata)" : ""}, authority ${endpoints.authorityHost}`,
+  );
   const tenantId = auth("tenantid");
   const clientId = auth("serviceprincipalid");
   let credential: TokenCredential;
@@ -97,8 +102,16 @@ export function readServiceConnection(connectionId: string, proxyFor?: ProxyFor)
     case "workloadidentityfederation": {
       const accessToken = jobAccessToken();
       if (!accessToken) throw new ServiceConnectionError(tl.loc("ConnectionJobTokenMissing", label));
-      tl.debug(`connection ${connectionId}: workload identity federation, OIDC token from ${tl.getVariable("System.OidcRequestUri") ? "System.OidcRequestUri" : "(System.OidcRequestUri not set)"}`);
-      credential = new AzurePipelinesCredential(required(label, "tenantid", tenantId), required(label, "serviceprincipalid", clientId), connectionId, accessToken, options);
+      tl.debug(
+        `connection ${connectionId}: workload identity federation, OIDC token from ${tl.getVariable("System.OidcRequestUri") ? "System.OidcRequestUri" : "(System.OidcRequestUri not set)"}`,
+      );
+      credential = new AzurePipelinesCredential(
+        required(label, "tenantid", tenantId),
+        required(label, "serviceprincipalid", clientId),
+        connectionId,
+        accessToken,
+        options,
+      );
       break;
     }
     case "managedserviceidentity": {
@@ -112,11 +125,22 @@ export function readServiceConnection(connectionId: string, proxyFor?: ProxyFor)
     default:
       throw new ServiceConnectionError(tl.loc("ConnectionSchemeUnsupported", label, scheme || tl.loc("ConnectionSchemeNone")));
   }
-  return { id: connectionId, label, subscriptionId, tenantId, endpoints, credential: new MaskingCredential(withCloudAudience(credential, endpoints, proxyFor?.(endpoints.armEndpoint))), proxyFor };
+  return {
+    id: connectionId,
+    label,
+    subscriptionId,
+    tenantId,
+    endpoints,
+    credential: new MaskingCredential(withCloudAudience(credential, endpoints, proxyFor?.(endpoints.armEndpoint))),
+    proxyFor,
+  };
 }
 
 /** Turns @azure/identity and Entra failures into advice that names the connection (the cause: azure/connection-errors). */
-export async function explainConnectionError(error: unknown, connection: Pick<ServiceConnection, "label" | "endpoints" | "tenantId" | "proxyFor">): Promise<string | undefined> {
+export async function explainConnectionError(
+  error: unknown,
+  connection: Pick<ServiceConnection, "label" | "endpoints" | "tenantId" | "proxyFor">,
+): Promise<string | undefined> {
   const explained = await explainAuthError(error, {
     authorityHost: connection.endpoints.authorityHost,
     tenantId: connection.tenantId,

@@ -17,7 +17,10 @@ export interface TriggerOutcome {
  * Triggers the AML pipeline (only called once the gate allows it), waits with progress lines, fails on
  * Failed/Canceled, cancels the run on timeout and when the pipeline run itself is canceled (SIGINT/SIGTERM).
  */
-export async function runTrigger(inputs: TriggerInputs, context: { workspaceId: string; connection: ServiceConnection; clientsFor: ClientsForSubscription }): Promise<TriggerOutcome> {
+export async function runTrigger(
+  inputs: TriggerInputs,
+  context: { workspaceId: string; connection: ServiceConnection; clientsFor: ClientsForSubscription },
+): Promise<TriggerOutcome> {
   if (inputs.action === "none") {
     tl.debug("decision: no trigger (pipelineAction none)");
     return { failed: false, message: tl.loc("TriggerNone") };
@@ -37,12 +40,22 @@ export async function runTrigger(inputs: TriggerInputs, context: { workspaceId: 
   };
   const parameters = inputs.parametersText ? parseParameters(inputs.parametersText) : undefined;
   const what = inputs.pipelineId ?? inputs.pipelineEndpointId ?? inputs.jobFile ?? "";
-  tl.debug(`workspace ${ws.name}: location ${workspace.location}, discoveryUrl ${workspace.discoveryUrl ?? "(none)"}, v1LegacyMode ${workspace.v1LegacyMode ?? false}, privateLinkCount ${workspace.privateLinkCount ?? 0}`);
+  tl.debug(
+    `workspace ${ws.name}: location ${workspace.location}, discoveryUrl ${workspace.discoveryUrl ?? "(none)"}, v1LegacyMode ${workspace.v1LegacyMode ?? false}, privateLinkCount ${workspace.privateLinkCount ?? 0}`,
+  );
   console.log(tl.loc("TriggerStarting", inputs.action, what, inputs.experimentName ?? tl.loc("ExperimentFromJob")));
   const run = await triggerAmlRun(
     {
       action: inputs.action,
-      workspace: { id: context.workspaceId, name: ws.name, location: workspace.location ?? "", discoveryUrl: workspace.discoveryUrl ?? "", v1LegacyMode: workspace.v1LegacyMode ?? false, workspaceGuid: workspace.workspaceId, privateLinkCount: workspace.privateLinkCount },
+      workspace: {
+        id: context.workspaceId,
+        name: ws.name,
+        location: workspace.location ?? "",
+        discoveryUrl: workspace.discoveryUrl ?? "",
+        v1LegacyMode: workspace.v1LegacyMode ?? false,
+        workspaceGuid: workspace.workspaceId,
+        privateLinkCount: workspace.privateLinkCount,
+      },
       pipelineId: inputs.pipelineId,
       pipelineEndpointId: inputs.pipelineEndpointId,
       pipelineVersion: inputs.pipelineVersion,

@@ -15,8 +15,15 @@ export function referenceWorkspace(sandbox: RunningSandbox): AmlWorkspaceRef {
   };
 }
 
-export function credentialFor(sandbox: RunningSandbox, clientId = sandbox.env.AZURE_CLIENT_ID, secret = sandbox.env.AZURE_CLIENT_SECRET): ClientSecretCredential {
-  return new ClientSecretCredential(sandbox.env.AZURE_TENANT_ID, clientId, secret, { authorityHost: sandbox.env.AZURE_AUTHORITY_HOST, disableInstanceDiscovery: true });
+export function credentialFor(
+  sandbox: RunningSandbox,
+  clientId = sandbox.env.AZURE_CLIENT_ID,
+  secret = sandbox.env.AZURE_CLIENT_SECRET,
+): ClientSecretCredential {
+  return new ClientSecretCredential(sandbox.env.AZURE_TENANT_ID, clientId, secret, {
+    authorityHost: sandbox.env.AZURE_AUTHORITY_HOST,
+    disableInstanceDiscovery: true,
+  });
 }
 
 /** AmlDeps with real Entra tokens from the sandbox (the default service principal unless another credential is given). */

@@ -41,7 +41,11 @@ describe("aml: v2 pipeline job specs to the ARM JobBase body", () => {
     assert.equal(job.name, "fixed-name");
     const p = job.body.properties;
     assert.deepEqual([p.jobType, p.displayName, p.experimentName, p.computeId], ["Pipeline", "Nightly", "nightly", `${WS}/computes/cpu-cluster`]);
-    assert.deepEqual(p.settings, { default_datastore: `${WS}/datastores/workspaceblobstore`, _source: "YAML.JOB", default_compute: `${WS}/computes/cpu-cluster` });
+    assert.deepEqual(p.settings, {
+      default_datastore: `${WS}/datastores/workspaceblobstore`,
+      _source: "YAML.JOB",
+      default_compute: `${WS}/computes/cpu-cluster`,
+    });
     assert.deepEqual(p.inputs, {
       epochs: { jobInputType: "literal", value: "20" },
       rate: { jobInputType: "literal", value: "0.1" },
@@ -69,10 +73,19 @@ describe("aml: v2 pipeline job specs to the ARM JobBase body", () => {
 
   it("names the line of what is wrong", () => {
     assert.equal(specError("type: pipeline\njobs:\n  a:\n    type: command\n  b: [\n").line, 6);
-    assert.equal(specError("type: pipeline\ninputs:\n  d: {type: uri_folder}\njobs:\n  a: {type: command, component: azureml:c:1}\n").message, "job spec line 3: input 'd' of type uri_folder needs a path");
-    assert.equal(specError("type: pipeline\njobs:\n  a: {component: x}\n").message, "job spec line 3: step 'a' needs a type (command, sweep, parallel, pipeline, spark)");
+    assert.equal(
+      specError("type: pipeline\ninputs:\n  d: {type: uri_folder}\njobs:\n  a: {type: command, component: azureml:c:1}\n").message,
+      "job spec line 3: input 'd' of type uri_folder needs a path",
+    );
+    assert.equal(
+      specError("type: pipeline\njobs:\n  a: {component: x}\n").message,
+      "job spec line 3: step 'a' needs a type (command, sweep, parallel, pipeline, spark)",
+    );
     assert.equal(specError("type: pipeline\n").message, "job spec line 1: a pipeline job needs 'jobs', a map of its steps");
-    assert.equal(specError('{"properties": {"jobType": "Command"}}').message, `job spec line 1: properties.jobType is 'Command'; the task submits pipeline jobs ("Pipeline")`);
+    assert.equal(
+      specError('{"properties": {"jobType": "Command"}}').message,
+      `job spec line 1: properties.jobType is 'Command'; the task submits pipeline jobs ("Pipeline")`,
+    );
     assert.equal(
       specError("type: pipeline\njobs:\n  train:\n    type: command\n    command: python train.py\n    environment: azureml:sklearn@latest\n").message,
       "job spec line 5: step 'train' defines its command, environment inline; the task submits steps that reference a registered component: register it (az ml component create --file <component>.yml) and set component: azureml:<name>:<version> or azureml:<name>@latest",

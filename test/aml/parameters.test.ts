@@ -3,7 +3,13 @@ import { AmlInputError, parseParameters } from "../../aml";
 
 describe("aml: parseParameters (the task's parameters input)", () => {
   it("reads a YAML map of scalars, keeping numbers and booleans", () => {
-    assert.deepEqual(parseParameters("learning_rate: 0.01\nepochs: 10\nname: nightly\nshuffle: true\nnote: ~\n"), { learning_rate: 0.01, epochs: 10, name: "nightly", shuffle: true, note: null });
+    assert.deepEqual(parseParameters("learning_rate: 0.01\nepochs: 10\nname: nightly\nshuffle: true\nnote: ~\n"), {
+      learning_rate: 0.01,
+      epochs: 10,
+      name: "nightly",
+      shuffle: true,
+      note: null,
+    });
   });
 
   it("reads a JSON object the same way", () => {
@@ -26,12 +32,15 @@ describe("aml: parseParameters (the task's parameters input)", () => {
   ];
   for (const [what, text, message] of refusals) {
     it(`refuses ${what} with one line`, () => {
-      assert.throws(() => parseParameters(text), (e: unknown) => {
-        assert.ok(e instanceof AmlInputError);
-        assert.match(e.message, message);
-        assert.ok(!e.message.includes("\n"), `one line: ${JSON.stringify(e.message)}`);
-        return true;
-      });
+      assert.throws(
+        () => parseParameters(text),
+        (e: unknown) => {
+          assert.ok(e instanceof AmlInputError);
+          assert.match(e.message, message);
+          assert.ok(!e.message.includes("\n"), `one line: ${JSON.stringify(e.message)}`);
+          return true;
+        },
+      );
     });
   }
 });

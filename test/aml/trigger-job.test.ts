@@ -57,7 +57,11 @@ describe("aml: v2 pipeline jobs through ARM against the sandbox", () => {
     const props = stored.json.properties;
     assert.equal(props.jobType, "Pipeline");
     assert.deepEqual(props.inputs.learning_rate, { jobInputType: "literal", value: "0.2" });
-    assert.deepEqual(props.inputs.training_data, { jobInputType: "uri_folder", uri: "azureml://datastores/workspaceblobstore/paths/train/", mode: "ReadOnlyMount" });
+    assert.deepEqual(props.inputs.training_data, {
+      jobInputType: "uri_folder",
+      uri: "azureml://datastores/workspaceblobstore/paths/train/",
+      mode: "ReadOnlyMount",
+    });
     assert.equal(props.settings.default_compute, `${workspace.id}/computes/cpu-cluster`);
     assert.equal(props.jobs.train.inputs.data.value, "${{parent.inputs.training_data}}");
     assert.equal(props.jobs.train.componentId, `${workspace.id}/components/train_model/versions/1`, "@latest resolved to the container's latestVersion");

@@ -18,7 +18,16 @@ describe("aml: SDK v1 published pipelines and pipeline endpoints against the san
   after(() => sandbox.close());
 
   it("runs the published pipeline to Completed, with progress that sees it Running, and the parameters it was given", async () => {
-    const run = await triggerAmlRun({ action: "publishedPipeline", workspace, pipelineId: REFERENCE_AML.publishedPipelineId, experimentName: "nightly-ci", parameters: { learning_rate: 0.05 } }, deps);
+    const run = await triggerAmlRun(
+      {
+        action: "publishedPipeline",
+        workspace,
+        pipelineId: REFERENCE_AML.publishedPipelineId,
+        experimentName: "nightly-ci",
+        parameters: { learning_rate: 0.05 },
+      },
+      deps,
+    );
     assert.equal(run.kind, "publishedPipeline");
     assert.equal(run.status, "NotStarted");
     assert.equal(run.experimentName, "nightly-ci");
@@ -28,14 +37,22 @@ describe("aml: SDK v1 published pipelines and pipeline endpoints against the san
     assert.ok(seen.includes("Running"), `progress saw ${seen.join(", ")}`);
     assert.equal(seen[seen.length - 1], "Completed");
     const recorded = sandbox.aml.findRun(run.runId);
-    assert.deepEqual([recorded?.pipelineId, recorded?.parameters.learning_rate, recorded?.parameters.epochs], [REFERENCE_AML.publishedPipelineId, "0.05", "10"]);
+    assert.deepEqual(
+      [recorded?.pipelineId, recorded?.parameters.learning_rate, recorded?.parameters.epochs],
+      [REFERENCE_AML.publishedPipelineId, "0.05", "10"],
+    );
   });
 
   it("names the experiment after the published pipeline when none is given, and links the run in the studio", async () => {
     const run = await triggerAmlRun({ action: "publishedPipeline", workspace, pipelineId: REFERENCE_AML.publishedPipelineId }, deps);
     assert.equal(run.experimentName, "nightly-train");
     // A custom cloud's studio is its ARM origin (the sandbox answers /runs/{id} there).
-    assert.match(run.studioUrl, new RegExp(`^${sandbox.origin}/runs/${run.runId}\\?wsid=/subscriptions/${sandbox.env.AZURE_SUBSCRIPTION_ID}/resourcegroups/rg-mlops-secure/workspaces/mlw-secure&tid=${sandbox.env.AZURE_TENANT_ID}$`));
+    assert.match(
+      run.studioUrl,
+      new RegExp(
+        `^${sandbox.origin}/runs/${run.runId}\\?wsid=/subscriptions/${sandbox.env.AZURE_SUBSCRIPTION_ID}/resourcegroups/rg-mlops-secure/workspaces/mlw-secure&tid=${sandbox.env.AZURE_TENANT_ID}$`,
+      ),
+    );
     const page = await fetch(run.studioUrl);
     assert.equal(page.status, 200);
     assert.equal(((await page.json()) as { runId: string }).runId, run.runId);
@@ -56,7 +73,10 @@ describe("aml: SDK v1 published pipelines and pipeline endpoints against the san
   });
 
   it("runs the reference pipeline endpoint (default version 0) to Completed", async () => {
-    const run = await triggerAmlRun({ action: "pipelineEndpoint", workspace, pipelineEndpointId: REFERENCE_AML.pipelineEndpointId, experimentName: "endpoint-ci" }, deps);
+    const run = await triggerAmlRun(
+      { action: "pipelineEndpoint", workspace, pipelineEndpointId: REFERENCE_AML.pipelineEndpointId, experimentName: "endpoint-ci" },
+      deps,
+    );
     assert.equal(run.pipelineId, REFERENCE_AML.publishedPipelineId);
     assert.equal((await waitForAmlRun(run, deps, FAST_WAIT)).status, "Completed");
   });

@@ -9,11 +9,22 @@ import { startTestSandbox } from "../helpers/sandbox-harness";
 describe("azure: clouds", () => {
   it("gives each cloud its studio and AML API suffix; a custom ARM endpoint is flagged", () => {
     assert.deepEqual(
-      (["AzureCloud", "AzureUSGovernment", "AzureChinaCloud"] as const).map((c) => [cloudEndpoints(c, {}).amlStudio, cloudEndpoints(c, {}).amlApiSuffix, cloudEndpoints(c, {}).customArm]),
-      [["https://ml.azure.com", "api.azureml.ms", false], ["https://ml.azure.us", "api.ml.azure.us", false], ["https://studio.ml.azure.cn", "api.ml.azure.cn", false]],
+      (["AzureCloud", "AzureUSGovernment", "AzureChinaCloud"] as const).map((c) => [
+        cloudEndpoints(c, {}).amlStudio,
+        cloudEndpoints(c, {}).amlApiSuffix,
+        cloudEndpoints(c, {}).customArm,
+      ]),
+      [
+        ["https://ml.azure.com", "api.azureml.ms", false],
+        ["https://ml.azure.us", "api.ml.azure.us", false],
+        ["https://studio.ml.azure.cn", "api.ml.azure.cn", false],
+      ],
     );
     const stack = cloudEndpoints("AzureCloud", { armEndpoint: "https://management.local.azurestack.external/" });
-    assert.deepEqual([stack.customArm, stack.armEndpoint, stack.amlStudio], [true, "https://management.local.azurestack.external", "https://management.local.azurestack.external"]);
+    assert.deepEqual(
+      [stack.customArm, stack.armEndpoint, stack.amlStudio],
+      [true, "https://management.local.azurestack.external", "https://management.local.azurestack.external"],
+    );
   });
 
   it("treats login.windows.net as a Microsoft authority (instance discovery stays on), ADFS and the sandbox not", () => {
@@ -24,7 +35,15 @@ describe("azure: clouds", () => {
   });
 
   it("reads an Azure Stack Hub metadata document's first audience as the ARM token scope", () => {
-    const stackHub = { galleryEndpoint: "https://adminportal.local.azurestack.external:30015/", graphEndpoint: "https://graph.windows.net/", portalEndpoint: "https://portal.local.azurestack.external/", authentication: { loginEndpoint: "https://login.windows.net/", audiences: ["https://management.contoso.onmicrosoft.com/3cc5febd-e4b7-4a85-a2ed-1d730e2f5928"] } };
+    const stackHub = {
+      galleryEndpoint: "https://adminportal.local.azurestack.external:30015/",
+      graphEndpoint: "https://graph.windows.net/",
+      portalEndpoint: "https://portal.local.azurestack.external/",
+      authentication: {
+        loginEndpoint: "https://login.windows.net/",
+        audiences: ["https://management.contoso.onmicrosoft.com/3cc5febd-e4b7-4a85-a2ed-1d730e2f5928"],
+      },
+    };
     assert.equal(audienceFromMetadata(stackHub), "https://management.contoso.onmicrosoft.com/3cc5febd-e4b7-4a85-a2ed-1d730e2f5928");
     assert.equal(audienceFromMetadata({ authentication: {} }), undefined);
     assert.equal(scopeOfAudience("https://management.core.windows.net/"), "https://management.core.windows.net/.default");
@@ -40,7 +59,10 @@ describe("azure: clouds", () => {
 
     it("asks for ARM tokens with the audience the endpoint's metadata names, not the ARM URL", async () => {
       const endpoints = cloudEndpoints("AzureCloud", { armEndpoint: sandbox.origin, authorityHost: sandbox.env.AZURE_AUTHORITY_HOST });
-      const inner = new ClientSecretCredential(sandbox.env.AZURE_TENANT_ID, sandbox.env.AZURE_CLIENT_ID, sandbox.env.AZURE_CLIENT_SECRET, { authorityHost: endpoints.authorityHost, disableInstanceDiscovery: true });
+      const inner = new ClientSecretCredential(sandbox.env.AZURE_TENANT_ID, sandbox.env.AZURE_CLIENT_ID, sandbox.env.AZURE_CLIENT_SECRET, {
+        authorityHost: endpoints.authorityHost,
+        disableInstanceDiscovery: true,
+      });
       const token = await withCloudAudience(inner, endpoints).getToken(endpoints.armScope);
       assert.equal(decodeClaims(token?.token ?? "").aud, "https://management.core.windows.net/");
       const other = await withCloudAudience(inner, endpoints).getToken("https://graph.microsoft.com/.default");

@@ -31,7 +31,10 @@ describe("ARM clients wait for Retry-After before polling a long-running operati
       assert.ok(polls.length >= 1, `no poll of ${write.operation}`);
       const answered = Date.parse(write.time) + write.durationMs;
       const waited = Date.parse(polls[0].time) - answered;
-      assert.ok(waited >= (write.retryAfter as number) * 1000 - 50, `first poll of ${write.method} ${write.path} came ${waited} ms after a Retry-After of ${write.retryAfter} s`);
+      assert.ok(
+        waited >= (write.retryAfter as number) * 1000 - 50,
+        `first poll of ${write.method} ${write.path} came ${waited} ms after a Retry-After of ${write.retryAfter} s`,
+      );
     }
   });
 });

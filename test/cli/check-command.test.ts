@@ -43,7 +43,10 @@ describe("amlvnet check (the command, as a user runs it with the sandbox's env)"
       const xml = readFileSync(output, "utf8");
       assert.match(xml, /<testcase [^>]*name="privatelink\.azurecr\.io is linked to agent VNet vnet-bastion"[^>]*>\s*<failure/);
     } finally {
-      sandbox.armClient.put(`${ids.zoneId("privatelink.azurecr.io")}/virtualNetworkLinks/link-vnet-bastion`, "2024-06-01", { location: "global", properties: { virtualNetwork: { id: ids.agentVnetId } } });
+      sandbox.armClient.put(`${ids.zoneId("privatelink.azurecr.io")}/virtualNetworkLinks/link-vnet-bastion`, "2024-06-01", {
+        location: "global",
+        properties: { virtualNetwork: { id: ids.agentVnetId } },
+      });
     }
   });
 
@@ -65,11 +68,21 @@ describe("amlvnet check (the command, as a user runs it with the sandbox's env)"
   it("finds the agent VNet through the instance metadata service when --agent-vnet is not given", async () => {
     const rg = ids.rg;
     const nic = `${rg}/providers/Microsoft.Network/networkInterfaces/nic-agent-1`;
-    sandbox.armClient.put(nic, "2024-07-01", { location: "westeurope", properties: { ipConfigurations: [{ name: "ipconfig1", properties: { subnet: { id: `${ids.agentVnetId}/subnets/snet-agents` } } }] } });
+    sandbox.armClient.put(nic, "2024-07-01", {
+      location: "westeurope",
+      properties: { ipConfigurations: [{ name: "ipconfig1", properties: { subnet: { id: `${ids.agentVnetId}/subnets/snet-agents` } } }] },
+    });
     const vm = `${rg}/providers/Microsoft.Compute/virtualMachines/vm-agent-1`;
     sandbox.armClient.put(vm, "2024-11-01", {
       location: "westeurope",
-      properties: { hardwareProfile: { vmSize: "Standard_D2s_v5" }, osProfile: { adminUsername: "azureuser", linuxConfiguration: { ssh: { publicKeys: [{ keyData: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB5sandboxkey agent" }] } } }, networkProfile: { networkInterfaces: [{ id: nic }] } },
+      properties: {
+        hardwareProfile: { vmSize: "Standard_D2s_v5" },
+        osProfile: {
+          adminUsername: "azureuser",
+          linuxConfiguration: { ssh: { publicKeys: [{ keyData: "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIB5sandboxkey agent" }] } },
+        },
+        networkProfile: { networkInterfaces: [{ id: nic }] },
+      },
     });
     const imds: Server = createServer((req, res) => {
       assert.equal(req.headers.metadata, "true");
@@ -78,7 +91,10 @@ describe("amlvnet check (the command, as a user runs it with the sandbox's env)"
     });
     await new Promise<void>((r) => imds.listen(0, "127.0.0.1", r));
     try {
-      const run = await amlvnet(["check", "--workspace", ids.workspaceId, "--format", "json"], { ...env, AMLVNET_IMDS_ENDPOINT: `http://127.0.0.1:${(imds.address() as AddressInfo).port}` });
+      const run = await amlvnet(["check", "--workspace", ids.workspaceId, "--format", "json"], {
+        ...env,
+        AMLVNET_IMDS_ENDPOINT: `http://127.0.0.1:${(imds.address() as AddressInfo).port}`,
+      });
       assert.equal(run.code, 0, run.stderr);
       assert.equal(JSON.parse(run.stdout).agentVnetId.toLowerCase(), ids.agentVnetId.toLowerCase());
     } finally {
@@ -102,8 +118,14 @@ describe("amlvnet check (the command, as a user runs it with the sandbox's env)"
     assert.match(wrongSecret.stderr, /AADSTS7000215.*Check AZURE_CLIENT_SECRET/);
     assert.ok(!wrongSecret.stderr.includes(sandbox.env.AZURE_CLIENT_SECRET));
 
-    const reader = sandbox.directory.addApp("reader-elsewhere", "0d4c3b2a-1111-4222-8333-444455556666", "0d4c3b2a-9999-4222-8333-444455556666", [{ scope: `/subscriptions/${sandbox.env.AZURE_SUBSCRIPTION_ID}/resourceGroups/rg-other`, role: "Reader" }]);
-    const denied = await amlvnet(["check", "--workspace", ids.workspaceId, "--agent-vnet", ids.agentVnetId], { ...env, AZURE_CLIENT_ID: reader.clientId, AZURE_CLIENT_SECRET: reader.secrets[0].value });
+    const reader = sandbox.directory.addApp("reader-elsewhere", "0d4c3b2a-1111-4222-8333-444455556666", "0d4c3b2a-9999-4222-8333-444455556666", [
+      { scope: `/subscriptions/${sandbox.env.AZURE_SUBSCRIPTION_ID}/resourceGroups/rg-other`, role: "Reader" },
+    ]);
+    const denied = await amlvnet(["check", "--workspace", ids.workspaceId, "--agent-vnet", ids.agentVnetId], {
+      ...env,
+      AZURE_CLIENT_ID: reader.clientId,
+      AZURE_CLIENT_SECRET: reader.secrets[0].value,
+    });
     assert.equal(denied.code, 2);
     assert.match(denied.stderr, /lacks 'Microsoft\.MachineLearningServices\/workspaces\/read'; grant it the Reader role/);
   });

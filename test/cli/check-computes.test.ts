@@ -16,7 +16,10 @@ describe("amlvnet check judges where the work runs", () => {
   });
   after(() => sandbox.close());
 
-  const check = async (): Promise<{ code: number; report: { ready: boolean; findings: Array<{ id: string; severity: string; resourceId: string; message: string }> } }> => {
+  const check = async (): Promise<{
+    code: number;
+    report: { ready: boolean; findings: Array<{ id: string; severity: string; resourceId: string; message: string }> };
+  }> => {
     const run = await amlvnet(["check", "--workspace", t.ids.workspaceId, "--agent-vnet", t.ids.agentVnetId, "--format", "json"], env);
     return { code: run.code, report: JSON.parse(run.stdout) };
   };
@@ -28,7 +31,12 @@ describe("amlvnet check judges where the work runs", () => {
     assert.equal(broken.code, 1);
     const errors = broken.report.findings.filter((f) => f.severity === "error");
     assert.ok(errors.length >= 11 && errors.every((f) => f.resourceId === vnet), JSON.stringify(errors, null, 1));
-    assert.ok(errors.some((f) => f.id === "path.reach:gpu-cluster:pe-st-blob" && / cannot reach pe-st-blob 10\.10\.2\.\d+:443: vnet-gpu has no peering to vnet-aml/.test(f.message)));
+    assert.ok(
+      errors.some(
+        (f) =>
+          f.id === "path.reach:gpu-cluster:pe-st-blob" && / cannot reach pe-st-blob 10\.10\.2\.\d+:443: vnet-gpu has no peering to vnet-aml/.test(f.message),
+      ),
+    );
     t.peer(vnet, t.ids.amlVnetId);
     t.linkZones(vnet);
     const ready = await check();

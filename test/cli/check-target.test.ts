@@ -30,7 +30,10 @@ describe("amlvnet check --target (as a user runs it)", () => {
     const run = await check("--target", "aks-inference", "--target", "gpu-cluster");
     assert.equal(run.code, 2);
     assert.equal(run.stdout, "");
-    assert.match(run.stderr, /target 'gpu-cluster' names no compute or online endpoint of workspace mlw-secure; it has computes: cpu-cluster \(AmlCompute\), aks-inference \(AKS\); online endpoints: none/);
+    assert.match(
+      run.stderr,
+      /target 'gpu-cluster' names no compute or online endpoint of workspace mlw-secure; it has computes: cpu-cluster \(AmlCompute\), aks-inference \(AKS\); online endpoints: none/,
+    );
     assert.equal(run.stderr.trim().split("\n").length, 1, run.stderr);
   });
 

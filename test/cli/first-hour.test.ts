@@ -59,15 +59,27 @@ describe("the first hour with amlvnet: errors name the real cause, one exit-code
       oneLineError(run, 2, /certificate of https:\/\/127\.0\.0\.1:\d+ is not trusted .*NODE_EXTRA_CA_CERTS/);
       assert.doesNotMatch(run.stderr, /set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET/);
       // status asks Azure DevOps first: the same cause, named for AZURE_DEVOPS_ORG_URL's host.
-      oneLineError(await amlvnet(["status", "-f", config], untrusted), 2, /certificate of https:\/\/127\.0\.0\.1:\d+\/sandbox-org is not trusted .*NODE_EXTRA_CA_CERTS/);
+      oneLineError(
+        await amlvnet(["status", "-f", config], untrusted),
+        2,
+        /certificate of https:\/\/127\.0\.0\.1:\d+\/sandbox-org is not trusted .*NODE_EXTRA_CA_CERTS/,
+      );
     });
 
     it("a wrong tenant: AADSTS90002 and AZURE_TENANT_ID", async () => {
-      oneLineError(await amlvnet(check, { ...env, AZURE_TENANT_ID: "11111111-1111-1111-1111-111111111111" }), 2, /AADSTS90002: Tenant '11111111-1111-1111-1111-111111111111' not found.*Check AZURE_TENANT_ID/);
+      oneLineError(
+        await amlvnet(check, { ...env, AZURE_TENANT_ID: "11111111-1111-1111-1111-111111111111" }),
+        2,
+        /AADSTS90002: Tenant '11111111-1111-1111-1111-111111111111' not found.*Check AZURE_TENANT_ID/,
+      );
     });
 
     it("an unreachable authority host: names AZURE_AUTHORITY_HOST and the connection error", async () => {
-      oneLineError(await amlvnet(check, { ...env, AZURE_AUTHORITY_HOST: "https://127.0.0.1:1" }), 2, /cannot reach https:\/\/127\.0\.0\.1:1 \(AZURE_AUTHORITY_HOST\): connect ECONNREFUSED/);
+      oneLineError(
+        await amlvnet(check, { ...env, AZURE_AUTHORITY_HOST: "https://127.0.0.1:1" }),
+        2,
+        /cannot reach https:\/\/127\.0\.0\.1:1 \(AZURE_AUTHORITY_HOST\): connect ECONNREFUSED/,
+      );
     });
 
     it("a wrong secret and an unknown client: their AADSTS codes and the variable to fix", async () => {
@@ -115,7 +127,11 @@ describe("the first hour with amlvnet: errors name the real cause, one exit-code
     });
 
     it("a negative number is one line naming the flag; plan --yes and status --count are refused", async () => {
-      oneLineError(await amlvnet(["apply", "-f", "x.yaml", "--parallel", "-1"], {}), 2, /^amlvnet: --parallel must be a whole number from 1 to 64, got '-1'\n$/);
+      oneLineError(
+        await amlvnet(["apply", "-f", "x.yaml", "--parallel", "-1"], {}),
+        2,
+        /^amlvnet: --parallel must be a whole number from 1 to 64, got '-1'\n$/,
+      );
       oneLineError(await amlvnet([...check, "--fail-on", "-3"], env), 2, /--fail-on must be one of error, warning, never, got '-3'/);
       oneLineError(await amlvnet(["plan", "-f", "x.yaml", "--yes"], {}), 2, /--yes confirms destroy; plan changes nothing/);
       oneLineError(await amlvnet(["status", "-f", "x.yaml", "--count", "3"], {}), 2, /Unknown option '--count'/);

@@ -10,7 +10,10 @@ const NET = "2024-07-01";
 
 /** `amlvnet check --format json` as a user runs it: the findings in the order they are printed. */
 async function findings(sandbox: RunningSandbox, ids: ReturnType<typeof referenceIds>): Promise<Finding[]> {
-  const run = await amlvnet(["check", "--workspace", ids.workspaceId, "--agent-vnet", ids.agentVnetId, "--format", "json"], sandbox.env as unknown as Record<string, string>);
+  const run = await amlvnet(
+    ["check", "--workspace", ids.workspaceId, "--agent-vnet", ids.agentVnetId, "--format", "json"],
+    sandbox.env as unknown as Record<string, string>,
+  );
   assert.ok(run.code === 0 || run.code === 1, run.stderr);
   return (JSON.parse(run.stdout) as { findings: Finding[] }).findings;
 }
@@ -22,7 +25,12 @@ function createdRules(fix: string): Array<{ nsg: string; direction: string; prio
     .filter((c) => c.startsWith("az network nsg rule create "))
     .map((c) => {
       const args = azArguments(c);
-      return { nsg: String(args.get("nsg-name")), direction: String(args.get("direction")), priority: Number(args.get("priority")), name: String(args.get("name")) };
+      return {
+        nsg: String(args.get("nsg-name")),
+        direction: String(args.get("direction")),
+        priority: Number(args.get("priority")),
+        name: String(args.get("name")),
+      };
     });
 }
 
@@ -38,12 +46,34 @@ describe("fixes apply as printed (amlvnet check --format json, then each fix in 
   afterEach(() => sandbox.close());
 
   it("the sandbox refuses a second rule at the same priority and direction (SecurityRuleConflict), as Azure does", () => {
-    const body = { properties: { priority: 100, direction: "Outbound", access: "Allow", protocol: "Tcp", sourceAddressPrefix: "*", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "22" } };
+    const body = {
+      properties: {
+        priority: 100,
+        direction: "Outbound",
+        access: "Allow",
+        protocol: "Tcp",
+        sourceAddressPrefix: "*",
+        sourcePortRange: "*",
+        destinationAddressPrefix: "*",
+        destinationPortRange: "22",
+      },
+    };
     assert.throws(() => sandbox.armClient.put(`${nsgId}/securityRules/Clash`, NET, body), /SecurityRuleConflict/);
   });
 
   it("a deny-all outbound rule: one fix per rule, distinct priorities per NSG and direction, all applied in order make the NSG checks pass", async () => {
-    sandbox.armClient.put(`${nsgId}/securityRules/DenyAllOutbound`, NET, { properties: { priority: 105, direction: "Outbound", access: "Deny", protocol: "*", sourceAddressPrefix: "*", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "*" } });
+    sandbox.armClient.put(`${nsgId}/securityRules/DenyAllOutbound`, NET, {
+      properties: {
+        priority: 105,
+        direction: "Outbound",
+        access: "Deny",
+        protocol: "*",
+        sourceAddressPrefix: "*",
+        sourcePortRange: "*",
+        destinationAddressPrefix: "*",
+        destinationPortRange: "*",
+      },
+    });
     const nsgFindings = (await findings(sandbox, ids)).filter((f) => f.category === "nsg");
     assert.ok(nsgFindings.length >= 10, JSON.stringify(nsgFindings, null, 1));
     const fixes = nsgFindings.map((f) => f.fix);
@@ -58,17 +88,37 @@ describe("fixes apply as printed (amlvnet check --format json, then each fix in 
     const slots = [...priorityOf].map(([key, priority]) => `${key.split("/").slice(0, 2).join("/")}/${priority}`);
     assert.equal(new Set(slots).size, slots.length, `distinct priorities: ${slots.join(", ")}`);
     // TCP 443 and 18881 to AzureMachineLearning are one rule: one finding names both ports.
-    assert.ok(nsgFindings.some((f) => /outbound TCP 443, 18881 to AzureMachineLearning/.test(f.message)), nsgFindings.map((f) => f.message).join("\n"));
+    assert.ok(
+      nsgFindings.some((f) => /outbound TCP 443, 18881 to AzureMachineLearning/.test(f.message)),
+      nsgFindings.map((f) => f.message).join("\n"),
+    );
     for (const fix of fixes) applyAzFix(sandbox.armClient, fix);
     // Every flow of the AML tables passes now (the path model's own rules are judged by its tests).
-    assert.deepEqual((await findings(sandbox, ids)).filter((f) => f.id.startsWith("nsg.flow:")), []);
+    assert.deepEqual(
+      (await findings(sandbox, ids)).filter((f) => f.id.startsWith("nsg.flow:")),
+      [],
+    );
   });
 
   it("the same fixes apply in reverse order too (each command stands alone)", async () => {
-    sandbox.armClient.put(`${nsgId}/securityRules/DenyAllOutbound`, NET, { properties: { priority: 105, direction: "Outbound", access: "Deny", protocol: "*", sourceAddressPrefix: "*", sourcePortRange: "*", destinationAddressPrefix: "*", destinationPortRange: "*" } });
+    sandbox.armClient.put(`${nsgId}/securityRules/DenyAllOutbound`, NET, {
+      properties: {
+        priority: 105,
+        direction: "Outbound",
+        access: "Deny",
+        protocol: "*",
+        sourceAddressPrefix: "*",
+        sourcePortRange: "*",
+        destinationAddressPrefix: "*",
+        destinationPortRange: "*",
+      },
+    });
     const fixes = (await findings(sandbox, ids)).filter((f) => f.category === "nsg").map((f) => f.fix);
     for (const fix of fixes.reverse()) applyAzFix(sandbox.armClient, fix);
-    assert.deepEqual((await findings(sandbox, ids)).filter((f) => f.id.startsWith("nsg.flow:")), []);
+    assert.deepEqual(
+      (await findings(sandbox, ids)).filter((f) => f.id.startsWith("nsg.flow:")),
+      [],
+    );
   });
 
   for (const order of ["printed", "reverse"] as const) {
@@ -78,7 +128,10 @@ describe("fixes apply as printed (amlvnet check --format json, then each fix in 
       assert.ok(fixes.length >= 2, fixes.join("\n"));
       for (const fix of order === "printed" ? fixes : fixes.reverse()) applyAzFix(sandbox.armClient, fix);
       const after = await findings(sandbox, ids);
-      assert.deepEqual(after.map((f) => f.id), []);
+      assert.deepEqual(
+        after.map((f) => f.id),
+        [],
+      );
     });
   }
 });

@@ -25,7 +25,10 @@ describe("every --help matches its snapshot", () => {
       assert.deepEqual([run.code, run.stderr], [0, ""]);
       const text = run.stdout.split(tmpdir()).join("$TMPDIR");
       assert.doesNotMatch(text, /\$\{/, "no unexpanded template placeholder");
-      assert.ok(text.split("\n").every((line) => line.length <= 132), "lines fit a terminal");
+      assert.ok(
+        text.split("\n").every((line) => line.length <= 132),
+        "lines fit a terminal",
+      );
       const file = join("test", "cli", "help", `${name}.txt`);
       if (process.env.UPDATE_HELP_SNAPSHOTS || !existsSync(file)) writeFileSync(file, text);
       assert.equal(text, readFileSync(file, "utf8"), `${file} differs: regenerate it if the change is deliberate`);

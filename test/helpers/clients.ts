@@ -15,8 +15,14 @@ export function sandboxClients(sandbox: RunningSandbox): AzureClients & { creden
 
 /** A raw ARM call with a real token, for what no SDK method covers (or to see the wire response). */
 // ARM bodies are free-form JSON; tests index into them directly.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function rawArm(sandbox: RunningSandbox, credential: ClientSecretCredential, method: string, pathAndQuery: string, body?: unknown): Promise<{ status: number; headers: Headers; json: any }> {
+export async function rawArm(
+  sandbox: RunningSandbox,
+  credential: ClientSecretCredential,
+  method: string,
+  pathAndQuery: string,
+  body?: unknown,
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+): Promise<{ status: number; headers: Headers; json: any }> {
   const token = await credential.getToken("https://management.azure.com/.default");
   const response = await fetch(`${sandbox.origin}${pathAndQuery}`, {
     method,

@@ -3,7 +3,9 @@ import type { AddressInfo } from "node:net";
 
 // `proxy` 4 is an ES module whose types need moduleResolution node16; Node 20.19+ requires it from CommonJS.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { createProxy } = require("proxy") as { createProxy: (server: Server) => Server & { localAddress?: string; authenticate?(req: IncomingMessage): boolean } };
+const { createProxy } = require("proxy") as {
+  createProxy: (server: Server) => Server & { localAddress?: string; authenticate?(req: IncomingMessage): boolean };
+};
 
 /**
  * An HTTP CONNECT proxy on 127.0.0.1 (the `proxy` package) whose outgoing connections leave from 127.0.0.2, so a

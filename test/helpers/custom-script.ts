@@ -3,7 +3,14 @@ import type { VirtualMachineExtension } from "@azure/arm-compute";
 
 /** A Custom Script extension (Microsoft.Azure.Extensions/CustomScript 2.1) with these settings. */
 export function customScript(protectedSettings: Record<string, unknown>, settings: Record<string, unknown> = {}): VirtualMachineExtension {
-  return { location: "westeurope", publisher: "Microsoft.Azure.Extensions", typePropertiesType: "CustomScript", typeHandlerVersion: "2.1", settings, protectedSettings };
+  return {
+    location: "westeurope",
+    publisher: "Microsoft.Azure.Extensions",
+    typePropertiesType: "CustomScript",
+    typeHandlerVersion: "2.1",
+    settings,
+    protectedSettings,
+  };
 }
 
 /** A failed long-running operation rejects (in @azure/core-lro) with "The long-running operation has failed. CODE. message". */

@@ -13,7 +13,12 @@ function isLoopback(address: string): boolean {
 
 net.Socket.prototype.connect = function guardedConnect(this: net.Socket, ...args: unknown[]) {
   const first = args[0] as { host?: string; path?: string } | number | string;
-  const host = typeof first === "object" && first !== null ? first.host ?? (first.path ? "localhost" : "localhost") : typeof args[1] === "string" ? args[1] : "localhost";
+  const host =
+    typeof first === "object" && first !== null
+      ? (first.host ?? (first.path ? "localhost" : "localhost"))
+      : typeof args[1] === "string"
+        ? args[1]
+        : "localhost";
   this.once("lookup", (error: Error | null, address: string) => {
     if (!error && !isLoopback(address)) this.destroy(new Error(`test tried to connect to non-loopback address ${address} (${host})`));
   });

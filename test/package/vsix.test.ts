@@ -136,7 +136,10 @@ describe("npm run package (on a temporary task)", function () {
     for (const expected of ["extension.vsixmanifest", "extension.vsomanifest", `${TASK}/task.json`, `${TASK}/index.js`, `${TASK}/icon.png`]) {
       assert.ok(names.includes(expected), `${expected} missing from ${names.join(", ")}`);
     }
-    assert.deepEqual(names.filter((n) => n.includes("node_modules")), []);
+    assert.deepEqual(
+      names.filter((n) => n.includes("node_modules")),
+      [],
+    );
     assert.deepEqual(names.filter((n) => n.startsWith(`${TASK}/`) && !n.endsWith("/")).sort(), [`${TASK}/icon.png`, `${TASK}/index.js`, `${TASK}/task.json`]);
     assert.ok(fs.statSync(vsixPath).size < 25 * 1024 * 1024, "the Marketplace rejects a .vsix over 25 MiB");
   });

@@ -15,7 +15,10 @@ describe("provisioner bootstrap: the registry and the agent script", () => {
   it("has extension and ssh, and refuses an unknown kind naming the known ones", () => {
     assert.deepEqual(bootstrapKinds(), ["extension", "ssh"]);
     assert.equal(bootstrapFor("extension").kind, "extension");
-    assert.throws(() => bootstrapFor("winrm"), (e: Error) => e instanceof ProvisionerInputError && e.message === "bootstrap 'winrm' is not known; use one of extension, ssh");
+    assert.throws(
+      () => bootstrapFor("winrm"),
+      (e: Error) => e instanceof ProvisionerInputError && e.message === "bootstrap 'winrm' is not known; use one of extension, ssh",
+    );
   });
 
   it("reads the host keys cloud-init printed on the serial console, strongest first, from the last boot", () => {
@@ -28,8 +31,17 @@ describe("provisioner bootstrap: the registry and the agent script", () => {
       `ssh-ed25519 ${ed} root@vm1`,
       "-----END SSH HOST KEY KEYS-----",
     ];
-    const log = ["[    0.000000] Linux version 5.15.0-1057-azure", ...block("AAAAC3NzaC1lZDI1NTE5AAAAIOLD"), "reboot", ...block("AAAAC3NzaC1lZDI1NTE5AAAAINEW"), "Ubuntu 22.04.4 LTS vm1 ttyS0"].join("\r\n");
-    assert.deepEqual(hostKeysInSerialLog(log), ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINEW", "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTY="]);
+    const log = [
+      "[    0.000000] Linux version 5.15.0-1057-azure",
+      ...block("AAAAC3NzaC1lZDI1NTE5AAAAIOLD"),
+      "reboot",
+      ...block("AAAAC3NzaC1lZDI1NTE5AAAAINEW"),
+      "Ubuntu 22.04.4 LTS vm1 ttyS0",
+    ].join("\r\n");
+    assert.deepEqual(hostKeysInSerialLog(log), [
+      "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAINEW",
+      "ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTY=",
+    ]);
     assert.deepEqual(hostKeysInSerialLog("[    0.000000] Linux version 5.15.0\n-----BEGIN SSH HOST KEY KEYS-----\n"), [], "an unfinished block is no key");
   });
 
@@ -48,13 +60,22 @@ describe("provisioner bootstrap: the registry and the agent script", () => {
         writeFileSync(join(agentDir, name), fake);
         chmodSync(join(agentDir, name), 0o755);
       }
-      const script = agentScript({ organizationUrl: "https://dev.azure.com/contoso", pool: "aml private", agentName: "vm-1", downloadUrl: "https://example.invalid/agent.tar.gz", runAs: "nobody-here" });
+      const script = agentScript({
+        organizationUrl: "https://dev.azure.com/contoso",
+        pool: "aml private",
+        agentName: "vm-1",
+        downloadUrl: "https://example.invalid/agent.tar.gz",
+        runAs: "nobody-here",
+      });
       const command = commandToExecute(script, PAT);
       const run = () => spawnSync("sh", ["-c", command], { cwd: dir, env: { PATH: process.env.PATH ?? "", AMLVNET_AGENT_DIR: agentDir }, encoding: "utf8" });
       const first = run();
       assert.equal(first.status, 0, first.stderr);
       const calls = readFileSync(log, "utf8");
-      assert.match(calls, /^config\.sh --unattended --url https:\/\/dev\.azure\.com\/contoso --auth pat --pool aml private --agent vm-1 --replace --acceptTeeEula --work _work token=set$/m);
+      assert.match(
+        calls,
+        /^config\.sh --unattended --url https:\/\/dev\.azure\.com\/contoso --auth pat --pool aml private --agent vm-1 --replace --acceptTeeEula --work _work token=set$/m,
+      );
       assert.match(calls, /^svc\.sh install token=$/m, "the token is unset before the service starts");
       assert.match(calls, /^svc\.sh start token=$/m);
       assert.ok(!calls.includes(PAT) && !script.includes(PAT));

@@ -30,9 +30,15 @@ describe("provisioner config: schema, defaults and the issue's minimal config", 
     const file = write("override.yaml", ISSUE_CONFIG);
     const overrides = overridesFromFlags({ count: "5", pool: "aml-gpu", "vm-size": "Standard_D4s_v5", location: "North Europe", "resource-group": "rg-other" });
     const config = loadConfig(file, ENV, { needsDevOps: true, overrides });
-    assert.deepEqual([config.pool.count, config.pool.name, config.vm.size, config.location, config.resourceGroup], [5, "aml-gpu", "Standard_D4s_v5", "northeurope", "rg-other"]);
+    assert.deepEqual(
+      [config.pool.count, config.pool.name, config.vm.size, config.location, config.resourceGroup],
+      [5, "aml-gpu", "Standard_D4s_v5", "northeurope", "rg-other"],
+    );
     assert.equal(loadConfig(file, ENV, { needsDevOps: true }).pool.count, 3, "the file itself is unchanged");
-    assert.throws(() => loadConfig(file, ENV, { needsDevOps: true, overrides: overridesFromFlags({ mode: "pets" }) }), (e: Error) => e instanceof ProvisionerInputError && /^override\.yaml: pool\.mode .*\(from --mode\)$/.test(e.message));
+    assert.throws(
+      () => loadConfig(file, ENV, { needsDevOps: true, overrides: overridesFromFlags({ mode: "pets" }) }),
+      (e: Error) => e instanceof ProvisionerInputError && /^override\.yaml: pool\.mode .*\(from --mode\)$/.test(e.message),
+    );
     assert.throws(() => overridesFromFlags({ count: "3.5" }), /--count '3\.5' is not a whole number/);
   });
 
@@ -67,12 +73,21 @@ describe("provisioner config: schema, defaults and the issue's minimal config", 
 
   it("reads the same config as JSON, and lets the environment override the agent download URL and organization", () => {
     const json = {
-      subscription: SUB, resourceGroup: "rg-agents", location: "West Europe", workspace: WORKSPACE,
+      subscription: SUB,
+      resourceGroup: "rg-agents",
+      location: "West Europe",
+      workspace: WORKSPACE,
       network: { vnet: { name: "vnet-agents", addressSpace: ["10.30.0.0/16"] }, subnet: { name: "snet-agents", prefix: "10.30.1.0/24" } },
-      pool: { name: "p" }, vm: { adminUser: "azureuser", sshPublicKeyFile: "id_ed25519.pub", image: "Canonical:ubuntu-24_04-lts:server:latest" },
-      agent: { version: "4.260.0" }, devops: { organizationUrl: "https://dev.azure.com/from-config" },
+      pool: { name: "p" },
+      vm: { adminUser: "azureuser", sshPublicKeyFile: "id_ed25519.pub", image: "Canonical:ubuntu-24_04-lts:server:latest" },
+      agent: { version: "4.260.0" },
+      devops: { organizationUrl: "https://dev.azure.com/from-config" },
     };
-    const config = loadConfig(write("agents.json", JSON.stringify(json)), { pat: "x", agentDownloadUrl: "https://127.0.0.1:1234/agent.tar.gz" }, { needsDevOps: true });
+    const config = loadConfig(
+      write("agents.json", JSON.stringify(json)),
+      { pat: "x", agentDownloadUrl: "https://127.0.0.1:1234/agent.tar.gz" },
+      { needsDevOps: true },
+    );
     assert.equal(config.location, "westeurope");
     assert.deepEqual([config.pool.mode, config.pool.count, config.bootstrap], ["vms", 1, "extension"]);
     assert.equal(config.vm.image.offer, "ubuntu-24_04-lts");
@@ -82,10 +97,13 @@ describe("provisioner config: schema, defaults and the issue's minimal config", 
 
   it("names the file in every error, as one line", () => {
     const file = write("broken.yaml", ISSUE_CONFIG.replace("count: 3", "count: 3.5"));
-    assert.throws(() => loadConfig(file, ENV, { needsDevOps: true }), (error: Error) => {
-      assert.ok(error instanceof ProvisionerInputError);
-      assert.equal(error.message, "broken.yaml: pool.count must be a whole number (got 3.5)");
-      return true;
-    });
+    assert.throws(
+      () => loadConfig(file, ENV, { needsDevOps: true }),
+      (error: Error) => {
+        assert.ok(error instanceof ProvisionerInputError);
+        assert.equal(error.message, "broken.yaml: pool.count must be a whole number (got 3.5)");
+        return true;
+      },
+    );
   });
 });

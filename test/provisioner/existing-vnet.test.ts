@@ -15,7 +15,10 @@ describe("amlvnet with an existing agent VNet ({ id }): adds a subnet, keeps wha
     ({ sandbox, env, logFile } = started);
     const base = minimalConfig(sandbox, 2);
     // vnet-bastion is already peered with vnet-aml and linked to every zone, by hand (the reference scenario).
-    config = writeConfig(started.dir, "agents.yaml", { ...base, network: { vnet: { id: started.ids.agentVnetId }, subnet: { name: "snet-amlvnet", prefix: "10.20.2.0/24" } } });
+    config = writeConfig(started.dir, "agents.yaml", {
+      ...base,
+      network: { vnet: { id: started.ids.agentVnetId }, subnet: { name: "snet-amlvnet", prefix: "10.20.2.0/24" } },
+    });
     initial = resourceSet(sandbox);
     stopAgents = simulateAgents(sandbox, "aml-private");
   });

@@ -98,10 +98,19 @@ export function simulateAgents(sandbox: RunningSandbox, poolName: string): () =>
     const names: string[] = [];
     const elastic = sandbox.devops.elasticPools.get(pool.id);
     for (const resource of sandbox.arm.store.resources()) {
-      if (elastic && resource.type === "Microsoft.Compute/virtualMachineScaleSets/virtualMachines" && resource.id.toLowerCase().startsWith(elastic.azureId.toLowerCase() + "/")) {
+      if (
+        elastic &&
+        resource.type === "Microsoft.Compute/virtualMachineScaleSets/virtualMachines" &&
+        resource.id.toLowerCase().startsWith(elastic.azureId.toLowerCase() + "/")
+      ) {
         names.push(resource.body.properties.osProfile.computerName);
       }
-      if (!elastic && resource.type === "Microsoft.Compute/virtualMachines/extensions" && resource.name === "amlvnet-agent" && resource.body.properties?.provisioningState === "Succeeded") {
+      if (
+        !elastic &&
+        resource.type === "Microsoft.Compute/virtualMachines/extensions" &&
+        resource.name === "amlvnet-agent" &&
+        resource.body.properties?.provisioningState === "Succeeded"
+      ) {
         names.push(resource.id.split("/")[8]);
       }
     }

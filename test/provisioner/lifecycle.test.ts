@@ -53,7 +53,10 @@ describe("amlvnet plan / apply / status / destroy (reference scenario, agents in
   it("apply creates the network, peering, links, NICs and VMs with the PAT only in protectedSettings, then names the agents that stay offline", async () => {
     // An agent package URL that serves nothing: the agents cannot come online (today the sandbox does not run the
     // extension, so they are never registered; once it does, the download fails and the extension says so).
-    const run = await amlvnet(["apply", "-f", config, "--timeout", "0.005", "--poll-interval", "0.05"], { ...env, AMLVNET_AGENT_DOWNLOAD_URL: "https://127.0.0.1:9/missing/agent.tar.gz" });
+    const run = await amlvnet(["apply", "-f", config, "--timeout", "0.005", "--poll-interval", "0.05"], {
+      ...env,
+      AMLVNET_AGENT_DOWNLOAD_URL: "https://127.0.0.1:9/missing/agent.tar.gz",
+    });
     assert.equal(run.code, 1, run.stdout + run.stderr);
     assert.match(
       run.stderr,
@@ -65,16 +68,32 @@ describe("amlvnet plan / apply / status / destroy (reference scenario, agents in
     assert.deepEqual(vnet?.body.properties.addressSpace.addressPrefixes, ["10.30.0.0/16"]);
     assert.equal(vnet?.body.tags["amlvnet-managed-by"], "amlvnet");
     const subnet = get(`${rg()}/providers/Microsoft.Network/virtualNetworks/vnet-agents/subnets/snet-agents`);
-    assert.equal(subnet?.body.properties.networkSecurityGroup.id.toLowerCase(), `${rg()}/providers/Microsoft.Network/networkSecurityGroups/nsg-snet-agents`.toLowerCase());
-    const rules = sandbox.arm.store.childrenOf(`${rg()}/providers/Microsoft.Network/networkSecurityGroups/nsg-snet-agents`).map((r) => [r.name, r.body.properties.access, r.body.properties.direction]);
-    assert.deepEqual(rules.find(([name]) => name === "DenyInternetInbound"), ["DenyInternetInbound", "Deny", "Inbound"]);
+    assert.equal(
+      subnet?.body.properties.networkSecurityGroup.id.toLowerCase(),
+      `${rg()}/providers/Microsoft.Network/networkSecurityGroups/nsg-snet-agents`.toLowerCase(),
+    );
+    const rules = sandbox.arm.store
+      .childrenOf(`${rg()}/providers/Microsoft.Network/networkSecurityGroups/nsg-snet-agents`)
+      .map((r) => [r.name, r.body.properties.access, r.body.properties.direction]);
+    assert.deepEqual(
+      rules.find(([name]) => name === "DenyInternetInbound"),
+      ["DenyInternetInbound", "Deny", "Inbound"],
+    );
     assert.ok(!rules.some(([, access, direction]) => access === "Allow" && direction === "Inbound"), "no inbound allow rule");
 
-    const agentPeering = sandbox.armClient.get(`${rg()}/providers/Microsoft.Network/virtualNetworks/vnet-agents/virtualNetworkPeerings/amlvnet-peer-vnet-aml`, "2024-05-01") as { properties: { peeringState: string } };
-    const amlPeering = sandbox.armClient.get(`/subscriptions/${sandbox.env.AZURE_SUBSCRIPTION_ID}/resourceGroups/rg-mlops-secure/providers/Microsoft.Network/virtualNetworks/vnet-aml/virtualNetworkPeerings/amlvnet-peer-vnet-agents`, "2024-05-01") as { properties: { peeringState: string } };
+    const agentPeering = sandbox.armClient.get(
+      `${rg()}/providers/Microsoft.Network/virtualNetworks/vnet-agents/virtualNetworkPeerings/amlvnet-peer-vnet-aml`,
+      "2024-05-01",
+    ) as { properties: { peeringState: string } };
+    const amlPeering = sandbox.armClient.get(
+      `/subscriptions/${sandbox.env.AZURE_SUBSCRIPTION_ID}/resourceGroups/rg-mlops-secure/providers/Microsoft.Network/virtualNetworks/vnet-aml/virtualNetworkPeerings/amlvnet-peer-vnet-agents`,
+      "2024-05-01",
+    ) as { properties: { peeringState: string } };
     assert.deepEqual([agentPeering.properties.peeringState, amlPeering.properties.peeringState], ["Connected", "Connected"]);
 
-    const links = sandbox.arm.store.resources().filter((r) => r.type === "Microsoft.Network/privateDnsZones/virtualNetworkLinks" && r.name === "amlvnet-vnet-agents");
+    const links = sandbox.arm.store
+      .resources()
+      .filter((r) => r.type === "Microsoft.Network/privateDnsZones/virtualNetworkLinks" && r.name === "amlvnet-vnet-agents");
     assert.equal(links.length, 6);
 
     const pat = sandbox.env.AZURE_DEVOPS_EXT_PAT;
@@ -98,7 +117,9 @@ describe("amlvnet plan / apply / status / destroy (reference scenario, agents in
     assert.ok(!(run.stdout + run.stderr).includes(pat));
     // On the wire the PAT travels only inside protectedSettings, which the request log keeps redacted.
     assert.ok(!readLog(logFile).some((e) => e.body?.includes(pat)), "the request log never holds the PAT");
-    const extensionPuts = readLog(logFile).filter((e) => e.method === "PUT" && /\/virtualMachines\/vm-aml-private-\d\/extensions\/amlvnet-agent\?/.test(e.path));
+    const extensionPuts = readLog(logFile).filter(
+      (e) => e.method === "PUT" && /\/virtualMachines\/vm-aml-private-\d\/extensions\/amlvnet-agent\?/.test(e.path),
+    );
     assert.equal(extensionPuts.length, 3);
     for (const entry of extensionPuts) assert.equal(JSON.parse(entry.body as string).properties.protectedSettings, "[redacted]");
     const pool = sandbox.devops.findPoolByName("aml-private");
@@ -113,14 +134,23 @@ describe("amlvnet plan / apply / status / destroy (reference scenario, agents in
     assert.equal(result.report.ready, true, JSON.stringify(result.report.findings));
     assert.match(run.stderr, /agents online in aml-private: 3\/3/);
     const pool = sandbox.devops.findPoolByName("aml-private");
-    assert.deepEqual(sandbox.devops.agentsInPool(pool?.id ?? 0).map((a) => [a.name, a.status]).sort(), [1, 2, 3].map((i) => [`vm-aml-private-${i}`, "online"]));
+    assert.deepEqual(
+      sandbox.devops
+        .agentsInPool(pool?.id ?? 0)
+        .map((a) => [a.name, a.status])
+        .sort(),
+      [1, 2, 3].map((i) => [`vm-aml-private-${i}`, "online"]),
+    );
   });
 
   it("a second apply with the same config writes nothing", async () => {
     const offset = logLength();
     const run = await amlvnet(["apply", "-f", config, "--poll-interval", "0.05"], env);
     assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.deepEqual(writesSince(offset).map((e) => `${e.method} ${e.path}`), []);
+    assert.deepEqual(
+      writesSince(offset).map((e) => `${e.method} ${e.path}`),
+      [],
+    );
     assert.match(run.stdout, /^Apply complete: 0 created, 0 updated, 0 deleted, 22 unchanged\.$/m);
     assert.match(run.stdout, /^READY: 0 errors/m);
   });
@@ -130,7 +160,10 @@ describe("amlvnet plan / apply / status / destroy (reference scenario, agents in
     assert.equal(run.code, 0, run.stderr);
     const status = JSON.parse(run.stdout);
     assert.equal(status.pool.name, "aml-private");
-    assert.deepEqual(status.agents.map((a: { agent: string; status: string; vm: string; extensionState: string }) => [a.agent, a.status, a.vm, a.extensionState]), [1, 2, 3].map((i) => [`vm-aml-private-${i}`, "online", `vm-aml-private-${i}`, "Succeeded"]));
+    assert.deepEqual(
+      status.agents.map((a: { agent: string; status: string; vm: string; extensionState: string }) => [a.agent, a.status, a.vm, a.extensionState]),
+      [1, 2, 3].map((i) => [`vm-aml-private-${i}`, "online", `vm-aml-private-${i}`, "Succeeded"]),
+    );
     const text = await amlvnet(["status", "-f", config], env);
     assert.match(text.stdout, /^pool aml-private \(id \d+, vms\): 3 agents, 3 online/);
   });

@@ -11,7 +11,11 @@ import { sandboxClients } from "../helpers/clients";
 import { amlvnet, minimalConfig, simulateAgents, startProvisionerSandbox, writeConfig } from "./harness";
 
 /** Starts the CLI, sends SIGINT once `ready` matches its stdout, and resolves with how it ended. */
-async function interruptWhen(args: string[], env: Record<string, string>, ready: RegExp): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
+async function interruptWhen(
+  args: string[],
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, ["build/cli/main.js", ...args], { env: { PATH: process.env.PATH ?? "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
   let stdout = "";
   let stderr = "";
@@ -45,7 +49,10 @@ describe("apply while the agents come online: a tally as it changes and every in
   it("prints the tally: counts, the slowest VM and what holds it, elapsed of the timeout", async () => {
     const run = await amlvnet(["apply", "-f", config, "--timeout", "0.05", "--poll-interval", "0.05"], env);
     assert.equal(run.code, 1, run.stdout + run.stderr);
-    assert.match(run.stdout, /^agents online in aml-private: 0\/2 \(2 not registered; slowest vm-aml-private-1: not registered; agent extension Succeeded\), 0:0\d of 0:03$/m);
+    assert.match(
+      run.stdout,
+      /^agents online in aml-private: 0\/2 \(2 not registered; slowest vm-aml-private-1: not registered; agent extension Succeeded\), 0:0\d of 0:03$/m,
+    );
   });
 
   it("repeats the tally at the interval when nothing changes, and at once when an agent registers", async () => {
@@ -91,9 +98,15 @@ describe("apply while the agents come online: a tally as it changes and every in
   });
 
   it("Ctrl-C during a fresh apply lists the resources it created", async () => {
-    const other = writeConfig(config.replace(/[^/]+$/, ""), "fresh.yaml", { ...minimalConfig(sandbox, 1), resourceGroup: "rg-fresh", network: { vnet: { name: "vnet-fresh", addressSpace: "10.31.0.0/16" }, subnet: { name: "snet", prefix: "10.31.1.0/24" } }, pool: { name: "fresh", count: 1 } });
+    const other = writeConfig(config.replace(/[^/]+$/, ""), "fresh.yaml", {
+      ...minimalConfig(sandbox, 1),
+      resourceGroup: "rg-fresh",
+      network: { vnet: { name: "vnet-fresh", addressSpace: "10.31.0.0/16" }, subnet: { name: "snet", prefix: "10.31.1.0/24" } },
+      pool: { name: "fresh", count: 1 },
+    });
     const run = await interruptWhen(["apply", "-f", other, "--timeout", "5", "--poll-interval", "0.05"], env, /agents online in fresh/);
     assert.equal(run.code, 130, run.stdout + run.stderr);
-    for (const line of ["  created resource group rg-fresh", "  created virtual network vnet-fresh", "  created virtual machine vm-fresh-1"]) assert.ok(run.stderr.includes(line), `missing '${line}' in:\n${run.stderr}`);
+    for (const line of ["  created resource group rg-fresh", "  created virtual network vnet-fresh", "  created virtual machine vm-fresh-1"])
+      assert.ok(run.stderr.includes(line), `missing '${line}' in:\n${run.stderr}`);
   });
 });

@@ -10,14 +10,19 @@ describe("amlvnet apply with projects: the pool is added to each project as an a
   let stopAgents: () => void;
   const queuesOf = (project: string) => {
     const id = sandbox.devops.findProject(project)?.id;
-    return [...sandbox.devops.queues.values()].filter((q) => q.projectId === id).map((q) => ({ name: q.name, pool: sandbox.devops.findPool(q.poolId)?.name, authorized: q.authorizedForAllPipelines }));
+    return [...sandbox.devops.queues.values()]
+      .filter((q) => q.projectId === id)
+      .map((q) => ({ name: q.name, pool: sandbox.devops.findPool(q.poolId)?.name, authorized: q.authorizedForAllPipelines }));
   };
 
   before(async () => {
     const started = await startProvisionerSandbox();
     ({ sandbox, env, logFile } = started);
     sandbox.devops.addProject("ml-prod");
-    config = writeConfig(started.dir, "agents.yaml", { ...minimalConfig(sandbox, 1), projects: ["sandbox-project", { name: "ml-prod", authorizePipelines: true }] });
+    config = writeConfig(started.dir, "agents.yaml", {
+      ...minimalConfig(sandbox, 1),
+      projects: ["sandbox-project", { name: "ml-prod", authorizePipelines: true }],
+    });
     stopAgents = simulateAgents(sandbox, "aml-private");
   });
   after(async () => {
@@ -31,7 +36,10 @@ describe("amlvnet apply with projects: the pool is added to each project as an a
     assert.equal(run.code, 2, run.stdout + run.stderr);
     assert.match(run.stderr, /^amlvnet: projects: 'no-such-project' is not a project of https:\/\/127\.0\.0\.1:\d+\/sandbox-org \(TF200016\); check the name/m);
     assert.equal(run.stderr.trim().split("\n").length, 1, run.stderr);
-    assert.deepEqual(writesIn(readLog(logFile).slice(offset)).map((e) => `${e.method} ${e.path}`), []);
+    assert.deepEqual(
+      writesIn(readLog(logFile).slice(offset)).map((e) => `${e.method} ${e.path}`),
+      [],
+    );
   });
 
   it("plan shows the queues it would add", async () => {
@@ -50,7 +58,10 @@ describe("amlvnet apply with projects: the pool is added to each project as an a
     const again = await amlvnet(["apply", "-f", config, "--timeout", "0.5", "--poll-interval", "0.05"], env);
     assert.equal(again.code, 0, again.stdout + again.stderr);
     assert.match(again.stdout, /^unchanged project queue ml-prod\/aml-private$/m);
-    assert.deepEqual(writesIn(readLog(logFile).slice(offset)).map((e) => `${e.method} ${e.path}`), []);
+    assert.deepEqual(
+      writesIn(readLog(logFile).slice(offset)).map((e) => `${e.method} ${e.path}`),
+      [],
+    );
   });
 
   it("a re-run grants all pipelines again where authorizePipelines is true, and never revokes a grant", async () => {

@@ -26,7 +26,10 @@ describe("amlvnet apply with the sandbox running the agent extension (real confi
     for (const i of [1, 2]) {
       const vmId = `/subscriptions/${sandbox.env.AZURE_SUBSCRIPTION_ID}/resourceGroups/rg-agents/providers/Microsoft.Compute/virtualMachines/vm-aml-private-${i}`;
       const commands = sandbox.vmAgent.commands(vmId);
-      assert.ok(commands.some((c) => c.argv.some((a) => a.endsWith("config.sh"))), JSON.stringify(commands.map((c) => c.argv)));
+      assert.ok(
+        commands.some((c) => c.argv.some((a) => a.endsWith("config.sh"))),
+        JSON.stringify(commands.map((c) => c.argv)),
+      );
       for (const command of commands) assert.ok(!command.argv.join(" ").includes(pat), command.argv.join(" "));
     }
   });

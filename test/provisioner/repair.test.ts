@@ -30,7 +30,9 @@ describe("amlvnet apply repairs drift: a re-run fixes only what changed", () => 
 
   it("re-creates a Disconnected peering before creating the other side (no RemotePeeringIsDisconnected) and waits for Connected", async () => {
     assert.equal(sandbox.armClient.delete(`${agentVnet()}/virtualNetworkPeerings/amlvnet-peer-vnet-aml`, "2024-05-01"), 202);
-    const stale = sandbox.armClient.get(`${amlVnet()}/virtualNetworkPeerings/amlvnet-peer-vnet-agents`, "2024-05-01") as { properties: { peeringState: string } };
+    const stale = sandbox.armClient.get(`${amlVnet()}/virtualNetworkPeerings/amlvnet-peer-vnet-agents`, "2024-05-01") as {
+      properties: { peeringState: string };
+    };
     assert.equal(stale.properties.peeringState, "Disconnected");
 
     const plan = await amlvnet(["plan", "-f", config], env);
@@ -39,7 +41,10 @@ describe("amlvnet apply repairs drift: a re-run fixes only what changed", () => 
 
     const run = await apply();
     assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.match(run.stdout, /^updated peering vnet-aml\/amlvnet-peer-vnet-agents \(Disconnected: re-created\)\ncreated peering vnet-agents\/amlvnet-peer-vnet-aml/m);
+    assert.match(
+      run.stdout,
+      /^updated peering vnet-aml\/amlvnet-peer-vnet-agents \(Disconnected: re-created\)\ncreated peering vnet-agents\/amlvnet-peer-vnet-aml/m,
+    );
     for (const id of [`${agentVnet()}/virtualNetworkPeerings/amlvnet-peer-vnet-aml`, `${amlVnet()}/virtualNetworkPeerings/amlvnet-peer-vnet-agents`]) {
       assert.equal((sandbox.armClient.get(id, "2024-05-01") as { properties: { peeringState: string } }).properties.peeringState, "Connected", id);
     }
@@ -63,9 +68,16 @@ describe("amlvnet apply repairs drift: a re-run fixes only what changed", () => 
     assert.equal(run.code, 0, run.stdout + run.stderr);
     assert.match(run.stdout, /^deleted virtual machine vm-aml-private-2 \(beyond pool\.count 1\)$/m);
     assert.match(run.stdout, /^deleted agent vm-aml-private-2 \(deregistered from aml-private\)$/m);
-    assert.equal(sandbox.arm.store.getResource(`/subscriptions/${sub()}/resourceGroups/rg-agents/providers/Microsoft.Network/networkInterfaces/vm-aml-private-2-nic`), undefined, "its NIC went with it");
+    assert.equal(
+      sandbox.arm.store.getResource(`/subscriptions/${sub()}/resourceGroups/rg-agents/providers/Microsoft.Network/networkInterfaces/vm-aml-private-2-nic`),
+      undefined,
+      "its NIC went with it",
+    );
     const pool = sandbox.devops.findPoolByName("aml-private");
-    assert.deepEqual(sandbox.devops.agentsInPool(pool?.id ?? 0).map((a) => a.name), ["vm-aml-private-1"]);
+    assert.deepEqual(
+      sandbox.devops.agentsInPool(pool?.id ?? 0).map((a) => a.name),
+      ["vm-aml-private-1"],
+    );
   });
 
   it("destroy then leaves the sandbox as it was", async () => {

@@ -16,7 +16,12 @@ describe("amlvnet with pool.mode: scaleset (a Uniform scale set registered as an
     const started = await startProvisionerSandbox();
     ({ sandbox, env, logFile } = started);
     const base = minimalConfig(sandbox, 2);
-    config = writeConfig(started.dir, "agents.json", { ...base, pool: { name: "aml-vmss", mode: "scaleset", count: 2, serviceEndpointId: SERVICE_CONNECTION, projectId: PROJECT } }, "json");
+    config = writeConfig(
+      started.dir,
+      "agents.json",
+      { ...base, pool: { name: "aml-vmss", mode: "scaleset", count: 2, serviceEndpointId: SERVICE_CONNECTION, projectId: PROJECT } },
+      "json",
+    );
     initial = resourceSet(sandbox);
   });
   after(async () => {
@@ -26,7 +31,9 @@ describe("amlvnet with pool.mode: scaleset (a Uniform scale set registered as an
   it("apply creates the scale set as elastic pools need it and registers the pool through REST", async () => {
     const run = await amlvnet(["apply", "-f", config, "--poll-interval", "0.05", "--timeout", "0.5"], env);
     assert.equal(run.code, 0, run.stdout + run.stderr);
-    const vmss = sandbox.arm.store.getResource(`/subscriptions/${sandbox.env.AZURE_SUBSCRIPTION_ID}/resourceGroups/rg-agents/providers/Microsoft.Compute/virtualMachineScaleSets/vmss-aml-vmss`);
+    const vmss = sandbox.arm.store.getResource(
+      `/subscriptions/${sandbox.env.AZURE_SUBSCRIPTION_ID}/resourceGroups/rg-agents/providers/Microsoft.Compute/virtualMachineScaleSets/vmss-aml-vmss`,
+    );
     const props = vmss?.body.properties;
     assert.deepEqual([props.orchestrationMode, props.overprovision, props.upgradePolicy.mode, vmss?.body.sku.capacity], ["Uniform", false, "Manual", 2]);
     const ipConfig = props.virtualMachineProfile.networkProfile.networkInterfaceConfigurations[0].properties.ipConfigurations[0].properties;
@@ -34,7 +41,10 @@ describe("amlvnet with pool.mode: scaleset (a Uniform scale set registered as an
     assert.equal(ipConfig.publicIPAddressConfiguration, undefined);
     const pool = sandbox.devops.findPoolByName("aml-vmss");
     const elastic = sandbox.devops.elasticPools.get(pool?.id ?? 0);
-    assert.deepEqual([elastic?.azureId.toLowerCase(), elastic?.maxCapacity, elastic?.serviceEndpointId, elastic?.osType], [vmss?.id.toLowerCase(), 2, SERVICE_CONNECTION, "linux"]);
+    assert.deepEqual(
+      [elastic?.azureId.toLowerCase(), elastic?.maxCapacity, elastic?.serviceEndpointId, elastic?.osType],
+      [vmss?.id.toLowerCase(), 2, SERVICE_CONNECTION, "linux"],
+    );
     assert.match(run.stdout, /agents online in aml-vmss: 2\/2/);
     assert.match(run.stdout, /^READY/m);
   });
@@ -43,11 +53,23 @@ describe("amlvnet with pool.mode: scaleset (a Uniform scale set registered as an
     const vmssId = `/subscriptions/${sandbox.env.AZURE_SUBSCRIPTION_ID}/resourceGroups/rg-agents/providers/Microsoft.Compute/virtualMachineScaleSets/vmss-aml-vmss`;
     const extension = sandbox.arm.store.getResource(`${vmssId}/extensions/Microsoft.Azure.DevOps.Pipelines.Agent`);
     const props = extension?.body.properties;
-    assert.deepEqual([props?.publisher, props?.type, props?.settings?.isPipelinesAgent, props?.settings?.agentFolder, props?.protectedSettings], ["Microsoft.VisualStudio.Services", "TeamServicesAgentLinux", true, "/agent", undefined]);
-    const instances = sandbox.arm.store.childrenOf(vmssId, "Microsoft.Compute/virtualMachineScaleSets/virtualMachines").map((i) => i.body.properties.osProfile.computerName).sort();
+    assert.deepEqual(
+      [props?.publisher, props?.type, props?.settings?.isPipelinesAgent, props?.settings?.agentFolder, props?.protectedSettings],
+      ["Microsoft.VisualStudio.Services", "TeamServicesAgentLinux", true, "/agent", undefined],
+    );
+    const instances = sandbox.arm.store
+      .childrenOf(vmssId, "Microsoft.Compute/virtualMachineScaleSets/virtualMachines")
+      .map((i) => i.body.properties.osProfile.computerName)
+      .sort();
     const pool = sandbox.devops.findPoolByName("aml-vmss");
-    const agents = sandbox.devops.agentsInPool(pool?.id ?? 0).map((a) => [a.name, a.status]).sort();
-    assert.deepEqual(agents, instances.map((name) => [name, "online"]));
+    const agents = sandbox.devops
+      .agentsInPool(pool?.id ?? 0)
+      .map((a) => [a.name, a.status])
+      .sort();
+    assert.deepEqual(
+      agents,
+      instances.map((name) => [name, "online"]),
+    );
     assert.equal(sandbox.devops.elasticPools.get(pool?.id ?? 0)?.state, "online");
   });
 
@@ -55,7 +77,10 @@ describe("amlvnet with pool.mode: scaleset (a Uniform scale set registered as an
     const offset = readLog(logFile).length;
     const run = await amlvnet(["apply", "-f", config, "--poll-interval", "0.05", "--timeout", "0.5"], env);
     assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.deepEqual(writesIn(readLog(logFile).slice(offset)).map((e) => `${e.method} ${e.path}`), []);
+    assert.deepEqual(
+      writesIn(readLog(logFile).slice(offset)).map((e) => `${e.method} ${e.path}`),
+      [],
+    );
   });
 
   it("destroy removes the scale set, its agents and the elastic pool", async () => {

@@ -70,7 +70,10 @@ describe("secrets: the PAT and the client secret appear nowhere but in protected
 
   it("the runs really happened: agents configured, wrong credentials refused", () => {
     assert.ok(vmFiles.size > 10, `only ${vmFiles.size} files on the VMs`);
-    assert.ok(argvs.some((argv) => /config\.sh --unattended/.test(argv)), argvs.join("\n"));
+    assert.ok(
+      argvs.some((argv) => /config\.sh --unattended/.test(argv)),
+      argvs.join("\n"),
+    );
     assert.deepEqual(
       runs.map((run) => run.code),
       [0, 0, 0, 2, 2, 0],
@@ -78,7 +81,9 @@ describe("secrets: the PAT and the client secret appear nowhere but in protected
   });
 
   it("in no stdout or stderr of plan, apply (json and failures), status or destroy", () => {
-    for (const run of runs) for (const secret of secrets.flatMap(forms)) assert.ok(!(run.stdout + run.stderr).includes(secret), `${secret.slice(0, 4)}… in:\n${run.stdout}${run.stderr}`);
+    for (const run of runs)
+      for (const secret of secrets.flatMap(forms))
+        assert.ok(!(run.stdout + run.stderr).includes(secret), `${secret.slice(0, 4)}… in:\n${run.stdout}${run.stderr}`);
   });
 
   it("in the argv of no process the VM scripts started", () => {
@@ -102,6 +107,7 @@ describe("secrets: the PAT and the client secret appear nowhere but in protected
     assert.ok(extensionPuts.length >= 2, `${extensionPuts.length} extension PUTs`);
     const content = readFileSync(logFile, "utf8");
     for (const secret of secrets.flatMap(forms)) assert.ok(!content.includes(secret), "the request log holds a secret");
-    for (const entry of extensionPuts) assert.deepEqual(withoutProtectedSettings(entry.body ?? "").protectedSettings, ['"[redacted]"'], `${entry.path} logs protectedSettings redacted`);
+    for (const entry of extensionPuts)
+      assert.deepEqual(withoutProtectedSettings(entry.body ?? "").protectedSettings, ['"[redacted]"'], `${entry.path} logs protectedSettings redacted`);
   });
 });

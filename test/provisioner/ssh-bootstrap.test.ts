@@ -14,7 +14,8 @@ describe("amlvnet apply with bootstrap: ssh (through the sandbox's jump host, ho
   let logFile: string;
   let config: string;
   let initial: string[];
-  const vmId = (name: string) => `/subscriptions/${sandbox.env.AZURE_SUBSCRIPTION_ID}/resourceGroups/rg-agents/providers/Microsoft.Compute/virtualMachines/${name}`;
+  const vmId = (name: string) =>
+    `/subscriptions/${sandbox.env.AZURE_SUBSCRIPTION_ID}/resourceGroups/rg-agents/providers/Microsoft.Compute/virtualMachines/${name}`;
 
   before(async () => {
     const started = await startRealAgentSandbox();
@@ -36,7 +37,10 @@ describe("amlvnet apply with bootstrap: ssh (through the sandbox's jump host, ho
     const impostor = utils.generateKeyPairSync("ed25519").public;
     const run = await amlvnet(["apply", "-f", config], { ...env, AMLVNET_SSH_JUMP_HOST_KEY: impostor });
     assert.equal(run.code, 2, run.stdout + run.stderr);
-    assert.match(run.stderr.trim(), /^amlvnet: ssh\.jumpHost: the jump host 127\.0\.0\.1:\d+ presented a host key other than ssh\.jumpHostKey: refusing to connect/);
+    assert.match(
+      run.stderr.trim(),
+      /^amlvnet: ssh\.jumpHost: the jump host 127\.0\.0\.1:\d+ presented a host key other than ssh\.jumpHostKey: refusing to connect/,
+    );
     assert.deepEqual(writesIn(readLog(logFile).slice(offset)), []);
   });
 
@@ -47,13 +51,23 @@ describe("amlvnet apply with bootstrap: ssh (through the sandbox's jump host, ho
     assert.match(run.stdout, /^READY/m);
     assert.deepEqual(agentsInPool(sandbox, "aml-private"), ["vm-aml-private-1 online", "vm-aml-private-2 online"]);
     assert.deepEqual(orphans(sandbox), []);
-    assert.equal(sandbox.arm.store.resources().filter((r) => r.type === "Microsoft.Compute/virtualMachines/extensions").length, 0, "no Custom Script extension");
+    assert.equal(
+      sandbox.arm.store.resources().filter((r) => r.type === "Microsoft.Compute/virtualMachines/extensions").length,
+      0,
+      "no Custom Script extension",
+    );
     const pat = sandbox.env.AZURE_DEVOPS_EXT_PAT;
     assert.ok(!readLog(logFile).some((e) => (e.body ?? "").includes(pat)), "the PAT travels over SSH only");
     for (const name of ["vm-aml-private-1", "vm-aml-private-2"]) {
       const commands = sandbox.vmAgent.commands(vmId(name)).map((c) => c.argv.join(" "));
-      assert.ok(commands.some((argv) => /^sudo -n bash -c /.test(argv)), commands.join("\n"));
-      assert.ok(commands.some((argv) => /config\.sh --unattended/.test(argv)), commands.join("\n"));
+      assert.ok(
+        commands.some((argv) => /^sudo -n bash -c /.test(argv)),
+        commands.join("\n"),
+      );
+      assert.ok(
+        commands.some((argv) => /config\.sh --unattended/.test(argv)),
+        commands.join("\n"),
+      );
       for (const argv of commands) assert.ok(!argv.includes(pat), argv);
     }
   });
@@ -63,7 +77,10 @@ describe("amlvnet apply with bootstrap: ssh (through the sandbox's jump host, ho
     const before = sandbox.vmAgent.commands(vmId("vm-aml-private-1")).length;
     const run = await amlvnet(["apply", "-f", config, "--poll-interval", "0.1", "--timeout", "1"], env);
     assert.equal(run.code, 0, run.stdout + run.stderr);
-    assert.deepEqual(writesIn(readLog(logFile).slice(offset)).map((e) => `${e.method} ${e.path}`), []);
+    assert.deepEqual(
+      writesIn(readLog(logFile).slice(offset)).map((e) => `${e.method} ${e.path}`),
+      [],
+    );
     assert.equal(sandbox.vmAgent.commands(vmId("vm-aml-private-1")).length, before);
   });
 

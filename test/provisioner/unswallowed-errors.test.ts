@@ -29,7 +29,10 @@ describe("provisioner: a refused read is reported, not taken for 'nothing there'
   function contextWithoutRoles(mode: RunMode): ProvisionContext {
     const app = sandbox.directory.addApp("no-roles", "3c2b1a00-1111-4222-8333-444455556666", "3c2b1a00-9999-4222-8333-444455556666", []);
     const endpoints = resolveCloud("AzureCloud", env);
-    const credential = new ClientSecretCredential(env.AZURE_TENANT_ID, app.clientId, app.secrets[0].value, { authorityHost: endpoints.authorityHost, disableInstanceDiscovery: true });
+    const credential = new ClientSecretCredential(env.AZURE_TENANT_ID, app.clientId, app.secrets[0].value, {
+      authorityHost: endpoints.authorityHost,
+      disableInstanceDiscovery: true,
+    });
     const config = loadConfig(file, { pat: env.AZURE_DEVOPS_EXT_PAT, organizationUrl: env.AZURE_DEVOPS_ORG_URL }, { needsDevOps: true });
     return createContext({
       config,
@@ -44,8 +47,14 @@ describe("provisioner: a refused read is reported, not taken for 'nothing there'
   it("destroy records a NIC listing it may not read, as it does for the VM listing", async () => {
     const ctx = contextWithoutRoles("destroy");
     await agentVmsStep.destroy?.(ctx);
-    assert.ok(ctx.failures.some((f) => f.startsWith("listing the agent VMs:")), ctx.failures.join("\n"));
-    assert.ok(ctx.failures.some((f) => /^listing the agent NICs: .*Microsoft\.Network\/networkInterfaces\/read/.test(f)), ctx.failures.join("\n"));
+    assert.ok(
+      ctx.failures.some((f) => f.startsWith("listing the agent VMs:")),
+      ctx.failures.join("\n"),
+    );
+    assert.ok(
+      ctx.failures.some((f) => /^listing the agent NICs: .*Microsoft\.Network\/networkInterfaces\/read/.test(f)),
+      ctx.failures.join("\n"),
+    );
   });
 
   it("the agents-online wait ends at a 403 on the agent extension, naming the missing permission", async () => {
@@ -55,7 +64,12 @@ describe("provisioner: a refused read is reported, not taken for 'nothing there'
     ctx.pool = { id: pool.id, name: pool.name, isHosted: false, isElastic: false };
     ctx.agents = [{ agentName: "vm-aml-private-1", vmName: "vm-aml-private-1", vmId: ctx.ids.vmId("vm-aml-private-1") }];
     const started = Date.now();
-    await assert.rejects(agentsOnlineStep.apply(ctx), (error: Error) => error instanceof ProvisionerInputError && /the agent extension of vm-aml-private-1: the identity lacks 'Microsoft\.Compute\/virtualMachines\/extensions\/read'/.test(error.message));
+    await assert.rejects(
+      agentsOnlineStep.apply(ctx),
+      (error: Error) =>
+        error instanceof ProvisionerInputError &&
+        /the agent extension of vm-aml-private-1: the identity lacks 'Microsoft\.Compute\/virtualMachines\/extensions\/read'/.test(error.message),
+    );
     assert.ok(Date.now() - started < 15_000, "it did not wait for the timeout");
   });
 });

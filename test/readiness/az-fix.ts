@@ -28,7 +28,10 @@ const ROLES: Record<string, string> = { "Network Contributor": "4d97b98b-1d4f-47
  * test never passes on a fix it did not apply.
  */
 export function applyAzFix(sandbox: RunningSandbox, fix: string): void {
-  for (const command of fix.split("&&").map((c) => c.replace(/#.*$/, "").trim()).filter(Boolean)) {
+  for (const command of fix
+    .split("&&")
+    .map((c) => c.replace(/#.*$/, "").trim())
+    .filter(Boolean)) {
     const f = flags(command);
     const one = (name: string) => (f[name] ?? [])[0];
     const rg = () => `/subscriptions/${one("subscription")}/resourceGroups/${one("resource-group")}`;
@@ -36,7 +39,11 @@ export function applyAzFix(sandbox: RunningSandbox, fix: string): void {
       const role = ROLES[one("role")];
       if (!role) throw new Error(`unknown role in fix: ${command}`);
       sandbox.armClient.put(`${one("scope")}/providers/Microsoft.Authorization/roleAssignments/${randomUUID()}`, "2022-04-01", {
-        properties: { roleDefinitionId: `/subscriptions/${one("scope").split("/")[2]}/providers/Microsoft.Authorization/roleDefinitions/${role}`, principalId: one("assignee-object-id"), principalType: one("assignee-principal-type") },
+        properties: {
+          roleDefinitionId: `/subscriptions/${one("scope").split("/")[2]}/providers/Microsoft.Authorization/roleDefinitions/${role}`,
+          principalId: one("assignee-object-id"),
+          principalType: one("assignee-principal-type"),
+        },
       });
     } else if (command.startsWith("az network nsg rule create")) {
       sandbox.armClient.put(`${rg()}/providers/Microsoft.Network/networkSecurityGroups/${one("nsg-name")}/securityRules/${one("name")}`, "2024-07-01", {
@@ -59,7 +66,10 @@ export function applyAzFix(sandbox: RunningSandbox, fix: string): void {
       sandbox.armClient.delete(one("ids"), "2024-07-01");
     } else if (command.startsWith("az network vnet update")) {
       const vnet = sandbox.armClient.get(one("ids"), "2024-07-01") as { location: string; properties: Record<string, unknown> };
-      sandbox.armClient.put(one("ids"), "2024-07-01", { location: vnet.location, properties: { ...vnet.properties, addressSpace: { addressPrefixes: f["address-prefixes"] } } });
+      sandbox.armClient.put(one("ids"), "2024-07-01", {
+        location: vnet.location,
+        properties: { ...vnet.properties, addressSpace: { addressPrefixes: f["address-prefixes"] } },
+      });
     } else {
       throw new Error(`the test cannot apply: ${command}`);
     }

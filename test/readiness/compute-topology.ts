@@ -29,28 +29,54 @@ export function plant(sandbox: RunningSandbox) {
     /** A VNet with one subnet per [name, prefix, extra subnet properties]. */
     vnet(name: string, space: string, subnets: Array<[string, string, Record<string, unknown>?]>, location = "westeurope"): string {
       const id = vnetId(name);
-      put(id, NET, { location, properties: { addressSpace: { addressPrefixes: [space] }, subnets: subnets.map(([n, prefix, extra]) => ({ name: n, properties: { addressPrefix: prefix, ...(extra ?? {}) } })) } });
+      put(id, NET, {
+        location,
+        properties: {
+          addressSpace: { addressPrefixes: [space] },
+          subnets: subnets.map(([n, prefix, extra]) => ({ name: n, properties: { addressPrefix: prefix, ...(extra ?? {}) } })),
+        },
+      });
       return id;
     },
     /** Peering both ways between two VNets. */
     peer(a: string, b: string, options: { forwarded?: boolean } = {}): void {
-      const body = (remote: string) => ({ properties: { remoteVirtualNetwork: { id: remote }, allowVirtualNetworkAccess: true, allowForwardedTraffic: options.forwarded ?? true } });
+      const body = (remote: string) => ({
+        properties: { remoteVirtualNetwork: { id: remote }, allowVirtualNetworkAccess: true, allowForwardedTraffic: options.forwarded ?? true },
+      });
       put(`${a}/virtualNetworkPeerings/to-${b.split("/").pop()}`, NET, body(b));
       put(`${b}/virtualNetworkPeerings/to-${a.split("/").pop()}`, NET, body(a));
     },
     /** Links the six reference zones to a VNet. */
     linkZones(vnet: string): void {
-      for (const zone of REFERENCE_ZONES) put(`${ids.zoneId(zone)}/virtualNetworkLinks/link-${vnet.split("/").pop()}`, DNS, { location: "global", properties: { virtualNetwork: { id: vnet }, registrationEnabled: false } });
+      for (const zone of REFERENCE_ZONES)
+        put(`${ids.zoneId(zone)}/virtualNetworkLinks/link-${vnet.split("/").pop()}`, DNS, {
+          location: "global",
+          properties: { virtualNetwork: { id: vnet }, registrationEnabled: false },
+        });
     },
     cluster(name: string, subnetId: string | undefined, options: { location?: string; type?: "AmlCompute" | "ComputeInstance" } = {}): string {
       const type = options.type ?? "AmlCompute";
-      const inner = type === "AmlCompute" ? { vmSize: "STANDARD_NC6", scaleSettings: { minNodeCount: 0, maxNodeCount: 2 }, enableNodePublicIp: true } : { vmSize: "STANDARD_DS3_V2" };
-      put(computeId(name), ML, { location: options.location ?? "westeurope", properties: { computeType: type, properties: { ...inner, ...(subnetId ? { subnet: { id: subnetId } } : {}) } } });
+      const inner =
+        type === "AmlCompute"
+          ? { vmSize: "STANDARD_NC6", scaleSettings: { minNodeCount: 0, maxNodeCount: 2 }, enableNodePublicIp: true }
+          : { vmSize: "STANDARD_DS3_V2" };
+      put(computeId(name), ML, {
+        location: options.location ?? "westeurope",
+        properties: { computeType: type, properties: { ...inner, ...(subnetId ? { subnet: { id: subnetId } } : {}) } },
+      });
       return computeId(name);
     },
     nsg(name: string, rules: Array<Record<string, unknown>>): string {
       const id = `${ids.net}/networkSecurityGroups/${name}`;
-      put(id, NET, { location: "westeurope", properties: { securityRules: rules.map((r, i) => ({ name: String(r.name ?? `rule-${i}`), properties: { sourcePortRange: "*", protocol: "Tcp", access: "Deny", ...r, name: undefined } })) } });
+      put(id, NET, {
+        location: "westeurope",
+        properties: {
+          securityRules: rules.map((r, i) => ({
+            name: String(r.name ?? `rule-${i}`),
+            properties: { sourcePortRange: "*", protocol: "Tcp", access: "Deny", ...r, name: undefined },
+          })),
+        },
+      });
       return id;
     },
     /** Replaces properties of a subnet (re-PUT with its current body). */

@@ -35,7 +35,10 @@ function workspaceEndpoint(extra: Partial<PrivateEndpoint> = {}): PrivateEndpoin
 
 describe("private endpoint names: customDnsConfigs, the NIC and the zone group merged", () => {
   it("maps the inference wildcard to its record in privatelink.api.azureml.ms and back (azure-ai-docs how-to-custom-dns)", () => {
-    assert.deepEqual(inferenceWildcardRecord("*.eastus.inference.ml.azure.com", GUID), { zone: "privatelink.api.azureml.ms", recordName: `*.${GUID}.inference.eastus` });
+    assert.deepEqual(inferenceWildcardRecord("*.eastus.inference.ml.azure.com", GUID), {
+      zone: "privatelink.api.azureml.ms",
+      recordName: `*.${GUID}.inference.eastus`,
+    });
     assert.equal(inferenceWildcardFqdn("privatelink.api.azureml.ms", `*.${GUID}.inference.eastus`), "*.eastus.inference.ml.azure.com");
     assert.equal(inferenceWildcardRecord(`${GUID}.workspace.eastus.api.azureml.ms`, GUID), undefined);
     assert.deepEqual(concreteProbeName("*.eastus.inference.ml.azure.com", GUID), {
@@ -47,29 +50,39 @@ describe("private endpoint names: customDnsConfigs, the NIC and the zone group m
   });
 
   it("reads the NIC and the zone group when customDnsConfigs is empty, trusting the NIC's IP", () => {
-    const topology = topologyWith(workspaceEndpoint(), [{
-      privateDnsZoneConfigs: [{
-        privateDnsZoneId: `${NET}/privateDnsZones/privatelink.api.azureml.ms`,
-        recordSets: [
-          { recordType: "A", recordSetName: `${GUID}.workspace.eastus`, ipAddresses: ["10.1.0.99"] },
-          { recordType: "A", recordSetName: `*.${GUID}.inference.eastus`, ipAddresses: ["10.1.0.7"] },
+    const topology = topologyWith(workspaceEndpoint(), [
+      {
+        privateDnsZoneConfigs: [
+          {
+            privateDnsZoneId: `${NET}/privateDnsZones/privatelink.api.azureml.ms`,
+            recordSets: [
+              { recordType: "A", recordSetName: `${GUID}.workspace.eastus`, ipAddresses: ["10.1.0.99"] },
+              { recordType: "A", recordSetName: `*.${GUID}.inference.eastus`, ipAddresses: ["10.1.0.7"] },
+            ],
+          },
         ],
-      }],
-    }]);
+      },
+    ]);
     topology.endpointNics.add({
       id: NIC_ID,
       ipConfigurations: [
-        { privateIPAddress: "10.1.0.5", privateLinkConnectionProperties: { fqdns: [`${GUID}.workspace.eastus.api.azureml.ms`, `${GUID}.workspace.eastus.cert.api.azureml.ms`] } },
+        {
+          privateIPAddress: "10.1.0.5",
+          privateLinkConnectionProperties: { fqdns: [`${GUID}.workspace.eastus.api.azureml.ms`, `${GUID}.workspace.eastus.cert.api.azureml.ms`] },
+        },
         { privateIPAddress: "10.1.0.6", privateLinkConnectionProperties: { fqdns: [`ml-mlw-eastus-${GUID}.eastus.notebooks.azure.net`] } },
       ],
     });
     const names = endpointNames(topology, topology.privateEndpoints[0]);
-    assert.deepEqual(names.map((n) => [n.fqdn, n.ips, n.sources]), [
-      [`${GUID}.workspace.eastus.api.azureml.ms`, ["10.1.0.5"], ["nic", "zoneGroup"]],
-      [`${GUID}.workspace.eastus.cert.api.azureml.ms`, ["10.1.0.5"], ["nic"]],
-      [`ml-mlw-eastus-${GUID}.eastus.notebooks.azure.net`, ["10.1.0.6"], ["nic"]],
-      ["*.eastus.inference.ml.azure.com", ["10.1.0.7"], ["zoneGroup"]],
-    ]);
+    assert.deepEqual(
+      names.map((n) => [n.fqdn, n.ips, n.sources]),
+      [
+        [`${GUID}.workspace.eastus.api.azureml.ms`, ["10.1.0.5"], ["nic", "zoneGroup"]],
+        [`${GUID}.workspace.eastus.cert.api.azureml.ms`, ["10.1.0.5"], ["nic"]],
+        [`ml-mlw-eastus-${GUID}.eastus.notebooks.azure.net`, ["10.1.0.6"], ["nic"]],
+        ["*.eastus.inference.ml.azure.com", ["10.1.0.7"], ["zoneGroup"]],
+      ],
+    );
   });
 
   it("an endpoint with no name anywhere is a DNS error naming it, not a silent pass", () => {

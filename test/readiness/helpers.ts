@@ -8,7 +8,10 @@ import type { RunningSandbox } from "../../sandbox/sandbox";
 /** Clients for any subscription of the sandbox, built by the product's own factory. */
 export function sandboxClientsFor(sandbox: RunningSandbox): ClientsForSubscription {
   const endpoints = resolveCloud("AzureCloud", sandbox.env as unknown as Record<string, string>);
-  const credential = new ClientSecretCredential(sandbox.env.AZURE_TENANT_ID, sandbox.env.AZURE_CLIENT_ID, sandbox.env.AZURE_CLIENT_SECRET, { authorityHost: endpoints.authorityHost, disableInstanceDiscovery: true });
+  const credential = new ClientSecretCredential(sandbox.env.AZURE_TENANT_ID, sandbox.env.AZURE_CLIENT_ID, sandbox.env.AZURE_CLIENT_SECRET, {
+    authorityHost: endpoints.authorityHost,
+    disableInstanceDiscovery: true,
+  });
   const cache = new Map<string, ReturnType<typeof createAzureClients>>();
   return (subscriptionId) => {
     if (!cache.has(subscriptionId)) cache.set(subscriptionId, createAzureClients(credential, subscriptionId, endpoints));

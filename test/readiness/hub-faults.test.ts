@@ -26,15 +26,27 @@ describe("readiness engine: the landing zone's firewall and DNS chain, planted f
   });
   afterEach(() => sandbox.close());
 
-  const check = (): Promise<ReadinessReport> => runReadinessCheck({ workspaceId: ids.workspaceId, agentVnetId: ids.agentVnetId, cloud: "AzureCloud", failOn: "error" }, sandboxClientsFor(sandbox));
+  const check = (): Promise<ReadinessReport> =>
+    runReadinessCheck({ workspaceId: ids.workspaceId, agentVnetId: ids.agentVnetId, cloud: "AzureCloud", failOn: "error" }, sandboxClientsFor(sandbox));
   const put = (id: string, version: string, body: unknown) => sandbox.armClient.put(id, version, body);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const get = (id: string, version: string) => sandbox.armClient.get(id, version) as { properties: Record<string, any> } & Record<string, any>;
   const errors = (report: ReadinessReport): Finding[] => report.findings.filter((f) => f.severity === "error");
-  const filter = (name: string, priority: number, action: "Allow" | "Deny", rules: Rule[]) => ({ ruleCollectionType: "FirewallPolicyFilterRuleCollection", name, priority, action: { type: action }, rules });
-  const setGroup = (collections: unknown[], policyId = ids.hub.firewallPolicyId, name = "rcg-aml", priority = 200) => put(`${policyId}/ruleCollectionGroups/${name}`, NET, { properties: { priority, ruleCollections: collections } });
+  const filter = (name: string, priority: number, action: "Allow" | "Deny", rules: Rule[]) => ({
+    ruleCollectionType: "FirewallPolicyFilterRuleCollection",
+    name,
+    priority,
+    action: { type: action },
+    rules,
+  });
+  const setGroup = (collections: unknown[], policyId = ids.hub.firewallPolicyId, name = "rcg-aml", priority = 200) =>
+    put(`${policyId}/ruleCollectionGroups/${name}`, NET, { properties: { priority, ruleCollections: collections } });
   const amlRules = (without: string[] = []): Rule[] => amlNetworkRules(SOURCES, "westeurope").filter((r) => !without.includes(String(r.name)));
-  const assertNoErrors = async () => assert.deepEqual(errors(await check()).map((f) => f.id), []);
+  const assertNoErrors = async () =>
+    assert.deepEqual(
+      errors(await check()).map((f) => f.id),
+      [],
+    );
   const flowId = (key: string) => `route.firewall-flow:afw-hub:snet-training:${key}`;
 
   it("service tag: a policy without the Storage rule blocks the three storage flows; the fix's rule lets them through", async () => {
@@ -42,52 +54,125 @@ describe("readiness engine: the landing zone's firewall and DNS chain, planted f
     const report = await check();
     assert.equal(report.ready, false);
     const found = errors(report);
-    assert.deepEqual(found.map((f) => f.id).sort(), ["blob.core.windows.net-tcp-443", "queue.core.windows.net-tcp-443", "table.core.windows.net-tcp-443"].map(flowId));
+    assert.deepEqual(
+      found.map((f) => f.id).sort(),
+      ["blob.core.windows.net-tcp-443", "queue.core.windows.net-tcp-443", "table.core.windows.net-tcp-443"].map(flowId),
+    );
     for (const f of found) {
       assert.equal(f.category, "route");
       assert.equal(f.resourceId, ids.hub.firewallPolicyId);
-      assert.match(f.message, /Azure Firewall afw-hub \(10\.0\.1\.4, the next hop of 0\.0\.0\.0\/0 in route table rt-aml-to-hub\) blocks TCP 443 to Storage\.westeurope .*no rule of policy afwp-hub allows it/);
-      assert.match(f.fix, /^az network firewall policy rule-collection-group collection add-filter-collection --subscription 0b0b0b0b-1111-4222-8333-0000000000a1 --resource-group rg-hub-network --policy-name afwp-hub --rcg-name rcg-aml --name Allow-AML-\S+ --collection-priority 210 --action Allow --rule-type NetworkRule .*--destination-addresses Storage\.westeurope --destination-ports 443 --ip-protocols TCP$/);
+      assert.match(
+        f.message,
+        /Azure Firewall afw-hub \(10\.0\.1\.4, the next hop of 0\.0\.0\.0\/0 in route table rt-aml-to-hub\) blocks TCP 443 to Storage\.westeurope .*no rule of policy afwp-hub allows it/,
+      );
+      assert.match(
+        f.fix,
+        /^az network firewall policy rule-collection-group collection add-filter-collection --subscription 0b0b0b0b-1111-4222-8333-0000000000a1 --resource-group rg-hub-network --policy-name afwp-hub --rcg-name rcg-aml --name Allow-AML-\S+ --collection-priority 210 --action Allow --rule-type NetworkRule .*--destination-addresses Storage\.westeurope --destination-ports 443 --ip-protocols TCP$/,
+      );
     }
     // What the fix adds, through ARM: one allow collection after the existing one.
-    const fixRule = { ruleType: "NetworkRule", name: "storage", ipProtocols: ["TCP"], sourceAddresses: ["10.10.1.0/24"], destinationAddresses: ["Storage.westeurope"], destinationPorts: ["443"] };
+    const fixRule = {
+      ruleType: "NetworkRule",
+      name: "storage",
+      ipProtocols: ["TCP"],
+      sourceAddresses: ["10.10.1.0/24"],
+      destinationAddresses: ["Storage.westeurope"],
+      destinationPorts: ["443"],
+    };
     setGroup([filter("aml-compute-outbound", 200, "Allow", amlRules(["storage"])), filter("Allow-AML-storage", 210, "Allow", [fixRule])]);
     await assertNoErrors();
   });
 
   it("FQDN: application rules judge host names (wildcards included); a missing graph.windows.net is named, an allowed one is not", async () => {
-    const app = (name: string, fqdns: string[]) => ({ ruleType: "ApplicationRule", name, sourceAddresses: SOURCES, protocols: [{ protocolType: "Https", port: 443 }, { protocolType: "Https", port: 18881 }], targetFqdns: fqdns });
-    const hosts = ["login.microsoftonline.com", "*.instances.azureml.ms", "*.westeurope.batch.azure.com", "*.batch.azure.com", "management.azure.com", "*.core.windows.net", "mcr.microsoft.com", "*.data.mcr.microsoft.com", "ml.azure.com"];
+    const app = (name: string, fqdns: string[]) => ({
+      ruleType: "ApplicationRule",
+      name,
+      sourceAddresses: SOURCES,
+      protocols: [
+        { protocolType: "Https", port: 443 },
+        { protocolType: "Https", port: 18881 },
+      ],
+      targetFqdns: fqdns,
+    });
+    const hosts = [
+      "login.microsoftonline.com",
+      "*.instances.azureml.ms",
+      "*.westeurope.batch.azure.com",
+      "*.batch.azure.com",
+      "management.azure.com",
+      "*.core.windows.net",
+      "mcr.microsoft.com",
+      "*.data.mcr.microsoft.com",
+      "ml.azure.com",
+    ];
     const udp = amlRules().filter((r) => r.name === "aml-udp");
     setGroup([filter("aml-udp", 200, "Allow", udp), filter("aml-hosts", 300, "Allow", [app("aml-hosts", hosts)])]);
     const found = errors(await check());
-    assert.deepEqual(found.map((f) => f.id), [flowId("graph.windows.net-tcp-443")]);
+    assert.deepEqual(
+      found.map((f) => f.id),
+      [flowId("graph.windows.net-tcp-443")],
+    );
     assert.match(found[0].message, /TCP 443 to AzureActiveDirectory \(graph\.windows\.net; .*no rule of policy afwp-hub allows it/);
     setGroup([filter("aml-udp", 200, "Allow", udp), filter("aml-hosts", 300, "Allow", [app("aml-hosts", [...hosts, "graph.windows.net"])])]);
     await assertNoErrors();
   });
 
   it("UDP 5831: only a network rule can allow it; an application rule for the tundra host does not", async () => {
-    const tundra = { ruleType: "ApplicationRule", name: "tundra", sourceAddresses: SOURCES, protocols: [{ protocolType: "Https", port: 5831 }], targetFqdns: ["westeurope.tundra.azureml.ms"] };
+    const tundra = {
+      ruleType: "ApplicationRule",
+      name: "tundra",
+      sourceAddresses: SOURCES,
+      protocols: [{ protocolType: "Https", port: 5831 }],
+      targetFqdns: ["westeurope.tundra.azureml.ms"],
+    };
     setGroup([filter("aml-compute-outbound", 200, "Allow", amlRules(["aml-udp"])), filter("tundra-app", 300, "Allow", [tundra])]);
     const found = errors(await check());
-    assert.deepEqual(found.map((f) => f.id), [flowId("westeurope.tundra.azureml.ms-udp-5831")]);
+    assert.deepEqual(
+      found.map((f) => f.id),
+      [flowId("westeurope.tundra.azureml.ms-udp-5831")],
+    );
     assert.match(found[0].fix, /--destination-addresses AzureMachineLearning --destination-ports 5831 --ip-protocols UDP$/);
-    const fqdnRule = { ruleType: "NetworkRule", name: "tundra-udp", ipProtocols: ["UDP"], sourceAddresses: SOURCES, destinationFqdns: ["westeurope.tundra.azureml.ms"], destinationPorts: ["5831"] };
+    const fqdnRule = {
+      ruleType: "NetworkRule",
+      name: "tundra-udp",
+      ipProtocols: ["UDP"],
+      sourceAddresses: SOURCES,
+      destinationFqdns: ["westeurope.tundra.azureml.ms"],
+      destinationPorts: ["5831"],
+    };
     setGroup([filter("aml-compute-outbound", 200, "Allow", amlRules(["aml-udp"])), filter("tundra-net", 300, "Allow", [fqdnRule])]);
     await assertNoErrors();
   });
 
   it("a Deny collection shadows the Allow: it is named, and the fix goes before it; an application Deny does not shadow a network Allow", async () => {
-    const denyAll = { ruleType: "NetworkRule", name: "deny-spokes", ipProtocols: ["Any"], sourceAddresses: ["10.10.0.0/16"], destinationAddresses: ["*"], destinationPorts: ["*"] };
+    const denyAll = {
+      ruleType: "NetworkRule",
+      name: "deny-spokes",
+      ipProtocols: ["Any"],
+      sourceAddresses: ["10.10.0.0/16"],
+      destinationAddresses: ["*"],
+      destinationPorts: ["*"],
+    };
     setGroup([filter("deny-internet", 100, "Deny", [denyAll]), filter("aml-compute-outbound", 200, "Allow", amlRules())]);
     const found = errors(await check());
     assert.equal(found.length, 14);
     for (const f of found) {
-      assert.match(f.message, /rule collection deny-internet \(priority 100, rule collection group rcg-aml priority 200, policy afwp-hub\) denies it with network rule deny-spokes/);
-      assert.match(f.fix, /^az network firewall policy rule-collection-group create .*--policy-name afwp-hub --name rcg-aml-required --priority 199 && az network firewall policy rule-collection-group collection add-filter-collection .*--rcg-name rcg-aml-required --name \S+ --collection-priority 100 --action Allow/);
+      assert.match(
+        f.message,
+        /rule collection deny-internet \(priority 100, rule collection group rcg-aml priority 200, policy afwp-hub\) denies it with network rule deny-spokes/,
+      );
+      assert.match(
+        f.fix,
+        /^az network firewall policy rule-collection-group create .*--policy-name afwp-hub --name rcg-aml-required --priority 199 && az network firewall policy rule-collection-group collection add-filter-collection .*--rcg-name rcg-aml-required --name \S+ --collection-priority 100 --action Allow/,
+      );
     }
-    const appDeny = { ruleType: "ApplicationRule", name: "deny-web", sourceAddresses: ["*"], protocols: [{ protocolType: "Https", port: 443 }], targetFqdns: ["*"] };
+    const appDeny = {
+      ruleType: "ApplicationRule",
+      name: "deny-web",
+      sourceAddresses: ["*"],
+      protocols: [{ protocolType: "Https", port: 443 }],
+      targetFqdns: ["*"],
+    };
     setGroup([filter("deny-web", 100, "Deny", [appDeny]), filter("aml-compute-outbound", 200, "Allow", amlRules())]);
     await assertNoErrors();
   });
@@ -95,31 +180,59 @@ describe("readiness engine: the landing zone's firewall and DNS chain, planted f
   it("a parent policy's rule comes first whatever its priority; a parent that allows nothing relevant changes nothing", async () => {
     const baseId = ids.hub.firewallPolicyId.replace("afwp-hub", "afwp-base");
     put(baseId, NET, { location: "westeurope", properties: { sku: { tier: "Standard" } } });
-    const denyStorage = { ruleType: "NetworkRule", name: "no-storage", ipProtocols: ["TCP"], sourceAddresses: ["*"], destinationAddresses: ["Storage"], destinationPorts: ["443"] };
+    const denyStorage = {
+      ruleType: "NetworkRule",
+      name: "no-storage",
+      ipProtocols: ["TCP"],
+      sourceAddresses: ["*"],
+      destinationAddresses: ["Storage"],
+      destinationPorts: ["443"],
+    };
     setGroup([filter("platform-deny", 65000, "Deny", [denyStorage])], baseId, "rcg-platform", 65000);
     const policy = get(ids.hub.firewallPolicyId, NET);
     put(ids.hub.firewallPolicyId, NET, { location: policy.location, properties: { ...policy.properties, basePolicy: { id: baseId } } });
     const found = errors(await check());
-    assert.deepEqual(found.map((f) => f.id).sort(), ["blob.core.windows.net-tcp-443", "queue.core.windows.net-tcp-443", "table.core.windows.net-tcp-443"].map(flowId));
+    assert.deepEqual(
+      found.map((f) => f.id).sort(),
+      ["blob.core.windows.net-tcp-443", "queue.core.windows.net-tcp-443", "table.core.windows.net-tcp-443"].map(flowId),
+    );
     for (const f of found) {
       assert.equal(f.resourceId, baseId, "the fix goes in the parent policy");
-      assert.match(f.message, /rule collection platform-deny \(priority 65000, rule collection group rcg-platform priority 65000, policy afwp-base, inherited from the base policy\) denies it/);
+      assert.match(
+        f.message,
+        /rule collection platform-deny \(priority 65000, rule collection group rcg-platform priority 65000, policy afwp-base, inherited from the base policy\) denies it/,
+      );
       assert.match(f.fix, /--policy-name afwp-base --rcg-name rcg-platform .*--collection-priority 64999/);
     }
-    const allowDns = { ruleType: "NetworkRule", name: "dns", ipProtocols: ["UDP"], sourceAddresses: ["*"], destinationAddresses: ["10.0.0.0/8"], destinationPorts: ["53"] };
+    const allowDns = {
+      ruleType: "NetworkRule",
+      name: "dns",
+      ipProtocols: ["UDP"],
+      sourceAddresses: ["*"],
+      destinationAddresses: ["10.0.0.0/8"],
+      destinationPorts: ["53"],
+    };
     setGroup([filter("platform-dns", 65000, "Allow", [allowDns])], baseId, "rcg-platform", 65000);
     await assertNoErrors();
   });
 
   it("an appliance that is not an Azure Firewall: a warning naming its IP and the flows it must pass", async () => {
     const table = get(ids.amlRouteTableId, NET);
-    put(ids.amlRouteTableId, NET, { location: table.location, properties: { routes: [{ name: "default-to-nva", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.3.4" } }] } });
+    put(ids.amlRouteTableId, NET, {
+      location: table.location,
+      properties: {
+        routes: [{ name: "default-to-nva", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.3.4" } }],
+      },
+    });
     const report = await check();
     assert.deepEqual(errors(report), []);
     const warning = report.findings.find((f) => f.id === "route.appliance:snet-training");
     assert.ok(warning, JSON.stringify(report.findings, null, 1));
     assert.equal(warning.resourceId, ids.amlRouteTableId);
-    assert.match(warning.message, /virtual appliance 10\.0\.3\.4, which is not an Azure Firewall .*UDP 5831 to AzureMachineLearning \(westeurope\.tundra\.azureml\.ms/);
+    assert.match(
+      warning.message,
+      /virtual appliance 10\.0\.3\.4, which is not an Azure Firewall .*UDP 5831 to AzureMachineLearning \(westeurope\.tundra\.azureml\.ms/,
+    );
   });
 
   it("a forwarding rule that captures a privatelink zone away from the zone's VNet is named; one pointing at the inbound endpoint is fine", async () => {
@@ -127,15 +240,34 @@ describe("readiness engine: the landing zone's firewall and DNS chain, planted f
     const vnet = get(ids.agentVnetId, NET);
     put(ids.agentVnetId, NET, { location: vnet.location, properties: { ...vnet.properties, dhcpOptions: { dnsServers: [] } } });
     const ruleset = ids.hub.rulesetId.replace("dnsrs-hub", "dnsrs-spokes");
-    put(ruleset, RESOLVER, { location: "westeurope", properties: { dnsResolverOutboundEndpoints: [{ id: `${ids.hub.resolverId}/outboundEndpoints/out-hub` }] } });
+    put(ruleset, RESOLVER, {
+      location: "westeurope",
+      properties: { dnsResolverOutboundEndpoints: [{ id: `${ids.hub.resolverId}/outboundEndpoints/out-hub` }] },
+    });
     put(`${ruleset}/virtualNetworkLinks/link-agents`, RESOLVER, { properties: { virtualNetwork: { id: ids.agentVnetId } } });
-    const zones = ["privatelink.api.azureml.ms", "privatelink.notebooks.azure.net", "privatelink.blob.core.windows.net", "privatelink.file.core.windows.net", "privatelink.vaultcore.azure.net", "privatelink.azurecr.io"];
-    const forward = (zone: string, target: string) => put(`${ruleset}/forwardingRules/${zone.replace(/\./g, "-")}`, RESOLVER, { properties: { domainName: `${zone}.`, targetDnsServers: [{ ipAddress: target, port: 53 }] } });
+    const zones = [
+      "privatelink.api.azureml.ms",
+      "privatelink.notebooks.azure.net",
+      "privatelink.blob.core.windows.net",
+      "privatelink.file.core.windows.net",
+      "privatelink.vaultcore.azure.net",
+      "privatelink.azurecr.io",
+    ];
+    const forward = (zone: string, target: string) =>
+      put(`${ruleset}/forwardingRules/${zone.replace(/\./g, "-")}`, RESOLVER, {
+        properties: { domainName: `${zone}.`, targetDnsServers: [{ ipAddress: target, port: 53 }] },
+      });
     for (const zone of zones) forward(zone, zone === "privatelink.blob.core.windows.net" ? "192.168.100.10" : RESOLVER_INBOUND_IP);
     const found = errors(await check());
-    assert.deepEqual(found.map((f) => f.id), ["dns.zone-linked:privatelink.blob.core.windows.net:vnet-hub-agents"]);
+    assert.deepEqual(
+      found.map((f) => f.id),
+      ["dns.zone-linked:privatelink.blob.core.windows.net:vnet-hub-agents"],
+    );
     assert.equal(found[0].resourceId, `${ruleset}/forwardingRules/privatelink-blob-core-windows-net`);
-    assert.match(found[0].message, /forwarding rule privatelink-blob-core-windows-net \(privatelink\.blob\.core\.windows\.net\.\) of ruleset dnsrs-spokes, linked to VNet vnet-hub-agents, forwards .* to 192\.168\.100\.10/);
+    assert.match(
+      found[0].message,
+      /forwarding rule privatelink-blob-core-windows-net \(privatelink\.blob\.core\.windows\.net\.\) of ruleset dnsrs-spokes, linked to VNet vnet-hub-agents, forwards .* to 192\.168\.100\.10/,
+    );
     assert.match(found[0].fix, /^az dns-resolver forwarding-rule delete .*--ruleset-name dnsrs-spokes --name privatelink-blob-core-windows-net/);
     forward("privatelink.blob.core.windows.net", RESOLVER_INBOUND_IP);
     await assertNoErrors();
@@ -154,7 +286,10 @@ describe("readiness engine: the landing zone's firewall and DNS chain, planted f
       assert.match(f.message, /10\.0\.1\.4 is Azure Firewall afw-hub, whose policy afwp-hub has DNS proxy off/);
       assert.match(f.fix, /^az network firewall policy update .*--name afwp-hub --enable-dns-proxy true$/);
     }
-    put(ids.hub.firewallPolicyId, NET, { location: policy.location, properties: { ...policy.properties, dnsSettings: { enableProxy: true, servers: [RESOLVER_INBOUND_IP] } } });
+    put(ids.hub.firewallPolicyId, NET, {
+      location: policy.location,
+      properties: { ...policy.properties, dnsSettings: { enableProxy: true, servers: [RESOLVER_INBOUND_IP] } },
+    });
     await assertNoErrors();
   });
 
@@ -186,6 +321,9 @@ describe("readiness engine: the landing zone's firewall and DNS chain, planted f
     const report = await check();
     assert.deepEqual(errors(report), []);
     const warnings = report.findings.filter((f) => f.severity === "warning" && f.resourceId === baseId);
-    assert.ok(warnings.some((f) => /Microsoft\.Network\/firewallPolicies\/read/.test(f.message) && /afwp-global/.test(f.message)), JSON.stringify(report.findings, null, 1));
+    assert.ok(
+      warnings.some((f) => /Microsoft\.Network\/firewallPolicies\/read/.test(f.message) && /afwp-global/.test(f.message)),
+      JSON.stringify(report.findings, null, 1),
+    );
   });
 });

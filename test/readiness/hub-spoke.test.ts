@@ -48,7 +48,11 @@ describe("readiness engine on a hub-and-spoke layout across subscriptions", () =
     const report = await check();
     assert.deepEqual(report.findings, []);
     assert.equal(report.ready, true);
-    for (const category of ["subnet", "nsg", "private-endpoint", "dns", "peering"]) assert.ok(report.checks.some((c) => c.category === category), `no ${category} check ran`);
+    for (const category of ["subnet", "nsg", "private-endpoint", "dns", "peering"])
+      assert.ok(
+        report.checks.some((c) => c.category === category),
+        `no ${category} check ran`,
+      );
     assert.ok(report.checks.some((c) => c.id === "peering.connected:vnet-hub-agents:vnet-aml"));
     // The landing zone is judged, not assumed: every AML flow through the firewall, and the DNS chain through the resolver.
     const firewallChecks = report.checks.filter((c) => c.id.startsWith("route.firewall-flow:afw-hub:snet-training:"));
@@ -64,7 +68,9 @@ describe("readiness engine on a hub-and-spoke layout across subscriptions", () =
       }
     }
     // Links and records of the hub zones are read in the hub subscription, one list call per zone and kind.
-    const hubZoneReads = gets.filter((p) => p.startsWith(`/subscriptions/${ids.hubSubscriptionId}/resourcegroups/rg-hub-network/providers/microsoft.network/privatednszones/`));
+    const hubZoneReads = gets.filter((p) =>
+      p.startsWith(`/subscriptions/${ids.hubSubscriptionId}/resourcegroups/rg-hub-network/providers/microsoft.network/privatednszones/`),
+    );
     assert.equal(hubZoneReads.filter((p) => p.endsWith("/virtualnetworklinks")).length, 6);
     assert.equal(hubZoneReads.filter((p) => p.endsWith("/a")).length, 6);
     assert.equal(new Set(gets).size, gets.length, "a GET was repeated");
@@ -75,13 +81,25 @@ describe("readiness engine on a hub-and-spoke layout across subscriptions", () =
     sandbox.armClient.delete(ids.hubLinkId(zone), DNS);
     const report = await check();
     assert.equal(report.ready, false);
-    assert.deepEqual(report.findings.map((f) => f.id).sort(), [`dns.zone-linked:${zone}:vnet-aml`, `dns.zone-linked:${zone}:vnet-hub-agents`], JSON.stringify(report.findings, null, 1));
+    assert.deepEqual(
+      report.findings.map((f) => f.id).sort(),
+      [`dns.zone-linked:${zone}:vnet-aml`, `dns.zone-linked:${zone}:vnet-hub-agents`],
+      JSON.stringify(report.findings, null, 1),
+    );
     for (const finding of report.findings) {
       assert.deepEqual([finding.category, finding.severity, finding.resourceId], ["dns", "error", ids.zoneId(zone)]);
       assert.match(finding.message, /inbound endpoint in-hub \(10\.0\.2\.4\) of DNS resolver dnspr-hub answers as from VNet vnet-hub/);
-      assert.match(finding.fix, new RegExp(`^az network private-dns link vnet create --subscription ${ids.hubSubscriptionId} --resource-group rg-hub-network --zone-name privatelink\\.api\\.azureml\\.ms .*--virtual-network ${ids.hub.hubVnetId}`));
+      assert.match(
+        finding.fix,
+        new RegExp(
+          `^az network private-dns link vnet create --subscription ${ids.hubSubscriptionId} --resource-group rg-hub-network --zone-name privatelink\\.api\\.azureml\\.ms .*--virtual-network ${ids.hub.hubVnetId}`,
+        ),
+      );
     }
-    sandbox.armClient.put(ids.hubLinkId(zone), DNS, { location: "global", properties: { virtualNetwork: { id: ids.hub.hubVnetId }, registrationEnabled: false } });
+    sandbox.armClient.put(ids.hubLinkId(zone), DNS, {
+      location: "global",
+      properties: { virtualNetwork: { id: ids.hub.hubVnetId }, registrationEnabled: false },
+    });
     assert.deepEqual((await check()).findings, []);
   });
 });

@@ -33,10 +33,14 @@ describe("readiness engine: inference targets (AKS computes, online endpoints)",
   afterEach(() => sandbox.close());
 
   const check = (targets?: string[]): Promise<ReadinessReport> =>
-    runReadinessCheck({ workspaceId: ids.workspaceId, agentVnetId: ids.agentVnetId, cloud: "AzureCloud", failOn: "error", targets }, sandboxClientsFor(sandbox));
+    runReadinessCheck(
+      { workspaceId: ids.workspaceId, agentVnetId: ids.agentVnetId, cloud: "AzureCloud", failOn: "error", targets },
+      sandboxClientsFor(sandbox),
+    );
   // ARM bodies are indexed freely in set-up code.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const get = (id: string, version: string) => sandbox.armClient.get(id, version) as { location: string; properties: Record<string, any> } & Record<string, any>;
+  const get = (id: string, version: string) =>
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    sandbox.armClient.get(id, version) as { location: string; properties: Record<string, any> } & Record<string, any>;
   const put = (id: string, version: string, body: unknown) => sandbox.armClient.put(id, version, body);
   const errors = (report: ReadinessReport): Finding[] => report.findings.filter((f) => f.severity === "error");
   const only = (report: ReadinessReport, id: string): Finding => {
@@ -46,12 +50,18 @@ describe("readiness engine: inference targets (AKS computes, online endpoints)",
   };
   const assertClean = async () => {
     const report = await check();
-    assert.deepEqual(report.findings.map((f) => `${f.id}: ${f.message}`), []);
+    assert.deepEqual(
+      report.findings.map((f) => `${f.id}: ${f.message}`),
+      [],
+    );
     assert.equal(report.ready, true);
   };
   const recompute = (inner: Record<string, unknown>) => {
     const compute = get(computeId, ML);
-    put(computeId, ML, { location: compute.location, properties: { computeType: "AKS", resourceId: clusterId, properties: { ...compute.properties.properties, ...inner } } });
+    put(computeId, ML, {
+      location: compute.location,
+      properties: { computeType: "AKS", resourceId: clusterId, properties: { ...compute.properties.properties, ...inner } },
+    });
   };
   /** A cluster in its own VNet (and region), Network Contributor on the VNet's group, attached as `name`. */
   const attachElsewhere = (name: string, location: string, space: string, peer: boolean) => {
@@ -79,18 +89,35 @@ describe("readiness engine: inference targets (AKS computes, online endpoints)",
     const report = await check();
     assert.equal(report.ready, true, JSON.stringify(report.findings, null, 1));
     const judged = report.checks.filter((c) => c.category === "inference").map((c) => c.id.split(":")[0]);
-    for (const rule of ["inference.region", "inference.private-fqdn", "inference.service-cidr", "inference.dns-service-ip", "inference.docker-bridge", "inference.ilb-subnet", "inference.load-balancer", "inference.network-contributor", "inference.endpoints-reachable", "inference.egress", "inference.scoring-inbound"]) {
+    for (const rule of [
+      "inference.region",
+      "inference.private-fqdn",
+      "inference.service-cidr",
+      "inference.dns-service-ip",
+      "inference.docker-bridge",
+      "inference.ilb-subnet",
+      "inference.load-balancer",
+      "inference.network-contributor",
+      "inference.endpoints-reachable",
+      "inference.egress",
+      "inference.scoring-inbound",
+    ]) {
       assert.ok(judged.includes(rule), `${rule} not judged: ${judged.join(", ")}`);
     }
   });
 
   it("no Network Contributor for the cluster identity: error on the cluster; the az role assignment fix makes it pass", async () => {
     const { principalId } = get(clusterId, AKS).identity;
-    const listed = sandboxClientsFor(sandbox)(ids.names.subscriptionId).authorization.roleAssignments.listForScope(ids.rg, { filter: `principalId eq '${principalId}'` });
+    const listed = sandboxClientsFor(sandbox)(ids.names.subscriptionId).authorization.roleAssignments.listForScope(ids.rg, {
+      filter: `principalId eq '${principalId}'`,
+    });
     for await (const assignment of listed) sandbox.armClient.delete(assignment.id as string, "2022-04-01");
     const finding = only(await check(), "inference.network-contributor:aks-inference");
     assert.deepEqual([finding.severity, finding.resourceId], ["error", clusterId]);
-    assert.equal(finding.fix, `az role assignment create --assignee-object-id ${principalId} --assignee-principal-type ServicePrincipal --role "Network Contributor" --scope ${ids.rg}`);
+    assert.equal(
+      finding.fix,
+      `az role assignment create --assignee-object-id ${principalId} --assignee-principal-type ServicePrincipal --role "Network Contributor" --scope ${ids.rg}`,
+    );
     applyAzFix(sandbox, finding.fix);
     await assertClean();
   });
@@ -102,7 +129,10 @@ describe("readiness engine: inference targets (AKS computes, online endpoints)",
     assert.deepEqual([finding.severity, finding.resourceId], ["error", other.clusterId]);
     assert.match(finding.fix, /az aks create .*--location westeurope/);
     sandbox.armClient.delete(other.computeId, ML);
-    put(`${ids.workspaceId}/computes/aks-ne-westeurope`, ML, { location: "westeurope", properties: { computeType: "AKS", resourceId: clusterId, properties: { loadBalancerType: "InternalLoadBalancer", loadBalancerSubnet: "snet-aks" } } });
+    put(`${ids.workspaceId}/computes/aks-ne-westeurope`, ML, {
+      location: "westeurope",
+      properties: { computeType: "AKS", resourceId: clusterId, properties: { loadBalancerType: "InternalLoadBalancer", loadBalancerSubnet: "snet-aks" } },
+    });
     await assertClean();
   });
 
@@ -117,13 +147,20 @@ describe("readiness engine: inference targets (AKS computes, online endpoints)",
 
   it("a cluster in a VNet AKS manages itself (no vnetSubnetID): error on the compute; attaching a cluster in a subnet passes", async () => {
     const bareId = `${ids.rg}/providers/Microsoft.ContainerService/managedClusters/aks-bare`;
-    put(bareId, AKS, { location: "westeurope", identity: { type: "SystemAssigned" }, properties: { dnsPrefix: "aks-bare", agentPoolProfiles: [{ name: "system", count: 1, mode: "System" }] } });
+    put(bareId, AKS, {
+      location: "westeurope",
+      identity: { type: "SystemAssigned" },
+      properties: { dnsPrefix: "aks-bare", agentPoolProfiles: [{ name: "system", count: 1, mode: "System" }] },
+    });
     const bareCompute = `${ids.workspaceId}/computes/aks-bare`;
     put(bareCompute, ML, { location: "westeurope", properties: { computeType: "AKS", resourceId: bareId, properties: {} } });
     const finding = only(await check(), "inference.subnet:aks-bare");
     assert.deepEqual([finding.severity, finding.resourceId], ["error", bareCompute]);
     assert.match(finding.fix, /az aks create --vnet-subnet-id/);
-    put(bareCompute, ML, { location: "westeurope", properties: { computeType: "AKS", resourceId: clusterId, properties: { loadBalancerType: "InternalLoadBalancer", loadBalancerSubnet: "snet-aks" } } });
+    put(bareCompute, ML, {
+      location: "westeurope",
+      properties: { computeType: "AKS", resourceId: clusterId, properties: { loadBalancerType: "InternalLoadBalancer", loadBalancerSubnet: "snet-aks" } },
+    });
     await assertClean();
   });
 
@@ -132,8 +169,23 @@ describe("readiness engine: inference targets (AKS computes, online endpoints)",
     // With a zone group attached, customDnsConfigs is empty (as on real Azure): the IP is on the endpoint's NIC.
     const nicId = get(`${ids.net}/privateEndpoints/pe-acr`, NET).properties.networkInterfaces[0].id as string;
     const registryIp = get(nicId, NET).properties.ipConfigurations[0].properties.privateIPAddress as string;
-    const deny = (name: string, priority: number, destination: string) => ({ name, properties: { priority, direction: "Outbound", access: "Deny", protocol: "*", sourcePortRange: "*", destinationPortRange: "*", sourceAddressPrefix: "*", destinationAddressPrefix: destination } });
-    put(nsgId, NET, { location: "westeurope", properties: { securityRules: [deny("DenyAcrEndpoint", 200, `${registryIp}/32`), deny("DenyAcrTag", 210, "AzureContainerRegistry")] } });
+    const deny = (name: string, priority: number, destination: string) => ({
+      name,
+      properties: {
+        priority,
+        direction: "Outbound",
+        access: "Deny",
+        protocol: "*",
+        sourcePortRange: "*",
+        destinationPortRange: "*",
+        sourceAddressPrefix: "*",
+        destinationAddressPrefix: destination,
+      },
+    });
+    put(nsgId, NET, {
+      location: "westeurope",
+      properties: { securityRules: [deny("DenyAcrEndpoint", 200, `${registryIp}/32`), deny("DenyAcrTag", 210, "AzureContainerRegistry")] },
+    });
     const subnetId = `${ids.amlVnetId}/subnets/${ids.names.inferenceSubnet}`;
     put(subnetId, NET, { properties: { ...get(subnetId, NET).properties, networkSecurityGroup: { id: nsgId } } });
     const report = await check();
@@ -148,7 +200,26 @@ describe("readiness engine: inference targets (AKS computes, online endpoints)",
 
   it("restricted egress (Internet denied) without AzureContainerRegistry.<region> and MCR: errors on the NSG; allowing both passes", async () => {
     const nsgId = `${ids.net}/networkSecurityGroups/nsg-aks-restricted`;
-    put(nsgId, NET, { location: "westeurope", properties: { securityRules: [{ name: "DenyInternetOutbound", properties: { priority: 4000, direction: "Outbound", access: "Deny", protocol: "*", sourcePortRange: "*", destinationPortRange: "*", sourceAddressPrefix: "*", destinationAddressPrefix: "Internet" } }] } });
+    put(nsgId, NET, {
+      location: "westeurope",
+      properties: {
+        securityRules: [
+          {
+            name: "DenyInternetOutbound",
+            properties: {
+              priority: 4000,
+              direction: "Outbound",
+              access: "Deny",
+              protocol: "*",
+              sourcePortRange: "*",
+              destinationPortRange: "*",
+              sourceAddressPrefix: "*",
+              destinationAddressPrefix: "Internet",
+            },
+          },
+        ],
+      },
+    });
     const subnetId = `${ids.amlVnetId}/subnets/${ids.names.inferenceSubnet}`;
     put(subnetId, NET, { properties: { ...get(subnetId, NET).properties, networkSecurityGroup: { id: nsgId } } });
     const report = await check();
@@ -164,7 +235,10 @@ describe("readiness engine: inference targets (AKS computes, online endpoints)",
 
   it("a subnet added inside the cluster's service range: error on the cluster; removing it passes", async () => {
     const vnet = get(ids.amlVnetId, NET);
-    put(ids.amlVnetId, NET, { location: vnet.location, properties: { ...vnet.properties, addressSpace: { addressPrefixes: ["10.10.0.0/16", "10.100.0.0/24"] } } });
+    put(ids.amlVnetId, NET, {
+      location: vnet.location,
+      properties: { ...vnet.properties, addressSpace: { addressPrefixes: ["10.10.0.0/16", "10.100.0.0/24"] } },
+    });
     put(`${ids.amlVnetId}/subnets/snet-late`, NET, { properties: { addressPrefix: "10.100.0.0/24" } });
     const finding = only(await check(), "inference.service-cidr:aks-inference");
     assert.deepEqual([finding.severity, finding.resourceId], ["error", clusterId]);
@@ -188,7 +262,12 @@ describe("readiness engine: inference targets (AKS computes, online endpoints)",
 
   it("a private cluster with a public FQDN: error on the cluster; --disable-public-fqdn passes", async () => {
     const cluster = get(clusterId, AKS);
-    const withApi = (api: Record<string, unknown>) => put(clusterId, AKS, { location: cluster.location, identity: { type: "SystemAssigned" }, properties: { ...cluster.properties, apiServerAccessProfile: api } });
+    const withApi = (api: Record<string, unknown>) =>
+      put(clusterId, AKS, {
+        location: cluster.location,
+        identity: { type: "SystemAssigned" },
+        properties: { ...cluster.properties, apiServerAccessProfile: api },
+      });
     withApi({ enablePrivateCluster: true, enablePrivateClusterPublicFQDN: true });
     const finding = only(await check(), "inference.private-fqdn:aks-inference");
     assert.deepEqual([finding.severity, finding.resourceId], ["error", clusterId]);
@@ -219,7 +298,11 @@ describe("readiness engine: inference targets (AKS computes, online endpoints)",
   it("an online endpoint with public access disabled whose scoring zone is not linked to the agents: error on the endpoint; the link passes", async () => {
     const endpointId = `${ids.workspaceId}/onlineEndpoints/ep-score`;
     put(endpointId, ML, { location: "westeurope", identity: { type: "SystemAssigned" }, properties: { authMode: "Key", publicNetworkAccess: "Disabled" } });
-    put(`${endpointId}/deployments/blue`, ML, { location: "westeurope", sku: { name: "Default", capacity: 1 }, properties: { endpointComputeType: "Managed", egressPublicNetworkAccess: "Disabled" } });
+    put(`${endpointId}/deployments/blue`, ML, {
+      location: "westeurope",
+      sku: { name: "Default", capacity: 1 },
+      properties: { endpointComputeType: "Managed", egressPublicNetworkAccess: "Disabled" },
+    });
     await assertClean();
     const link = `${ids.zoneId("privatelink.api.azureml.ms")}/virtualNetworkLinks/link-vnet-bastion`;
     sandbox.armClient.delete(link, DNS);
@@ -235,7 +318,14 @@ describe("readiness engine: inference targets (AKS computes, online endpoints)",
     recompute({ loadBalancerSubnet: "snet-scoring" });
     assert.equal((await check(["cpu-cluster"])).ready, true, "the AKS fault is outside a cpu-cluster stage");
     assert.equal((await check(["aks-inference"])).ready, false);
-    await assert.rejects(check(["aks-nope"]), (error: Error) => error instanceof CheckSetupError && /target 'aks-nope' names no compute or online endpoint of workspace mlw-secure; it has computes: .*cpu-cluster \(AmlCompute\).*aks-inference \(AKS\)/.test(error.message));
+    await assert.rejects(
+      check(["aks-nope"]),
+      (error: Error) =>
+        error instanceof CheckSetupError &&
+        /target 'aks-nope' names no compute or online endpoint of workspace mlw-secure; it has computes: .*cpu-cluster \(AmlCompute\).*aks-inference \(AKS\)/.test(
+          error.message,
+        ),
+    );
     const aci = only(await check(["aci"]), "inference.aci:aci");
     assert.deepEqual([aci.severity, aci.resourceId], ["error", ids.workspaceId]);
     assert.match(aci.message, /managed online endpoint/);
@@ -247,12 +337,18 @@ describe("readiness engine: inference targets (AKS computes, online endpoints)",
     assert.ok(entry?.roleAssignments);
     entry.roleAssignments = undefined;
     entry.roleRead = { status: 403, action: "Microsoft.Authorization/roleAssignments/read", message: "denied" };
-    const roles = only(await judgeTopology(topology, { workspaceId: ids.workspaceId, agentVnetId: ids.agentVnetId, cloud: "AzureCloud", failOn: "error" }), "inference.network-contributor:aks-inference");
+    const roles = only(
+      await judgeTopology(topology, { workspaceId: ids.workspaceId, agentVnetId: ids.agentVnetId, cloud: "AzureCloud", failOn: "error" }),
+      "inference.network-contributor:aks-inference",
+    );
     assert.equal(roles.severity, "warning");
     assert.match(roles.message, /'Microsoft\.Authorization\/roleAssignments\/read'.*NOT checked/);
     entry.cluster = undefined;
     entry.clusterRead = { status: 403, action: "Microsoft.ContainerService/managedClusters/read", message: "denied" };
-    const cluster = only(await judgeTopology(topology, { workspaceId: ids.workspaceId, agentVnetId: ids.agentVnetId, cloud: "AzureCloud", failOn: "error" }), "inference.cluster-readable:aks-inference");
+    const cluster = only(
+      await judgeTopology(topology, { workspaceId: ids.workspaceId, agentVnetId: ids.agentVnetId, cloud: "AzureCloud", failOn: "error" }),
+      "inference.cluster-readable:aks-inference",
+    );
     assert.deepEqual([cluster.severity, cluster.resourceId], ["warning", clusterId]);
     assert.equal(errors(await check()).length, 0);
   });

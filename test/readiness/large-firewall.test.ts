@@ -12,7 +12,13 @@ describe("readiness engine on a large firewall policy", () => {
     const before = process.cpuUsage();
     const report = await judgeTopology(large.topology, large.options);
     const used = process.cpuUsage(before);
-    assert.deepEqual(report.findings.filter((f) => f.severity === "error").map((f) => f.id).slice(0, 5), []);
+    assert.deepEqual(
+      report.findings
+        .filter((f) => f.severity === "error")
+        .map((f) => f.id)
+        .slice(0, 5),
+      [],
+    );
     // 99 no-public-IP spokes send all 14 flows through it; 100 public-IP spokes route AML and Batch (5 flows) to the internet.
     assert.equal(report.checks.filter((c) => c.id.startsWith("route.firewall-flow:afw-hub:")).length, 99 * 14 + 100 * 9);
     // The bench holds the 3 s target; this bound only catches a blow-up on a shared machine.

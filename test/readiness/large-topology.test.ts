@@ -11,7 +11,9 @@ describe("readiness engine on a generated hub-and-spoke of 200 VNets, 5,000 NSG 
     assert.deepEqual(report.findings.slice(0, 5), []);
     assert.equal(report.ready, true);
     // Per compute subnet: 3 subnet checks, 16 outbound NSG flows (+ inbound 44224 where nodes have public IPs).
-    const publicIpSubnets = topology.computes.filter((c) => (c.properties as { properties?: { enableNodePublicIp?: boolean } }).properties?.enableNodePublicIp).length;
+    const publicIpSubnets = topology.computes.filter(
+      (c) => (c.properties as { properties?: { enableNodePublicIp?: boolean } }).properties?.enableNodePublicIp,
+    ).length;
     assert.equal(report.checks.filter((c) => c.category === "nsg").length, 1000 * 16 + publicIpSubnets);
     assert.equal(report.checks.filter((c) => c.category === "subnet").length, 1000 * 3);
     // Every compute to each of the 5 endpoints, and the agents' subnet to each: all reached.
@@ -21,8 +23,21 @@ describe("readiness engine on a generated hub-and-spoke of 200 VNets, 5,000 NSG 
   it("still finds one shadowing Deny among the 5,000 rules", async () => {
     const { topology, options } = generateHubSpoke({ vnets: 200, nsgRules: 5000 });
     const nsg = topology.nsgs.values().find((n) => n.name === "nsg-spoke-123");
-    nsg?.securityRules?.push({ name: "DenyBatch", priority: 125, direction: "Outbound", access: "Deny", protocol: "*", sourcePortRange: "*", sourceAddressPrefix: "*", destinationAddressPrefix: "BatchNodeManagement", destinationPortRange: "*" });
+    nsg?.securityRules?.push({
+      name: "DenyBatch",
+      priority: 125,
+      direction: "Outbound",
+      access: "Deny",
+      protocol: "*",
+      sourcePortRange: "*",
+      sourceAddressPrefix: "*",
+      destinationAddressPrefix: "BatchNodeManagement",
+      destinationPortRange: "*",
+    });
     const report = await judgeTopology(topology, options);
-    assert.deepEqual(report.findings.map((f) => [f.id, f.severity, f.resourceId]), [["nsg.flow:snet-training:outbound:BatchNodeManagement.westeurope:any/443", "error", nsg?.id]]);
+    assert.deepEqual(
+      report.findings.map((f) => [f.id, f.severity, f.resourceId]),
+      [["nsg.flow:snet-training:outbound:BatchNodeManagement.westeurope:any/443", "error", nsg?.id]],
+    );
   });
 });

@@ -39,17 +39,37 @@ type Peer = Pick<VirtualNetwork, "id" | "addressSpace">;
 
 function peering(from: string, to: Peer): VirtualNetworkPeering {
   const name = `peer-to-${to.id?.split("/").pop()}`;
-  return { id: `${from}/virtualNetworkPeerings/${name}`, name, remoteVirtualNetwork: { id: to.id }, remoteAddressSpace: to.addressSpace, peeringState: "Connected", peeringSyncLevel: "FullyInSync", allowVirtualNetworkAccess: true, allowForwardedTraffic: true };
+  return {
+    id: `${from}/virtualNetworkPeerings/${name}`,
+    name,
+    remoteVirtualNetwork: { id: to.id },
+    remoteAddressSpace: to.addressSpace,
+    peeringState: "Connected",
+    peeringSyncLevel: "FullyInSync",
+    allowVirtualNetworkAccess: true,
+    allowForwardedTraffic: true,
+  };
 }
 
 /** The SDK v1 rules, then extra rules of the kinds real NSGs carry, ending with a catch-all Deny to the internet. */
 function spokeRules(nsgId: string, spoke: number, count: number): SecurityRule[] {
   const rule = (name: string, priority: number, fields: Partial<SecurityRule>): SecurityRule => ({
-    id: `${nsgId}/securityRules/${name}`, name, priority, direction: "Outbound", access: "Allow", protocol: "Tcp", sourcePortRange: "*", sourceAddressPrefix: "VirtualNetwork", destinationAddressPrefix: "*", destinationPortRange: "*", ...fields,
+    id: `${nsgId}/securityRules/${name}`,
+    name,
+    priority,
+    direction: "Outbound",
+    access: "Allow",
+    protocol: "Tcp",
+    sourcePortRange: "*",
+    sourceAddressPrefix: "VirtualNetwork",
+    destinationAddressPrefix: "*",
+    destinationPortRange: "*",
+    ...fields,
   });
   const rules = trainingRules(REGION).map(([name, priority, direction, protocol, ports, tag]) =>
     rule(name, priority, {
-      direction, protocol,
+      direction,
+      protocol,
       ...(ports.length === 1 ? { destinationPortRange: ports[0] } : { destinationPortRange: undefined, destinationPortRanges: ports }),
       ...(direction === "Inbound" ? { sourceAddressPrefix: tag, destinationAddressPrefix: "VirtualNetwork" } : { destinationAddressPrefix: tag }),
     }),
@@ -64,7 +84,13 @@ function spokeRules(nsgId: string, spoke: number, count: number): SecurityRule[]
       // A narrower source cuts the subnet in two for every outbound flow the evaluator looks at.
       { destinationPortRange: "443", sourceAddressPrefix: `10.${spoke}.1.${(j % 2) * 128}/25`, destinationAddressPrefix: "AzureMonitor" },
       { protocol: "Udp", destinationPortRange: "53", destinationAddressPrefixes: ["10.0.0.4", "10.0.0.5"], destinationAddressPrefix: undefined },
-      { direction: "Inbound", destinationPortRange: "443", sourceAddressPrefix: undefined, sourceApplicationSecurityGroups: [{ id: `${NET}/applicationSecurityGroups/asg-web` }], destinationAddressPrefix: "VirtualNetwork" },
+      {
+        direction: "Inbound",
+        destinationPortRange: "443",
+        sourceAddressPrefix: undefined,
+        sourceApplicationSecurityGroups: [{ id: `${NET}/applicationSecurityGroups/asg-web` }],
+        destinationAddressPrefix: "VirtualNetwork",
+      },
     ];
     rules.push(rule(`Extra-${j}`, priority, extras[j % extras.length]));
   }
@@ -75,15 +101,31 @@ function spokeRules(nsgId: string, spoke: number, count: number): SecurityRule[]
 export function generateHubSpoke({ vnets, nsgRules, computeSubnets }: LargeTopologyOptions): LargeTopology {
   const spokes = vnets - 1;
   let subnetsLeft = computeSubnets ?? spokes;
-  if (subnetsLeft < spokes || subnetsLeft > 100 * spokes) throw new Error(`generateHubSpoke: ${subnetsLeft} compute subnets do not fit ${spokes} spokes (1 to 100 each)`);
-  if (spokes < 1 || spokes > 254 || nsgRules < 14 * spokes) throw new Error(`generateHubSpoke: ${vnets} VNets and ${nsgRules} rules do not fit (2-255 VNets, at least 14 rules per spoke)`);
+  if (subnetsLeft < spokes || subnetsLeft > 100 * spokes)
+    throw new Error(`generateHubSpoke: ${subnetsLeft} compute subnets do not fit ${spokes} spokes (1 to 100 each)`);
+  if (spokes < 1 || spokes > 254 || nsgRules < 14 * spokes)
+    throw new Error(`generateHubSpoke: ${vnets} VNets and ${nsgRules} rules do not fit (2-255 VNets, at least 14 rules per spoke)`);
   const workspaceId = `${RG}/providers/Microsoft.MachineLearningServices/workspaces/mlw-large`;
-  const hub: VirtualNetwork = { id: `${NET}/virtualNetworks/vnet-hub`, name: "vnet-hub", location: REGION, addressSpace: { addressPrefixes: ["10.0.0.0/16"] }, subnets: [], virtualNetworkPeerings: [] };
+  const hub: VirtualNetwork = {
+    id: `${NET}/virtualNetworks/vnet-hub`,
+    name: "vnet-hub",
+    location: REGION,
+    addressSpace: { addressPrefixes: ["10.0.0.0/16"] },
+    subnets: [],
+    virtualNetworkPeerings: [],
+  };
   hub.subnets = [
     { id: `${hub.id}/subnets/AzureFirewallSubnet`, name: "AzureFirewallSubnet", addressPrefix: "10.0.0.0/26" },
     { id: `${hub.id}/subnets/snet-agents`, name: "snet-agents", addressPrefix: "10.0.1.0/24" },
   ];
-  const workspace = { id: workspaceId, name: "mlw-large", location: REGION, publicNetworkAccess: "Disabled", v1LegacyMode: false, imageBuildCompute: "cluster-1" };
+  const workspace = {
+    id: workspaceId,
+    name: "mlw-large",
+    location: REGION,
+    publicNetworkAccess: "Disabled",
+    v1LegacyMode: false,
+    imageBuildCompute: "cluster-1",
+  };
   const topology = emptyTopology("AzureCloud", workspace, hub.id);
   topology.vnets.add(hub);
   let rulesLeft = nsgRules;
@@ -105,14 +147,24 @@ export function generateHubSpoke({ vnets, nsgRules, computeSubnets }: LargeTopol
     const training = Array.from({ length: subnetCount }, (_, k) => {
       const name = k === 0 ? "snet-training" : `snet-training-${k}`;
       const addressPrefix = k === 0 ? `10.${i}.1.0/24` : `10.${i}.${100 + k}.0/24`;
-      return { id: `${vnetId}/subnets/${name}`, name, addressPrefix, networkSecurityGroup: { id: nsgId }, routeTable: { id: routeTableId }, ...(publicIp ? {} : { natGateway: { id: natId } }) };
+      return {
+        id: `${vnetId}/subnets/${name}`,
+        name,
+        addressPrefix,
+        networkSecurityGroup: { id: nsgId },
+        routeTable: { id: routeTableId },
+        ...(publicIp ? {} : { natGateway: { id: natId } }),
+      };
     });
     const spoke: VirtualNetwork = {
       id: vnetId,
       name: `vnet-spoke-${i}`,
       location: REGION,
       addressSpace: { addressPrefixes: [`10.${i}.0.0/16`] },
-      subnets: [...training, { id: `${vnetId}/subnets/snet-endpoints`, name: "snet-endpoints", addressPrefix: `10.${i}.2.0/24`, privateEndpointNetworkPolicies: "Disabled" }],
+      subnets: [
+        ...training,
+        { id: `${vnetId}/subnets/snet-endpoints`, name: "snet-endpoints", addressPrefix: `10.${i}.2.0/24`, privateEndpointNetworkPolicies: "Disabled" },
+      ],
       virtualNetworkPeerings: [peering(vnetId, hub)],
     };
     hub.virtualNetworkPeerings?.push(peering(hub.id as string, spoke));
@@ -122,7 +174,10 @@ export function generateHubSpoke({ vnets, nsgRules, computeSubnets }: LargeTopol
       topology.computes.push({
         id: `${workspaceId}/computes/${name}`,
         name,
-        properties: { computeType: "AmlCompute", properties: { vmSize: "STANDARD_DS3_V2", scaleSettings: { maxNodeCount: 4 }, subnet: { id: subnet.id }, enableNodePublicIp: publicIp } },
+        properties: {
+          computeType: "AmlCompute",
+          properties: { vmSize: "STANDARD_DS3_V2", scaleSettings: { maxNodeCount: 4 }, subnet: { id: subnet.id }, enableNodePublicIp: publicIp },
+        },
       });
     });
   }
@@ -144,10 +199,23 @@ function addEndpointsAndZones(topology: Topology, workspaceId: string): void {
   const target = (type: string, name: string) => ({ id: `${RG}/providers/${type}/${name}`, name, type, location: REGION });
   const storage = target("Microsoft.Storage/storageAccounts", "stlarge");
   const vault = target("Microsoft.KeyVault/vaults", "kv-large");
-  const registry = { ...target("Microsoft.ContainerRegistry/registries", "acrlarge"), sku: { name: "Premium" }, properties: { publicNetworkAccess: "Disabled" } };
+  const registry = {
+    ...target("Microsoft.ContainerRegistry/registries", "acrlarge"),
+    sku: { name: "Premium" },
+    properties: { publicNetworkAccess: "Disabled" },
+  };
   topology.dependencies = { storage, vault, registry, insights: target("Microsoft.Insights/components", "appi-large") };
   const endpoints: Array<[string, string, string, string[]]> = [
-    ["pe-mlw", workspaceId, "amlworkspace", [`${GUID}.workspace.${REGION}.api.azureml.ms`, `${GUID}.workspace.${REGION}.cert.api.azureml.ms`, `ml-mlw-large-${REGION}-${GUID}.${REGION}.notebooks.azure.net`]],
+    [
+      "pe-mlw",
+      workspaceId,
+      "amlworkspace",
+      [
+        `${GUID}.workspace.${REGION}.api.azureml.ms`,
+        `${GUID}.workspace.${REGION}.cert.api.azureml.ms`,
+        `ml-mlw-large-${REGION}-${GUID}.${REGION}.notebooks.azure.net`,
+      ],
+    ],
     ["pe-blob", storage.id, "blob", ["stlarge.blob.core.windows.net"]],
     ["pe-file", storage.id, "file", ["stlarge.file.core.windows.net"]],
     ["pe-kv", vault.id, "vault", ["kv-large.vault.azure.net"]],
@@ -156,7 +224,9 @@ function addEndpointsAndZones(topology: Topology, workspaceId: string): void {
   const zones = new Map<string, ZoneState>();
   for (const name of REFERENCE_ZONES) {
     const id = `${NET}/privateDnsZones/${name}`;
-    const links = topology.vnets.values().map((v) => ({ id: `${id}/virtualNetworkLinks/link-${v.name}`, name: `link-${v.name}`, virtualNetwork: { id: v.id }, registrationEnabled: false }));
+    const links = topology.vnets
+      .values()
+      .map((v) => ({ id: `${id}/virtualNetworkLinks/link-${v.name}`, name: `link-${v.name}`, virtualNetwork: { id: v.id }, registrationEnabled: false }));
     zones.set(name, { id, name, zone: { id, name, location: "global" }, links, aRecords: [] });
   }
   let host = 4;
@@ -164,8 +234,14 @@ function addEndpointsAndZones(topology: Topology, workspaceId: string): void {
     const id = `${NET}/privateEndpoints/${name}`;
     const customDnsConfigs = fqdns.map((fqdn) => ({ fqdn, ipAddresses: [`10.1.2.${host++}`] }));
     const endpoint: PrivateEndpoint = {
-      id, name, location: REGION, subnet: { id: subnetId }, customDnsConfigs,
-      privateLinkServiceConnections: [{ name: `${name}-psc`, privateLinkServiceId: targetId, groupIds: [groupId], privateLinkServiceConnectionState: { status: "Approved" } }],
+      id,
+      name,
+      location: REGION,
+      subnet: { id: subnetId },
+      customDnsConfigs,
+      privateLinkServiceConnections: [
+        { name: `${name}-psc`, privateLinkServiceId: targetId, groupIds: [groupId], privateLinkServiceConnectionState: { status: "Approved" } },
+      ],
     };
     topology.privateEndpoints.push(endpoint);
     const groupZones = zonesForGroup(groupId, "AzureCloud").map((z) => zones.get(z) as ZoneState);

@@ -35,7 +35,10 @@ describe("readiness engine: planted faults are found, and their fix makes the ne
   };
   const assertClean = async () => {
     const report = await check();
-    assert.deepEqual(report.findings.map((f) => f.id), []);
+    assert.deepEqual(
+      report.findings.map((f) => f.id),
+      [],
+    );
     assert.equal(report.ready, true);
   };
 
@@ -47,7 +50,10 @@ describe("readiness engine: planted faults are found, and their fix makes the ne
     const finding = only(report, (f) => f.category === "dns");
     assert.equal(finding.id, "dns.zone-linked:privatelink.api.azureml.ms:vnet-bastion");
     assert.equal(finding.resourceId, ids.zoneId("privatelink.api.azureml.ms"));
-    assert.match(finding.fix, /^az network private-dns link vnet create .*--zone-name privatelink\.api\.azureml\.ms .*--virtual-network \/subscriptions\/.*vnet-bastion/);
+    assert.match(
+      finding.fix,
+      /^az network private-dns link vnet create .*--zone-name privatelink\.api\.azureml\.ms .*--virtual-network \/subscriptions\/.*vnet-bastion/,
+    );
     put(link, DNS, { location: "global", properties: { virtualNetwork: { id: ids.agentVnetId }, registrationEnabled: false } });
     await assertClean();
   });
@@ -82,7 +88,9 @@ describe("readiness engine: planted faults are found, and their fix makes the ne
     put(ids.agentVnetId, NET, { location: vnet.location, properties: { ...vnet.properties, dhcpOptions: { dnsServers: ["10.20.1.10"] } } });
     const report = await check();
     assert.equal(report.ready, true, "warnings do not fail with --fail-on error");
-    assert.ok(report.findings.length >= 6 && report.findings.every((f) => f.severity === "warning" && f.category === "dns" && f.resourceId === ids.agentVnetId));
+    assert.ok(
+      report.findings.length >= 6 && report.findings.every((f) => f.severity === "warning" && f.category === "dns" && f.resourceId === ids.agentVnetId),
+    );
     assert.match(report.findings[0].fix, /conditional forwarder for .* to 168\.63\.129\.16/);
     put(ids.agentVnetId, NET, { location: vnet.location, properties: { ...vnet.properties, dhcpOptions: { dnsServers: [] } } });
     await assertClean();
@@ -97,12 +105,25 @@ describe("readiness engine: planted faults are found, and their fix makes the ne
     // The path model names the broken hop for every endpoint the agents need: the peering left Disconnected.
     const paths = report.findings.filter((f) => f.id.startsWith("path.reach:vnet-bastion/snet-agents:"));
     assert.deepEqual(paths.map((f) => f.id.split(":").pop()).sort(), ["pe-acr", "pe-kv", "pe-mlw-secure", "pe-st-blob", "pe-st-file"]);
-    assert.ok(paths.every((f) => f.severity === "error" && f.resourceId === ids.agentVnetId), JSON.stringify(paths, null, 1));
-    assert.match(paths[0].message, /^agents \(snet-agents in vnet-bastion\) cannot reach pe-\S+ 10\.10\.2\.\d+:443: vnet-bastion has no peering to vnet-aml, and vnet-aml's peering vp_amlvnet_basvnet back is Disconnected/);
-    assert.match(paths[0].fix, /^az network vnet peering delete --ids \S+vp_amlvnet_basvnet && az network vnet peering create .*--vnet-name vnet-bastion .* && az network vnet peering create .*--vnet-name vnet-aml /);
+    assert.ok(
+      paths.every((f) => f.severity === "error" && f.resourceId === ids.agentVnetId),
+      JSON.stringify(paths, null, 1),
+    );
+    assert.match(
+      paths[0].message,
+      /^agents \(snet-agents in vnet-bastion\) cannot reach pe-\S+ 10\.10\.2\.\d+:443: vnet-bastion has no peering to vnet-aml, and vnet-aml's peering vp_amlvnet_basvnet back is Disconnected/,
+    );
+    assert.match(
+      paths[0].fix,
+      /^az network vnet peering delete --ids \S+vp_amlvnet_basvnet && az network vnet peering create .*--vnet-name vnet-bastion .* && az network vnet peering create .*--vnet-name vnet-aml /,
+    );
     sandbox.armClient.delete(`${ids.amlVnetId}/virtualNetworkPeerings/vp_amlvnet_basvnet`, NET);
-    put(`${ids.amlVnetId}/virtualNetworkPeerings/vp_amlvnet_basvnet`, NET, { properties: { remoteVirtualNetwork: { id: ids.agentVnetId }, allowVirtualNetworkAccess: true } });
-    put(`${ids.agentVnetId}/virtualNetworkPeerings/vp_basvnet_amlvnet`, NET, { properties: { remoteVirtualNetwork: { id: ids.amlVnetId }, allowVirtualNetworkAccess: true } });
+    put(`${ids.amlVnetId}/virtualNetworkPeerings/vp_amlvnet_basvnet`, NET, {
+      properties: { remoteVirtualNetwork: { id: ids.agentVnetId }, allowVirtualNetworkAccess: true },
+    });
+    put(`${ids.agentVnetId}/virtualNetworkPeerings/vp_basvnet_amlvnet`, NET, {
+      properties: { remoteVirtualNetwork: { id: ids.amlVnetId }, allowVirtualNetworkAccess: true },
+    });
     await assertClean();
   });
 
@@ -128,8 +149,16 @@ describe("readiness engine: planted faults are found, and their fix makes the ne
     const vaultId = `${ids.rg}/providers/Microsoft.KeyVault/vaults/kv-mlw-secure`;
     const endpoint = `${ids.net}/privateEndpoints/pe-kv-manual`;
     sandbox.armClient.delete(`${ids.net}/privateEndpoints/pe-kv`, NET);
-    put(endpoint, NET, { location: "westeurope", properties: { subnet: { id: `${ids.amlVnetId}/subnets/snet-endpoints` }, manualPrivateLinkServiceConnections: [{ name: "kv", properties: { privateLinkServiceId: vaultId, groupIds: ["vault"] } }] } });
-    put(`${endpoint}/privateDnsZoneGroups/default`, NET, { properties: { privateDnsZoneConfigs: [{ name: "kv", properties: { privateDnsZoneId: ids.zoneId("privatelink.vaultcore.azure.net") } }] } });
+    put(endpoint, NET, {
+      location: "westeurope",
+      properties: {
+        subnet: { id: `${ids.amlVnetId}/subnets/snet-endpoints` },
+        manualPrivateLinkServiceConnections: [{ name: "kv", properties: { privateLinkServiceId: vaultId, groupIds: ["vault"] } }],
+      },
+    });
+    put(`${endpoint}/privateDnsZoneGroups/default`, NET, {
+      properties: { privateDnsZoneConfigs: [{ name: "kv", properties: { privateDnsZoneId: ids.zoneId("privatelink.vaultcore.azure.net") } }] },
+    });
     const finding = only(await check(), (f) => f.category === "private-endpoint");
     assert.equal(finding.id, "private-endpoint.approved:pe-kv-manual");
     const connectionId = /--id (\S+)/.exec(finding.fix)?.[1] as string;
@@ -152,7 +181,13 @@ describe("readiness engine: planted faults are found, and their fix makes the ne
   it("subnet: more nodes than free addresses", async () => {
     const compute = `${ids.workspaceId}/computes/cpu-cluster`;
     const body = get(compute, ML);
-    const withMax = (max: number) => ({ location: body.location, properties: { ...body.properties, properties: { ...body.properties.properties, scaleSettings: { ...body.properties.properties.scaleSettings, maxNodeCount: max } } } });
+    const withMax = (max: number) => ({
+      location: body.location,
+      properties: {
+        ...body.properties,
+        properties: { ...body.properties.properties, scaleSettings: { ...body.properties.properties.scaleSettings, maxNodeCount: max } },
+      },
+    });
     put(compute, ML, withMax(300));
     const finding = only(await check(), (f) => f.category === "subnet");
     assert.equal(finding.id, "subnet.capacity:snet-training");
@@ -165,7 +200,13 @@ describe("readiness engine: planted faults are found, and their fix makes the ne
     const compute = `${ids.workspaceId}/computes/cpu-cluster`;
     const subnet = `${ids.amlVnetId}/subnets/snet-training`;
     const body = get(compute, ML);
-    const scaled = (min: number, max: number) => ({ location: body.location, properties: { ...body.properties, properties: { ...body.properties.properties, scaleSettings: { ...body.properties.properties.scaleSettings, minNodeCount: min, maxNodeCount: max } } } });
+    const scaled = (min: number, max: number) => ({
+      location: body.location,
+      properties: {
+        ...body.properties,
+        properties: { ...body.properties.properties, scaleSettings: { ...body.properties.properties.scaleSettings, minNodeCount: min, maxNodeCount: max } },
+      },
+    });
     const inUse = () => ((get(subnet, NET).properties.ipConfigurations ?? []) as unknown[]).length;
     const before = inUse();
     put(compute, ML, scaled(10, 251 - before));
@@ -175,14 +216,20 @@ describe("readiness engine: planted faults are found, and their fix makes the ne
     put(compute, ML, scaled(10, 252 - before));
     const finding = only(await check(), (f) => f.category === "subnet");
     assert.equal(finding.id, "subnet.capacity:snet-training");
-    assert.match(finding.message, new RegExp(`has ${241 - before} free addresses .*10 of them by running nodes.* grow to ${252 - before} nodes, ${242 - before} more addresses`));
+    assert.match(
+      finding.message,
+      new RegExp(`has ${241 - before} free addresses .*10 of them by running nodes.* grow to ${252 - before} nodes, ${242 - before} more addresses`),
+    );
     put(compute, ML, scaled(0, 4));
     assert.equal(inUse(), before, "nodes that stop give their addresses back");
   });
 
   it("route: forced tunnelling without the AzureMachineLearning and BatchNodeManagement routes", async () => {
     const table = `${ids.net}/routeTables/rt-training`;
-    put(table, NET, { location: "westeurope", properties: { routes: [{ name: "default", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.10.3.4" } }] } });
+    put(table, NET, {
+      location: "westeurope",
+      properties: { routes: [{ name: "default", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.10.3.4" } }] },
+    });
     const subnet = `${ids.amlVnetId}/subnets/snet-training`;
     const body = get(subnet, NET);
     put(subnet, NET, { properties: { ...body.properties, routeTable: { id: table } } });
@@ -196,7 +243,10 @@ describe("readiness engine: planted faults are found, and their fix makes the ne
     // 10.10.3.4 is no Azure Firewall: what it must pass stays a warning.
     const after = await check();
     assert.equal(after.ready, true);
-    assert.deepEqual(after.findings.map((f) => [f.id, f.severity]), [["route.appliance:snet-training", "warning"]]);
+    assert.deepEqual(
+      after.findings.map((f) => [f.id, f.severity]),
+      [["route.appliance:snet-training", "warning"]],
+    );
   });
 
   it("route: no-public-IP compute without NAT gateway or firewall", async () => {
@@ -211,7 +261,10 @@ describe("readiness engine: planted faults are found, and their fix makes the ne
     const subnet = `${ids.amlVnetId}/subnets/snet-training`;
     put(subnet, NET, { properties: { ...get(subnet, NET).properties, natGateway: { id: `${ids.net}/natGateways/nat-snet-training` } } });
     const after = await check();
-    assert.deepEqual(after.findings.filter((f) => f.category === "route"), []);
+    assert.deepEqual(
+      after.findings.filter((f) => f.category === "route"),
+      [],
+    );
   });
 
   it("workspace: public network access left enabled (warning)", async () => {

@@ -79,7 +79,13 @@ describe("readiness engine with the probe step, through dnsmasq and loopback lis
   const vault = (): EndpointName => names.find((n) => n.fqdn.endsWith(".vault.azure.net")) as EndpointName;
   const check = (dns: RunningDnsmasq): Promise<ReadinessReport> =>
     runReadinessCheck(
-      { workspaceId: ids.workspaceId, agentVnetId: ids.agentVnetId, cloud: "AzureCloud", failOn: "error", probe: probeStep({ resolver: dnsServerResolver(dns.address, 1000), timeoutMs: 1000, connectTo }) },
+      {
+        workspaceId: ids.workspaceId,
+        agentVnetId: ids.agentVnetId,
+        cloud: "AzureCloud",
+        failOn: "error",
+        probe: probeStep({ resolver: dnsServerResolver(dns.address, 1000), timeoutMs: 1000, connectTo }),
+      },
       sandboxClientsFor(sandbox),
     );
 
@@ -87,7 +93,10 @@ describe("readiness engine with the probe step, through dnsmasq and loopback lis
     const report = await check(right);
     assert.deepEqual(report.findings, []);
     assert.equal(report.ready, true);
-    const probeChecks = report.checks.filter((c) => c.category === "probe").map((c) => c.id).sort();
+    const probeChecks = report.checks
+      .filter((c) => c.category === "probe")
+      .map((c) => c.id)
+      .sort();
     const expected = names.flatMap((n) => [`probe.dns:${n.fqdn}`, `probe.tcp:${n.fqdn}`]).sort();
     assert.deepEqual(probeChecks, expected);
   });
@@ -98,7 +107,10 @@ describe("readiness engine with the probe step, through dnsmasq and loopback lis
     const title = report.checks.find((c) => c.id === `probe.dns:${inference.fqdn}`)?.title ?? "";
     assert.match(title, /a name under \*\.westeurope\.inference\.ml\.azure\.com/);
     assert.ok(!report.checks.some((c) => c.category === "probe" && c.id.includes("*")), "no wildcard is resolved literally");
-    const without = await startDnsmasq({ hostRecords: names.filter((n) => n !== inference).map((n): [string, string] => [n.fqdn, n.ip]), localDomains: LOCAL_DOMAINS });
+    const without = await startDnsmasq({
+      hostRecords: names.filter((n) => n !== inference).map((n): [string, string] => [n.fqdn, n.ip]),
+      localDomains: LOCAL_DOMAINS,
+    });
     try {
       const broken = await check(without);
       const finding = broken.findings.find((f) => f.id === `probe.dns:${inference.fqdn}`);
@@ -111,12 +123,18 @@ describe("readiness engine with the probe step, through dnsmasq and loopback lis
 
   it("a name answered with a public IP is a probe.dns error pointing at the zone to link", async () => {
     const report = await check(oneWrong);
-    assert.deepEqual(report.findings.map((f) => [f.id, f.category, f.severity]), [[`probe.dns:${blob().fqdn}`, "probe", "error"]]);
+    assert.deepEqual(
+      report.findings.map((f) => [f.id, f.category, f.severity]),
+      [[`probe.dns:${blob().fqdn}`, "probe", "error"]],
+    );
     const [finding] = report.findings;
     assert.equal(report.ready, false);
     assert.equal(finding.resourceId, ids.zoneId("privatelink.blob.core.windows.net"));
     assert.match(finding.message, new RegExp(`public address ${PUBLIC_IP.replace(/\./g, "\\.")}, not to ${blob().ip.replace(/\./g, "\\.")}`));
-    assert.match(finding.fix, /az network private-dns link vnet create .*--zone-name privatelink\.blob\.core\.windows\.net .*--virtual-network .*\/vnet-bastion/);
+    assert.match(
+      finding.fix,
+      /az network private-dns link vnet create .*--zone-name privatelink\.blob\.core\.windows\.net .*--virtual-network .*\/vnet-bastion/,
+    );
   });
 
   it("a closed listener behind one endpoint is a probe.tcp error on that endpoint", async () => {
@@ -124,7 +142,10 @@ describe("readiness engine with the probe step, through dnsmasq and loopback lis
     await listeners.get(target.ip)?.close();
     listeners.delete(target.ip);
     const report = await check(right);
-    assert.deepEqual(report.findings.map((f) => [f.id, f.severity]), [[`probe.tcp:${target.fqdn}`, "error"]]);
+    assert.deepEqual(
+      report.findings.map((f) => [f.id, f.severity]),
+      [[`probe.tcp:${target.fqdn}`, "error"]],
+    );
     assert.equal(report.findings[0].resourceId, target.endpointId);
     assert.match(report.findings[0].message, new RegExp(`resolves to ${target.ip.replace(/\./g, "\\.")} but TCP 443 there was refused`));
   });

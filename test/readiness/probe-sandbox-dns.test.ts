@@ -24,7 +24,9 @@ describe("probe through the sandbox's DNS server", () => {
     await listener.close();
   });
 
-  async function probeCheck(dnsVnet?: (ids: ReturnType<typeof referenceIds>) => string): Promise<{ report: ReadinessReport; ids: ReturnType<typeof referenceIds>; sandbox: RunningSandbox }> {
+  async function probeCheck(
+    dnsVnet?: (ids: ReturnType<typeof referenceIds>) => string,
+  ): Promise<{ report: ReadinessReport; ids: ReturnType<typeof referenceIds>; sandbox: RunningSandbox }> {
     const plain = await startTestSandbox({ scenario: "reference" });
     sandboxes.push(plain);
     const ids = referenceIds(plain);
@@ -40,7 +42,11 @@ describe("probe through the sandbox's DNS server", () => {
         agentVnetId: ids.agentVnetId,
         cloud: "AzureCloud",
         failOn: "error",
-        probe: probeStep({ resolver: dnsServerResolver(sandbox.dns.address), timeoutMs: 2000, connectTo: () => ({ host: listener.host, port: listener.port }) }),
+        probe: probeStep({
+          resolver: dnsServerResolver(sandbox.dns.address),
+          timeoutMs: 2000,
+          connectTo: () => ({ host: listener.host, port: listener.port }),
+        }),
       },
       sandboxClientsFor(sandbox),
     );
@@ -76,7 +82,13 @@ describe("probe through the sandbox's DNS server", () => {
     assert.ok(plain.armClient.get(record, "2024-06-01"), "the reference holds the vault's record");
     plain.armClient.delete(record, "2024-06-01");
     const report = await runReadinessCheck(
-      { workspaceId: ids.workspaceId, agentVnetId: ids.agentVnetId, cloud: "AzureCloud", failOn: "error", probe: probeStep({ resolver: dnsServerResolver(plain.dns.address), timeoutMs: 2000, connectTo: () => ({ host: listener.host, port: listener.port }) }) },
+      {
+        workspaceId: ids.workspaceId,
+        agentVnetId: ids.agentVnetId,
+        cloud: "AzureCloud",
+        failOn: "error",
+        probe: probeStep({ resolver: dnsServerResolver(plain.dns.address), timeoutMs: 2000, connectTo: () => ({ host: listener.host, port: listener.port }) }),
+      },
       sandboxClientsFor(plain),
     );
     const probe = report.findings.find((f) => f.id === "probe.dns:kv-mlw-secure.vault.azure.net");

@@ -63,7 +63,8 @@ function stageOf(entry: RequestLogEntry, firstWaveSubscriptions: Set<string>): S
   if (/\/privatednszonegroups$/.test(path) || /\/networkinterfaces\/[^/]+$/.test(path)) return "zone groups";
   if (/^\/subscriptions\/[^/]+\/providers\/microsoft\.network\/privatednszones$/.test(path)) return "zone list";
   if (/\/privatednszones\/[^/]+\/(virtualnetworklinks|a)$/.test(path)) return "zone contents";
-  if (/^\/subscriptions\/[^/]+\/providers\/microsoft\.network\/[^/]+$/.test(path)) return firstWaveSubscriptions.has(subscription) ? "first wave" : "second wave";
+  if (/^\/subscriptions\/[^/]+\/providers\/microsoft\.network\/[^/]+$/.test(path))
+    return firstWaveSubscriptions.has(subscription) ? "first wave" : "second wave";
   return "first wave"; // dependencies and computes
 }
 

@@ -30,7 +30,10 @@ describe("readiness engine: ARM reads on the reference scenario", () => {
     const file = join(logDir, "requests.jsonl");
     sandbox = await startTestSandbox({ scenario: "reference", requestLog: file, ...(pageSize ? { pageSize } : {}) });
     const ids = referenceIds(sandbox);
-    const report = await runReadinessCheck({ workspaceId: ids.workspaceId, agentVnetId: ids.agentVnetId, cloud: "AzureCloud", failOn: "warning" }, sandboxClientsFor(sandbox));
+    const report = await runReadinessCheck(
+      { workspaceId: ids.workspaceId, agentVnetId: ids.agentVnetId, cloud: "AzureCloud", failOn: "warning" },
+      sandboxClientsFor(sandbox),
+    );
     return { report, log: readRequestLog(file), sandbox };
   };
 
@@ -39,7 +42,10 @@ describe("readiness engine: ARM reads on the reference scenario", () => {
     assert.equal(report.ready, true);
     const arm = log.filter(isArm);
     assert.deepEqual([...new Set(arm.map((e) => e.method))], ["GET"], "a check only reads");
-    assert.ok(arm.every((e) => e.status === 200), JSON.stringify(arm.filter((e) => e.status !== 200)));
+    assert.ok(
+      arm.every((e) => e.status === 200),
+      JSON.stringify(arm.filter((e) => e.status !== 200)),
+    );
     const paths = log.filter((e) => e.method === "GET").map(pathOf);
     const repeated = paths.filter((p, i) => paths.indexOf(p) !== i);
     assert.deepEqual(repeated, [], "GET paths requested more than once");
@@ -48,9 +54,16 @@ describe("readiness engine: ARM reads on the reference scenario", () => {
     for (const type of ["virtualnetworks", "networksecuritygroups", "routetables", "natgateways", "privateendpoints", "privatednszones"]) {
       assert.ok(paths.includes(`${sub}/providers/microsoft.network/${type}`), `no subscription-wide list of ${type}`);
     }
-    assert.ok(paths.some((p) => p.endsWith("/workspaces/mlw-secure/computes")), "computes are listed");
+    assert.ok(
+      paths.some((p) => p.endsWith("/workspaces/mlw-secure/computes")),
+      "computes are listed",
+    );
     // Items that lists return are never fetched one by one.
-    const itemGets = paths.filter((p) => /\/(virtualnetworks|networksecuritygroups|privateendpoints|privatednszones|routetables|computes)\/[^/]+$/.test(p) || /\/(subnets|virtualnetworkpeerings|securityrules|virtualnetworklinks)\/[^/]+$/.test(p));
+    const itemGets = paths.filter(
+      (p) =>
+        /\/(virtualnetworks|networksecuritygroups|privateendpoints|privatednszones|routetables|computes)\/[^/]+$/.test(p) ||
+        /\/(subnets|virtualnetworkpeerings|securityrules|virtualnetworklinks)\/[^/]+$/.test(p),
+    );
     assert.deepEqual(itemGets, []);
 
     const checked = resourcesChecked(sb.arm.store.resources());

@@ -13,12 +13,18 @@ describe("readiness engine on the sandbox's reference scenario", () => {
 
   it("reports the reference architecture ready, with no finding at all", async () => {
     const ids = referenceIds(sandbox);
-    const report = await runReadinessCheck({ workspaceId: ids.workspaceId, agentVnetId: ids.agentVnetId, cloud: "AzureCloud", failOn: "warning" }, sandboxClientsFor(sandbox));
+    const report = await runReadinessCheck(
+      { workspaceId: ids.workspaceId, agentVnetId: ids.agentVnetId, cloud: "AzureCloud", failOn: "warning" },
+      sandboxClientsFor(sandbox),
+    );
     assert.deepEqual(report.findings, []);
     assert.equal(report.ready, true);
     assert.ok(report.checks.length > 25, `only ${report.checks.length} checks ran`);
     for (const category of ["subnet", "route", "private-endpoint", "dns", "peering", "workspace", "registry"]) {
-      assert.ok(report.checks.some((c) => c.category === category), `no ${category} check ran`);
+      assert.ok(
+        report.checks.some((c) => c.category === category),
+        `no ${category} check ran`,
+      );
     }
   });
 });

@@ -18,7 +18,11 @@ describe("sandbox: the AML data plane (discovery, SDK v1 pipelines, run history)
 
   async function call(method: string, url: string, body?: unknown, scope = "https://management.azure.com/.default"): Promise<Reply> {
     const token = (await credential.getToken(scope))?.token;
-    const response = await fetch(url, { method, headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const response = await fetch(url, {
+      method,
+      headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await response.text();
     return { status: response.status, headers: response.headers, json: text ? JSON.parse(text) : undefined };
   }
@@ -33,7 +37,8 @@ describe("sandbox: the AML data plane (discovery, SDK v1 pipelines, run history)
     const discovery = await fetch(workspace.json.properties.discoveryUrl);
     assert.equal(discovery.status, 200, "discovery is anonymous, as in Azure");
     const endpoints = (await discovery.json()) as Record<string, string>;
-    for (const key of ["api", "catalog", "experimentation", "gallery", "history", "hyperdrive", "labeling", "modelmanagement", "pipelines"]) assert.ok(endpoints[key]?.startsWith(sandbox.origin), key);
+    for (const key of ["api", "catalog", "experimentation", "gallery", "history", "hyperdrive", "labeling", "modelmanagement", "pipelines"])
+      assert.ok(endpoints[key]?.startsWith(sandbox.origin), key);
     assert.equal(endpoints.studio, undefined, "the real discovery document names no studio");
     api = endpoints.api;
   });
@@ -45,13 +50,19 @@ describe("sandbox: the AML data plane (discovery, SDK v1 pipelines, run history)
     assert.deepEqual([pipeline.json.Id, pipeline.json.Name, pipeline.json.EntityStatus], [REFERENCE_AML.publishedPipelineId, "nightly-train", "Active"]);
     assert.equal(pipeline.json.Url, `${api}/pipelines/v1.0${ws}/PipelineRuns/PipelineSubmit/${REFERENCE_AML.publishedPipelineId}`);
     const endpoint = await call("GET", `${api}/pipelines/v1.0${ws}/PipelineEndpoints/${REFERENCE_AML.pipelineEndpointId}`);
-    assert.deepEqual([endpoint.json.Name, endpoint.json.DefaultVersion, endpoint.json.PipelineVersionList], ["nightly-train-endpoint", "0", [{ Version: "0", PipelineId: REFERENCE_AML.publishedPipelineId }]]);
+    assert.deepEqual(
+      [endpoint.json.Name, endpoint.json.DefaultVersion, endpoint.json.PipelineVersionList],
+      ["nightly-train-endpoint", "0", [{ Version: "0", PipelineId: REFERENCE_AML.publishedPipelineId }]],
+    );
   });
 
   it("moves a submitted run NotStarted -> Running -> Completed in run history (Finished in the pipelines API)", async () => {
     const run = await submit({ ExperimentName: "rest-exp", ParameterAssignments: { epochs: 3 }, RunSource: "API" });
     assert.equal(run.status, 200);
-    assert.deepEqual([run.json.Status.StatusCode, run.json.RunHistoryExperimentName, run.json.ParameterAssignments], ["NotStarted", "rest-exp", { learning_rate: "0.01", epochs: "3" }]);
+    assert.deepEqual(
+      [run.json.Status.StatusCode, run.json.RunHistoryExperimentName, run.json.ParameterAssignments],
+      ["NotStarted", "rest-exp", { learning_rate: "0.01", epochs: "3" }],
+    );
     const history = `${api}/history/v1.0${ws}/experiments/rest-exp/runs/${run.json.Id}`;
     const seen = new Set<string>();
     for (let i = 0; i < 60 && !seen.has("Completed"); i++) {
@@ -76,7 +87,12 @@ describe("sandbox: the AML data plane (discovery, SDK v1 pipelines, run history)
   });
 
   it("accepts tokens for https://ml.azure.com as well as ARM tokens", async () => {
-    const pipeline = await call("GET", `${api}/pipelines/v1.0${ws}/PublishedPipelines/${REFERENCE_AML.publishedPipelineId}`, undefined, "https://ml.azure.com/.default");
+    const pipeline = await call(
+      "GET",
+      `${api}/pipelines/v1.0${ws}/PublishedPipelines/${REFERENCE_AML.publishedPipelineId}`,
+      undefined,
+      "https://ml.azure.com/.default",
+    );
     assert.equal(pipeline.status, 200);
   });
 
@@ -84,20 +100,35 @@ describe("sandbox: the AML data plane (discovery, SDK v1 pipelines, run history)
     const anonymous = await fetch(`${api}/pipelines/v1.0${ws}/PublishedPipelines/${REFERENCE_AML.publishedPipelineId}`);
     assert.equal(anonymous.status, 401);
     assert.match(anonymous.headers.get("www-authenticate") ?? "", /^Bearer authorization_uri=/);
-    const graph = await call("GET", `${api}/pipelines/v1.0${ws}/PublishedPipelines/${REFERENCE_AML.publishedPipelineId}`, undefined, "https://graph.microsoft.com/.default");
+    const graph = await call(
+      "GET",
+      `${api}/pipelines/v1.0${ws}/PublishedPipelines/${REFERENCE_AML.publishedPipelineId}`,
+      undefined,
+      "https://graph.microsoft.com/.default",
+    );
     assert.equal(graph.status, 401);
     assert.match(graph.json.error.message, /wrong audience/);
   });
 
   it("answers bad submissions as AML does: 400 for a missing ExperimentName or an unknown parameter, 404 for an unknown pipeline", async () => {
     const noExperiment = await submit({ ParameterAssignments: {} });
-    assert.deepEqual([noExperiment.status, noExperiment.json.error.code, noExperiment.json.error.message], [400, "UserError", "ExperimentName is required to submit a pipeline run."]);
+    assert.deepEqual(
+      [noExperiment.status, noExperiment.json.error.code, noExperiment.json.error.message],
+      [400, "UserError", "ExperimentName is required to submit a pipeline run."],
+    );
     const unknownParameter = await submit({ ExperimentName: "x", ParameterAssignments: { momentum: 0.9 } });
     assert.equal(unknownParameter.status, 400);
-    assert.match(unknownParameter.json.error.message, /Parameter 'momentum' is not a parameter of pipeline nightly-train; its parameters: learning_rate, epochs/);
+    assert.match(
+      unknownParameter.json.error.message,
+      /Parameter 'momentum' is not a parameter of pipeline nightly-train; its parameters: learning_rate, epochs/,
+    );
     const unknown = await call("POST", `${api}/pipelines/v1.0${ws}/PipelineRuns/PipelineSubmit/0d000000-0000-4000-8000-000000000000`, { ExperimentName: "x" });
     assert.deepEqual([unknown.status, unknown.json.error.innerError.code], [404, "EntityNotFound"]);
-    const badVersion = await call("POST", `${api}/pipelines/v1.0${ws}/PipelineRuns/PipelineEndpointSubmit/Id/${REFERENCE_AML.pipelineEndpointId}?pipelineVersion=9`, { ExperimentName: "x" });
+    const badVersion = await call(
+      "POST",
+      `${api}/pipelines/v1.0${ws}/PipelineRuns/PipelineEndpointSubmit/Id/${REFERENCE_AML.pipelineEndpointId}?pipelineVersion=9`,
+      { ExperimentName: "x" },
+    );
     assert.equal(badVersion.status, 400);
   });
 

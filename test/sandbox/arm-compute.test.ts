@@ -4,8 +4,7 @@ import type { RunningSandbox } from "../../sandbox/sandbox";
 import { rawArm, rejectsWithCode, rgId, sandboxClients } from "../helpers/clients";
 import { startTestSandbox } from "../helpers/sandbox-harness";
 
-const SSH_KEY =
-  "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHq1b4m4c0Nn0w4gk0rJ2kq0n3C5Zs3YbV4C6JdS0f9U amlvnet@test";
+const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHq1b4m4c0Nn0w4gk0rJ2kq0n3C5Zs3YbV4C6JdS0f9U amlvnet@test";
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 describe("sandbox: Microsoft.Compute through @azure/arm-compute", () => {
@@ -28,7 +27,10 @@ describe("sandbox: Microsoft.Compute through @azure/arm-compute", () => {
     networkProfile: { networkInterfaces: [{ id: nicId, primary: true }] },
     ...extra,
   });
-  const sshProfile = { adminUsername: "azureuser", linuxConfiguration: { disablePasswordAuthentication: true, ssh: { publicKeys: [{ path: "/home/azureuser/.ssh/authorized_keys", keyData: SSH_KEY }] } } };
+  const sshProfile = {
+    adminUsername: "azureuser",
+    linuxConfiguration: { disablePasswordAuthentication: true, ssh: { publicKeys: [{ path: "/home/azureuser/.ssh/authorized_keys", keyData: SSH_KEY }] } },
+  };
 
   /** Disks of the group as ARM's generic resource list shows them (see the report: the SDK's disks.get api-version is refused). */
   async function diskNames(): Promise<string[]> {
@@ -52,20 +54,30 @@ describe("sandbox: Microsoft.Compute through @azure/arm-compute", () => {
     });
     [subnetVm, subnetVmss] = (vnet.subnets ?? []).map((s) => s.id as string);
     for (const name of ["nic-vm1", "nic-spare", "nic-vm2"]) {
-      const nic = await clients.network.networkInterfaces.beginCreateOrUpdateAndWait(rg, name, { location, ipConfigurations: [{ name: "ipconfig1", subnet: { id: subnetVm } }] });
+      const nic = await clients.network.networkInterfaces.beginCreateOrUpdateAndWait(rg, name, {
+        location,
+        ipConfigurations: [{ name: "ipconfig1", subnet: { id: subnetVm } }],
+      });
       nicIds[name] = nic.id as string;
     }
   });
   after(() => sandbox.close());
 
   it("creates a Linux VM with an SSH key and a system-assigned identity", async () => {
-    const vm = await clients.compute.virtualMachines.createOrUpdate(rg, "vm-1", vmBody(nicIds["nic-vm1"], sshProfile, { identity: { type: "SystemAssigned" } }));
+    const vm = await clients.compute.virtualMachines.createOrUpdate(
+      rg,
+      "vm-1",
+      vmBody(nicIds["nic-vm1"], sshProfile, { identity: { type: "SystemAssigned" } }),
+    );
     assert.equal(vm.provisioningState, "Succeeded");
     assert.equal(vm.identity?.type, "SystemAssigned");
     assert.match(vm.identity?.principalId ?? "", GUID);
     assert.equal(vm.identity?.tenantId, sandbox.env.AZURE_TENANT_ID);
     assert.equal(vm.osProfile?.linuxConfiguration?.disablePasswordAuthentication, true);
-    assert.deepEqual(vm.osProfile?.linuxConfiguration?.ssh?.publicKeys?.map((k) => k.keyData), [SSH_KEY]);
+    assert.deepEqual(
+      vm.osProfile?.linuxConfiguration?.ssh?.publicKeys?.map((k) => k.keyData),
+      [SSH_KEY],
+    );
     assert.equal((await clients.compute.virtualMachines.get(rg, "vm-1")).provisioningState, "Succeeded");
   });
 
@@ -117,8 +129,16 @@ describe("sandbox: Microsoft.Compute through @azure/arm-compute", () => {
     assert.deepEqual(got.settings, { fileUris: ["https://example.invalid/setup.sh"] });
     assert.equal(got.protectedSettings, undefined);
     const listed = await clients.compute.virtualMachineExtensions.list(rg, "vm-1");
-    assert.deepEqual(listed.value?.map((e) => [e.name, e.protectedSettings]), [["customScript", undefined]]);
-    const wire = await rawArm(sandbox, clients.credential, "GET", `${rgId(sandbox, rg)}/providers/Microsoft.Compute/virtualMachines/vm-1/extensions/customScript?api-version=2024-11-01`);
+    assert.deepEqual(
+      listed.value?.map((e) => [e.name, e.protectedSettings]),
+      [["customScript", undefined]],
+    );
+    const wire = await rawArm(
+      sandbox,
+      clients.credential,
+      "GET",
+      `${rgId(sandbox, rg)}/providers/Microsoft.Compute/virtualMachines/vm-1/extensions/customScript?api-version=2024-11-01`,
+    );
     assert.ok(!JSON.stringify(wire.json).includes("s3cr3t"), "the secret never goes back on the wire");
   });
 
@@ -130,26 +150,54 @@ describe("sandbox: Microsoft.Compute through @azure/arm-compute", () => {
       upgradePolicy: { mode: "Manual" },
       virtualMachineProfile: {
         osProfile: { computerNamePrefix: "agent", ...sshProfile },
-        storageProfile: { imageReference: { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest" }, osDisk: { createOption: "FromImage" } },
-        networkProfile: { networkInterfaceConfigurations: [{ name: "nic", primary: true, ipConfigurations: [{ name: "ipconfig", subnet: { id: subnetVmss } }] }] },
-        extensionProfile: { extensions: [{ name: "agentSetup", publisher: "Microsoft.Azure.Extensions", typePropertiesType: "CustomScript", typeHandlerVersion: "2.1", settings: {}, protectedSettings: { commandToExecute: "echo s3cr3t-pat" } }] },
+        storageProfile: {
+          imageReference: { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest" },
+          osDisk: { createOption: "FromImage" },
+        },
+        networkProfile: {
+          networkInterfaceConfigurations: [{ name: "nic", primary: true, ipConfigurations: [{ name: "ipconfig", subnet: { id: subnetVmss } }] }],
+        },
+        extensionProfile: {
+          extensions: [
+            {
+              name: "agentSetup",
+              publisher: "Microsoft.Azure.Extensions",
+              typePropertiesType: "CustomScript",
+              typeHandlerVersion: "2.1",
+              settings: {},
+              protectedSettings: { commandToExecute: "echo s3cr3t-pat" },
+            },
+          ],
+        },
       },
     });
     assert.deepEqual([vmss.provisioningState, vmss.orchestrationMode, vmss.sku?.capacity], ["Succeeded", "Uniform", 2]);
     const instances = [];
     for await (const instance of clients.compute.virtualMachineScaleSetVMs.list(rg, "vmss-agents")) instances.push(instance);
-    assert.deepEqual(instances.map((i) => i.instanceId), ["0", "1"]);
+    assert.deepEqual(
+      instances.map((i) => i.instanceId),
+      ["0", "1"],
+    );
     const subnet = await clients.network.subnets.get(rg, "vnet-compute", "snet-vmss");
     const configs = (subnet.ipConfigurations ?? []).map((c) => c.id ?? "");
     assert.equal(configs.length, 2);
-    for (const instanceId of ["0", "1"]) assert.ok(configs.some((id) => id.includes(`/virtualMachineScaleSets/vmss-agents/virtualMachines/${instanceId}/`)), configs.join(", "));
+    for (const instanceId of ["0", "1"])
+      assert.ok(
+        configs.some((id) => id.includes(`/virtualMachineScaleSets/vmss-agents/virtualMachines/${instanceId}/`)),
+        configs.join(", "),
+      );
   });
 
   it("never returns the protectedSettings of a scale set's extension profile", async () => {
     const vmss = await clients.compute.virtualMachineScaleSets.get(rg, "vmss-agents");
     const extension = vmss.virtualMachineProfile?.extensionProfile?.extensions?.[0];
     assert.deepEqual([extension?.name, extension?.typePropertiesType, extension?.protectedSettings], ["agentSetup", "CustomScript", undefined]);
-    const wire = await rawArm(sandbox, clients.credential, "GET", `${rgId(sandbox, rg)}/providers/Microsoft.Compute/virtualMachineScaleSets/vmss-agents?api-version=2024-11-01`);
+    const wire = await rawArm(
+      sandbox,
+      clients.credential,
+      "GET",
+      `${rgId(sandbox, rg)}/providers/Microsoft.Compute/virtualMachineScaleSets/vmss-agents?api-version=2024-11-01`,
+    );
     assert.ok(!JSON.stringify(wire.json).includes("s3cr3t"), "the secret never goes back on the wire");
   });
 

@@ -31,14 +31,27 @@ describe("sandbox: hub services through @azure/arm-network and @azure/arm-dnsres
   after(() => sandbox.close());
 
   const subnet = (name: string) => ({ id: `${vnetId}/subnets/${name}` });
-  const allowStorage: NetworkRule = { ruleType: "NetworkRule", name: "storage", ipProtocols: ["TCP"], sourceAddresses: ["10.10.0.0/16"], destinationAddresses: ["Storage.westeurope"], destinationPorts: ["443"] };
+  const allowStorage: NetworkRule = {
+    ruleType: "NetworkRule",
+    name: "storage",
+    ipProtocols: ["TCP"],
+    sourceAddresses: ["10.10.0.0/16"],
+    destinationAddresses: ["Storage.westeurope"],
+    destinationPorts: ["443"],
+  };
 
   it("creates a policy, a rule collection group and a firewall; the firewall gets .4 of AzureFirewallSubnet and the policy lists both back", async () => {
-    const policy = await clients.network.firewallPolicies.beginCreateOrUpdateAndWait(rg, "afwp", { location, sku: { tier: "Standard" }, dnsSettings: { enableProxy: true } });
+    const policy = await clients.network.firewallPolicies.beginCreateOrUpdateAndWait(rg, "afwp", {
+      location,
+      sku: { tier: "Standard" },
+      dnsSettings: { enableProxy: true },
+    });
     assert.equal(policy.dnsSettings?.enableProxy, true);
     const group = await clients.network.firewallPolicyRuleCollectionGroups.beginCreateOrUpdateAndWait(rg, "afwp", "rcg", {
       priority: 200,
-      ruleCollections: [{ ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "allow", priority: 100, action: { type: "Allow" }, rules: [allowStorage] }],
+      ruleCollections: [
+        { ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "allow", priority: 100, action: { type: "Allow" }, rules: [allowStorage] },
+      ],
     });
     const collection = group.ruleCollections?.[0];
     assert.equal(collection?.ruleCollectionType, "FirewallPolicyFilterRuleCollection");
@@ -53,8 +66,14 @@ describe("sandbox: hub services through @azure/arm-network and @azure/arm-dnsres
     assert.equal(firewall.ipConfigurations?.[0].privateIPAddress, "10.0.1.4");
     assert.equal(firewall.provisioningState, "Succeeded");
     const read = await clients.network.firewallPolicies.get(rg, "afwp");
-    assert.deepEqual(read.ruleCollectionGroups?.map((g) => g.id?.split("/").pop()), ["rcg"]);
-    assert.deepEqual(read.firewalls?.map((f) => f.id), [firewall.id]);
+    assert.deepEqual(
+      read.ruleCollectionGroups?.map((g) => g.id?.split("/").pop()),
+      ["rcg"],
+    );
+    assert.deepEqual(
+      read.firewalls?.map((f) => f.id),
+      [firewall.id],
+    );
     const listed: string[] = [];
     for await (const f of clients.network.azureFirewalls.listAll()) listed.push(f.name as string);
     assert.deepEqual(listed, ["afw"]);
@@ -62,9 +81,19 @@ describe("sandbox: hub services through @azure/arm-network and @azure/arm-dnsres
   });
 
   it("refuses a firewall outside AzureFirewallSubnet, one without a subnet, and bad rule collections", async () => {
-    await rejectsWithCode(clients.network.azureFirewalls.beginCreateOrUpdateAndWait(rg, "afw-bad", { location, ipConfigurations: [{ name: "c", subnet: subnet("snet-other") }] }), "AzureFirewallSubnetNameInvalid");
-    await rejectsWithCode(clients.network.azureFirewalls.beginCreateOrUpdateAndWait(rg, "afw-bad", { location, ipConfigurations: [{ name: "c" }] }), "InvalidRequestFormat");
-    const rcg = (priority: number, rules: NetworkRule[]) => clients.network.firewallPolicyRuleCollectionGroups.beginCreateOrUpdateAndWait(rg, "afwp", "rcg-bad", { priority, ruleCollections: [{ ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "c", priority: 100, action: { type: "Allow" }, rules }] });
+    await rejectsWithCode(
+      clients.network.azureFirewalls.beginCreateOrUpdateAndWait(rg, "afw-bad", { location, ipConfigurations: [{ name: "c", subnet: subnet("snet-other") }] }),
+      "AzureFirewallSubnetNameInvalid",
+    );
+    await rejectsWithCode(
+      clients.network.azureFirewalls.beginCreateOrUpdateAndWait(rg, "afw-bad", { location, ipConfigurations: [{ name: "c" }] }),
+      "InvalidRequestFormat",
+    );
+    const rcg = (priority: number, rules: NetworkRule[]) =>
+      clients.network.firewallPolicyRuleCollectionGroups.beginCreateOrUpdateAndWait(rg, "afwp", "rcg-bad", {
+        priority,
+        ruleCollections: [{ ruleCollectionType: "FirewallPolicyFilterRuleCollection", name: "c", priority: 100, action: { type: "Allow" }, rules }],
+      });
     await rejectsWithCode(rcg(50, [allowStorage]), "InvalidRequestFormat");
     await rejectsWithCode(rcg(300, [{ ...allowStorage, destinationAddresses: [], destinationFqdns: ["*.blob.core.windows.net"] }]), "InvalidRequestFormat");
   });
@@ -72,15 +101,42 @@ describe("sandbox: hub services through @azure/arm-network and @azure/arm-dnsres
   it("creates a resolver (one per VNet), a dynamic inbound endpoint taking .4 of its delegated subnet, an outbound endpoint, a ruleset with a rule and a VNet link", async () => {
     const resolver = await clients.dnsResolver.dnsResolvers.beginCreateOrUpdateAndWait(rg, "dnspr", { location, virtualNetwork: { id: vnetId } });
     assert.equal(resolver.dnsResolverState, "Connected");
-    await rejectsWithCode(clients.dnsResolver.dnsResolvers.beginCreateOrUpdateAndWait(rg, "dnspr-2", { location, virtualNetwork: { id: vnetId } }), "BadRequest");
-    await rejectsWithCode(clients.dnsResolver.inboundEndpoints.beginCreateOrUpdateAndWait(rg, "dnspr", "in-bad", { location, ipConfigurations: [{ subnet: subnet("snet-other") }] }), "SubnetMissingRequiredDelegation");
-    const inbound = await clients.dnsResolver.inboundEndpoints.beginCreateOrUpdateAndWait(rg, "dnspr", "in", { location, ipConfigurations: [{ subnet: subnet("snet-in"), privateIpAllocationMethod: "Dynamic" }] });
+    await rejectsWithCode(
+      clients.dnsResolver.dnsResolvers.beginCreateOrUpdateAndWait(rg, "dnspr-2", { location, virtualNetwork: { id: vnetId } }),
+      "BadRequest",
+    );
+    await rejectsWithCode(
+      clients.dnsResolver.inboundEndpoints.beginCreateOrUpdateAndWait(rg, "dnspr", "in-bad", {
+        location,
+        ipConfigurations: [{ subnet: subnet("snet-other") }],
+      }),
+      "SubnetMissingRequiredDelegation",
+    );
+    const inbound = await clients.dnsResolver.inboundEndpoints.beginCreateOrUpdateAndWait(rg, "dnspr", "in", {
+      location,
+      ipConfigurations: [{ subnet: subnet("snet-in"), privateIpAllocationMethod: "Dynamic" }],
+    });
     assert.deepEqual([inbound.ipConfigurations[0].privateIpAddress, inbound.ipConfigurations[0].privateIpAllocationMethod], ["10.0.2.4", "Dynamic"]);
     const outbound = await clients.dnsResolver.outboundEndpoints.beginCreateOrUpdateAndWait(rg, "dnspr", "out", { location, subnet: subnet("snet-out") });
-    const ruleset = await clients.dnsResolver.dnsForwardingRulesets.beginCreateOrUpdateAndWait(rg, "rs", { location, dnsResolverOutboundEndpoints: [{ id: outbound.id as string }] });
-    await rejectsWithCode(clients.dnsResolver.forwardingRules.createOrUpdate(rg, "rs", "azure-dns", { domainName: "contoso.com.", targetDnsServers: [{ ipAddress: "168.63.129.16" }] }), "BadRequest");
-    await rejectsWithCode(clients.dnsResolver.forwardingRules.createOrUpdate(rg, "rs", "no-dot", { domainName: "contoso.com", targetDnsServers: [{ ipAddress: "10.1.1.1" }] }), "BadRequest");
-    const rule = await clients.dnsResolver.forwardingRules.createOrUpdate(rg, "rs", "contoso", { domainName: "contoso.com.", targetDnsServers: [{ ipAddress: "10.1.1.1" }] });
+    const ruleset = await clients.dnsResolver.dnsForwardingRulesets.beginCreateOrUpdateAndWait(rg, "rs", {
+      location,
+      dnsResolverOutboundEndpoints: [{ id: outbound.id as string }],
+    });
+    await rejectsWithCode(
+      clients.dnsResolver.forwardingRules.createOrUpdate(rg, "rs", "azure-dns", {
+        domainName: "contoso.com.",
+        targetDnsServers: [{ ipAddress: "168.63.129.16" }],
+      }),
+      "BadRequest",
+    );
+    await rejectsWithCode(
+      clients.dnsResolver.forwardingRules.createOrUpdate(rg, "rs", "no-dot", { domainName: "contoso.com", targetDnsServers: [{ ipAddress: "10.1.1.1" }] }),
+      "BadRequest",
+    );
+    const rule = await clients.dnsResolver.forwardingRules.createOrUpdate(rg, "rs", "contoso", {
+      domainName: "contoso.com.",
+      targetDnsServers: [{ ipAddress: "10.1.1.1" }],
+    });
     assert.deepEqual([rule.domainName, rule.targetDnsServers[0].port, rule.forwardingRuleState], ["contoso.com.", 53, "Enabled"]);
     const link = await clients.dnsResolver.virtualNetworkLinks.beginCreateOrUpdateAndWait(rg, "rs", "link-hub", { virtualNetwork: { id: vnetId } });
     assert.equal(link.virtualNetwork.id, vnetId);

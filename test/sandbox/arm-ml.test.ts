@@ -35,7 +35,12 @@ describe("sandbox: the reference scenario through @azure/arm-machinelearning, ne
     const ws = await clients.machineLearning.workspaces.get(rg, n.workspace);
     assert.match(ws.workspaceId ?? "", GUID);
     assert.equal(ws.publicNetworkAccess, "Disabled");
-    const versions: Record<string, string> = { storageAccount: "2024-01-01", keyVault: "2024-11-01", containerRegistry: "2025-04-01", applicationInsights: "2020-02-02" };
+    const versions: Record<string, string> = {
+      storageAccount: "2024-01-01",
+      keyVault: "2024-11-01",
+      containerRegistry: "2025-04-01",
+      applicationInsights: "2020-02-02",
+    };
     for (const [property, apiVersion] of Object.entries(versions)) {
       const id = ws[property as keyof typeof ws] as string;
       assert.match(id, new RegExp(`^${rgId(sandbox, rg)}/providers/`, "i"), property);
@@ -50,7 +55,10 @@ describe("sandbox: the reference scenario through @azure/arm-machinelearning, ne
     assert.match(listed[0].privateEndpoint?.id ?? "", /\/privateEndpoints\/pe-mlw-secure$/);
     assert.equal(listed[0].privateLinkServiceConnectionState?.status, "Approved");
     const inline = (await clients.machineLearning.workspaces.get(rg, n.workspace)).privateEndpointConnections ?? [];
-    assert.deepEqual(inline.map((c) => [c.id, c.privateLinkServiceConnectionState?.status]), [[listed[0].id, "Approved"]]);
+    assert.deepEqual(
+      inline.map((c) => [c.id, c.privateLinkServiceConnectionState?.status]),
+      [[listed[0].id, "Approved"]],
+    );
   });
 
   it("lists cpu-cluster with its AmlCompute subnet, maxNodeCount 4 and node public IPs", async () => {
@@ -64,8 +72,17 @@ describe("sandbox: the reference scenario through @azure/arm-machinelearning, ne
   });
 
   it("refuses a compute in a subnet that does not exist", async () => {
-    const compute = { location: n.location, properties: { computeType: "AmlCompute", properties: { vmSize: "STANDARD_DS3_V2", scaleSettings: { maxNodeCount: 1 }, subnet: { id: subnetId(n.amlVnet, "snet-missing") } } } } as const;
-    const error = await rejectsWithCode(clients.machineLearning.computeOperations.beginCreateOrUpdateAndWait(rg, n.workspace, "cpu-missing", compute), "UserError");
+    const compute = {
+      location: n.location,
+      properties: {
+        computeType: "AmlCompute",
+        properties: { vmSize: "STANDARD_DS3_V2", scaleSettings: { maxNodeCount: 1 }, subnet: { id: subnetId(n.amlVnet, "snet-missing") } },
+      },
+    } as const;
+    const error = await rejectsWithCode(
+      clients.machineLearning.computeOperations.beginCreateOrUpdateAndWait(rg, n.workspace, "cpu-missing", compute),
+      "UserError",
+    );
     assert.match(error.message, /snet-missing/);
     await assert.rejects(clients.machineLearning.computeOperations.get(rg, n.workspace, "cpu-missing"), { statusCode: 404 });
   });
@@ -73,8 +90,12 @@ describe("sandbox: the reference scenario through @azure/arm-machinelearning, ne
   it("lists the registry's private endpoint connection as Approved on a raw ARM GET", async () => {
     const registry = await raw("GET", `${rgId(sandbox, rg)}/providers/Microsoft.ContainerRegistry/registries/${n.registry}?api-version=2025-04-01`);
     assert.equal(registry.status, 200);
-    const connections: Array<{ properties: { privateEndpoint: { id: string }; privateLinkServiceConnectionState: { status: string } } }> = registry.json.properties.privateEndpointConnections;
-    assert.deepEqual(connections.map((c) => [c.properties.privateEndpoint.id.split("/").pop(), c.properties.privateLinkServiceConnectionState.status]), [["pe-acr", "Approved"]]);
+    const connections: Array<{ properties: { privateEndpoint: { id: string }; privateLinkServiceConnectionState: { status: string } } }> =
+      registry.json.properties.privateEndpointConnections;
+    assert.deepEqual(
+      connections.map((c) => [c.properties.privateEndpoint.id.split("/").pop(), c.properties.privateLinkServiceConnectionState.status]),
+      [["pe-acr", "Approved"]],
+    );
   });
 
   it("keeps a manual connection to the key vault Pending until the vault owner approves it", async () => {
@@ -86,12 +107,19 @@ describe("sandbox: the reference scenario through @azure/arm-machinelearning, ne
     });
     assert.equal(pe.manualPrivateLinkServiceConnections?.[0].privateLinkServiceConnectionState?.status, "Pending");
     const vault = await raw("GET", `${vaultId}?api-version=2024-11-01`);
-    const connection = vault.json.properties.privateEndpointConnections.find((c: { properties: { privateEndpoint: { id: string } } }) => c.properties.privateEndpoint.id === pe.id);
+    const connection = vault.json.properties.privateEndpointConnections.find(
+      (c: { properties: { privateEndpoint: { id: string } } }) => c.properties.privateEndpoint.id === pe.id,
+    );
     assert.equal(connection?.properties.privateLinkServiceConnectionState.status, "Pending");
-    const approved = await raw("PUT", `${vaultId}/privateEndpointConnections/${connection.name}?api-version=2024-11-01`, { properties: { privateLinkServiceConnectionState: { status: "Approved", description: "ok" } } });
+    const approved = await raw("PUT", `${vaultId}/privateEndpointConnections/${connection.name}?api-version=2024-11-01`, {
+      properties: { privateLinkServiceConnectionState: { status: "Approved", description: "ok" } },
+    });
     assert.equal(approved.status, 200);
     const after = await clients.network.privateEndpoints.get(rg, "pe-kv-manual");
-    assert.deepEqual(after.manualPrivateLinkServiceConnections?.map((c) => [c.privateLinkServiceConnectionState?.status, c.privateLinkServiceConnectionState?.description]), [["Approved", "ok"]]);
+    assert.deepEqual(
+      after.manualPrivateLinkServiceConnections?.map((c) => [c.privateLinkServiceConnectionState?.status, c.privateLinkServiceConnectionState?.description]),
+      [["Approved", "ok"]],
+    );
   });
 
   /** Every A record of the group's private zones, keyed by the public FQDN that CNAMEs to it (public suffix per Azure's zone table). */
@@ -101,7 +129,11 @@ describe("sandbox: the reference scenario through @azure/arm-machinelearning, ne
       const zoneName = zone.name as string;
       const publicSuffix = PUBLIC_SUFFIX[zoneName] ?? zoneName.replace(/^privatelink\./, "");
       for (const set of await all(clients.privateDns.recordSets.list(rg, zoneName))) {
-        if (set.aRecords) records.set(`${set.name}.${publicSuffix}`.toLowerCase(), set.aRecords.map((a) => a.ipv4Address as string));
+        if (set.aRecords)
+          records.set(
+            `${set.name}.${publicSuffix}`.toLowerCase(),
+            set.aRecords.map((a) => a.ipv4Address as string),
+          );
       }
     }
     return records;
@@ -114,7 +146,8 @@ describe("sandbox: the reference scenario through @azure/arm-machinelearning, ne
       const pe = await clients.network.privateEndpoints.get(rg, name);
       assert.deepEqual(pe.customDnsConfigs, [], `${name}: customDnsConfigs is empty with a zone group attached`);
       const nic = await clients.network.networkInterfaces.get(rg, (pe.networkInterfaces?.[0]?.id as string).split("/").pop() as string);
-      for (const ipc of nic.ipConfigurations ?? []) for (const fqdn of ipc.privateLinkConnectionProperties?.fqdns ?? []) configs.push([name, fqdn, [ipc.privateIPAddress as string]]);
+      for (const ipc of nic.ipConfigurations ?? [])
+        for (const fqdn of ipc.privateLinkConnectionProperties?.fqdns ?? []) configs.push([name, fqdn, [ipc.privateIPAddress as string]]);
     }
     return configs;
   }
@@ -141,15 +174,25 @@ describe("sandbox: the reference scenario through @azure/arm-machinelearning, ne
       const links = await all(clients.privateDns.virtualNetworkLinks.list(rg, zone.name as string));
       const vnets = links.map((l) => (l.virtualNetwork?.id ?? "").split("/").pop()).sort();
       assert.deepEqual(vnets, [n.amlVnet, n.agentVnet].sort(), zone.name);
-      assert.ok(links.every((l) => l.virtualNetworkLinkState === "Completed" && l.registrationEnabled === false), zone.name);
+      assert.ok(
+        links.every((l) => l.virtualNetworkLinkState === "Completed" && l.registrationEnabled === false),
+        zone.name,
+      );
     }
   });
 
   it("refuses a private endpoint to a Basic registry (PrivateEndpointNotSupportedForRegistrySku)", async () => {
     const basicId = `${rgId(sandbox, rg)}/providers/Microsoft.ContainerRegistry/registries/acrbasicsandbox`;
     assert.equal((await raw("PUT", `${basicId}?api-version=2025-04-01`, { location: n.location, sku: { name: "Basic" } })).status, 201);
-    const endpoint = { location: n.location, subnet: { id: subnetId(n.amlVnet, n.endpointSubnet) }, privateLinkServiceConnections: [{ name: "acr", privateLinkServiceId: basicId, groupIds: ["registry"] }] };
-    await rejectsWithCode(clients.network.privateEndpoints.beginCreateOrUpdateAndWait(rg, "pe-acr-basic", endpoint), "PrivateEndpointNotSupportedForRegistrySku");
+    const endpoint = {
+      location: n.location,
+      subnet: { id: subnetId(n.amlVnet, n.endpointSubnet) },
+      privateLinkServiceConnections: [{ name: "acr", privateLinkServiceId: basicId, groupIds: ["registry"] }],
+    };
+    await rejectsWithCode(
+      clients.network.privateEndpoints.beginCreateOrUpdateAndWait(rg, "pe-acr-basic", endpoint),
+      "PrivateEndpointNotSupportedForRegistrySku",
+    );
     await rejectsWithCode(clients.network.privateEndpoints.get(rg, "pe-acr-basic"), "ResourceNotFound");
   });
 });

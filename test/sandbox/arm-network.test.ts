@@ -22,12 +22,25 @@ describe("sandbox: Microsoft.Network through @azure/arm-network", () => {
   });
 
   it("creates a VNet with inline subnets through the SDK poller and reads subnets as child resources", async () => {
-    const poller = await clients.network.virtualNetworks.beginCreateOrUpdate(rg, "vnet-a", vnet("10.1.0.0/16", [["snet-1", "10.1.1.0/24"], ["snet-2", "10.1.2.0/24"]]));
+    const poller = await clients.network.virtualNetworks.beginCreateOrUpdate(
+      rg,
+      "vnet-a",
+      vnet("10.1.0.0/16", [
+        ["snet-1", "10.1.1.0/24"],
+        ["snet-2", "10.1.2.0/24"],
+      ]),
+    );
     // The 201 carried Azure-AsyncOperation: the poller follows the operation, not the resource.
-    assert.match(String((JSON.parse(poller.toString()) as { state: { config: { operationLocation?: string } } }).state.config.operationLocation), /\/providers\/Microsoft\.Network\/locations\/westeurope\/operations\/[^/?]+\?api-version=/);
+    assert.match(
+      String((JSON.parse(poller.toString()) as { state: { config: { operationLocation?: string } } }).state.config.operationLocation),
+      /\/providers\/Microsoft\.Network\/locations\/westeurope\/operations\/[^/?]+\?api-version=/,
+    );
     const created = await poller.pollUntilDone();
     assert.equal(created.provisioningState, "Succeeded");
-    assert.deepEqual(created.subnets?.map((s) => s.name), ["snet-1", "snet-2"]);
+    assert.deepEqual(
+      created.subnets?.map((s) => s.name),
+      ["snet-1", "snet-2"],
+    );
     const subnet = await clients.network.subnets.get(rg, "VNET-A", "snet-2");
     assert.equal(subnet.addressPrefix, "10.1.2.0/24");
     assert.match(subnet.id ?? "", /\/virtualNetworks\/vnet-a\/subnets\/snet-2$/);
@@ -37,8 +50,16 @@ describe("sandbox: Microsoft.Network through @azure/arm-network", () => {
     for (let i = 0; i < 5; i++) await clients.network.virtualNetworks.beginCreateOrUpdateAndWait(rg, `vnet-page-${i}`, vnet(`10.${100 + i}.0.0/16`));
     const names: string[] = [];
     for await (const item of clients.network.virtualNetworks.list(rg)) names.push(item.name as string);
-    assert.ok(["vnet-page-0", "vnet-page-4", "vnet-a"].every((n) => names.includes(n)), names.join(","));
-    const firstPage = await rawArm(sandbox, clients.credential, "GET", `${rgId(sandbox, rg)}/providers/Microsoft.Network/virtualNetworks?api-version=2024-07-01`);
+    assert.ok(
+      ["vnet-page-0", "vnet-page-4", "vnet-a"].every((n) => names.includes(n)),
+      names.join(","),
+    );
+    const firstPage = await rawArm(
+      sandbox,
+      clients.credential,
+      "GET",
+      `${rgId(sandbox, rg)}/providers/Microsoft.Network/virtualNetworks?api-version=2024-07-01`,
+    );
     assert.equal(firstPage.json.value.length, 3);
     assert.match(firstPage.json.nextLink, /\$skipToken=3/);
     const all: string[] = [];
@@ -47,12 +68,25 @@ describe("sandbox: Microsoft.Network through @azure/arm-network", () => {
   });
 
   it("refuses subnets outside the VNet or overlapping a sibling, and an NSG from another region", async () => {
-    await rejectsWithCode(clients.network.subnets.beginCreateOrUpdateAndWait(rg, "vnet-a", "outside", { addressPrefix: "10.2.0.0/24" }), "NetcfgSubnetRangeOutsideVnet");
-    await rejectsWithCode(clients.network.subnets.beginCreateOrUpdateAndWait(rg, "vnet-a", "overlap", { addressPrefix: "10.1.1.128/25" }), "NetcfgSubnetRangesOverlap");
+    await rejectsWithCode(
+      clients.network.subnets.beginCreateOrUpdateAndWait(rg, "vnet-a", "outside", { addressPrefix: "10.2.0.0/24" }),
+      "NetcfgSubnetRangeOutsideVnet",
+    );
+    await rejectsWithCode(
+      clients.network.subnets.beginCreateOrUpdateAndWait(rg, "vnet-a", "overlap", { addressPrefix: "10.1.1.128/25" }),
+      "NetcfgSubnetRangesOverlap",
+    );
     const nsg = await clients.network.networkSecurityGroups.beginCreateOrUpdateAndWait(rg, "nsg-eastus", { location: "eastus" });
-    await rejectsWithCode(clients.network.subnets.beginCreateOrUpdateAndWait(rg, "vnet-a", "snet-3", { addressPrefix: "10.1.3.0/24", networkSecurityGroup: { id: nsg.id } }), "InvalidResourceReference");
+    await rejectsWithCode(
+      clients.network.subnets.beginCreateOrUpdateAndWait(rg, "vnet-a", "snet-3", { addressPrefix: "10.1.3.0/24", networkSecurityGroup: { id: nsg.id } }),
+      "InvalidResourceReference",
+    );
     const after = await clients.network.virtualNetworks.get(rg, "vnet-a");
-    assert.deepEqual(after.subnets?.map((s) => s.name), ["snet-1", "snet-2"], "a refused write leaves nothing behind");
+    assert.deepEqual(
+      after.subnets?.map((s) => s.name),
+      ["snet-1", "snet-2"],
+      "a refused write leaves nothing behind",
+    );
   });
 
   it("derives peering state: Initiated, then Connected and FullyInSync both ways, Disconnected when one side goes", async () => {
@@ -62,28 +96,46 @@ describe("sandbox: Microsoft.Network through @azure/arm-network", () => {
     const ab = await clients.network.virtualNetworkPeerings.beginCreateOrUpdateAndWait(rg, "vnet-a", "a-to-b", { remoteVirtualNetwork: { id: b.id } });
     assert.equal(ab.peeringState, "Initiated");
     await clients.network.virtualNetworkPeerings.beginCreateOrUpdateAndWait(rg, "vnet-b", "b-to-a", { remoteVirtualNetwork: { id: a.id } });
-    for (const [v, p] of [["vnet-a", "a-to-b"], ["vnet-b", "b-to-a"]]) {
+    for (const [v, p] of [
+      ["vnet-a", "a-to-b"],
+      ["vnet-b", "b-to-a"],
+    ]) {
       const peering = await clients.network.virtualNetworkPeerings.get(rg, v, p);
       assert.deepEqual([peering.peeringState, peering.peeringSyncLevel], ["Connected", "FullyInSync"]);
     }
-    assert.deepEqual((await clients.network.virtualNetworks.get(rg, "vnet-a")).virtualNetworkPeerings?.map((p) => p.name), ["a-to-b"]);
+    assert.deepEqual(
+      (await clients.network.virtualNetworks.get(rg, "vnet-a")).virtualNetworkPeerings?.map((p) => p.name),
+      ["a-to-b"],
+    );
     await clients.network.virtualNetworkPeerings.beginDeleteAndWait(rg, "vnet-b", "b-to-a");
     assert.equal((await clients.network.virtualNetworkPeerings.get(rg, "vnet-a", "a-to-b")).peeringState, "Disconnected");
-    await rejectsWithCode(clients.network.virtualNetworkPeerings.beginCreateOrUpdateAndWait(rg, "vnet-b", "b-to-a", { remoteVirtualNetwork: { id: a.id } }), "RemotePeeringIsDisconnected");
+    await rejectsWithCode(
+      clients.network.virtualNetworkPeerings.beginCreateOrUpdateAndWait(rg, "vnet-b", "b-to-a", { remoteVirtualNetwork: { id: a.id } }),
+      "RemotePeeringIsDisconnected",
+    );
     await clients.network.virtualNetworkPeerings.beginDeleteAndWait(rg, "vnet-a", "a-to-b");
   });
 
   it("refuses to peer overlapping address spaces", async () => {
     const c = await clients.network.virtualNetworks.beginCreateOrUpdateAndWait(rg, "vnet-c", vnet("10.1.128.0/17"));
-    const error = await rejectsWithCode(clients.network.virtualNetworkPeerings.beginCreateOrUpdateAndWait(rg, "vnet-a", "a-to-c", { remoteVirtualNetwork: { id: c.id } }), "VnetAddressSpacesOverlap");
+    const error = await rejectsWithCode(
+      clients.network.virtualNetworkPeerings.beginCreateOrUpdateAndWait(rg, "vnet-a", "a-to-c", { remoteVirtualNetwork: { id: c.id } }),
+      "VnetAddressSpacesOverlap",
+    );
     assert.match(error.message, /10\.1\.0\.0\/16, 10\.1\.128\.0\/17/);
   });
 
   it("refuses to delete a VNet whose subnet holds a NIC, then deletes it once the NIC is gone", async () => {
     const subnet = await clients.network.subnets.get(rg, "vnet-a", "snet-1");
-    const nic = await clients.network.networkInterfaces.beginCreateOrUpdateAndWait(rg, "nic-1", { location: "westeurope", ipConfigurations: [{ name: "ipconfig1", subnet: { id: subnet.id } }] });
+    const nic = await clients.network.networkInterfaces.beginCreateOrUpdateAndWait(rg, "nic-1", {
+      location: "westeurope",
+      ipConfigurations: [{ name: "ipconfig1", subnet: { id: subnet.id } }],
+    });
     assert.equal(nic.ipConfigurations?.[0].privateIPAddress, "10.1.1.4", "Azure hands out .4 first");
-    assert.deepEqual((await clients.network.subnets.get(rg, "vnet-a", "snet-1")).ipConfigurations?.map((c) => c.id), [nic.ipConfigurations?.[0].id]);
+    assert.deepEqual(
+      (await clients.network.subnets.get(rg, "vnet-a", "snet-1")).ipConfigurations?.map((c) => c.id),
+      [nic.ipConfigurations?.[0].id],
+    );
     await rejectsWithCode(clients.network.virtualNetworks.beginDeleteAndWait(rg, "vnet-a"), "InUseSubnetCannotBeDeleted");
     await clients.network.networkInterfaces.beginDeleteAndWait(rg, "nic-1");
     await clients.network.virtualNetworks.beginDeleteAndWait(rg, "vnet-a");
@@ -100,7 +152,12 @@ describe("sandbox: Microsoft.Network through @azure/arm-network", () => {
     assert.match(anonymous.headers.get("www-authenticate") ?? "", /^Bearer authorization_uri=/);
     assert.equal(((await anonymous.json()) as { error: { code: string } }).error.code, "AuthenticationFailed");
     await rejectsWithCode(clients.network.virtualNetworks.get("rg-missing", "vnet-b"), "ResourceGroupNotFound");
-    const upper = await rawArm(sandbox, clients.credential, "GET", `${base.toUpperCase().replace("/SUBSCRIPTIONS/", "/subscriptions/")}?api-version=2024-07-01`);
+    const upper = await rawArm(
+      sandbox,
+      clients.credential,
+      "GET",
+      `${base.toUpperCase().replace("/SUBSCRIPTIONS/", "/subscriptions/")}?api-version=2024-07-01`,
+    );
     assert.equal(upper.status, 200);
     assert.equal(upper.json.name, "vnet-b");
   });

@@ -46,7 +46,7 @@ describe("amlvnet sandbox: the env file, the ready line, DNS and hygiene", () =>
 
   it("env file lines are bash words: values with spaces and quotes come back exactly after 'source'", async () => {
     const file = join(dir, "quoting.env");
-    const tricky = { A: "two words", B: "it's \"quoted\" $HOME `x`", C: "ssh-ed25519 AAAA key" };
+    const tricky = { A: "two words", B: 'it\'s "quoted" $HOME `x`', C: "ssh-ed25519 AAAA key" };
     writeFileSync(file, envFileText(tricky));
     const { stdout } = await run("bash", ["-c", `source ${file} && printf '%s\\n' "$A" "$B" "$C"`]);
     assert.equal(stdout, `${tricky.A}\n${tricky.B}\n${tricky.C}\n`);
@@ -54,7 +54,15 @@ describe("amlvnet sandbox: the env file, the ready line, DNS and hygiene", () =>
 
   it("--env-out: source it in bash (no other environment) and amlvnet check reaches the scenario it names; DNS answers as in the agent VNet", async () => {
     const envFile = join(dir, "sandbox.env");
-    const { child, ready } = await startCli(["--scenario", "reference", "--state-dir", String(process.env.AMLVNET_TEST_STATE_DIR), "--env-out", envFile, "--no-run-extensions"]);
+    const { child, ready } = await startCli([
+      "--scenario",
+      "reference",
+      "--state-dir",
+      String(process.env.AMLVNET_TEST_STATE_DIR),
+      "--env-out",
+      envFile,
+      "--no-run-extensions",
+    ]);
     try {
       assert.equal(statSync(envFile).mode & 0o777, 0o600, "the env file holds secrets");
       assert.equal(ready.scenario?.name, "reference");
@@ -83,7 +91,10 @@ describe("amlvnet sandbox: the env file, the ready line, DNS and hygiene", () =>
       const [chunk] = (await once(socket, "data")) as [Buffer];
       socket.destroy();
       const answer = dnsPacket.streamDecode(chunk);
-      assert.deepEqual(answer.answers?.filter((a) => a.type === "A").map((a) => (a as { data?: unknown }).data), [ip]);
+      assert.deepEqual(
+        answer.answers?.filter((a) => a.type === "A").map((a) => (a as { data?: unknown }).data),
+        [ip],
+      );
     } finally {
       assert.equal(await stop(child), 0);
     }
@@ -96,11 +107,18 @@ describe("amlvnet sandbox: the env file, the ready line, DNS and hygiene", () =>
     const second = blocks.find((b) => b.startsWith("source sandbox.env")) ?? assert.fail("README has no 'source sandbox.env' block");
     const startArgs = (/npx amlvnet sandbox (.*)$/m.exec(first)?.[1] ?? "").split(" ");
     const cli = join(process.cwd(), CLI);
-    const child = spawn(process.execPath, [cli, "sandbox", ...startArgs, "--state-dir", String(process.env.AMLVNET_TEST_STATE_DIR), "--no-run-extensions"], { cwd: dir, stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [cli, "sandbox", ...startArgs, "--state-dir", String(process.env.AMLVNET_TEST_STATE_DIR), "--no-run-extensions"], {
+      cwd: dir,
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     try {
       await once(createInterface({ input: child.stdout as NodeJS.ReadableStream }), "line");
       // The first two commands of the second shell, exactly (the probe line leaves loopback: not run here).
-      const commands = second.split("\n").slice(0, 2).join("\n").replace(/npx amlvnet/g, `node ${cli}`);
+      const commands = second
+        .split("\n")
+        .slice(0, 2)
+        .join("\n")
+        .replace(/npx amlvnet/g, `node ${cli}`);
       const { stdout } = await run("bash", ["-c", commands], { cwd: dir, env: { PATH: process.env.PATH ?? "" } });
       assert.match(stdout, /^READY: 0 errors/m);
     } finally {
@@ -133,7 +151,8 @@ describe("amlvnet sandbox: the env file, the ready line, DNS and hygiene", () =>
     const vmsUnderState = join(stateDir, "vms", port);
     try {
       const [host, jumpPort] = ready.env.AMLVNET_SSH_JUMP_HOST.split(":");
-      const connect = (privateKey: string) => connectSsh({ host, port: Number(jumpPort), username: "azureuser", privateKey, hostVerifier: pinnedTo(ready.env.AMLVNET_SSH_JUMP_HOST_KEY) });
+      const connect = (privateKey: string) =>
+        connectSsh({ host, port: Number(jumpPort), username: "azureuser", privateKey, hostVerifier: pinnedTo(ready.env.AMLVNET_SSH_JUMP_HOST_KEY) });
       await assert.rejects(connect(newKeyPair("stranger").privateKey), /authentication/i, "a key nobody authorized is refused");
       (await connect(key.privateKey)).end();
     } finally {

@@ -9,16 +9,40 @@ const CLI = "build/cli/main.js";
 
 describe("amlvnet sandbox (the command)", () => {
   it("prints exactly one ready line whose env reaches the reference topology, and stops on SIGTERM", async () => {
-    const child = spawn(process.execPath, [CLI, "sandbox", "--scenario", "reference", "--state-dir", String(process.env.AMLVNET_TEST_STATE_DIR)], { stdio: ["ignore", "pipe", "inherit"] });
+    const child = spawn(process.execPath, [CLI, "sandbox", "--scenario", "reference", "--state-dir", String(process.env.AMLVNET_TEST_STATE_DIR)], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
     const lines = createInterface({ input: child.stdout });
     const [first] = (await once(lines, "line")) as [string];
     const ready = JSON.parse(first);
     assert.equal(ready.ready, true);
     assert.match(ready.armEndpoint, /^https:\/\/127\.0\.0\.1:\d+$/);
-    assert.deepEqual(Object.keys(ready.env).sort(), ["AMLVNET_AGENT_DOWNLOAD_URL", "AMLVNET_ARM_ENDPOINT", "AMLVNET_SSH_JUMP_HOST", "AMLVNET_SSH_JUMP_HOST_KEY", "AZURE_AUTHORITY_HOST", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_DEVOPS_EXT_PAT", "AZURE_DEVOPS_ORG_URL", "AZURE_SUBSCRIPTION_ID", "AZURE_TENANT_ID", "AMLVNET_WIF_SERVICE_CONNECTION_ID", "ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN", "NODE_EXTRA_CA_CERTS", "SYSTEM_OIDCREQUESTURI"].sort());
+    assert.deepEqual(
+      Object.keys(ready.env).sort(),
+      [
+        "AMLVNET_AGENT_DOWNLOAD_URL",
+        "AMLVNET_ARM_ENDPOINT",
+        "AMLVNET_SSH_JUMP_HOST",
+        "AMLVNET_SSH_JUMP_HOST_KEY",
+        "AZURE_AUTHORITY_HOST",
+        "AZURE_CLIENT_ID",
+        "AZURE_CLIENT_SECRET",
+        "AZURE_DEVOPS_EXT_PAT",
+        "AZURE_DEVOPS_ORG_URL",
+        "AZURE_SUBSCRIPTION_ID",
+        "AZURE_TENANT_ID",
+        "AMLVNET_WIF_SERVICE_CONNECTION_ID",
+        "ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN",
+        "NODE_EXTRA_CA_CERTS",
+        "SYSTEM_OIDCREQUESTURI",
+      ].sort(),
+    );
     assert.equal(ready.env.NODE_EXTRA_CA_CERTS, process.env.NODE_EXTRA_CA_CERTS, "the CA in --state-dir is reused, so this process already trusts it");
 
-    const credential = new ClientSecretCredential(ready.env.AZURE_TENANT_ID, ready.env.AZURE_CLIENT_ID, ready.env.AZURE_CLIENT_SECRET, { authorityHost: ready.env.AZURE_AUTHORITY_HOST, disableInstanceDiscovery: true });
+    const credential = new ClientSecretCredential(ready.env.AZURE_TENANT_ID, ready.env.AZURE_CLIENT_ID, ready.env.AZURE_CLIENT_SECRET, {
+      authorityHost: ready.env.AZURE_AUTHORITY_HOST,
+      disableInstanceDiscovery: true,
+    });
     const network = new NetworkManagementClient(credential, ready.env.AZURE_SUBSCRIPTION_ID, { endpoint: ready.env.AMLVNET_ARM_ENDPOINT });
     const vnets: string[] = [];
     for await (const v of network.virtualNetworks.listAll()) vnets.push(v.name as string);

@@ -22,7 +22,12 @@ describe("sandbox Azure DevOps: projects and project agent queues", () => {
   const raw = async (method: string, path: string, body?: unknown) => {
     const response = await fetch(`${sandbox.env.AZURE_DEVOPS_ORG_URL}/${path}`, {
       method,
-      headers: { authorization: `Basic ${Buffer.from(`:${sandbox.env.AZURE_DEVOPS_EXT_PAT}`).toString("base64")}`, accept: "application/json", "content-type": "application/json", "X-TFS-FedAuthRedirect": "Suppress" },
+      headers: {
+        authorization: `Basic ${Buffer.from(`:${sandbox.env.AZURE_DEVOPS_EXT_PAT}`).toString("base64")}`,
+        accept: "application/json",
+        "content-type": "application/json",
+        "X-TFS-FedAuthRedirect": "Suppress",
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await response.text();
@@ -40,7 +45,10 @@ describe("sandbox Azure DevOps: projects and project agent queues", () => {
   it("lists projects and reads one by name or ID (TeamProjectReference shape)", async () => {
     const list = await raw("GET", "_apis/projects?api-version=7.1");
     assert.equal(list.status, 200);
-    assert.deepEqual(list.json.value.map((p: { name: string }) => p.name), ["ml prod", "sandbox-project"]);
+    assert.deepEqual(
+      list.json.value.map((p: { name: string }) => p.name),
+      ["ml prod", "sandbox-project"],
+    );
     const byName = await raw("GET", "_apis/projects/SANDBOX-PROJECT?api-version=7.1");
     assert.equal(byName.status, 200);
     assert.deepEqual([byName.json.state, byName.json.visibility, typeof byName.json.revision], ["wellFormed", "private", "number"]);
@@ -63,9 +71,18 @@ describe("sandbox Azure DevOps: projects and project agent queues", () => {
     const project = sandbox.devops.findProject("ml prod");
     assert.deepEqual([added.name, added.pool?.id, added.pool?.name, added.projectId], ["aml-private", poolId, "aml-private", project?.id]);
     assert.equal(sandbox.devops.queues.get(added.id as number)?.authorizedForAllPipelines, true);
-    assert.deepEqual((await api.getAgentQueuesForPools([poolId], "ml prod")).map((q) => q.id), [added.id]);
-    assert.deepEqual((await api.getAgentQueues("ml prod", "AML-PRIVATE")).map((q) => q.id), [added.id]);
-    assert.deepEqual((await api.getAgentQueuesByNames(["aml-private"], project?.id)).map((q) => q.id), [added.id]);
+    assert.deepEqual(
+      (await api.getAgentQueuesForPools([poolId], "ml prod")).map((q) => q.id),
+      [added.id],
+    );
+    assert.deepEqual(
+      (await api.getAgentQueues("ml prod", "AML-PRIVATE")).map((q) => q.id),
+      [added.id],
+    );
+    assert.deepEqual(
+      (await api.getAgentQueuesByNames(["aml-private"], project?.id)).map((q) => q.id),
+      [added.id],
+    );
     assert.deepEqual(await api.getAgentQueuesForPools([poolId], "sandbox-project"), []);
     const unnamed = await api.addAgentQueue({ pool: { id: poolId } }, "sandbox-project", false);
     assert.equal(unnamed.name, "aml-private", "a queue without a name is named after its pool");

@@ -90,7 +90,10 @@ describe("sandbox Azure DevOps REST (through azure-devops-node-api)", function (
 
   it("lists the pools a new organization has", async function () {
     const pools = await agentApi.getAgentPools();
-    assert.deepEqual(pools.map((pool) => pool.name), ["Default", "Azure Pipelines"]);
+    assert.deepEqual(
+      pools.map((pool) => pool.name),
+      ["Default", "Azure Pipelines"],
+    );
     assert.equal(pools[1].isHosted, true);
     assert.equal(pools[0].poolType, TaskAgentPoolType.Automation);
   });
@@ -104,7 +107,10 @@ describe("sandbox Azure DevOps REST (through azure-devops-node-api)", function (
     assert.equal(created.createdBy?.uniqueName, sandbox.directory.defaultPat.userName);
 
     const byName = await agentApi.getAgentPools("AML-PRIVATE");
-    assert.deepEqual(byName.map((pool) => pool.id), [created.id]);
+    assert.deepEqual(
+      byName.map((pool) => pool.id),
+      [created.id],
+    );
     assert.deepEqual(await agentApi.getAgentPools("nope"), []);
     assert.equal((await agentApi.getAgentPools(undefined, undefined, TaskAgentPoolType.Deployment)).length, 0);
     assert.equal((await agentApi.getAgentPools(undefined, undefined, undefined, TaskAgentPoolActionFilter.Manage)).length, 3);
@@ -130,7 +136,14 @@ describe("sandbox Azure DevOps REST (through azure-devops-node-api)", function (
   it("registers agents offline, reports them online once the state says so, and filters them", async function () {
     const pool = await agentApi.addAgentPool({ name: "agents-pool" });
     const agent = await agentApi.addAgent(
-      { name: "vm-agent-1", version: "4.248.0", oSDescription: "Linux 5.15", maxParallelism: 1, authorization: { publicKey }, systemCapabilities: { "Agent.OS": "Linux" } },
+      {
+        name: "vm-agent-1",
+        version: "4.248.0",
+        oSDescription: "Linux 5.15",
+        maxParallelism: 1,
+        authorization: { publicKey },
+        systemCapabilities: { "Agent.OS": "Linux" },
+      },
       pool.id!,
     );
     assert.equal(agent.status, TaskAgentStatus.Offline);
@@ -170,7 +183,11 @@ describe("sandbox Azure DevOps REST (through azure-devops-node-api)", function (
 
   it("rejects a wrong PAT with 401 and a Basic challenge", async function () {
     const wrong = "x".repeat(52);
-    const error = await rejection(connection(sandbox, wrong).getTaskAgentApi().then((api) => api.getAgentPools()));
+    const error = await rejection(
+      connection(sandbox, wrong)
+        .getTaskAgentApi()
+        .then((api) => api.getAgentPools()),
+    );
     assert.equal(error.statusCode, 401);
     assert.match(String(error.responseHeaders?.["www-authenticate"]), /Basic realm=/);
     assert.ok(!error.message.includes(wrong));
@@ -194,7 +211,11 @@ describe("sandbox Azure DevOps REST (through azure-devops-node-api)", function (
     assert.match(denied.message, /needs Manage permissions/);
 
     const other = sandbox.directory.addPat(["vso.project"], "other@example.com");
-    const otherError = await rejection(connection(sandbox, other.token).getTaskAgentApi().then((api) => api.getAgentPools()));
+    const otherError = await rejection(
+      connection(sandbox, other.token)
+        .getTaskAgentApi()
+        .then((api) => api.getAgentPools()),
+    );
     assert.equal(otherError.statusCode, 403);
   });
 
@@ -211,7 +232,12 @@ describe("sandbox Azure DevOps REST (through azure-devops-node-api)", function (
       osType: "linux",
       timeToLiveMinutes: 30,
     };
-    const created = await rest(sandbox, "POST", "_apis/distributedtask/elasticpools?poolName=vmss-pool&authorizeAllPipelines=true&autoProvisionProjectPools=false&api-version=7.1-preview.1", { body: settings });
+    const created = await rest(
+      sandbox,
+      "POST",
+      "_apis/distributedtask/elasticpools?poolName=vmss-pool&authorizeAllPipelines=true&autoProvisionProjectPools=false&api-version=7.1-preview.1",
+      { body: settings },
+    );
     assert.equal(created.status, 200);
     assert.equal(created.json.agentPool.name, "vmss-pool");
     assert.equal(created.json.agentQueue, null);
@@ -225,14 +251,26 @@ describe("sandbox Azure DevOps REST (through azure-devops-node-api)", function (
     assert.equal(pools[0].options, TaskAgentPoolOptions.ElasticPool | TaskAgentPoolOptions.SingleUseAgents);
 
     const list = await rest(sandbox, "GET", "_apis/distributedtask/elasticpools?api-version=7.1-preview.1");
-    assert.deepEqual(list.json.value.map((pool: { poolId: number }) => pool.poolId), [created.json.agentPool.id]);
-    const patched = await rest(sandbox, "PATCH", `_apis/distributedtask/elasticpools/${created.json.agentPool.id}?api-version=7.1-preview.1`, { body: { maxCapacity: 8 } });
+    assert.deepEqual(
+      list.json.value.map((pool: { poolId: number }) => pool.poolId),
+      [created.json.agentPool.id],
+    );
+    const patched = await rest(sandbox, "PATCH", `_apis/distributedtask/elasticpools/${created.json.agentPool.id}?api-version=7.1-preview.1`, {
+      body: { maxCapacity: 8 },
+    });
     assert.equal(patched.json.maxCapacity, 8);
     assert.equal((await rest(sandbox, "GET", `_apis/distributedtask/elasticpools/${created.json.agentPool.id}?api-version=7.1-preview.1`)).json.maxCapacity, 8);
 
-    const withQueue = await rest(sandbox, "POST", "_apis/distributedtask/elasticpools?poolName=vmss-pool-2&projectId=5a0b8c7e-2f1d-4e3a-9b6c-1d2e3f4a5b6c&api-version=7.1-preview.1", { body: settings });
+    const withQueue = await rest(
+      sandbox,
+      "POST",
+      "_apis/distributedtask/elasticpools?poolName=vmss-pool-2&projectId=5a0b8c7e-2f1d-4e3a-9b6c-1d2e3f4a5b6c&api-version=7.1-preview.1",
+      { body: settings },
+    );
     assert.equal(withQueue.json.agentQueue.pool.id, withQueue.json.agentPool.id);
-    const bad = await rest(sandbox, "POST", "_apis/distributedtask/elasticpools?poolName=bad&api-version=7.1-preview.1", { body: { ...settings, azureId: "not-a-scale-set" } });
+    const bad = await rest(sandbox, "POST", "_apis/distributedtask/elasticpools?poolName=bad&api-version=7.1-preview.1", {
+      body: { ...settings, azureId: "not-a-scale-set" },
+    });
     assert.equal(bad.status, 400);
     const noVersion = await rest(sandbox, "POST", "_apis/distributedtask/elasticpools?poolName=nover", { body: settings });
     assert.equal(noVersion.status, 400);

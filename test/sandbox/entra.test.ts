@@ -71,12 +71,21 @@ describe("sandbox: Microsoft Entra ID through @azure/identity", () => {
     const issuer = "https://vstoken.dev.azure.com/test-org";
     const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
     sandbox.authority.trustIssuer(issuer, publicKey);
-    sandbox.directory.defaultApp.federatedCredentials.push({ issuer, subject: "sc://org/project/ml-prod-connection", audiences: ["api://AzureADTokenExchange"] });
+    sandbox.directory.defaultApp.federatedCredentials.push({
+      issuer,
+      subject: "sc://org/project/ml-prod-connection",
+      audiences: ["api://AzureADTokenExchange"],
+    });
     const assertionFor = (subject: string) => async () => {
       const now = Math.floor(Date.now() / 1000);
       return signJwt({ iss: issuer, sub: subject, aud: "api://AzureADTokenExchange", iat: now, nbf: now, exp: now + 600 }, privateKey);
     };
-    const good = new ClientAssertionCredential(sandbox.env.AZURE_TENANT_ID, sandbox.env.AZURE_CLIENT_ID, assertionFor("sc://org/project/ml-prod-connection"), options());
+    const good = new ClientAssertionCredential(
+      sandbox.env.AZURE_TENANT_ID,
+      sandbox.env.AZURE_CLIENT_ID,
+      assertionFor("sc://org/project/ml-prod-connection"),
+      options(),
+    );
     assert.ok((await good.getToken(ARM_SCOPE)).token);
     const bad = new ClientAssertionCredential(sandbox.env.AZURE_TENANT_ID, sandbox.env.AZURE_CLIENT_ID, assertionFor("sc://org/project/other"), options());
     await assert.rejects(bad.getToken(ARM_SCOPE), /AADSTS700213/);

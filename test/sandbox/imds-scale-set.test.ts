@@ -12,8 +12,14 @@ import { referenceIds, sandboxClientsFor } from "../readiness/helpers";
 import { closedPort } from "../readiness/probe/listeners";
 
 const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHq1b4m4c0Nn0w4gk0rJ2kq0n3C5Zs3YbV4C6JdS0f9U amlvnet@test";
-const osProfile = { adminUsername: "azureuser", linuxConfiguration: { disablePasswordAuthentication: true, ssh: { publicKeys: [{ path: "/home/azureuser/.ssh/authorized_keys", keyData: SSH_KEY }] } } };
-const image = { imageReference: { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest" }, osDisk: { createOption: "FromImage" } };
+const osProfile = {
+  adminUsername: "azureuser",
+  linuxConfiguration: { disablePasswordAuthentication: true, ssh: { publicKeys: [{ path: "/home/azureuser/.ssh/authorized_keys", keyData: SSH_KEY }] } },
+};
+const image = {
+  imageReference: { publisher: "Canonical", offer: "ubuntu-24_04-lts", sku: "server", version: "latest" },
+  osDisk: { createOption: "FromImage" },
+};
 
 describe("sandbox: IMDS for VMs and scale-set instances, and scale-set instance NICs (Network RP)", () => {
   let sandbox: RunningSandbox;
@@ -38,16 +44,28 @@ describe("sandbox: IMDS for VMs and scale-set instances, and scale-set instance 
         virtualMachineProfile: {
           osProfile: { computerNamePrefix: "agent", ...osProfile },
           storageProfile: image,
-          networkProfile: { networkInterfaceConfigurations: [{ name: "nic-agent", properties: { primary: true, ipConfigurations: [{ name: "ipconfig1", properties: { subnet: { id: agentSubnet } } }] } }] },
+          networkProfile: {
+            networkInterfaceConfigurations: [
+              { name: "nic-agent", properties: { primary: true, ipConfigurations: [{ name: "ipconfig1", properties: { subnet: { id: agentSubnet } } }] } },
+            ],
+          },
         },
       },
     });
     const nic = `${ids.rg}/providers/Microsoft.Network/networkInterfaces/nic-vm-agent`;
-    sandbox.armClient.put(nic, "2024-07-01", { location: "westeurope", properties: { ipConfigurations: [{ name: "ipconfig1", properties: { subnet: { id: agentSubnet } } }] } });
+    sandbox.armClient.put(nic, "2024-07-01", {
+      location: "westeurope",
+      properties: { ipConfigurations: [{ name: "ipconfig1", properties: { subnet: { id: agentSubnet } } }] },
+    });
     vmId = `${ids.rg}/providers/Microsoft.Compute/virtualMachines/vm-agent`;
     sandbox.armClient.put(vmId, "2024-11-01", {
       location: "westeurope",
-      properties: { hardwareProfile: { vmSize: "Standard_D2s_v5" }, storageProfile: image, osProfile: { computerName: "vm-agent", ...osProfile }, networkProfile: { networkInterfaces: [{ id: nic }] } },
+      properties: {
+        hardwareProfile: { vmSize: "Standard_D2s_v5" },
+        storageProfile: image,
+        osProfile: { computerName: "vm-agent", ...osProfile },
+        networkProfile: { networkInterfaces: [{ id: nic }] },
+      },
     });
   });
   after(() => sandbox.close());
@@ -67,8 +85,12 @@ describe("sandbox: IMDS for VMs and scale-set instances, and scale-set instance 
     assert.match(ipc.properties.privateIPAddress, /^10\./);
 
     const listed: NetworkInterface[] = [];
-    for await (const n of clients.network.networkInterfaces.listVirtualMachineScaleSetVMNetworkInterfaces(ids.names.resourceGroup, "vmss-agents", "0")) listed.push(n);
-    assert.deepEqual(listed.map((n) => [n.name, n.primary, n.ipConfigurations?.[0].subnet?.id?.toLowerCase()]), [["nic-agent", true, agentSubnet.toLowerCase()]]);
+    for await (const n of clients.network.networkInterfaces.listVirtualMachineScaleSetVMNetworkInterfaces(ids.names.resourceGroup, "vmss-agents", "0"))
+      listed.push(n);
+    assert.deepEqual(
+      listed.map((n) => [n.name, n.primary, n.ipConfigurations?.[0].subnet?.id?.toLowerCase()]),
+      [["nic-agent", true, agentSubnet.toLowerCase()]],
+    );
     const one = await clients.network.networkInterfaces.getVirtualMachineScaleSetNetworkInterface(ids.names.resourceGroup, "vmss-agents", "0", "nic-agent");
     assert.equal(one.ipConfigurations?.[0].privateIPAddress, listed[0].ipConfigurations?.[0].privateIPAddress);
     const instance = await clients.compute.virtualMachineScaleSetVMs.get(ids.names.resourceGroup, "vmss-agents", "0");
@@ -136,7 +158,10 @@ describe("sandbox: IMDS for VMs and scale-set instances, and scale-set instance 
       silent.close();
     }
     const closed = await closedPort();
-    await assert.rejects(readInstanceIdentity(`http://127.0.0.1:${closed}`, 1000), (error: Error) => /this machine is not an Azure VM \(nothing answers at .*ECONNREFUSED\)/.test(error.message) && !/did not answer/.test(error.message));
+    await assert.rejects(
+      readInstanceIdentity(`http://127.0.0.1:${closed}`, 1000),
+      (error: Error) => /this machine is not an Azure VM \(nothing answers at .*ECONNREFUSED\)/.test(error.message) && !/did not answer/.test(error.message),
+    );
   });
 });
 

@@ -22,7 +22,17 @@ describe("sandbox's own address arithmetic (ipaddr.js) and record names", () => 
   });
 
   it("agrees with the product's network/cidr.ts on a grid of prefixes (two implementations, one answer)", () => {
-    const prefixes = ["10.0.0.0/8", "10.0.0.0/16", "10.0.128.0/17", "10.0.1.0/24", "10.0.1.128/25", "10.1.0.0/16", "192.168.0.0/24", "0.0.0.0/0", "10.0.1.8/29"];
+    const prefixes = [
+      "10.0.0.0/8",
+      "10.0.0.0/16",
+      "10.0.128.0/17",
+      "10.0.1.0/24",
+      "10.0.1.128/25",
+      "10.1.0.0/16",
+      "192.168.0.0/24",
+      "0.0.0.0/0",
+      "10.0.1.8/29",
+    ];
     for (const a of prefixes) {
       assert.equal(isPrefix(a), isCidr(a), a);
       if (parsePrefix(a).bits >= 16) assert.equal([...subnetHostAddresses(parsePrefix(a))].length, usableAddressCount(a), a);

@@ -18,7 +18,9 @@ describe("sandbox: an outbound security rule to an inbound-only service tag (Azu
       direction,
       sourcePortRange: "*",
       destinationPortRange: "443",
-      ...(direction === "Outbound" ? { sourceAddressPrefix: "VirtualNetwork", destinationAddressPrefix: remote } : { sourceAddressPrefix: remote, destinationAddressPrefix: "*" }),
+      ...(direction === "Outbound"
+        ? { sourceAddressPrefix: "VirtualNetwork", destinationAddressPrefix: remote }
+        : { sourceAddressPrefix: remote, destinationAddressPrefix: "*" }),
     },
   });
 
@@ -36,7 +38,10 @@ describe("sandbox: an outbound security rule to an inbound-only service tag (Azu
       const put = await rawArm(sandbox, clients.credential, "PUT", `${nsgPath("nsg")}/securityRules/out-${tag}?${api}`, rule("Outbound", tag));
       assert.equal(put.status, 400, JSON.stringify(put.json));
       assert.equal(put.json.error.code, "SecurityRuleInvalidAddressPrefix");
-      assert.match(put.json.error.message, new RegExp(`has invalid Address prefix\\. Value provided: ${tag.replace(".", "\\.")}\\. Service tag \\w+ is for inbound traffic only`));
+      assert.match(
+        put.json.error.message,
+        new RegExp(`has invalid Address prefix\\. Value provided: ${tag.replace(".", "\\.")}\\. Service tag \\w+ is for inbound traffic only`),
+      );
     }
     const rules = await rawArm(sandbox, clients.credential, "GET", `${nsgPath("nsg")}/securityRules?${api}`);
     assert.deepEqual(rules.json.value, []);
@@ -46,7 +51,19 @@ describe("sandbox: an outbound security rule to an inbound-only service tag (Azu
     await rejectsWithCode(
       clients.network.networkSecurityGroups.beginCreateOrUpdateAndWait(rg, "nsg-inline", {
         location: "westeurope",
-        securityRules: [{ name: "AllowAzureDevOpsOutbound", protocol: "Tcp", access: "Allow", priority: 100, direction: "Outbound", sourcePortRange: "*", destinationPortRange: "443", sourceAddressPrefix: "VirtualNetwork", destinationAddressPrefixes: ["AzureActiveDirectory", "AzureDevOps"] }],
+        securityRules: [
+          {
+            name: "AllowAzureDevOpsOutbound",
+            protocol: "Tcp",
+            access: "Allow",
+            priority: 100,
+            direction: "Outbound",
+            sourcePortRange: "*",
+            destinationPortRange: "443",
+            sourceAddressPrefix: "VirtualNetwork",
+            destinationAddressPrefixes: ["AzureActiveDirectory", "AzureDevOps"],
+          },
+        ],
       }),
       "SecurityRuleInvalidAddressPrefix",
     );
@@ -57,15 +74,24 @@ describe("sandbox: an outbound security rule to an inbound-only service tag (Azu
   it("accepts the same tag as the source of an inbound rule, and Internet or AzureCloud as outbound destinations", async () => {
     const inbound = await rawArm(sandbox, clients.credential, "PUT", `${nsgPath("nsg")}/securityRules/in-devops?${api}`, rule("Inbound", "AzureDevOps"));
     assert.ok(inbound.status < 300, JSON.stringify(inbound.json));
-    for (const [name, tag] of [["out-internet", "Internet"], ["out-cloud", "AzureCloud"]]) {
-      const put = await rawArm(sandbox, clients.credential, "PUT", `${nsgPath("nsg")}/securityRules/${name}?${api}`, { ...rule("Outbound", tag), properties: { ...rule("Outbound", tag).properties, priority: name === "out-internet" ? 110 : 120 } });
+    for (const [name, tag] of [
+      ["out-internet", "Internet"],
+      ["out-cloud", "AzureCloud"],
+    ]) {
+      const put = await rawArm(sandbox, clients.credential, "PUT", `${nsgPath("nsg")}/securityRules/${name}?${api}`, {
+        ...rule("Outbound", tag),
+        properties: { ...rule("Outbound", tag).properties, priority: name === "out-internet" ? 110 : 120 },
+      });
       assert.ok(put.status < 300, JSON.stringify(put.json));
     }
   });
 
   it("the provisioner's agent rules use no inbound-only tag outbound (Azure DevOps through Internet on 443)", () => {
     const outbound = desiredRules(["10.0.0.0/16"]).filter((r) => r.direction === "Outbound");
-    assert.ok(outbound.every((r) => !r.remote.includes("AzureDevOps")), JSON.stringify(outbound));
+    assert.ok(
+      outbound.every((r) => !r.remote.includes("AzureDevOps")),
+      JSON.stringify(outbound),
+    );
     const devops = outbound.find((r) => r.name === "AllowAzureDevOpsOutbound");
     assert.deepEqual([devops?.remote, devops?.ports, devops?.protocol], [["Internet"], ["443"], "Tcp"]);
   });

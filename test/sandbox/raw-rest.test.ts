@@ -13,7 +13,12 @@ class RawArmClient {
   async login(): Promise<void> {
     const response = await fetch(`${this.env.AZURE_AUTHORITY_HOST}/${this.env.AZURE_TENANT_ID}/oauth2/v2.0/token`, {
       method: "POST",
-      body: new URLSearchParams({ grant_type: "client_credentials", client_id: this.env.AZURE_CLIENT_ID, client_secret: this.env.AZURE_CLIENT_SECRET, scope: "https://management.azure.com/.default" }),
+      body: new URLSearchParams({
+        grant_type: "client_credentials",
+        client_id: this.env.AZURE_CLIENT_ID,
+        client_secret: this.env.AZURE_CLIENT_SECRET,
+        scope: "https://management.azure.com/.default",
+      }),
     });
     assert.equal(response.status, 200);
     this.token = ((await response.json()) as { access_token: string }).access_token;
@@ -65,19 +70,44 @@ describe("sandbox: a topology applied with raw ARM REST calls, as Terraform or B
     const rg = `/subscriptions/${sandbox.env.AZURE_SUBSCRIPTION_ID}/resourceGroups/rg-terraform`;
     const net = `${rg}/providers/Microsoft.Network`;
     await arm.apply(rg, "2021-04-01", { location: "eastasia" });
-    const hub = await arm.apply(`${net}/virtualNetworks/amlvnet`, "2024-05-01", { location: "eastasia", properties: { addressSpace: { addressPrefixes: ["10.0.0.0/16"] }, subnets: [{ name: "aml_subnet", properties: { addressPrefix: "10.0.1.0/24" } }] } });
-    const bastion = await arm.apply(`${net}/virtualNetworks/basvnet`, "2024-05-01", { location: "eastasia", properties: { addressSpace: { addressPrefixes: ["10.1.0.0/16"] } } });
-    await arm.apply(`${net}/virtualNetworks/amlvnet/virtualNetworkPeerings/vp_amlvnet_basvnet`, "2024-05-01", { properties: { remoteVirtualNetwork: { id: bastion.id }, allowVirtualNetworkAccess: true, allowForwardedTraffic: true } });
-    await arm.apply(`${net}/virtualNetworks/basvnet/virtualNetworkPeerings/vp_basvnet_amlvnet`, "2024-05-01", { properties: { remoteVirtualNetwork: { id: hub.id }, allowVirtualNetworkAccess: true, allowForwardedTraffic: true } });
-    const acr = await arm.apply(`${rg}/providers/Microsoft.ContainerRegistry/registries/myacr01`, "2023-07-01", { location: "eastasia", sku: { name: "Premium" }, properties: { adminUserEnabled: true, publicNetworkAccess: "Disabled" } });
+    const hub = await arm.apply(`${net}/virtualNetworks/amlvnet`, "2024-05-01", {
+      location: "eastasia",
+      properties: { addressSpace: { addressPrefixes: ["10.0.0.0/16"] }, subnets: [{ name: "aml_subnet", properties: { addressPrefix: "10.0.1.0/24" } }] },
+    });
+    const bastion = await arm.apply(`${net}/virtualNetworks/basvnet`, "2024-05-01", {
+      location: "eastasia",
+      properties: { addressSpace: { addressPrefixes: ["10.1.0.0/16"] } },
+    });
+    await arm.apply(`${net}/virtualNetworks/amlvnet/virtualNetworkPeerings/vp_amlvnet_basvnet`, "2024-05-01", {
+      properties: { remoteVirtualNetwork: { id: bastion.id }, allowVirtualNetworkAccess: true, allowForwardedTraffic: true },
+    });
+    await arm.apply(`${net}/virtualNetworks/basvnet/virtualNetworkPeerings/vp_basvnet_amlvnet`, "2024-05-01", {
+      properties: { remoteVirtualNetwork: { id: hub.id }, allowVirtualNetworkAccess: true, allowForwardedTraffic: true },
+    });
+    const acr = await arm.apply(`${rg}/providers/Microsoft.ContainerRegistry/registries/myacr01`, "2023-07-01", {
+      location: "eastasia",
+      sku: { name: "Premium" },
+      properties: { adminUserEnabled: true, publicNetworkAccess: "Disabled" },
+    });
     const zone = await arm.apply(`${net}/privateDnsZones/privatelink.azurecr.io`, "2020-06-01", { location: "global" });
-    await arm.apply(`${zone.id}/virtualNetworkLinks/link_acr`, "2020-06-01", { location: "global", properties: { virtualNetwork: { id: hub.id }, registrationEnabled: false } });
-    await arm.apply(`${zone.id}/virtualNetworkLinks/link_acr_bastion`, "2020-06-01", { location: "global", properties: { virtualNetwork: { id: bastion.id }, registrationEnabled: false } });
+    await arm.apply(`${zone.id}/virtualNetworkLinks/link_acr`, "2020-06-01", {
+      location: "global",
+      properties: { virtualNetwork: { id: hub.id }, registrationEnabled: false },
+    });
+    await arm.apply(`${zone.id}/virtualNetworkLinks/link_acr_bastion`, "2020-06-01", {
+      location: "global",
+      properties: { virtualNetwork: { id: bastion.id }, registrationEnabled: false },
+    });
     const pe = await arm.apply(`${net}/privateEndpoints/acr_pe`, "2024-05-01", {
       location: "eastasia",
-      properties: { subnet: { id: `${hub.id}/subnets/aml_subnet` }, privateLinkServiceConnections: [{ name: "acr_psc", properties: { privateLinkServiceId: acr.id, groupIds: ["registry"] } }] },
+      properties: {
+        subnet: { id: `${hub.id}/subnets/aml_subnet` },
+        privateLinkServiceConnections: [{ name: "acr_psc", properties: { privateLinkServiceId: acr.id, groupIds: ["registry"] } }],
+      },
     });
-    await arm.apply(`${pe.id}/privateDnsZoneGroups/private-dns-zone-group-app-acr`, "2024-05-01", { properties: { privateDnsZoneConfigs: [{ name: "acr", properties: { privateDnsZoneId: zone.id } }] } });
+    await arm.apply(`${pe.id}/privateDnsZoneGroups/private-dns-zone-group-app-acr`, "2024-05-01", {
+      properties: { privateDnsZoneConfigs: [{ name: "acr", properties: { privateDnsZoneId: zone.id } }] },
+    });
 
     const peering = (await arm.call("GET", `${net}/virtualNetworks/basvnet/virtualNetworkPeerings/vp_basvnet_amlvnet?api-version=2024-05-01`)).json;
     assert.deepEqual([peering.properties.peeringState, peering.properties.peeringSyncLevel], ["Connected", "FullyInSync"]);
@@ -86,18 +116,32 @@ describe("sandbox: a topology applied with raw ARM REST calls, as Terraform or B
     assert.deepEqual(endpoint.properties.customDnsConfigs, []);
     const nic = (await arm.call("GET", `${endpoint.properties.networkInterfaces[0].id}?api-version=2024-05-01`)).json;
     assert.deepEqual(
-      nic.properties.ipConfigurations.map((c: { properties: { privateIPAddress: string; privateLinkConnectionProperties: { fqdns: string[] } } }) => [c.properties.privateLinkConnectionProperties.fqdns[0], c.properties.privateIPAddress]),
-      [["myacr01.azurecr.io", "10.0.1.4"], ["myacr01.eastasia.data.azurecr.io", "10.0.1.5"]],
+      nic.properties.ipConfigurations.map((c: { properties: { privateIPAddress: string; privateLinkConnectionProperties: { fqdns: string[] } } }) => [
+        c.properties.privateLinkConnectionProperties.fqdns[0],
+        c.properties.privateIPAddress,
+      ]),
+      [
+        ["myacr01.azurecr.io", "10.0.1.4"],
+        ["myacr01.eastasia.data.azurecr.io", "10.0.1.5"],
+      ],
     );
     const group = (await arm.call("GET", `${pe.id}/privateDnsZoneGroups/private-dns-zone-group-app-acr?api-version=2024-05-01`)).json;
     assert.deepEqual(
-      group.properties.privateDnsZoneConfigs[0].properties.recordSets.map((r: { recordSetName: string; ipAddresses: string[] }) => [r.recordSetName, r.ipAddresses[0]]).sort(),
-      [["myacr01", "10.0.1.4"], ["myacr01.eastasia.data", "10.0.1.5"]],
+      group.properties.privateDnsZoneConfigs[0].properties.recordSets
+        .map((r: { recordSetName: string; ipAddresses: string[] }) => [r.recordSetName, r.ipAddresses[0]])
+        .sort(),
+      [
+        ["myacr01", "10.0.1.4"],
+        ["myacr01.eastasia.data", "10.0.1.5"],
+      ],
     );
     const records = (await arm.call("GET", `${zone.id}/A?api-version=2020-06-01`)).json.value;
     assert.deepEqual(
       records.map((r: { name: string; properties: { aRecords: Array<{ ipv4Address: string }> } }) => [r.name, r.properties.aRecords[0].ipv4Address]).sort(),
-      [["myacr01", "10.0.1.4"], ["myacr01.eastasia.data", "10.0.1.5"]],
+      [
+        ["myacr01", "10.0.1.4"],
+        ["myacr01.eastasia.data", "10.0.1.5"],
+      ],
     );
     const registry = (await arm.call("GET", `${acr.id}?api-version=2023-07-01`)).json;
     assert.equal(registry.properties.privateEndpointConnections[0].properties.privateLinkServiceConnectionState.status, "Approved");

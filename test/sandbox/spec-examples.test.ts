@@ -65,7 +65,11 @@ const workspaceDependencies = (put: Put, { location, tenantId }: Context, names:
 
 const EXAMPLES: Example[] = [
   { fixture: "network-vnet-create", path: `${net}/virtualNetworks/{virtualNetworkName}` },
-  { fixture: "network-subnet-create", path: `${net}/virtualNetworks/{virtualNetworkName}/subnets/{subnetName}`, setup: (put, { location }) => put(`${net}/virtualNetworks/vnetname`, API.network, vnet("10.0.0.0/16", [], location)) },
+  {
+    fixture: "network-subnet-create",
+    path: `${net}/virtualNetworks/{virtualNetworkName}/subnets/{subnetName}`,
+    setup: (put, { location }) => put(`${net}/virtualNetworks/vnetname`, API.network, vnet("10.0.0.0/16", [], location)),
+  },
   { fixture: "network-nsg-create-with-rule", path: `${net}/networkSecurityGroups/{networkSecurityGroupName}` },
   { fixture: "network-route-table-create-with-route", path: `${net}/routeTables/{routeTableName}` },
   {
@@ -77,16 +81,33 @@ const EXAMPLES: Example[] = [
     },
     notModelled: { remoteBgpCommunities: "set only when the remote VNet has bgpCommunities, which the sandbox does not model" },
   },
-  { fixture: "network-private-endpoint-create", path: `${net}/privateEndpoints/{privateEndpointName}`, setup: peSetup, adapt: toStorageFile("privateLinkServiceConnections"), notModelled: { applicationSecurityGroups: "application security groups are not modelled" } },
-  { fixture: "network-private-endpoint-create-manual-approval", path: `${net}/privateEndpoints/{privateEndpointName}`, setup: peSetup, adapt: toStorageFile("manualPrivateLinkServiceConnections"), notModelled: { applicationSecurityGroups: "application security groups are not modelled" } },
+  {
+    fixture: "network-private-endpoint-create",
+    path: `${net}/privateEndpoints/{privateEndpointName}`,
+    setup: peSetup,
+    adapt: toStorageFile("privateLinkServiceConnections"),
+    notModelled: { applicationSecurityGroups: "application security groups are not modelled" },
+  },
+  {
+    fixture: "network-private-endpoint-create-manual-approval",
+    path: `${net}/privateEndpoints/{privateEndpointName}`,
+    setup: peSetup,
+    adapt: toStorageFile("manualPrivateLinkServiceConnections"),
+    notModelled: { applicationSecurityGroups: "application security groups are not modelled" },
+  },
   {
     fixture: "network-private-dns-zone-group-create",
     path: `${net}/privateEndpoints/{privateEndpointName}/privateDnsZoneGroups/{privateDnsZoneGroupName}`,
     setup: (put, ctx) => {
       peSetup(put, ctx);
       put(`${net}/privateDnsZones/zone1.com`, API.privateDns, { location: "global" });
-      const privateLinkServiceConnections = [{ name: "pls", properties: { privateLinkServiceId: `${ctx.rg}/providers/Microsoft.Storage/storageAccounts/stplsexample`, groupIds: ["file"] } }];
-      put(`${net}/privateEndpoints/testPe`, API.network, { location: ctx.location, properties: { subnet: subnetRef(ctx.rg, "myVnet", "mySubnet"), privateLinkServiceConnections } });
+      const privateLinkServiceConnections = [
+        { name: "pls", properties: { privateLinkServiceId: `${ctx.rg}/providers/Microsoft.Storage/storageAccounts/stplsexample`, groupIds: ["file"] } },
+      ];
+      put(`${net}/privateEndpoints/testPe`, API.network, {
+        location: ctx.location,
+        properties: { subnet: subnetRef(ctx.rg, "myVnet", "mySubnet"), privateLinkServiceConnections },
+      });
     },
   },
   {
@@ -94,7 +115,12 @@ const EXAMPLES: Example[] = [
     path: `${net}/publicIPAddresses/{publicIpAddressName}`,
     setup: (put, { location }) => put(`${net}/virtualNetworks/vnet-ip`, API.network, vnet("10.0.0.0/16", [["default", "10.0.0.0/24"]], location)),
     attach: (put, { location, rg }) => {
-      const ipConfigurations = [{ name: "ipconfig1", properties: { subnet: subnetRef(rg, "vnet-ip", "default"), publicIPAddress: { id: `${rg}/providers/${net}/publicIPAddresses/test-ip` } } }];
+      const ipConfigurations = [
+        {
+          name: "ipconfig1",
+          properties: { subnet: subnetRef(rg, "vnet-ip", "default"), publicIPAddress: { id: `${rg}/providers/${net}/publicIPAddresses/test-ip` } },
+        },
+      ];
       put(`${net}/networkInterfaces/testDNS649`, API.network, { location, properties: { ipConfigurations } });
     },
   },
@@ -105,18 +131,37 @@ const EXAMPLES: Example[] = [
       put(`${net}/publicIPAddresses/PublicIpAddress1`, API.network, { location, sku: { name: "Standard" } });
       put(`${net}/virtualNetworks/test-vnet`, API.network, vnet("10.0.0.0/16", [], location));
     },
-    attach: (put, { rg }) => put(`${net}/virtualNetworks/test-vnet/subnets/subnet1`, API.network, { properties: { addressPrefix: "10.0.1.0/24", natGateway: { id: `${rg}/providers/${net}/natGateways/test-natgateway` } } }),
+    attach: (put, { rg }) =>
+      put(`${net}/virtualNetworks/test-vnet/subnets/subnet1`, API.network, {
+        properties: { addressPrefix: "10.0.1.0/24", natGateway: { id: `${rg}/providers/${net}/natGateways/test-natgateway` } },
+      }),
     notModelled: { publicIpPrefixes: "public IP prefixes are not modelled" },
   },
   { fixture: "privatedns-zone-put", path: `${net}/privateDnsZones/{privateZoneName}` },
-  { fixture: "privatedns-vnet-link-put", path: `${net}/privateDnsZones/{privateZoneName}/virtualNetworkLinks/{virtualNetworkLinkName}`, setup: (put, { location }) => {
-    put(`${net}/privateDnsZones/privatezone1.com`, API.privateDns, { location: "global" });
-    put(`${net}/virtualNetworks/virtualNetworkName`, API.network, vnet("10.0.0.0/16", [], location));
-  } },
-  { fixture: "privatedns-recordset-a-put", path: `${net}/privateDnsZones/{privateZoneName}/{recordType}/{relativeRecordSetName}`, setup: (put) => put(`${net}/privateDnsZones/privatezone1.com`, API.privateDns, { location: "global" }) },
+  {
+    fixture: "privatedns-vnet-link-put",
+    path: `${net}/privateDnsZones/{privateZoneName}/virtualNetworkLinks/{virtualNetworkLinkName}`,
+    setup: (put, { location }) => {
+      put(`${net}/privateDnsZones/privatezone1.com`, API.privateDns, { location: "global" });
+      put(`${net}/virtualNetworks/virtualNetworkName`, API.network, vnet("10.0.0.0/16", [], location));
+    },
+  },
+  {
+    fixture: "privatedns-recordset-a-put",
+    path: `${net}/privateDnsZones/{privateZoneName}/{recordType}/{relativeRecordSetName}`,
+    setup: (put) => put(`${net}/privateDnsZones/privatezone1.com`, API.privateDns, { location: "global" }),
+  },
   { fixture: "storage-account-create", path: "Microsoft.Storage/storageAccounts/{accountName}" },
-  { fixture: "keyvault-vault-create", path: "Microsoft.KeyVault/vaults/{vaultName}", notModelled: { hsmPoolResourceId: "vaults in a managed HSM pool are not modelled" } },
-  { fixture: "containerregistry-registry-create", path: "Microsoft.ContainerRegistry/registries/{registryName}", notModelled: { status: "a transient status object, null in the example too" } },
+  {
+    fixture: "keyvault-vault-create",
+    path: "Microsoft.KeyVault/vaults/{vaultName}",
+    notModelled: { hsmPoolResourceId: "vaults in a managed HSM pool are not modelled" },
+  },
+  {
+    fixture: "containerregistry-registry-create",
+    path: "Microsoft.ContainerRegistry/registries/{registryName}",
+    notModelled: { status: "a transient status object, null in the example too" },
+  },
   { fixture: "insights-component-create", path: "Microsoft.Insights/components/{resourceName}" },
   {
     fixture: "ml-workspace-create",
@@ -130,7 +175,10 @@ const EXAMPLES: Example[] = [
     setup: (put, ctx) => {
       const { location, rg } = ctx;
       workspaceDependencies(put, ctx, ["stworkspaces123", "kv-workspaces123"]);
-      const properties = { storageAccount: `${rg}/providers/Microsoft.Storage/storageAccounts/stworkspaces123`, keyVault: `${rg}/providers/Microsoft.KeyVault/vaults/kv-workspaces123` };
+      const properties = {
+        storageAccount: `${rg}/providers/Microsoft.Storage/storageAccounts/stworkspaces123`,
+        keyVault: `${rg}/providers/Microsoft.KeyVault/vaults/kv-workspaces123`,
+      };
       put("Microsoft.MachineLearningServices/workspaces/workspaces123", API.ml, { location, properties });
     },
   },
@@ -140,7 +188,10 @@ const EXAMPLES: Example[] = [
     setup: (put, ctx) => {
       const { location, rg } = ctx;
       workspaceDependencies(put, ctx, ["stworkspaces123", "kv-workspaces123"]);
-      const properties = { storageAccount: `${rg}/providers/Microsoft.Storage/storageAccounts/stworkspaces123`, keyVault: `${rg}/providers/Microsoft.KeyVault/vaults/kv-workspaces123` };
+      const properties = {
+        storageAccount: `${rg}/providers/Microsoft.Storage/storageAccounts/stworkspaces123`,
+        keyVault: `${rg}/providers/Microsoft.KeyVault/vaults/kv-workspaces123`,
+      };
       put("Microsoft.MachineLearningServices/workspaces/workspaces123", API.ml, { location, properties });
       put(`${net}/virtualNetworks/vnet-ci`, API.network, vnet("10.0.0.0/16", [["snet-ci", "10.0.0.0/24"]], location));
     },
@@ -154,13 +205,17 @@ const EXAMPLES: Example[] = [
     path: "Microsoft.Compute/virtualMachines/{vmName}",
     setup: (put, { location, rg }) => {
       put(`${net}/virtualNetworks/vnet-vm`, API.network, vnet("10.0.0.0/16", [["default", "10.0.0.0/24"]], location));
-      put(`${net}/networkInterfaces/existing-nic-name`, API.network, { location, properties: { ipConfigurations: [{ name: "ipconfig1", properties: { subnet: subnetRef(rg, "vnet-vm", "default") } }] } });
+      put(`${net}/networkInterfaces/existing-nic-name`, API.network, {
+        location,
+        properties: { ipConfigurations: [{ name: "ipconfig1", properties: { subnet: subnetRef(rg, "vnet-vm", "default") } }] },
+      });
     },
   },
   {
     fixture: "compute-vmss-create-ssh",
     path: "Microsoft.Compute/virtualMachineScaleSets/{vmScaleSetName}",
-    setup: (put, { location }) => put(`${net}/virtualNetworks/existing-virtual-network-name`, API.network, vnet("10.0.0.0/16", [["existing-subnet-name", "10.0.0.0/24"]], location)),
+    setup: (put, { location }) =>
+      put(`${net}/virtualNetworks/existing-virtual-network-name`, API.network, vnet("10.0.0.0/16", [["existing-subnet-name", "10.0.0.0/24"]], location)),
   },
 ];
 

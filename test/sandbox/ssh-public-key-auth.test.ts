@@ -8,7 +8,8 @@ describe("sandbox SSH: publickey authentication checks the signature, not only t
   const privateKey = utils.parseKey(pair.privateKey) as ParsedKey;
   const offered = { algo: "ssh-ed25519", data: (utils.parseKey(pair.publicKey) as ParsedKey).getPublicSSH() };
   const signedData = Buffer.from("session identifier and userauth request");
-  const request = (signature?: Buffer) => ({ method: "publickey", username: "azureuser", key: offered, blob: signature && signedData, signature }) as unknown as PublicKeyAuthContext;
+  const request = (signature?: Buffer) =>
+    ({ method: "publickey", username: "azureuser", key: offered, blob: signature && signedData, signature }) as unknown as PublicKeyAuthContext;
 
   it("accepts an authorized key's query (no signature yet) and its valid signature", () => {
     assert.equal(offersAuthorizedKey(request(), [pair.publicKey]), true);

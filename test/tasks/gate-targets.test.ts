@@ -17,8 +17,18 @@ describe("AmlNetworkGate@1: the targets input judges only what the stage uses", 
     connection = { scheme: "ServicePrincipal", authenticationType: "spnKey", clientId: sandbox.env.AZURE_CLIENT_ID, secret: sandbox.env.AZURE_CLIENT_SECRET };
     // An inference fault: the AKS compute's internal load balancer points at a subnet that does not exist.
     const computeId = `${ids.workspaceId}/computes/${ids.names.inferenceCompute}`;
-    const compute = sandbox.armClient.get(computeId, "2024-10-01") as { location: string; properties: { resourceId: string; properties: Record<string, unknown> } };
-    sandbox.armClient.put(computeId, "2024-10-01", { location: compute.location, properties: { computeType: "AKS", resourceId: compute.properties.resourceId, properties: { ...compute.properties.properties, loadBalancerSubnet: "snet-missing" } } });
+    const compute = sandbox.armClient.get(computeId, "2024-10-01") as {
+      location: string;
+      properties: { resourceId: string; properties: Record<string, unknown> };
+    };
+    sandbox.armClient.put(computeId, "2024-10-01", {
+      location: compute.location,
+      properties: {
+        computeType: "AKS",
+        resourceId: compute.properties.resourceId,
+        properties: { ...compute.properties.properties, loadBalancerSubnet: "snet-missing" },
+      },
+    });
   });
   after(() => sandbox.close());
 
@@ -27,7 +37,10 @@ describe("AmlNetworkGate@1: the targets input judges only what the stage uses", 
   it("a Deploy stage with targets: aks-inference fails on the AKS fault; a training stage (cpu-cluster) passes", async () => {
     const deploy = await runTask(agentEnvironment(sandbox, inputs("aks-inference"), connection));
     assert.equal(taskResult(deploy.stdout), "Failed", deploy.stdout);
-    assert.match(deploy.stdout, /##vso\[task\.(log)?issue type=error[^\]]*\]\[inference\] Compute aks-inference uses an internal load balancer in subnet 'snet-missing'/);
+    assert.match(
+      deploy.stdout,
+      /##vso\[task\.(log)?issue type=error[^\]]*\]\[inference\] Compute aks-inference uses an internal load balancer in subnet 'snet-missing'/,
+    );
     const train = await runTask(agentEnvironment(sandbox, inputs("cpu-cluster"), connection));
     assert.equal(taskResult(train.stdout), "Succeeded", train.stdout);
   });

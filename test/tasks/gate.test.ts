@@ -20,11 +20,22 @@ describe("AmlNetworkGate@1: the gate, run as the agent runs the task", () => {
     entry = await bundledTaskEntry();
     sandbox = await startTestSandbox({ scenario: "reference" });
     ids = referenceIds(sandbox);
-    secretConnection = { scheme: "ServicePrincipal", authenticationType: "spnKey", clientId: sandbox.env.AZURE_CLIENT_ID, secret: sandbox.env.AZURE_CLIENT_SECRET };
+    secretConnection = {
+      scheme: "ServicePrincipal",
+      authenticationType: "spnKey",
+      clientId: sandbox.env.AZURE_CLIENT_ID,
+      secret: sandbox.env.AZURE_CLIENT_SECRET,
+    };
   });
   after(() => sandbox.close());
 
-  const gateInputs = (extra: Record<string, string> = {}) => ({ workspace: ids.workspaceId, agentVnet: ids.agentVnetId, probe: "false", pipelineAction: "none", ...extra });
+  const gateInputs = (extra: Record<string, string> = {}) => ({
+    workspace: ids.workspaceId,
+    agentVnet: ids.agentVnetId,
+    probe: "false",
+    pipelineAction: "none",
+    ...extra,
+  });
 
   it("passes a ready network: Succeeded, output variables, summary and JUnit published, no secret in the log", async () => {
     const run = await runTask(agentEnvironment(sandbox, gateInputs(), secretConnection));
@@ -39,9 +50,19 @@ describe("AmlNetworkGate@1: the gate, run as the agent runs the task", () => {
     assert.match(run.stdout, /##vso\[task\.uploadfile\][^\n]*amlvnet-report\.json/);
     const junitPath = /##vso\[results\.publish [^\]]*resultFiles=([^;\]]+)/.exec(run.stdout)?.[1] as string;
     const junit = readFileSync(junitPath, "utf8");
-    assert.match(junit, /<testcase classname="amlvnet\.topology" name="read the topology around the workspace" time="(?!0")\d+\.\d{3}"/, "the topology read is timed");
+    assert.match(
+      junit,
+      /<testcase classname="amlvnet\.topology" name="read the topology around the workspace" time="(?!0")\d+\.\d{3}"/,
+      "the topology read is timed",
+    );
     assert.match(junit, /<testsuites [^>]*time="(?!0")\d+\.\d{3}"/);
-    assert.ok(run.stdout.split("\n").filter((l) => l.startsWith("##vso[task.debug]")).some((l) => /decision|gate: ready true/.test(l)), "decisions are in the debug log");
+    assert.ok(
+      run.stdout
+        .split("\n")
+        .filter((l) => l.startsWith("##vso[task.debug]"))
+        .some((l) => /decision|gate: ready true/.test(l)),
+      "decisions are in the debug log",
+    );
     // ##vso[task.setsecret] is how a task tells the agent what to mask; every other line must be clean.
     const visible = (run.stdout + run.stderr).split("\n").filter((l) => !l.startsWith("##vso[task.setsecret]"));
     assert.ok(!visible.some((l) => l.includes(sandbox.env.AZURE_CLIENT_SECRET)), "the client secret is printed");
@@ -65,7 +86,10 @@ describe("AmlNetworkGate@1: the gate, run as the agent runs the task", () => {
       assert.equal(taskResult(run.stdout), "Failed");
       const issues = run.stdout.split("\n").filter((l) => /^##vso\[task\.(log)?issue type=error[^\]]*\]\[[a-z-]+\] /.test(l));
       assert.equal(issues.length, 1, run.stdout);
-      assert.match(issues[0], /\[dns\] Private DNS zone privatelink\.api\.azureml\.ms is not linked to the agent VNet vnet-bastion.* Fix: az network private-dns link vnet create/);
+      assert.match(
+        issues[0],
+        /\[dns\] Private DNS zone privatelink\.api\.azureml\.ms is not linked to the agent VNet vnet-bastion.* Fix: az network private-dns link vnet create/,
+      );
       assert.equal(outputVariable(run.stdout, "networkReady"), "false");
       assert.equal(outputVariable(run.stdout, "errorCount"), "1");
       assert.match(run.stdout, /##vso\[task\.complete result=Failed;\].*not triggered because the network is not ready/);
@@ -103,7 +127,14 @@ describe("AmlNetworkGate@1: the gate, run as the agent runs the task", () => {
 
   it("authenticates with a certificate (ServicePrincipal, spnCertificate)", async () => {
     const certificate = registerCertificate(sandbox.directory.defaultApp);
-    const run = await runTask(agentEnvironment(sandbox, gateInputs(), { scheme: "ServicePrincipal", authenticationType: "spnCertificate", clientId: sandbox.env.AZURE_CLIENT_ID, certificate }));
+    const run = await runTask(
+      agentEnvironment(sandbox, gateInputs(), {
+        scheme: "ServicePrincipal",
+        authenticationType: "spnCertificate",
+        clientId: sandbox.env.AZURE_CLIENT_ID,
+        certificate,
+      }),
+    );
     assert.equal(taskResult(run.stdout), "Succeeded", run.stdout);
     assert.ok(!run.stdout.includes("PRIVATE KEY"));
   });
@@ -124,8 +155,18 @@ describe("AmlNetworkGate@1: the gate, run as the agent runs the task", () => {
 
   it("federates through the sandbox's own service connection with only what the sandbox prints", async () => {
     const printed = sandbox.env;
-    const extra = { SYSTEM_OIDCREQUESTURI: printed.SYSTEM_OIDCREQUESTURI, ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN: printed.ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN, ENDPOINT_AUTH_SYSTEMVSSCONNECTION: "" };
-    const env = agentEnvironment(sandbox, gateInputs(), { scheme: "WorkloadIdentityFederation", clientId: printed.AZURE_CLIENT_ID }, extra, printed.AMLVNET_WIF_SERVICE_CONNECTION_ID);
+    const extra = {
+      SYSTEM_OIDCREQUESTURI: printed.SYSTEM_OIDCREQUESTURI,
+      ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN: printed.ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN,
+      ENDPOINT_AUTH_SYSTEMVSSCONNECTION: "",
+    };
+    const env = agentEnvironment(
+      sandbox,
+      gateInputs(),
+      { scheme: "WorkloadIdentityFederation", clientId: printed.AZURE_CLIENT_ID },
+      extra,
+      printed.AMLVNET_WIF_SERVICE_CONNECTION_ID,
+    );
     const run = await runTask(env);
     assert.equal(taskResult(run.stdout), "Succeeded", run.stdout);
   });
@@ -139,7 +180,9 @@ describe("AmlNetworkGate@1: the gate, run as the agent runs the task", () => {
   });
 
   it("reports a federated credential that does not match the connection as a federation problem", async () => {
-    const stranger = sandbox.directory.addApp("no-federation", "7e6d5c4b-1111-4222-8333-444455556666", "7e6d5c4b-9999-4222-8333-444455556666", [{ scope: `/subscriptions/${sandbox.env.AZURE_SUBSCRIPTION_ID}`, role: "Reader" }]);
+    const stranger = sandbox.directory.addApp("no-federation", "7e6d5c4b-1111-4222-8333-444455556666", "7e6d5c4b-9999-4222-8333-444455556666", [
+      { scope: `/subscriptions/${sandbox.env.AZURE_SUBSCRIPTION_ID}`, role: "Reader" },
+    ]);
     const run = await runTask(agentEnvironment(sandbox, gateInputs(), { scheme: "WorkloadIdentityFederation", clientId: stranger.clientId }));
     assert.equal(taskResult(run.stdout), "Failed");
     assert.match(run.stdout, /uses workload identity federation, but Entra ID refused the pipeline's token \(AADSTS700211/);
@@ -158,7 +201,9 @@ describe("AmlNetworkGate@1: the gate, run as the agent runs the task", () => {
       const resource = url.searchParams.get("resource") ?? "";
       const token = sandbox.authority.issueAppToken(sandbox.directory.defaultApp, resource.endsWith("/") ? resource : `${resource}/`);
       res.setHeader("content-type", "application/json");
-      res.end(JSON.stringify({ access_token: token, expires_in: "3599", expires_on: String(Math.floor(Date.now() / 1000) + 3599), resource, token_type: "Bearer" }));
+      res.end(
+        JSON.stringify({ access_token: token, expires_in: "3599", expires_on: String(Math.floor(Date.now() / 1000) + 3599), resource, token_type: "Bearer" }),
+      );
     });
     await new Promise<void>((r) => imds.listen(0, "127.0.0.1", r));
     try {

@@ -24,7 +24,14 @@ describe("AmlNetworkGate@1 behind the agent's proxy (Agent.ProxyUrl)", () => {
 
   const env = (agentProxy: Record<string, string>) => {
     const ids = referenceIds(sandbox);
-    const inputs = { workspace: ids.workspaceId, agentVnet: ids.agentVnetId, probe: "false", pipelineAction: "publishedPipeline", pipelineId: REFERENCE_AML.publishedPipelineId, experimentName: "behind-proxy" };
+    const inputs = {
+      workspace: ids.workspaceId,
+      agentVnet: ids.agentVnetId,
+      probe: "false",
+      pipelineAction: "publishedPipeline",
+      pipelineId: REFERENCE_AML.publishedPipelineId,
+      experimentName: "behind-proxy",
+    };
     return agentEnvironment(sandbox, inputs, { scheme: "WorkloadIdentityFederation", clientId: sandbox.env.AZURE_CLIENT_ID }, agentProxy);
   };
 
@@ -33,11 +40,16 @@ describe("AmlNetworkGate@1 behind the agent's proxy (Agent.ProxyUrl)", () => {
     const secretPassword = { SECRET_AGENT_PROXYPASSWORD: credentials.password, VSTS_SECRET_VARIABLES: JSON.stringify(["Agent.ProxyPassword"]) };
     const run = await runTask(env({ AGENT_PROXYURL: proxy.url, AGENT_PROXYUSERNAME: credentials.username, ...secretPassword }), entry);
     assert.equal(taskResult(run.stdout), "Succeeded", run.stdout + run.stderr);
-    assert.ok(sandbox.aml.runs().some((r) => r.experimentName === "behind-proxy"), "the AML run was submitted");
+    assert.ok(
+      sandbox.aml.runs().some((r) => r.experimentName === "behind-proxy"),
+      "the AML run was submitted",
+    );
     assert.deepEqual(sandbox.clientAddresses(), [PROXIED_FROM], "every connection to the sandbox came from the proxy");
     assert.ok(proxy.targets.length > 0 && proxy.targets.every((t) => t === new URL(sandbox.origin).host), proxy.targets.join(", "));
     // task-lib's getVariable debug line carries every variable's value (the agent masks secret ones): nothing else may.
-    const visible = (run.stdout + run.stderr).split("\n").filter((l) => !l.startsWith("##vso[task.setsecret]") && !l.startsWith("##vso[task.debug]Agent.ProxyPassword="));
+    const visible = (run.stdout + run.stderr)
+      .split("\n")
+      .filter((l) => !l.startsWith("##vso[task.setsecret]") && !l.startsWith("##vso[task.debug]Agent.ProxyPassword="));
     assert.ok(!visible.some((l) => l.includes(credentials.password)), visible.filter((l) => l.includes(credentials.password)).join("\n"));
   });
 

@@ -16,7 +16,9 @@ export function bundledTaskEntry(): Promise<string> {
     const outRoot = mkdtempSync(join(tmpdir(), "amlvnet-bundle-"));
     // scripts/ is plain JS shared with `npm run package`.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { bundleTasks } = require(join(process.cwd(), "scripts", "package", "bundle-tasks.js")) as { bundleTasks: (o: { root: string; outRoot: string; quiet?: boolean }) => Promise<Array<{ outDir: string }>> };
+    const { bundleTasks } = require(join(process.cwd(), "scripts", "package", "bundle-tasks.js")) as {
+      bundleTasks: (o: { root: string; outRoot: string; quiet?: boolean }) => Promise<Array<{ outDir: string }>>;
+    };
     const [task] = await bundleTasks({ root: process.cwd(), outRoot, quiet: true });
     return join(task.outDir, "index.js");
   })();
@@ -41,7 +43,13 @@ export interface TaskRun {
  * The environment the agent gives a task: INPUT_* for inputs, ENDPOINT_* for the AzureRM service connection
  * (URL, auth scheme and parameters, data), SYSTEM_* and AGENT_* variables.
  */
-export function agentEnvironment(sandbox: RunningSandbox, inputs: Record<string, string>, connection: ConnectionScheme, extra: Record<string, string> = {}, id = CONNECTION_ID): Record<string, string> {
+export function agentEnvironment(
+  sandbox: RunningSandbox,
+  inputs: Record<string, string>,
+  connection: ConnectionScheme,
+  extra: Record<string, string> = {},
+  id = CONNECTION_ID,
+): Record<string, string> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "",
     NODE_EXTRA_CA_CERTS: process.env.NODE_EXTRA_CA_CERTS ?? "",
@@ -90,7 +98,6 @@ export function systemVssConnection(sandbox: RunningSandbox, accessToken: string
     ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN: accessToken,
   };
 }
-
 
 export function startTask(env: Record<string, string>, entry: string): { child: ChildProcess; done: Promise<TaskRun> } {
   const child = spawn(process.execPath, [entry], { env, stdio: ["ignore", "pipe", "pipe"] });

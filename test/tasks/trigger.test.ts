@@ -14,7 +14,12 @@ describe("AmlNetworkGate@1: the trigger, after the gate allows it", () => {
     entry = await bundledTaskEntry();
   });
 
-  const connectionOf = (sandbox: RunningSandbox): ConnectionScheme => ({ scheme: "ServicePrincipal", authenticationType: "spnKey", clientId: sandbox.env.AZURE_CLIENT_ID, secret: sandbox.env.AZURE_CLIENT_SECRET });
+  const connectionOf = (sandbox: RunningSandbox): ConnectionScheme => ({
+    scheme: "ServicePrincipal",
+    authenticationType: "spnKey",
+    clientId: sandbox.env.AZURE_CLIENT_ID,
+    secret: sandbox.env.AZURE_CLIENT_SECRET,
+  });
   const inputsOf = (sandbox: RunningSandbox, extra: Record<string, string>) => {
     const ids = referenceIds(sandbox);
     return { workspace: ids.workspaceId, agentVnet: ids.agentVnetId, probe: "false", experimentName: "nightly-train", ...extra };
@@ -28,7 +33,18 @@ describe("AmlNetworkGate@1: the trigger, after the gate allows it", () => {
     after(() => sandbox.close());
 
     it("triggers the published pipeline on a ready network and reports its completion", async () => {
-      const run = await runTask(agentEnvironment(sandbox, inputsOf(sandbox, { pipelineAction: "publishedPipeline", pipelineId: REFERENCE_AML.publishedPipelineId, parameters: "learning_rate: 0.05\nepochs: 3" }), connectionOf(sandbox)), entry);
+      const run = await runTask(
+        agentEnvironment(
+          sandbox,
+          inputsOf(sandbox, {
+            pipelineAction: "publishedPipeline",
+            pipelineId: REFERENCE_AML.publishedPipelineId,
+            parameters: "learning_rate: 0.05\nepochs: 3",
+          }),
+          connectionOf(sandbox),
+        ),
+        entry,
+      );
       assert.equal(taskResult(run.stdout), "Succeeded", run.stdout);
       const runId = outputVariable(run.stdout, "runId") as string;
       assert.ok(runId);
@@ -42,7 +58,14 @@ describe("AmlNetworkGate@1: the trigger, after the gate allows it", () => {
     });
 
     it("runs a pipeline endpoint's default version", async () => {
-      const run = await runTask(agentEnvironment(sandbox, inputsOf(sandbox, { pipelineAction: "pipelineEndpoint", pipelineEndpointId: REFERENCE_AML.pipelineEndpointId }), connectionOf(sandbox)), entry);
+      const run = await runTask(
+        agentEnvironment(
+          sandbox,
+          inputsOf(sandbox, { pipelineAction: "pipelineEndpoint", pipelineEndpointId: REFERENCE_AML.pipelineEndpointId }),
+          connectionOf(sandbox),
+        ),
+        entry,
+      );
       assert.equal(taskResult(run.stdout), "Succeeded", run.stdout);
       const recorded = sandbox.aml.runs().find((r) => r.runId === outputVariable(run.stdout, "runId"));
       assert.equal(recorded?.pipelineEndpointId, REFERENCE_AML.pipelineEndpointId);
@@ -51,22 +74,52 @@ describe("AmlNetworkGate@1: the trigger, after the gate allows it", () => {
     it("submits a v2 pipeline job from a job file through ARM", async () => {
       const dir = mkdtempSync(join(tmpdir(), "amlvnet-job-"));
       const jobFile = join(dir, "pipeline.yml");
-      writeFileSync(jobFile, ["$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json", "type: pipeline", "experiment_name: nightly-train", "settings:", "  default_compute: azureml:cpu-cluster", "jobs:", "  train:", "    type: command", "    component: azureml:train_model@latest", ""].join("\n"));
+      writeFileSync(
+        jobFile,
+        [
+          "$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json",
+          "type: pipeline",
+          "experiment_name: nightly-train",
+          "settings:",
+          "  default_compute: azureml:cpu-cluster",
+          "jobs:",
+          "  train:",
+          "    type: command",
+          "    component: azureml:train_model@latest",
+          "",
+        ].join("\n"),
+      );
       const run = await runTask(agentEnvironment(sandbox, inputsOf(sandbox, { pipelineAction: "job", jobFile }), connectionOf(sandbox)), entry);
       assert.equal(taskResult(run.stdout), "Succeeded", run.stdout);
-      const job = sandbox.armClient.get(`${referenceIds(sandbox).workspaceId}/jobs/${outputVariable(run.stdout, "runId")}`, "2024-04-01") as { properties: { jobType: string; status: string } };
+      const job = sandbox.armClient.get(`${referenceIds(sandbox).workspaceId}/jobs/${outputVariable(run.stdout, "runId")}`, "2024-04-01") as {
+        properties: { jobType: string; status: string };
+      };
       assert.deepEqual([job.properties.jobType, job.properties.status], ["Pipeline", "Completed"]);
     });
 
     it("refuses a job file with an inline command step in one line, before submitting anything", async () => {
       const dir = mkdtempSync(join(tmpdir(), "amlvnet-job-"));
       const jobFile = join(dir, "inline.yml");
-      writeFileSync(jobFile, ["type: pipeline", "jobs:", "  train:", "    type: command", "    command: python train.py", "    environment: azureml:AzureML-sklearn-1.0-ubuntu20.04-py38-cpu@latest", ""].join("\n"));
+      writeFileSync(
+        jobFile,
+        [
+          "type: pipeline",
+          "jobs:",
+          "  train:",
+          "    type: command",
+          "    command: python train.py",
+          "    environment: azureml:AzureML-sklearn-1.0-ubuntu20.04-py38-cpu@latest",
+          "",
+        ].join("\n"),
+      );
       const before = sandbox.aml.runs().length;
       const run = await runTask(agentEnvironment(sandbox, inputsOf(sandbox, { pipelineAction: "job", jobFile }), connectionOf(sandbox)), entry);
       assert.equal(taskResult(run.stdout), "Failed");
       const complete = /##vso\[task\.complete result=Failed;\](.*)/.exec(run.stdout)?.[1] ?? "";
-      assert.match(complete, /job spec line 5: step 'train' defines its command, environment inline; the task submits steps that reference a registered component/);
+      assert.match(
+        complete,
+        /job spec line 5: step 'train' defines its command, environment inline; the task submits steps that reference a registered component/,
+      );
       assert.equal(sandbox.aml.runs().length, before);
     });
 
@@ -91,7 +144,14 @@ describe("AmlNetworkGate@1: the trigger, after the gate allows it", () => {
     it("fails the task when the AML run fails", async () => {
       sandbox.aml.setFailRuns(referenceIds(sandbox).workspaceId, REFERENCE_AML.publishedPipelineId, true);
       try {
-        const run = await runTask(agentEnvironment(sandbox, inputsOf(sandbox, { pipelineAction: "publishedPipeline", pipelineId: REFERENCE_AML.publishedPipelineId }), connectionOf(sandbox)), entry);
+        const run = await runTask(
+          agentEnvironment(
+            sandbox,
+            inputsOf(sandbox, { pipelineAction: "publishedPipeline", pipelineId: REFERENCE_AML.publishedPipelineId }),
+            connectionOf(sandbox),
+          ),
+          entry,
+        );
         assert.equal(taskResult(run.stdout), "Failed");
         assert.match(run.stdout, /##vso\[task\.complete result=Failed;\]AML run \S+ ended Failed/);
       } finally {
@@ -104,15 +164,26 @@ describe("AmlNetworkGate@1: the trigger, after the gate allows it", () => {
       const before = sandbox.aml.runs().length;
       sandbox.armClient.delete(`${ids.agentVnetId}/virtualNetworkPeerings/vp_basvnet_amlvnet`, "2024-07-01");
       try {
-        const run = await runTask(agentEnvironment(sandbox, inputsOf(sandbox, { pipelineAction: "publishedPipeline", pipelineId: REFERENCE_AML.publishedPipelineId }), connectionOf(sandbox)), entry);
+        const run = await runTask(
+          agentEnvironment(
+            sandbox,
+            inputsOf(sandbox, { pipelineAction: "publishedPipeline", pipelineId: REFERENCE_AML.publishedPipelineId }),
+            connectionOf(sandbox),
+          ),
+          entry,
+        );
         assert.equal(taskResult(run.stdout), "Failed");
         assert.match(run.stdout, /\[peering\] .* Fix: az network vnet peering/);
         assert.equal(outputVariable(run.stdout, "runId"), undefined);
         assert.equal(sandbox.aml.runs().length, before, "no AML run was submitted");
       } finally {
         sandbox.armClient.delete(`${ids.amlVnetId}/virtualNetworkPeerings/vp_amlvnet_basvnet`, "2024-07-01");
-        sandbox.armClient.put(`${ids.amlVnetId}/virtualNetworkPeerings/vp_amlvnet_basvnet`, "2024-07-01", { properties: { remoteVirtualNetwork: { id: ids.agentVnetId } } });
-        sandbox.armClient.put(`${ids.agentVnetId}/virtualNetworkPeerings/vp_basvnet_amlvnet`, "2024-07-01", { properties: { remoteVirtualNetwork: { id: ids.amlVnetId } } });
+        sandbox.armClient.put(`${ids.amlVnetId}/virtualNetworkPeerings/vp_amlvnet_basvnet`, "2024-07-01", {
+          properties: { remoteVirtualNetwork: { id: ids.agentVnetId } },
+        });
+        sandbox.armClient.put(`${ids.agentVnetId}/virtualNetworkPeerings/vp_basvnet_amlvnet`, "2024-07-01", {
+          properties: { remoteVirtualNetwork: { id: ids.amlVnetId } },
+        });
       }
     });
   });
@@ -125,7 +196,14 @@ describe("AmlNetworkGate@1: the trigger, after the gate allows it", () => {
     after(() => sandbox.close());
 
     it("cancels the AML run and fails when it does not finish within timeoutMinutes", async () => {
-      const run = await runTask(agentEnvironment(sandbox, inputsOf(sandbox, { pipelineAction: "publishedPipeline", pipelineId: REFERENCE_AML.publishedPipelineId, timeoutMinutes: "0.03" }), connectionOf(sandbox)), entry);
+      const run = await runTask(
+        agentEnvironment(
+          sandbox,
+          inputsOf(sandbox, { pipelineAction: "publishedPipeline", pipelineId: REFERENCE_AML.publishedPipelineId, timeoutMinutes: "0.03" }),
+          connectionOf(sandbox),
+        ),
+        entry,
+      );
       assert.equal(taskResult(run.stdout), "Failed");
       assert.match(run.stdout, /did not finish within 0\.03 minutes; it was canceled/);
       const recorded = sandbox.aml.runs().find((r) => r.runId === outputVariable(run.stdout, "runId"));
@@ -133,7 +211,14 @@ describe("AmlNetworkGate@1: the trigger, after the gate allows it", () => {
     });
 
     it("cancels the AML run when the pipeline run is canceled (SIGTERM)", async () => {
-      const task = startTask(agentEnvironment(sandbox, inputsOf(sandbox, { pipelineAction: "publishedPipeline", pipelineId: REFERENCE_AML.publishedPipelineId }), connectionOf(sandbox)), entry);
+      const task = startTask(
+        agentEnvironment(
+          sandbox,
+          inputsOf(sandbox, { pipelineAction: "publishedPipeline", pipelineId: REFERENCE_AML.publishedPipelineId }),
+          connectionOf(sandbox),
+        ),
+        entry,
+      );
       let seen = "";
       await new Promise<void>((resolve) => {
         task.child.stdout?.on("data", (d: Buffer) => {

@@ -30,9 +30,12 @@ export function pinnedHostKey(hostKey: string): (key: Buffer) => boolean {
 
 function explain(error: Error & { level?: string }, end: SshEndpoint): SshError {
   if (/verification failed/i.test(error.message)) {
-    return new SshError(`${end.label} presented a host key other than ${end.keySource}: refusing to connect (if the key really changed, confirm it out of band and update it)`);
+    return new SshError(
+      `${end.label} presented a host key other than ${end.keySource}: refusing to connect (if the key really changed, confirm it out of band and update it)`,
+    );
   }
-  if (error.level === "client-authentication") return new SshError(`${end.label} refused the key for user ${end.user} (check that ${end.user} authorizes the public key of ssh.privateKeyFile)`);
+  if (error.level === "client-authentication")
+    return new SshError(`${end.label} refused the key for user ${end.user} (check that ${end.user} authorizes the public key of ssh.privateKeyFile)`);
   return new SshError(`cannot reach ${end.label} over SSH: ${error.message}`);
 }
 
@@ -40,7 +43,15 @@ function explain(error: Error & { level?: string }, end: SshEndpoint): SshError 
 export function connect(end: SshEndpoint, privateKey: string, sock?: ClientChannel): Promise<Client> {
   return new Promise((resolve, reject) => {
     const client = new Client();
-    const config: ConnectConfig = { host: end.host, port: end.port, username: end.user, privateKey, hostVerifier: pinnedHostKey(end.hostKey), readyTimeout: READY_TIMEOUT_MS, ...(sock ? { sock } : {}) };
+    const config: ConnectConfig = {
+      host: end.host,
+      port: end.port,
+      username: end.user,
+      privateKey,
+      hostVerifier: pinnedHostKey(end.hostKey),
+      readyTimeout: READY_TIMEOUT_MS,
+      ...(sock ? { sock } : {}),
+    };
     client.once("ready", () => resolve(client));
     client.once("error", (error) => reject(explain(error, end)));
     client.connect(config);
@@ -50,7 +61,9 @@ export function connect(end: SshEndpoint, privateKey: string, sock?: ClientChann
 /** A TCP stream from the jump host to host:port (the `ssh -J` way). */
 export function forward(jump: Client, host: string, port: number, label: string): Promise<ClientChannel> {
   return new Promise((resolve, reject) =>
-    jump.forwardOut("127.0.0.1", 0, host, port, (error, channel) => (error ? reject(new SshError(`the jump host could not open a connection to ${label} (${host}:${port}): ${error.message}`)) : resolve(channel))),
+    jump.forwardOut("127.0.0.1", 0, host, port, (error, channel) =>
+      error ? reject(new SshError(`the jump host could not open a connection to ${label} (${host}:${port}): ${error.message}`)) : resolve(channel),
+    ),
   );
 }
 

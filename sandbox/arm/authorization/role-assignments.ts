@@ -56,9 +56,14 @@ interface ParsedPath {
 function parse(pathname: string): ParsedPath {
   const at = pathname.toLowerCase().lastIndexOf(SEGMENT);
   const scope = pathname.slice(0, at).replace(/\/+$/, "");
-  const [kind, name, extra] = pathname.slice(at + SEGMENT.length).split("/").filter(Boolean).map(decodeURIComponent);
+  const [kind, name, extra] = pathname
+    .slice(at + SEGMENT.length)
+    .split("/")
+    .filter(Boolean)
+    .map(decodeURIComponent);
   const known = ["roleAssignments", "roleDefinitions"].find((k) => k.toLowerCase() === kind?.toLowerCase()) as ParsedPath["kind"] | undefined;
-  if (!known || extra !== undefined) throw new ArmError(404, "InvalidResourceType", `The resource type '${kind ?? ""}' could not be found in the namespace '${API_NAMESPACE}'.`);
+  if (!known || extra !== undefined)
+    throw new ArmError(404, "InvalidResourceType", `The resource type '${kind ?? ""}' could not be found in the namespace '${API_NAMESPACE}'.`);
   return { scope, kind: known, name };
 }
 
@@ -71,7 +76,10 @@ function within(scope: string, outer: string): boolean {
 export class RoleAssignmentService {
   private readonly stored = new Map<string, RoleAssignmentWire>();
 
-  constructor(private readonly directory: SandboxDirectory, private readonly store: ResourceStore) {}
+  constructor(
+    private readonly directory: SandboxDirectory,
+    private readonly store: ResourceStore,
+  ) {}
 
   /** The caller's grants: the directory's, plus assignments stored here for its object ID. */
   effectiveApp(app: AppRegistration): AppRegistration {
@@ -121,7 +129,17 @@ export class RoleAssignmentService {
         if (!role) continue;
         const name = guidFrom(`${app.objectId}|${grant.scope.toLowerCase()}|${role.id}`);
         const subscriptionId = grant.scope.split("/")[2] ?? this.directory.subscriptionId;
-        fromDirectory.push(wire(`${grant.scope}/providers/Microsoft.Authorization/roleAssignments/${name}`, name, grant.scope, definitionIdAt(subscriptionId, role), app.objectId, "ServicePrincipal", "2024-01-01T00:00:00.0000000Z"));
+        fromDirectory.push(
+          wire(
+            `${grant.scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
+            name,
+            grant.scope,
+            definitionIdAt(subscriptionId, role),
+            app.objectId,
+            "ServicePrincipal",
+            "2024-01-01T00:00:00.0000000Z",
+          ),
+        );
       }
     }
     return [...fromDirectory, ...this.stored.values()];
@@ -131,8 +149,18 @@ export class RoleAssignmentService {
     const text = (filter ?? "").trim();
     const atScope = /atScope\(\)/i.test(text);
     const principal = /principalId\s+eq\s+'([^']+)'/i.exec(text)?.[1] ?? /assignedTo\('([^']+)'\)/i.exec(text)?.[1];
-    const rest = text.replace(/atScope\(\)/i, "").replace(/principalId\s+eq\s+'[^']+'/i, "").replace(/assignedTo\('[^']+'\)/i, "").replace(/\band\b/gi, "").trim();
-    if (rest) throw new ArmError(400, "UnsupportedQuery", `The filter '${text}' is not supported. Supported filters are atScope(), principalId eq '{id}' and assignedTo('{id}').`);
+    const rest = text
+      .replace(/atScope\(\)/i, "")
+      .replace(/principalId\s+eq\s+'[^']+'/i, "")
+      .replace(/assignedTo\('[^']+'\)/i, "")
+      .replace(/\band\b/gi, "")
+      .trim();
+    if (rest)
+      throw new ArmError(
+        400,
+        "UnsupportedQuery",
+        `The filter '${text}' is not supported. Supported filters are atScope(), principalId eq '{id}' and assignedTo('{id}').`,
+      );
     return this.all().filter((a) => {
       const above = within(scope, a.properties.scope);
       const below = within(a.properties.scope, scope);
@@ -142,11 +170,13 @@ export class RoleAssignmentService {
   }
 
   private put(req: SandboxRequest, subscriptionId: string, scope: string, name: string, id: string, app: AppRegistration): SandboxResponse {
-    if (!GUID.test(name)) throw new ArmError(400, "InvalidRoleAssignmentId", `The role assignment ID '${name}' is not valid. The role assignment ID must be a GUID.`);
+    if (!GUID.test(name))
+      throw new ArmError(400, "InvalidRoleAssignmentId", `The role assignment ID '${name}' is not valid. The role assignment ID must be a GUID.`);
     const body = readProperties(req);
     const definitionId = typeof body.roleDefinitionId === "string" ? body.roleDefinitionId : "";
     const role = roleByDefinitionId(definitionId);
-    if (!role) throw new ArmError(400, "RoleDefinitionDoesNotExist", `The specified role definition with ID '${definitionId.split("/").pop() ?? ""}' does not exist.`);
+    if (!role)
+      throw new ArmError(400, "RoleDefinitionDoesNotExist", `The specified role definition with ID '${definitionId.split("/").pop() ?? ""}' does not exist.`);
     const principalId = typeof body.principalId === "string" ? body.principalId : "";
     if (!GUID.test(principalId)) throw new ArmError(400, "InvalidPrincipalId", "A valid principal ID must be provided for role assignment.");
     const existing = this.stored.get(id.toLowerCase());
@@ -156,7 +186,12 @@ export class RoleAssignmentService {
       }
       return json(200, existing);
     }
-    const duplicate = this.all().find((a) => a.properties.scope.toLowerCase() === scope.toLowerCase() && a.properties.principalId.toLowerCase() === principalId.toLowerCase() && roleByDefinitionId(a.properties.roleDefinitionId) === role);
+    const duplicate = this.all().find(
+      (a) =>
+        a.properties.scope.toLowerCase() === scope.toLowerCase() &&
+        a.properties.principalId.toLowerCase() === principalId.toLowerCase() &&
+        roleByDefinitionId(a.properties.roleDefinitionId) === role,
+    );
     if (duplicate) throw new ArmError(409, "RoleAssignmentExists", "The role assignment already exists.");
     const principalType = typeof body.principalType === "string" ? body.principalType : "ServicePrincipal";
     const created = wire(id, name, scope, definitionIdAt(subscriptionId, role), principalId, principalType, new Date().toISOString(), app.objectId);
@@ -166,14 +201,17 @@ export class RoleAssignmentService {
   }
 
   private definitions(req: SandboxRequest, subscriptionId: string, name: string | undefined): SandboxResponse {
-    if (req.method !== "GET") throw new ArmError(405, "MethodNotAllowed", "Only built-in role definitions exist in the sandbox; custom roles cannot be written.");
+    if (req.method !== "GET")
+      throw new ArmError(405, "MethodNotAllowed", "Only built-in role definitions exist in the sandbox; custom roles cannot be written.");
     if (name) {
       const role = roleByDefinitionId(name);
       if (!role) throw new ArmError(404, "RoleDefinitionDoesNotExist", `The specified role definition with ID '${name}' does not exist.`);
       return json(200, roleDefinitionView(subscriptionId, role));
     }
     const byName = /roleName\s+eq\s+'([^']+)'/i.exec(req.url.searchParams.get("$filter") ?? "")?.[1];
-    return json(200, { value: BUILT_IN_ROLES.filter((r) => !byName || r.roleName.toLowerCase() === byName.toLowerCase()).map((r) => roleDefinitionView(subscriptionId, r)) });
+    return json(200, {
+      value: BUILT_IN_ROLES.filter((r) => !byName || r.roleName.toLowerCase() === byName.toLowerCase()).map((r) => roleDefinitionView(subscriptionId, r)),
+    });
   }
 
   /** Refuses a scope that does not exist; returns its subscription. */
@@ -183,8 +221,10 @@ export class RoleAssignmentService {
     if (parts[1]?.toLowerCase() !== "subscriptions" || !this.directory.subscriptions.has(subscriptionId.toLowerCase())) {
       throw new ArmError(404, "SubscriptionNotFound", `The subscription '${subscriptionId}' could not be found.`);
     }
-    if (parts.length > 3 && !this.store.getGroup(subscriptionId, parts[4] ?? "")) throw new ArmError(404, "ResourceGroupNotFound", `Resource group '${parts[4] ?? ""}' could not be found.`);
-    if (parts.length > 5 && !this.store.getResource(scope)) throw new ArmError(404, "ResourceNotFound", `The Resource '${parts.slice(6).join("/")}' under resource group '${parts[4]}' was not found.`);
+    if (parts.length > 3 && !this.store.getGroup(subscriptionId, parts[4] ?? ""))
+      throw new ArmError(404, "ResourceGroupNotFound", `Resource group '${parts[4] ?? ""}' could not be found.`);
+    if (parts.length > 5 && !this.store.getResource(scope))
+      throw new ArmError(404, "ResourceNotFound", `The Resource '${parts.slice(6).join("/")}' under resource group '${parts[4]}' was not found.`);
     return subscriptionId;
   }
 }
@@ -200,11 +240,33 @@ function readProperties(req: SandboxRequest): Record<string, unknown> {
   return properties && typeof properties === "object" ? (properties as Record<string, unknown>) : {};
 }
 
-function wire(id: string, name: string, scope: string, roleDefinitionId: string, principalId: string, principalType: string, when: string, createdBy: string | null = null): RoleAssignmentWire {
+function wire(
+  id: string,
+  name: string,
+  scope: string,
+  roleDefinitionId: string,
+  principalId: string,
+  principalType: string,
+  when: string,
+  createdBy: string | null = null,
+): RoleAssignmentWire {
   return {
     id,
     name,
     type: "Microsoft.Authorization/roleAssignments",
-    properties: { roleDefinitionId, principalId, principalType, scope, condition: null, conditionVersion: null, description: null, createdOn: when, updatedOn: when, createdBy, updatedBy: createdBy, delegatedManagedIdentityResourceId: null },
+    properties: {
+      roleDefinitionId,
+      principalId,
+      principalType,
+      scope,
+      condition: null,
+      conditionVersion: null,
+      description: null,
+      createdOn: when,
+      updatedOn: when,
+      createdBy,
+      updatedBy: createdBy,
+      delegatedManagedIdentityResourceId: null,
+    },
   };
 }

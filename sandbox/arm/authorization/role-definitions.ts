@@ -17,7 +17,13 @@ export interface BuiltInRole {
 }
 
 export const BUILT_IN_ROLES: BuiltInRole[] = [
-  { id: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635", roleName: "Owner", description: "Grants full access to manage all resources, including the ability to assign roles in Azure RBAC.", actions: ["*"], notActions: [] },
+  {
+    id: "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
+    roleName: "Owner",
+    description: "Grants full access to manage all resources, including the ability to assign roles in Azure RBAC.",
+    actions: ["*"],
+    notActions: [],
+  },
   {
     id: "b24988ac-6180-42a0-ab88-20f7382dd24c",
     roleName: "Contributor",
@@ -25,20 +31,51 @@ export const BUILT_IN_ROLES: BuiltInRole[] = [
     actions: ["*"],
     notActions: ["Microsoft.Authorization/*/Delete", "Microsoft.Authorization/*/Write", "Microsoft.Authorization/elevateAccess/Action"],
   },
-  { id: "acdd72a7-3385-48ef-bd42-f606fba81ae7", roleName: "Reader", description: "View all resources, but does not allow you to make any changes.", actions: ["*/read"], notActions: [] },
-  { id: "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9", roleName: "User Access Administrator", description: "Lets you manage user access to Azure resources.", actions: ["*/read", "Microsoft.Authorization/*", "Microsoft.Support/*"], notActions: [] },
+  {
+    id: "acdd72a7-3385-48ef-bd42-f606fba81ae7",
+    roleName: "Reader",
+    description: "View all resources, but does not allow you to make any changes.",
+    actions: ["*/read"],
+    notActions: [],
+  },
+  {
+    id: "18d7d88d-d35e-4fb5-a5c3-7773c20a72d9",
+    roleName: "User Access Administrator",
+    description: "Lets you manage user access to Azure resources.",
+    actions: ["*/read", "Microsoft.Authorization/*", "Microsoft.Support/*"],
+    notActions: [],
+  },
   {
     id: "4d97b98b-1d4f-4787-a291-c67834d212e7",
     roleName: "Network Contributor",
     description: "Lets you manage networks, but not access to them.",
-    actions: ["Microsoft.Authorization/*/read", "Microsoft.Insights/alertRules/*", "Microsoft.Network/*", "Microsoft.ResourceHealth/availabilityStatuses/read", "Microsoft.Resources/deployments/*", "Microsoft.Resources/subscriptions/resourceGroups/read", "Microsoft.Support/*"],
+    actions: [
+      "Microsoft.Authorization/*/read",
+      "Microsoft.Insights/alertRules/*",
+      "Microsoft.Network/*",
+      "Microsoft.ResourceHealth/availabilityStatuses/read",
+      "Microsoft.Resources/deployments/*",
+      "Microsoft.Resources/subscriptions/resourceGroups/read",
+      "Microsoft.Support/*",
+    ],
     notActions: [],
   },
   {
     id: "b12aa53e-6015-4669-85d0-8515ebb3ae7f",
     roleName: "Private DNS Zone Contributor",
     description: "Lets you manage private DNS zone resources, but not the virtual networks they are linked to.",
-    actions: ["Microsoft.Authorization/*/read", "Microsoft.Insights/alertRules/*", "Microsoft.Resources/deployments/*", "Microsoft.Resources/subscriptions/resourceGroups/read", "Microsoft.Support/*", "Microsoft.Network/privateDnsZones/*", "Microsoft.Network/privateDnsOperationResults/*", "Microsoft.Network/privateDnsOperationStatuses/*", "Microsoft.Network/virtualNetworks/read", "Microsoft.Network/virtualNetworks/join/action"],
+    actions: [
+      "Microsoft.Authorization/*/read",
+      "Microsoft.Insights/alertRules/*",
+      "Microsoft.Resources/deployments/*",
+      "Microsoft.Resources/subscriptions/resourceGroups/read",
+      "Microsoft.Support/*",
+      "Microsoft.Network/privateDnsZones/*",
+      "Microsoft.Network/privateDnsOperationResults/*",
+      "Microsoft.Network/privateDnsOperationStatuses/*",
+      "Microsoft.Network/virtualNetworks/read",
+      "Microsoft.Network/virtualNetworks/join/action",
+    ],
     notActions: [],
   },
 ];
@@ -85,6 +122,14 @@ export function roleGrants(role: BuiltInRole, action: string): boolean {
 }
 
 function matches(pattern: string, action: string): boolean {
-  const regex = new RegExp("^" + pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, "\\$&")).join(".*") + "$", "i");
+  const regex = new RegExp(
+    "^" +
+      pattern
+        .split("*")
+        .map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, "\\$&"))
+        .join(".*") +
+      "$",
+    "i",
+  );
   return regex.test(action);
 }

@@ -22,7 +22,8 @@ export function ipConfigurationsIn(ctx: ArmContext, subnetId: string): SubnetIpC
   for (const holder of ctx.store.referencing(subnetId)) {
     if (holder.type === NIC) {
       for (const ipc of holder.body.properties?.ipConfigurations ?? []) {
-        if (sameId(ipc.properties?.subnet?.id, subnetId)) found.push({ id: ipc.id, subnetId, privateIPAddress: ipc.properties.privateIPAddress, owner: holder });
+        if (sameId(ipc.properties?.subnet?.id, subnetId))
+          found.push({ id: ipc.id, subnetId, privateIPAddress: ipc.properties.privateIPAddress, owner: holder });
       }
     } else if (holder.type === VMSS_VM) {
       for (const ipc of holder.body.properties?.networkProfileConfiguration?.ipConfigurations ?? []) {
@@ -41,7 +42,11 @@ export function allocateAddress(ctx: ArmContext, subnet: StoredResource, taken: 
   for (const address of subnetHostAddresses(parsePrefix(subnet.body.properties.addressPrefix))) {
     if (!used.has(address) && !taken.has(address)) return address;
   }
-  throw new ArmError(400, "SubnetIsFull", `Subnet ${subnet.name} with address prefix ${subnet.body.properties.addressPrefix} does not have enough capacity for 1 IP addresses.`);
+  throw new ArmError(
+    400,
+    "SubnetIsFull",
+    `Subnet ${subnet.name} with address prefix ${subnet.body.properties.addressPrefix} does not have enough capacity for 1 IP addresses.`,
+  );
 }
 
 export function checkStaticAddress(ctx: ArmContext, subnet: StoredResource, address: string, ownerId: string): void {
@@ -49,7 +54,12 @@ export function checkStaticAddress(ctx: ArmContext, subnet: StoredResource, addr
     throw new ArmError(400, "PrivateIPAddressNotInSubnet", `IP address ${address} does not belong to the subnet ${subnet.id}.`);
   }
   const holder = ipConfigurationsIn(ctx, subnet.id).find((c) => c.privateIPAddress === address && !sameId(c.owner.id, ownerId));
-  if (holder) throw new ArmError(400, "PrivateIPAddressInUse", `IP configuration ${ownerId} is using the private IP address ${address} which is already allocated to resource ${holder.id}.`);
+  if (holder)
+    throw new ArmError(
+      400,
+      "PrivateIPAddressInUse",
+      `IP configuration ${ownerId} is using the private IP address ${address} which is already allocated to resource ${holder.id}.`,
+    );
 }
 
 /**
@@ -72,7 +82,9 @@ export function assignComputeNodeAddresses(ctx: ArmContext, compute: StoredResou
   const inner: { subnet?: { id?: string }; currentNodeCount?: number } = compute.body.properties?.properties ?? {};
   const subnet = inner.subnet?.id ? ctx.resolve(inner.subnet.id) : undefined;
   const count = compute.body.properties?.computeType === "AmlCompute" && subnet ? Number(inner.currentNodeCount ?? 0) : 0;
-  const kept = computeNodeAddresses(compute).filter((node) => subnet && prefixHoldsAddress(parsePrefix(subnet.body.properties.addressPrefix), node.privateIPAddress)).slice(0, count);
+  const kept = computeNodeAddresses(compute)
+    .filter((node) => subnet && prefixHoldsAddress(parsePrefix(subnet.body.properties.addressPrefix), node.privateIPAddress))
+    .slice(0, count);
   ctx.store.updateBody(compute, () => undefined, { nodeAddresses: kept });
   const taken = new Set(kept.map((node) => node.privateIPAddress));
   const managedGroup = `/subscriptions/${guidFrom(compute.id.toLowerCase() + "batch")}/resourceGroups/${guidFrom(compute.id.toLowerCase())}-azurebatch-cloudservicenormalpool`;

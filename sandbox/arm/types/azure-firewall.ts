@@ -25,7 +25,13 @@ interface WireIpConfiguration {
   id: string;
   etag?: string;
   type: string;
-  properties: { provisioningState: "Succeeded"; privateIPAddress?: string; privateIPAllocationMethod?: "Dynamic"; subnet?: { id: string }; publicIPAddress?: { id: string } };
+  properties: {
+    provisioningState: "Succeeded";
+    privateIPAddress?: string;
+    privateIPAllocationMethod?: "Dynamic";
+    subnet?: { id: string };
+    publicIPAddress?: { id: string };
+  };
 }
 
 interface WireRuleCollection<R> {
@@ -45,16 +51,28 @@ function firewallSubnet(ctx: ArmContext, ipConfiguration: JsonObject, location: 
   const subnetRef = asObject(ipConfiguration.properties).subnet;
   if (!refIdOf(subnetRef)) {
     // Real refusal (MicrosoftDocs/azure-docs#78914): InvalidRequestFormat / MissingJsonReferenceId.
-    throw new ArmError(400, "InvalidRequestFormat", `Cannot parse the request. Value for reference id is missing. Path properties.ipConfigurations[0].properties.subnet.`);
+    throw new ArmError(
+      400,
+      "InvalidRequestFormat",
+      `Cannot parse the request. Value for reference id is missing. Path properties.ipConfigurations[0].properties.subnet.`,
+    );
   }
   const subnet = requireReference(ctx, subnetRef, SUBNET, where);
   // Code name unverified (no recorded refusal found); the rule itself is documented (tutorial-firewall-deploy-portal).
   if (subnet.name !== FIREWALL_SUBNET_NAME) {
-    throw new ArmError(400, "AzureFirewallSubnetNameInvalid", `Subnet ${subnet.id} referenced by ${where} is invalid for Azure Firewall: the firewall's subnet must be named '${FIREWALL_SUBNET_NAME}'.`);
+    throw new ArmError(
+      400,
+      "AzureFirewallSubnetNameInvalid",
+      `Subnet ${subnet.id} referenced by ${where} is invalid for Azure Firewall: the firewall's subnet must be named '${FIREWALL_SUBNET_NAME}'.`,
+    );
   }
   const prefix = parseCidr(String(asObject(asObject(subnet.body).properties).addressPrefix));
   if (prefix.prefixLength > 26) {
-    throw new ArmError(400, "AzureFirewallSubnetTooSmall", `Subnet ${subnet.id} (${prefix.text}) is too small for Azure Firewall: '${FIREWALL_SUBNET_NAME}' must be /26 or larger.`);
+    throw new ArmError(
+      400,
+      "AzureFirewallSubnetTooSmall",
+      `Subnet ${subnet.id} (${prefix.text}) is too small for Azure Firewall: '${FIREWALL_SUBNET_NAME}' must be /26 or larger.`,
+    );
   }
   const vnet = vnetOfSubnet(ctx, subnet.id) as StoredResource;
   requireSameRegion("Virtual network", location, vnet.id, String(asObject(vnet.body).location), where);
@@ -64,7 +82,11 @@ function firewallSubnet(ctx: ArmContext, ipConfiguration: JsonObject, location: 
 function ipConfigurations(ctx: ArmContext, requestId: string, body: JsonObject, location: string, before: WireIpConfiguration[]): WireIpConfiguration[] {
   const given = asObjects(asObject(body.properties).ipConfigurations);
   if (given.length === 0) {
-    throw new ArmError(400, "AzureFirewallMustHaveIpConfiguration", `Azure Firewall ${requestId} with SKU AZFW_VNet needs at least one IP configuration in subnet '${FIREWALL_SUBNET_NAME}'.`);
+    throw new ArmError(
+      400,
+      "AzureFirewallMustHaveIpConfiguration",
+      `Azure Firewall ${requestId} with SKU AZFW_VNet needs at least one IP configuration in subnet '${FIREWALL_SUBNET_NAME}'.`,
+    );
   }
   const subnet = firewallSubnet(ctx, given[0], location, requestId);
   return given.map((ipc, index) => {
@@ -78,7 +100,16 @@ function ipConfigurations(ctx: ArmContext, requestId: string, body: JsonObject, 
     if (index > 0) return { ...base, properties: { provisioningState: "Succeeded" as const, ...publicIpRef } };
     // The firewall's private IP: the first free address of AzureFirewallSubnet (.4), kept across updates.
     const privateIPAddress = previous?.properties.privateIPAddress ?? allocateAddress(ctx, subnet, takenByFirewalls(ctx, subnet.id, requestId));
-    return { ...base, properties: { provisioningState: "Succeeded" as const, privateIPAddress, privateIPAllocationMethod: "Dynamic" as const, subnet: { id: subnet.id }, ...publicIpRef } };
+    return {
+      ...base,
+      properties: {
+        provisioningState: "Succeeded" as const,
+        privateIPAddress,
+        privateIPAllocationMethod: "Dynamic" as const,
+        subnet: { id: subnet.id },
+        ...publicIpRef,
+      },
+    };
   });
 }
 
@@ -95,7 +126,10 @@ function takenByFirewalls(ctx: ArmContext, subnetId: string, selfId: string): Se
   return taken;
 }
 
-function classicCollections(requestId: string, props: JsonObject): Record<string, Array<WireRuleCollection<AzureFirewallNetworkRule | AzureFirewallApplicationRule | AzureFirewallNatRule>>> {
+function classicCollections(
+  requestId: string,
+  props: JsonObject,
+): Record<string, Array<WireRuleCollection<AzureFirewallNetworkRule | AzureFirewallApplicationRule | AzureFirewallNatRule>>> {
   const result: Record<string, Array<WireRuleCollection<AzureFirewallNetworkRule | AzureFirewallApplicationRule | AzureFirewallNatRule>>> = {};
   for (const { property, actions } of CLASSIC) {
     result[property] = asObjects(props[property]).map((collection, index) => {
@@ -106,7 +140,12 @@ function classicCollections(requestId: string, props: JsonObject): Record<string
       return {
         name,
         id: where,
-        properties: { priority: requirePriority(cp.priority, "priority", where), action: { type: action }, rules: asObjects(cp.rules), provisioningState: "Succeeded" },
+        properties: {
+          priority: requirePriority(cp.priority, "priority", where),
+          action: { type: action },
+          rules: asObjects(cp.rules),
+          provisioningState: "Succeeded",
+        },
       };
     });
   }
@@ -132,15 +171,28 @@ export const azureFirewallType: ResourceTypeSpec = {
     const hasClassic = Object.values(classic).some((list) => list.length > 0);
     if (policy && hasClassic) {
       // Documented (azure/firewall/policy-rule-sets): a firewall uses either a policy or classic rules; code name unverified.
-      throw new ArmError(400, "AzureFirewallWithPolicyCannotHaveRuleCollections", `Azure Firewall ${request.id} references firewall policy ${policy.id} and also has classic rule collections; a firewall managed by a policy takes its rules from the policy only.`);
+      throw new ArmError(
+        400,
+        "AzureFirewallWithPolicyCannotHaveRuleCollections",
+        `Azure Firewall ${request.id} references firewall policy ${policy.id} and also has classic rule collections; a firewall managed by a policy takes its rules from the policy only.`,
+      );
     }
     const threatIntelMode = requireEnum(props.threatIntelMode ?? "Alert", ["Alert", "Deny", "Off"], "threatIntelMode", request.id);
     const before = (asObject(asObject(request.existing?.body).properties).ipConfigurations ?? []) as WireIpConfiguration[];
-    const common = { sku, threatIntelMode, additionalProperties: asObject(props.additionalProperties), ...(policy ? { firewallPolicy: { id: policy.id } } : {}), ...classic };
+    const common = {
+      sku,
+      threatIntelMode,
+      additionalProperties: asObject(props.additionalProperties),
+      ...(policy ? { firewallPolicy: { id: policy.id } } : {}),
+      ...classic,
+    };
     if (sku.name === "AZFW_Hub") {
       // AzureFirewallPutInHub.json: hub firewalls sit in a virtual hub and have hubIPAddresses instead of ipConfigurations. Virtual hubs are not modelled.
       requireReference(ctx, props.virtualHub, "Microsoft.Network/virtualHubs", request.id);
     }
-    return { zones: Array.isArray(body.zones) ? body.zones : [], properties: { ...common, ipConfigurations: ipConfigurations(ctx, request.id, body, location, before), ipGroups: [] } };
+    return {
+      zones: Array.isArray(body.zones) ? body.zones : [],
+      properties: { ...common, ipConfigurations: ipConfigurations(ctx, request.id, body, location, before), ipGroups: [] },
+    };
   },
 };

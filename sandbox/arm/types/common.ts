@@ -30,14 +30,22 @@ export function resourceGuid(request: { id: string; existing?: StoredResource })
 
 export function requireSameRegion(kind: string, resourceLocation: string, otherId: string, otherLocation: string, where: string): void {
   if (resourceLocation.toLowerCase() !== otherLocation.toLowerCase()) {
-    throw new ArmError(400, "InvalidResourceReference", `Resource ${otherId} referenced by resource ${where} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region. (${kind} is in '${otherLocation}', the resource in '${resourceLocation}'.)`);
+    throw new ArmError(
+      400,
+      "InvalidResourceReference",
+      `Resource ${otherId} referenced by resource ${where} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region. (${kind} is in '${otherLocation}', the resource in '${resourceLocation}'.)`,
+    );
   }
 }
 
 export function requireEnum(value: unknown, allowed: string[], property: string, where: string): string {
   const match = allowed.find((a) => a.toLowerCase() === String(value).toLowerCase());
   if (!match) {
-    throw new ArmError(400, "InvalidRequestFormat", `Cannot parse the request. Value '${String(value)}' of property '${property}' of ${where} is not one of ${allowed.join(", ")}.`);
+    throw new ArmError(
+      400,
+      "InvalidRequestFormat",
+      `Cannot parse the request. Value '${String(value)}' of property '${property}' of ${where} is not one of ${allowed.join(", ")}.`,
+    );
   }
   return match;
 }

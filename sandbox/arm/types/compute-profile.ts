@@ -26,14 +26,23 @@ export function withoutProtectedSettings(properties: Json): Json {
 
 /** Linux-only profile checks the sandbox enforces: SSH keys, and never a password echoed back. */
 export function osProfileOf(request: { id: string; body: Json }, profile: Json): Json {
-  if (!profile?.adminUsername) throw new ArmError(400, "InvalidParameter", `Required parameter 'adminUsername' is missing (null). Target: 'osProfile.adminUsername' of ${request.id}.`);
+  if (!profile?.adminUsername)
+    throw new ArmError(400, "InvalidParameter", `Required parameter 'adminUsername' is missing (null). Target: 'osProfile.adminUsername' of ${request.id}.`);
   const keys: Json[] = profile.linuxConfiguration?.ssh?.publicKeys ?? [];
   if (!profile.adminPassword && keys.length === 0) {
-    throw new ArmError(400, "InvalidParameter", "Parameter 'osProfile.linuxConfiguration.ssh.publicKeys' is required when password authentication is disabled. Target: 'linuxConfiguration'.");
+    throw new ArmError(
+      400,
+      "InvalidParameter",
+      "Parameter 'osProfile.linuxConfiguration.ssh.publicKeys' is required when password authentication is disabled. Target: 'linuxConfiguration'.",
+    );
   }
   for (const key of keys) {
     if (!/^(ssh-rsa|ssh-ed25519|ecdsa-sha2-nistp\d+) [A-Za-z0-9+/=]+/.test(String(key.keyData ?? ""))) {
-      throw new ArmError(400, "InvalidParameter", "The value of parameter linuxConfiguration.ssh.publicKeys.keyData is invalid. Target: 'linuxConfiguration.ssh.publicKeys.keyData'.");
+      throw new ArmError(
+        400,
+        "InvalidParameter",
+        "The value of parameter linuxConfiguration.ssh.publicKeys.keyData is invalid. Target: 'linuxConfiguration.ssh.publicKeys.keyData'.",
+      );
     }
   }
   return {

@@ -28,7 +28,8 @@ export const forwardingRulesetType: ResourceTypeSpec = {
   write(ctx, request) {
     const body = asObject(request.body);
     const refs = asObjects(asObject(body.properties).dnsResolverOutboundEndpoints);
-    if (refs.length === 0) throw new ArmError(400, "BadRequest", `DNS forwarding ruleset ${request.id} needs at least one outbound endpoint in dnsResolverOutboundEndpoints.`);
+    if (refs.length === 0)
+      throw new ArmError(400, "BadRequest", `DNS forwarding ruleset ${request.id} needs at least one outbound endpoint in dnsResolverOutboundEndpoints.`);
     const location = String(body.location).replace(/\s+/g, "").toLowerCase();
     const endpoints = refs.map((ref) => {
       const endpoint = requireReference(ctx, ref, OUTBOUND_ENDPOINT, request.id);
@@ -47,18 +48,32 @@ export const forwardingRuleType: ResourceTypeSpec = {
     const props = asObject(asObject(request.body).properties);
     const domainName = asString(props.domainName) ?? "";
     if (!/^([A-Za-z0-9_-]+\.)+$/.test(domainName) && domainName !== ".") {
-      throw new ArmError(400, "BadRequest", `The domain name '${domainName}' of forwarding rule ${request.id} is not valid: it must be a fully qualified name ending with a dot, e.g. 'contoso.com.'.`);
+      throw new ArmError(
+        400,
+        "BadRequest",
+        `The domain name '${domainName}' of forwarding rule ${request.id} is not valid: it must be a fully qualified name ending with a dot, e.g. 'contoso.com.'.`,
+      );
     }
     const servers = asObjects(props.targetDnsServers);
-    if (servers.length < 1 || servers.length > 6) throw new ArmError(400, "BadRequest", `Forwarding rule ${request.id} needs 1 to 6 target DNS servers; it has ${servers.length}.`);
+    if (servers.length < 1 || servers.length > 6)
+      throw new ArmError(400, "BadRequest", `Forwarding rule ${request.id} needs 1 to 6 target DNS servers; it has ${servers.length}.`);
     const targetDnsServers: TargetDnsServer[] = servers.map((s) => {
       const ipAddress = asString(s.ipAddress) ?? "";
-      if (!IPV4.test(ipAddress)) throw new ArmError(400, "BadRequest", `Target DNS server '${ipAddress}' of forwarding rule ${request.id} is not an IPv4 address.`);
-      if (ipAddress === AZURE_DNS) throw new ArmError(400, "BadRequest", `Target DNS server ${AZURE_DNS} of forwarding rule ${request.id} is not allowed: Azure-provided DNS cannot be a forwarding target.`);
+      if (!IPV4.test(ipAddress))
+        throw new ArmError(400, "BadRequest", `Target DNS server '${ipAddress}' of forwarding rule ${request.id} is not an IPv4 address.`);
+      if (ipAddress === AZURE_DNS)
+        throw new ArmError(
+          400,
+          "BadRequest",
+          `Target DNS server ${AZURE_DNS} of forwarding rule ${request.id} is not allowed: Azure-provided DNS cannot be a forwarding target.`,
+        );
       return { ipAddress, port: typeof s.port === "number" ? s.port : 53 };
     });
     const forwardingRuleState = requireEnum(props.forwardingRuleState ?? "Enabled", ["Enabled", "Disabled"], "forwardingRuleState", request.id);
-    return { type: FORWARDING_RULE, properties: { domainName: domainName.toLowerCase(), targetDnsServers, forwardingRuleState, metadata: asObject(props.metadata) } };
+    return {
+      type: FORWARDING_RULE,
+      properties: { domainName: domainName.toLowerCase(), targetDnsServers, forwardingRuleState, metadata: asObject(props.metadata) },
+    };
   },
 };
 
@@ -72,7 +87,9 @@ export const rulesetVnetLinkType: ResourceTypeSpec = {
     const ruleset = request.parent;
     if (!ruleset) throw new ArmError(404, "ParentResourceNotFound", "Can not perform requested operation on nested resource. Parent resource not found.");
     requireSameRegion("Virtual network", locationOf(ruleset), vnet.id, locationOf(vnet), request.id);
-    const twin = ctx.store.childrenOf(ruleset.id, RULESET_VNET_LINK).find((l) => !sameId(l.id, request.id) && sameId(refIdOf((l.body as { properties?: { virtualNetwork?: unknown } }).properties?.virtualNetwork), vnet.id));
+    const twin = ctx.store
+      .childrenOf(ruleset.id, RULESET_VNET_LINK)
+      .find((l) => !sameId(l.id, request.id) && sameId(refIdOf((l.body as { properties?: { virtualNetwork?: unknown } }).properties?.virtualNetwork), vnet.id));
     if (twin) throw new ArmError(409, "Conflict", `Virtual network ${vnet.id} is already linked to ruleset ${ruleset.name} by ${twin.id}.`);
     return { type: RULESET_VNET_LINK, properties: { virtualNetwork: { id: vnet.id }, metadata: asObject(props.metadata) } };
   },

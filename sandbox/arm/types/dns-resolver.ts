@@ -49,17 +49,31 @@ export const dnsResolverType: ResourceTypeSpec = {
     const body = asObject(request.body);
     const props = asObject(body.properties);
     const vnet = requireReference(ctx, props.virtualNetwork, VNET, request.id);
-    requireSameRegion("Virtual network", String(body.location).replace(/\s+/g, "").toLowerCase(), vnet.id, (vnet.body as { location: string }).location, request.id);
+    requireSameRegion(
+      "Virtual network",
+      String(body.location).replace(/\s+/g, "").toLowerCase(),
+      vnet.id,
+      (vnet.body as { location: string }).location,
+      request.id,
+    );
     if (request.existing && !sameId(resolverVnetId(request.existing), vnet.id)) {
       throw new ArmError(400, "BadRequest", `The virtual network of DNS resolver ${request.id} cannot be changed.`);
     }
-    const other = ctx.store.referencing(vnet.id).find((r) => r.type === DNS_RESOLVER && !sameId(r.id, request.id) && sameId(refIdOf(asObject(asObject(r.body).properties).virtualNetwork), vnet.id));
-    if (other) throw new ArmError(400, "BadRequest", `Virtual network ${vnet.id} already has the DNS resolver ${other.id}; a virtual network can have only one DNS resolver.`);
+    const other = ctx.store
+      .referencing(vnet.id)
+      .find((r) => r.type === DNS_RESOLVER && !sameId(r.id, request.id) && sameId(refIdOf(asObject(asObject(r.body).properties).virtualNetwork), vnet.id));
+    if (other)
+      throw new ArmError(
+        400,
+        "BadRequest",
+        `Virtual network ${vnet.id} already has the DNS resolver ${other.id}; a virtual network can have only one DNS resolver.`,
+      );
     return { properties: { virtualNetwork: { id: vnet.id }, dnsResolverState: "Connected", resourceGuid: resourceGuid(request) } };
   },
   checkDelete(ctx, resolver) {
     const child = [...ctx.store.childrenOf(resolver.id, INBOUND_ENDPOINT), ...ctx.store.childrenOf(resolver.id, OUTBOUND_ENDPOINT)][0];
-    if (child) throw new ArmError(409, "Conflict", `DNS resolver ${resolver.name} cannot be deleted while it has the endpoint ${child.id}. Delete its endpoints first.`);
+    if (child)
+      throw new ArmError(409, "Conflict", `DNS resolver ${resolver.name} cannot be deleted while it has the endpoint ${child.id}. Delete its endpoints first.`);
   },
 };
 
@@ -69,16 +83,30 @@ function endpointSubnet(ctx: ArmContext, resolver: StoredResource, subnetRef: un
   const vnet = vnetOfSubnet(ctx, subnet.id) as StoredResource;
   const subnetProps = (subnet.body as SubnetBody).properties;
   if (!sameId(vnet.id, resolverVnetId(resolver))) {
-    throw new ArmError(400, "BadRequest", `The specified subnet ${subnet.id} is not in the virtual network ${resolverVnetId(resolver)} of DNS resolver ${resolver.name}.`);
+    throw new ArmError(
+      400,
+      "BadRequest",
+      `The specified subnet ${subnet.id} is not in the virtual network ${resolverVnetId(resolver)} of DNS resolver ${resolver.name}.`,
+    );
   }
   const delegated = (subnetProps.delegations ?? []).some((d) => d.properties?.serviceName?.toLowerCase() === DELEGATION.toLowerCase());
   if (!delegated) {
-    throw new ArmError(400, "SubnetMissingRequiredDelegation", `Subnet ${subnet.id} requires any of the following delegation(s) [${DELEGATION}] to reference service association link ${subnet.id}/serviceAssociationLinks/dnsResolverLink.`);
+    throw new ArmError(
+      400,
+      "SubnetMissingRequiredDelegation",
+      `Subnet ${subnet.id} requires any of the following delegation(s) [${DELEGATION}] to reference service association link ${subnet.id}/serviceAssociationLinks/dnsResolverLink.`,
+    );
   }
   const prefix = parseCidr(String(subnetProps.addressPrefix));
-  const usedBy = [...ctx.store.resources()].find((r) => (r.type === INBOUND_ENDPOINT || r.type === OUTBOUND_ENDPOINT) && !sameId(r.id, selfId) && endpointSubnetIds(r).some((id) => sameId(id, subnet.id)));
+  const usedBy = [...ctx.store.resources()].find(
+    (r) => (r.type === INBOUND_ENDPOINT || r.type === OUTBOUND_ENDPOINT) && !sameId(r.id, selfId) && endpointSubnetIds(r).some((id) => sameId(id, subnet.id)),
+  );
   if (prefix.prefixLength < 24 || prefix.prefixLength > 28 || usedBy) {
-    throw new ArmError(400, "BadRequest", `The specified subnet ${subnet.id} could not be used to provision the ${selfId.includes("/inboundEndpoints/") ? "inbound" : "outbound"} endpoint. Please make sure you use a subnet of at least /28 and at most /24 size, which is not currently in use by any other DNS resolver endpoint or any other Azure service workloads.`);
+    throw new ArmError(
+      400,
+      "BadRequest",
+      `The specified subnet ${subnet.id} could not be used to provision the ${selfId.includes("/inboundEndpoints/") ? "inbound" : "outbound"} endpoint. Please make sure you use a subnet of at least /28 and at most /24 size, which is not currently in use by any other DNS resolver endpoint or any other Azure service workloads.`,
+    );
   }
   return subnet;
 }
@@ -104,12 +132,17 @@ export const inboundEndpointType: ResourceTypeSpec = {
     const before = (request.existing?.body as EndpointBody | undefined)?.properties?.ipConfigurations ?? [];
     const ipConfigurations: IpConfiguration[] = given.map((ipc) => {
       const subnet = endpointSubnet(ctx, resolver, ipc.subnet, request.id);
-      const method = requireEnum(ipc.privateIpAllocationMethod ?? "Dynamic", ["Static", "Dynamic"], "privateIpAllocationMethod", request.id) as "Static" | "Dynamic";
+      const method = requireEnum(ipc.privateIpAllocationMethod ?? "Dynamic", ["Static", "Dynamic"], "privateIpAllocationMethod", request.id) as
+        "Static" | "Dynamic";
       let address = asString(ipc.privateIpAddress);
       if (method === "Static") {
         const subnetPrefix = (subnet.body as SubnetBody).properties.addressPrefix;
         if (!address || !containsAddress(parseCidr(String(subnetPrefix)), parseIpv4(address))) {
-          throw new ArmError(400, "BadRequest", `The private IP address '${address ?? ""}' of inbound endpoint ${request.id} is not in subnet ${subnet.id} (${subnetPrefix}).`);
+          throw new ArmError(
+            400,
+            "BadRequest",
+            `The private IP address '${address ?? ""}' of inbound endpoint ${request.id} is not in subnet ${subnet.id} (${subnetPrefix}).`,
+          );
         }
       } else {
         // Dynamic takes the first free address of the subnet, usually .4 (learn dns/private-resolver-endpoints-rulesets).
@@ -131,4 +164,3 @@ export const outboundEndpointType: ResourceTypeSpec = {
     return { properties: { subnet: { id: subnet.id }, resourceGuid: resourceGuid(request) } };
   },
 };
-

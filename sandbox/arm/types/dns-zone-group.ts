@@ -18,7 +18,9 @@ export const DNS_ZONE_GROUP = "Microsoft.Network/privateEndpoints/privateDnsZone
 function endpointNames(ctx: ArmContext, endpoint: StoredResource): Array<{ fqdn: string; ipAddresses: string[] }> {
   const nic = ctx.resolve(endpoint.body.properties.networkInterfaces?.[0]?.id ?? "");
   const configs: Json[] = nic?.body.properties.ipConfigurations ?? [];
-  return configs.flatMap((ipc) => (ipc.properties.privateLinkConnectionProperties?.fqdns ?? []).map((fqdn: string) => ({ fqdn, ipAddresses: [ipc.properties.privateIPAddress] })));
+  return configs.flatMap((ipc) =>
+    (ipc.properties.privateLinkConnectionProperties?.fqdns ?? []).map((fqdn: string) => ({ fqdn, ipAddresses: [ipc.properties.privateIPAddress] })),
+  );
 }
 
 function ownedRecords(ctx: ArmContext, group: StoredResource, zoneId: string): StoredResource[] {
@@ -40,7 +42,12 @@ export const dnsZoneGroupType: ResourceTypeSpec = {
       throw new ArmError(400, "InvalidPrivateDnsZoneConfigs", `Private DNS zone group ${request.id} must have between 1 and 5 privateDnsZoneConfigs.`);
     }
     const others = ctx.store.childrenOf(parentIdOf(request.id) as string, DNS_ZONE_GROUP).filter((g) => !sameId(g.id, request.id));
-    if (others.length) throw new ArmError(400, "PrivateEndpointDnsZoneGroupLimitReached", `Private endpoint ${parentIdOf(request.id)} already has the private DNS zone group ${others[0].name}; only one is allowed.`);
+    if (others.length)
+      throw new ArmError(
+        400,
+        "PrivateEndpointDnsZoneGroupLimitReached",
+        `Private endpoint ${parentIdOf(request.id)} already has the private DNS zone group ${others[0].name}; only one is allowed.`,
+      );
     return {
       type: DNS_ZONE_GROUP,
       properties: {
@@ -48,7 +55,11 @@ export const dnsZoneGroupType: ResourceTypeSpec = {
           const zoneId = config.properties?.privateDnsZoneId;
           const zone = zoneId ? ctx.resolve(zoneId) : undefined;
           if (!zone || zone.type !== PRIVATE_DNS_ZONE) {
-            throw new ArmError(400, "InvalidResourceReference", `Resource ${zoneId ?? "(missing privateDnsZoneId)"} referenced by resource ${request.id} was not found. Please make sure that the referenced resource exists.`);
+            throw new ArmError(
+              400,
+              "InvalidResourceReference",
+              `Resource ${zoneId ?? "(missing privateDnsZoneId)"} referenced by resource ${request.id} was not found. Please make sure that the referenced resource exists.`,
+            );
           }
           return { name: config.name ?? zone.name.replace(/\./g, "-"), properties: { privateDnsZoneId: zone.id } };
         }),

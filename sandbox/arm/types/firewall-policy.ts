@@ -23,8 +23,13 @@ function dnsSettings(value: unknown, where: string): DnsSettings | undefined {
   const given = asObject(value);
   const servers = asStrings(given.servers);
   const bad = servers.find((s) => !IPV4.test(s));
-  if (bad) throw new ArmError(400, "InvalidRequestFormat", `Cannot parse the request. DNS server '${bad}' in dnsSettings.servers of ${where} is not an IPv4 address.`);
-  return { servers, enableProxy: given.enableProxy === true, ...(given.requireProxyForNetworkRules !== undefined ? { requireProxyForNetworkRules: given.requireProxyForNetworkRules === true } : {}) };
+  if (bad)
+    throw new ArmError(400, "InvalidRequestFormat", `Cannot parse the request. DNS server '${bad}' in dnsSettings.servers of ${where} is not an IPv4 address.`);
+  return {
+    servers,
+    enableProxy: given.enableProxy === true,
+    ...(given.requireProxyForNetworkRules !== undefined ? { requireProxyForNetworkRules: given.requireProxyForNetworkRules === true } : {}),
+  };
 }
 
 export const firewallPolicyType: ResourceTypeSpec = {
@@ -61,7 +66,13 @@ export const firewallPolicyType: ResourceTypeSpec = {
     properties.childPolicies = idRefs(referencing.filter((r) => r.type === FIREWALL_POLICY && sameId(referenceIn(r, "basePolicy"), policy.id)));
   },
   checkDelete(ctx, policy) {
-    const user = ctx.store.referencing(policy.id).find((r) => (r.type === AZURE_FIREWALL && sameId(referenceIn(r, "firewallPolicy"), policy.id)) || (r.type === FIREWALL_POLICY && sameId(referenceIn(r, "basePolicy"), policy.id)));
+    const user = ctx.store
+      .referencing(policy.id)
+      .find(
+        (r) =>
+          (r.type === AZURE_FIREWALL && sameId(referenceIn(r, "firewallPolicy"), policy.id)) ||
+          (r.type === FIREWALL_POLICY && sameId(referenceIn(r, "basePolicy"), policy.id)),
+      );
     // Code name unverified; that a policy in use cannot be deleted is documented (azure/firewall-manager/policy-overview).
     if (user) throw new ArmError(400, "FirewallPolicyInUse", `Firewall policy ${policy.name} is in use by ${user.id} and cannot be deleted.`);
   },
@@ -69,7 +80,12 @@ export const firewallPolicyType: ResourceTypeSpec = {
 
 function checkAddresses(values: string[], property: string, where: string): string[] {
   const bad = values.find((v) => v !== "*" && !isCidr(v) && !IPV4.test(v) && !/^[\d.]+-[\d.]+$/.test(v) && !/^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)?$/.test(v));
-  if (bad) throw new ArmError(400, "InvalidRequestFormat", `Cannot parse the request. '${bad}' in ${property} of ${where} is neither an address, a range, a CIDR, '*' nor a service tag.`);
+  if (bad)
+    throw new ArmError(
+      400,
+      "InvalidRequestFormat",
+      `Cannot parse the request. '${bad}' in ${property} of ${where} is neither an address, a range, a CIDR, '*' nor a service tag.`,
+    );
   return values;
 }
 
@@ -78,7 +94,12 @@ function networkRule(rule: JsonObject, where: string): NetworkRule {
   const destinationFqdns = asStrings(rule.destinationFqdns);
   // fqdn-filtering-network-rules: network rules take no wildcard FQDNs.
   const wildcard = destinationFqdns.find((f) => f.includes("*"));
-  if (wildcard) throw new ArmError(400, "InvalidRequestFormat", `Cannot parse the request. Network rule ${where} has the wildcard FQDN '${wildcard}'; network rules take exact FQDNs only (use an application rule).`);
+  if (wildcard)
+    throw new ArmError(
+      400,
+      "InvalidRequestFormat",
+      `Cannot parse the request. Network rule ${where} has the wildcard FQDN '${wildcard}'; network rules take exact FQDNs only (use an application rule).`,
+    );
   return {
     ruleType: "NetworkRule",
     name: asString(rule.name),
@@ -94,9 +115,17 @@ function networkRule(rule: JsonObject, where: string): NetworkRule {
 }
 
 function applicationRule(rule: JsonObject, where: string): ApplicationRule {
-  const protocols = asObjects(rule.protocols).map((p) => ({ protocolType: requireEnum(p.protocolType, ["Http", "Https", "Mssql"], "protocols.protocolType", where) as "Http", port: typeof p.port === "number" ? p.port : undefined }));
+  const protocols = asObjects(rule.protocols).map((p) => ({
+    protocolType: requireEnum(p.protocolType, ["Http", "Https", "Mssql"], "protocols.protocolType", where) as "Http",
+    port: typeof p.port === "number" ? p.port : undefined,
+  }));
   const targets = ["targetFqdns", "fqdnTags", "webCategories", "targetUrls"].some((k) => asStrings(rule[k]).length > 0);
-  if (!targets) throw new ArmError(400, "InvalidRequestFormat", `Cannot parse the request. Application rule ${where} needs targetFqdns, fqdnTags, webCategories or targetUrls.`);
+  if (!targets)
+    throw new ArmError(
+      400,
+      "InvalidRequestFormat",
+      `Cannot parse the request. Application rule ${where} needs targetFqdns, fqdnTags, webCategories or targetUrls.`,
+    );
   return {
     ruleType: "ApplicationRule",
     name: asString(rule.name),
@@ -129,7 +158,11 @@ function ruleCollection(collection: JsonObject, index: number, where: string): J
   });
   // A filter collection holds rules of one type (azure/firewall/policy-rule-sets).
   if (new Set(rules.map((r) => r.ruleType)).size > 1) {
-    throw new ArmError(400, "FirewallPolicyRuleCollectionHasMixedRuleTypes", `Rule collection ${at} mixes network and application rules; a rule collection holds rules of one type.`);
+    throw new ArmError(
+      400,
+      "FirewallPolicyRuleCollectionHasMixedRuleTypes",
+      `Rule collection ${at} mixes network and application rules; a rule collection holds rules of one type.`,
+    );
   }
   const action = requireEnum(asObject(collection.action).type, kind === "FirewallPolicyNatRuleCollection" ? ["DNAT"] : ["Allow", "Deny"], "action.type", at);
   return { ruleCollectionType: kind, name, priority, action: { type: action }, rules };
@@ -146,8 +179,12 @@ export const ruleCollectionGroupType: ResourceTypeSpec = {
     const collections = asObjects(props.ruleCollections).map((c, i) => ruleCollection(c, i, request.id));
     const names = collections.map((c) => String(c.name).toLowerCase());
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);
-    if (duplicate) throw new ArmError(400, "InvalidRequestFormat", `Cannot parse the request. Rule collection name '${duplicate}' appears twice in ${request.id}.`);
-    return { type: RULE_COLLECTION_GROUP, properties: { priority, ruleCollections: collections, size: `${(JSON.stringify(collections).length / 1024).toFixed(2)} KB` } };
+    if (duplicate)
+      throw new ArmError(400, "InvalidRequestFormat", `Cannot parse the request. Rule collection name '${duplicate}' appears twice in ${request.id}.`);
+    return {
+      type: RULE_COLLECTION_GROUP,
+      properties: { priority, ruleCollections: collections, size: `${(JSON.stringify(collections).length / 1024).toFixed(2)} KB` },
+    };
   },
 };
 

@@ -28,7 +28,9 @@ function reference(ctx: ArmContext, value: unknown, type: string, property: stri
 
 /** User-assigned identities as ARM echoes them: each with its principal and client IDs. */
 function userAssigned(identities: Record<string, Json>): Record<string, Json> {
-  return Object.fromEntries(Object.keys(identities).map((id) => [id, { principalId: guidFrom(id.toLowerCase() + "principal"), clientId: guidFrom(id.toLowerCase() + "client") }]));
+  return Object.fromEntries(
+    Object.keys(identities).map((id) => [id, { principalId: guidFrom(id.toLowerCase() + "principal"), clientId: guidFrom(id.toLowerCase() + "client") }]),
+  );
 }
 
 export function workspaceType(tenantId: string): ResourceTypeSpec {
@@ -75,7 +77,10 @@ export function workspaceType(tenantId: string): ResourceTypeSpec {
           // The sandbox serves the AML data plane itself; in Azure this is https://<region>.api.azureml.ms/discovery.
           discoveryUrl: `${ctx.origin}/aml/${location}/discovery`,
           mlFlowTrackingUri: `azureml://${location}.api.azureml.ms/mlflow/v1.0${request.id}`,
-          notebookInfo: { fqdn: `ml-${request.address.names[0]}-${location}-${workspaceId}.${location}.notebooks.azure.net`.toLowerCase(), resourceId: guidFrom(request.id + "notebooks").replace(/-/g, "") },
+          notebookInfo: {
+            fqdn: `ml-${request.address.names[0]}-${location}-${workspaceId}.${location}.notebooks.azure.net`.toLowerCase(),
+            resourceId: guidFrom(request.id + "notebooks").replace(/-/g, ""),
+          },
           tenantId,
           storageHnsEnabled: false,
         },
@@ -96,7 +101,18 @@ export const mlComputeType: ResourceTypeSpec = {
   },
   write(ctx, request) {
     const props = request.body.properties ?? {};
-    const computeType = ["AmlCompute", "ComputeInstance", "AKS", "Kubernetes", "VirtualMachine", "Databricks", "HDInsight", "DataFactory", "DataLakeAnalytics", "SynapseSpark"].find((t) => t === props.computeType);
+    const computeType = [
+      "AmlCompute",
+      "ComputeInstance",
+      "AKS",
+      "Kubernetes",
+      "VirtualMachine",
+      "Databricks",
+      "HDInsight",
+      "DataFactory",
+      "DataLakeAnalytics",
+      "SynapseSpark",
+    ].find((t) => t === props.computeType);
     if (!computeType) throw userError(`Compute ${request.id} has an unknown computeType '${props.computeType}'.`);
     if (computeType === "AKS" || computeType === "Kubernetes") return inferenceComputeBody(ctx, request, computeType);
     const inner: Json = { ...(props.properties ?? {}) };
@@ -112,7 +128,8 @@ export const mlComputeType: ResourceTypeSpec = {
       const scale = inner.scaleSettings ?? {};
       const max = Number(scale.maxNodeCount ?? 1);
       const min = Number(scale.minNodeCount ?? 0);
-      if (!Number.isInteger(max) || max < 0 || min < 0 || min > max) throw userError(`Compute ${request.id} has invalid scaleSettings: minNodeCount ${min}, maxNodeCount ${max}.`);
+      if (!Number.isInteger(max) || max < 0 || min < 0 || min > max)
+        throw userError(`Compute ${request.id} has invalid scaleSettings: minNodeCount ${min}, maxNodeCount ${max}.`);
       Object.assign(inner, {
         osType: inner.osType ?? "Linux",
         vmPriority: inner.vmPriority ?? "Dedicated",
@@ -126,7 +143,10 @@ export const mlComputeType: ResourceTypeSpec = {
         nodeStateCounts: { idleNodeCount: min, runningNodeCount: 0, preparingNodeCount: 0, unusableNodeCount: 0, leavingNodeCount: 0, preemptedNodeCount: 0 },
       });
     } else if (computeType === "ComputeInstance") {
-      Object.assign(inner, computeInstanceProperties(inner, String(request.address.names.at(-1)), String(request.body.location).replace(/\s+/g, "").toLowerCase()));
+      Object.assign(
+        inner,
+        computeInstanceProperties(inner, String(request.address.names.at(-1)), String(request.body.location).replace(/\s+/g, "").toLowerCase()),
+      );
     } else if (computeType === "VirtualMachine") {
       attached = attachedVirtualMachine(ctx, props.resourceId, request.id);
       const vm = virtualMachineProperties(inner);

@@ -1,4 +1,9 @@
-import type { ContainerServiceNetworkProfile, ManagedCluster, ManagedClusterAgentPoolProfile, ManagedClusterAPIServerAccessProfile } from "@azure/arm-containerservice";
+import type {
+  ContainerServiceNetworkProfile,
+  ManagedCluster,
+  ManagedClusterAgentPoolProfile,
+  ManagedClusterAPIServerAccessProfile,
+} from "@azure/arm-containerservice";
 import { CidrError, containsAddress, overlaps, parseCidr, parseIpv4 } from "../../../network/cidr";
 import { guidFrom } from "../../http/random";
 import { ArmError } from "../arm-error";
@@ -53,14 +58,23 @@ function subnetPrefixes(subnet: StoredResource): string[] {
 
 function checkAgentPools(ctx: ArmContext, pools: ManagedClusterAgentPoolProfile[] | undefined, where: string): ManagedClusterAgentPoolProfile[] {
   if (!Array.isArray(pools) || pools.length === 0) {
-    throw invalid("InvalidParameter", `The value of parameter agentPoolProfiles is invalid: managed cluster ${where} needs at least one agent pool.`, "agentPoolProfiles");
+    throw invalid(
+      "InvalidParameter",
+      `The value of parameter agentPoolProfiles is invalid: managed cluster ${where} needs at least one agent pool.`,
+      "agentPoolProfiles",
+    );
   }
   return pools.map((pool, index) => {
-    if (!pool.name) throw invalid("InvalidParameter", `The value of parameter agentPoolProfiles[${index}].name is invalid.`, `agentPoolProfiles[${index}].name`);
+    if (!pool.name)
+      throw invalid("InvalidParameter", `The value of parameter agentPoolProfiles[${index}].name is invalid.`, `agentPoolProfiles[${index}].name`);
     if (pool.vnetSubnetID) {
       const subnet = ctx.resolve(pool.vnetSubnetID);
       if (!subnet || subnet.type.toLowerCase() !== SUBNET.toLowerCase()) {
-        throw invalid("InvalidParameter", `The value of parameter agentPoolProfile.vnetSubnetID is invalid: subnet '${pool.vnetSubnetID}' does not exist.`, "agentPoolProfile.vnetSubnetID");
+        throw invalid(
+          "InvalidParameter",
+          `The value of parameter agentPoolProfile.vnetSubnetID is invalid: subnet '${pool.vnetSubnetID}' does not exist.`,
+          "agentPoolProfile.vnetSubnetID",
+        );
       }
     }
     return {
@@ -79,7 +93,11 @@ function checkAgentPools(ctx: ArmContext, pools: ManagedClusterAgentPoolProfile[
   });
 }
 
-function checkNetwork(ctx: ArmContext, profile: ContainerServiceNetworkProfile | undefined, pools: ManagedClusterAgentPoolProfile[]): ContainerServiceNetworkProfile {
+function checkNetwork(
+  ctx: ArmContext,
+  profile: ContainerServiceNetworkProfile | undefined,
+  pools: ManagedClusterAgentPoolProfile[],
+): ContainerServiceNetworkProfile {
   const networkPlugin = requireEnum(profile?.networkPlugin ?? "kubenet", ["azure", "kubenet", "none"], "networkProfile.networkPlugin", "managed cluster");
   const serviceCidr = profile?.serviceCidr ?? DEFAULT_SERVICE_CIDR;
   const dnsServiceIP = profile?.dnsServiceIP ?? DEFAULT_DNS_SERVICE_IP;
@@ -88,22 +106,39 @@ function checkNetwork(ctx: ArmContext, profile: ContainerServiceNetworkProfile |
   try {
     dnsAddress = parseIpv4(dnsServiceIP);
   } catch {
-    throw invalid("InvalidParameter", `The value of parameter networkProfile.dnsServiceIP is invalid: '${dnsServiceIP}' is not an IPv4 address.`, "networkProfile.dnsServiceIP");
+    throw invalid(
+      "InvalidParameter",
+      `The value of parameter networkProfile.dnsServiceIP is invalid: '${dnsServiceIP}' is not an IPv4 address.`,
+      "networkProfile.dnsServiceIP",
+    );
   }
   if (!containsAddress(service, dnsAddress)) {
-    throw invalid("InvalidParameter", `The value of parameter networkProfile.dnsServiceIP is invalid: DNS service IP ${dnsServiceIP} is not within the service CIDR ${serviceCidr}.`, "networkProfile.dnsServiceIP");
+    throw invalid(
+      "InvalidParameter",
+      `The value of parameter networkProfile.dnsServiceIP is invalid: DNS service IP ${dnsServiceIP} is not within the service CIDR ${serviceCidr}.`,
+      "networkProfile.dnsServiceIP",
+    );
   }
   for (const pool of pools) {
     if (!pool.vnetSubnetID) continue;
     for (const subnet of subnetsOfVnet(ctx, pool.vnetSubnetID)) {
       for (const prefix of subnetPrefixes(subnet)) {
         if (overlaps(service, cidrOf(prefix, "subnet"))) {
-          throw invalid("ServiceCidrOverlapExistingSubnetsCidr", `The specified service CIDR ${serviceCidr} is conflicted with an existing subnet CIDR ${prefix}`, "networkProfile.serviceCIDR");
+          throw invalid(
+            "ServiceCidrOverlapExistingSubnetsCidr",
+            `The specified service CIDR ${serviceCidr} is conflicted with an existing subnet CIDR ${prefix}`,
+            "networkProfile.serviceCIDR",
+          );
         }
       }
     }
   }
-  const outboundType = requireEnum(profile?.outboundType ?? "loadBalancer", ["loadBalancer", "userDefinedRouting", "managedNATGateway", "userAssignedNATGateway"], "networkProfile.outboundType", "managed cluster");
+  const outboundType = requireEnum(
+    profile?.outboundType ?? "loadBalancer",
+    ["loadBalancer", "userDefinedRouting", "managedNATGateway", "userAssignedNATGateway"],
+    "networkProfile.outboundType",
+    "managed cluster",
+  );
   return {
     ...profile,
     networkPlugin,
@@ -122,60 +157,69 @@ type WireApiServerProfile = ManagedClusterAPIServerAccessProfile & { enablePriva
 
 export function managedClusterType(tenantId: string): ResourceTypeSpec {
   return {
-  type: MANAGED_CLUSTER,
-  lro: "network",
-  placement: "tracked",
-  inProgressState: "Creating",
-  write(ctx, request) {
-    const body = request.body as ManagedCluster & { properties?: ManagedCluster };
-    const props: ManagedCluster = body.properties ?? ({} as ManagedCluster);
-    const dnsPrefix = props.dnsPrefix ?? props.fqdnSubdomain;
-    if (!dnsPrefix) throw invalid("InvalidParameter", "The value of parameter dnsPrefix is invalid: either dnsPrefix or fqdnSubdomain must be specified.", "dnsPrefix");
-    const pools = checkAgentPools(ctx, props.agentPoolProfiles, request.id);
-    const networkProfile = checkNetwork(ctx, props.networkProfile, pools);
-    const location = String(body.location).replace(/\s+/g, "").toLowerCase();
-    const apiServer: WireApiServerProfile = { ...(props.apiServerAccessProfile ?? {}) };
-    const isPrivate = apiServer.enablePrivateCluster === true;
-    const hash = guidFrom(request.id.toLowerCase() + "fqdn").slice(0, 8);
-    const publicFqdn = `${dnsPrefix}-${hash}.hcp.${location}.azmk8s.io`;
-    const privateFqdn = `${dnsPrefix}-${guidFrom(request.id.toLowerCase() + "private").slice(0, 8)}.${guidFrom(request.id.toLowerCase() + "zone")}.privatelink.${location}.azmk8s.io`;
-    const servicePrincipal = props.servicePrincipalProfile?.clientId;
-    const identityType = body.identity?.type ?? (servicePrincipal && servicePrincipal !== "msi" ? undefined : "SystemAssigned");
-    if (identityType) requireEnum(identityType, ["SystemAssigned", "UserAssigned", "None"], "identity.type", request.id);
-    const existingIdentity = (request.existing?.body as ManagedCluster | undefined)?.identity;
-    const identity = identityType
-      ? {
-          type: identityType,
-          ...(identityType === "SystemAssigned" ? { principalId: existingIdentity?.principalId ?? guidFrom(request.id.toLowerCase() + "principal"), tenantId } : {}),
-          ...(body.identity?.userAssignedIdentities
-            ? { userAssignedIdentities: Object.fromEntries(Object.keys(body.identity.userAssignedIdentities).map((id) => [id, { principalId: guidFrom(id.toLowerCase() + "principal"), clientId: guidFrom(id.toLowerCase() + "client") }])) }
-            : {}),
-        }
-      : undefined;
-    if (isPrivate && apiServer.privateDNSZone === undefined) apiServer.privateDNSZone = "system";
-    return {
-      ...(identity ? { identity } : {}),
-      sku: body.sku ?? { name: "Base", tier: "Free" },
-      properties: {
-        ...props,
-        kubernetesVersion: props.kubernetesVersion || "1.29.4",
-        currentKubernetesVersion: props.kubernetesVersion || "1.29.4",
-        dnsPrefix,
-        agentPoolProfiles: pools,
-        networkProfile,
-        apiServerAccessProfile: apiServer,
-        // A private cluster has no public FQDN unless enablePrivateClusterPublicFQDN asks for one.
-        ...(!isPrivate || apiServer.enablePrivateClusterPublicFQDN ? { fqdn: publicFqdn } : {}),
-        ...(isPrivate ? { privateFQDN: privateFqdn } : {}),
-        ...(servicePrincipal ? { servicePrincipalProfile: { clientId: servicePrincipal } } : { servicePrincipalProfile: { clientId: "msi" } }),
-        nodeResourceGroup: props.nodeResourceGroup ?? `MC_${request.address.resourceGroup}_${request.address.names[0]}_${location}`,
-        enableRBAC: (props as { enableRBAC?: boolean }).enableRBAC ?? true,
-        maxAgentPools: 100,
-        // Secrets a PUT may carry are never echoed (ManagedClustersCreate_*.json responses drop them).
-        ...(props.windowsProfile ? { windowsProfile: { ...props.windowsProfile, adminPassword: undefined } } : {}),
-      },
-    };
-  },
+    type: MANAGED_CLUSTER,
+    lro: "network",
+    placement: "tracked",
+    inProgressState: "Creating",
+    write(ctx, request) {
+      const body = request.body as ManagedCluster & { properties?: ManagedCluster };
+      const props: ManagedCluster = body.properties ?? ({} as ManagedCluster);
+      const dnsPrefix = props.dnsPrefix ?? props.fqdnSubdomain;
+      if (!dnsPrefix)
+        throw invalid("InvalidParameter", "The value of parameter dnsPrefix is invalid: either dnsPrefix or fqdnSubdomain must be specified.", "dnsPrefix");
+      const pools = checkAgentPools(ctx, props.agentPoolProfiles, request.id);
+      const networkProfile = checkNetwork(ctx, props.networkProfile, pools);
+      const location = String(body.location).replace(/\s+/g, "").toLowerCase();
+      const apiServer: WireApiServerProfile = { ...(props.apiServerAccessProfile ?? {}) };
+      const isPrivate = apiServer.enablePrivateCluster === true;
+      const hash = guidFrom(request.id.toLowerCase() + "fqdn").slice(0, 8);
+      const publicFqdn = `${dnsPrefix}-${hash}.hcp.${location}.azmk8s.io`;
+      const privateFqdn = `${dnsPrefix}-${guidFrom(request.id.toLowerCase() + "private").slice(0, 8)}.${guidFrom(request.id.toLowerCase() + "zone")}.privatelink.${location}.azmk8s.io`;
+      const servicePrincipal = props.servicePrincipalProfile?.clientId;
+      const identityType = body.identity?.type ?? (servicePrincipal && servicePrincipal !== "msi" ? undefined : "SystemAssigned");
+      if (identityType) requireEnum(identityType, ["SystemAssigned", "UserAssigned", "None"], "identity.type", request.id);
+      const existingIdentity = (request.existing?.body as ManagedCluster | undefined)?.identity;
+      const identity = identityType
+        ? {
+            type: identityType,
+            ...(identityType === "SystemAssigned"
+              ? { principalId: existingIdentity?.principalId ?? guidFrom(request.id.toLowerCase() + "principal"), tenantId }
+              : {}),
+            ...(body.identity?.userAssignedIdentities
+              ? {
+                  userAssignedIdentities: Object.fromEntries(
+                    Object.keys(body.identity.userAssignedIdentities).map((id) => [
+                      id,
+                      { principalId: guidFrom(id.toLowerCase() + "principal"), clientId: guidFrom(id.toLowerCase() + "client") },
+                    ]),
+                  ),
+                }
+              : {}),
+          }
+        : undefined;
+      if (isPrivate && apiServer.privateDNSZone === undefined) apiServer.privateDNSZone = "system";
+      return {
+        ...(identity ? { identity } : {}),
+        sku: body.sku ?? { name: "Base", tier: "Free" },
+        properties: {
+          ...props,
+          kubernetesVersion: props.kubernetesVersion || "1.29.4",
+          currentKubernetesVersion: props.kubernetesVersion || "1.29.4",
+          dnsPrefix,
+          agentPoolProfiles: pools,
+          networkProfile,
+          apiServerAccessProfile: apiServer,
+          // A private cluster has no public FQDN unless enablePrivateClusterPublicFQDN asks for one.
+          ...(!isPrivate || apiServer.enablePrivateClusterPublicFQDN ? { fqdn: publicFqdn } : {}),
+          ...(isPrivate ? { privateFQDN: privateFqdn } : {}),
+          ...(servicePrincipal ? { servicePrincipalProfile: { clientId: servicePrincipal } } : { servicePrincipalProfile: { clientId: "msi" } }),
+          nodeResourceGroup: props.nodeResourceGroup ?? `MC_${request.address.resourceGroup}_${request.address.names[0]}_${location}`,
+          enableRBAC: (props as { enableRBAC?: boolean }).enableRBAC ?? true,
+          maxAgentPools: 100,
+          // Secrets a PUT may carry are never echoed (ManagedClustersCreate_*.json responses drop them).
+          ...(props.windowsProfile ? { windowsProfile: { ...props.windowsProfile, adminPassword: undefined } } : {}),
+        },
+      };
+    },
   };
 }
-

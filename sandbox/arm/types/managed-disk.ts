@@ -9,7 +9,16 @@ export const managedDiskType: ResourceTypeSpec = {
   placement: "tracked",
   write(_ctx, request) {
     const props = request.body.properties ?? {};
-    return { sku: request.body.sku ?? { name: "Premium_LRS" }, properties: { osType: props.osType, diskSizeGB: props.diskSizeGB ?? 30, creationData: props.creationData ?? { createOption: "Empty" }, diskState: "Unattached", uniqueId: guidFrom(request.id) } };
+    return {
+      sku: request.body.sku ?? { name: "Premium_LRS" },
+      properties: {
+        osType: props.osType,
+        diskSizeGB: props.diskSizeGB ?? 30,
+        creationData: props.creationData ?? { createOption: "Empty" },
+        diskState: "Unattached",
+        uniqueId: guidFrom(request.id),
+      },
+    };
   },
   view(ctx, disk, body) {
     const vm = ctx.store.referencing(disk.id).find((r) => r.type === VM);

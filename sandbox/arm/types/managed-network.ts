@@ -48,18 +48,30 @@ function rule(name: string, input: unknown, active: boolean): OutboundRule {
   if (!body) throw userError(`Outbound rule '${name}' must be an object with a type and a destination.`);
   const type = oneOf(body.type, RULE_TYPES, `Outbound rule '${name}' type`);
   if (body.destination === undefined || body.destination === "") throw userError(`Outbound rule '${name}' of type ${type} needs a destination.`);
-  return { type, category: body.category === undefined ? "UserDefined" : oneOf(body.category, CATEGORIES, `Outbound rule '${name}' category`), status: active ? "Active" : "Inactive", destination: body.destination };
+  return {
+    type,
+    category: body.category === undefined ? "UserDefined" : oneOf(body.category, CATEGORIES, `Outbound rule '${name}' category`),
+    status: active ? "Active" : "Inactive",
+    destination: body.destination,
+  };
 }
 
 /** The managedNetwork the workspace stores after a PUT of `input` over `existing` (absent = Disabled). */
-export function managedNetworkOf(input: unknown, existing: ManagedNetworkSettings | undefined, workspaceId: string, guid: (seed: string) => string): ManagedNetworkSettings {
+export function managedNetworkOf(
+  input: unknown,
+  existing: ManagedNetworkSettings | undefined,
+  workspaceId: string,
+  guid: (seed: string) => string,
+): ManagedNetworkSettings {
   const body = asRecord(input) ?? {};
-  const mode = body.isolationMode === undefined ? existing?.isolationMode ?? "Disabled" : oneOf(body.isolationMode, MODES, "managedNetwork.isolationMode");
+  const mode = body.isolationMode === undefined ? (existing?.isolationMode ?? "Disabled") : oneOf(body.isolationMode, MODES, "managedNetwork.isolationMode");
   const before = existing?.isolationMode ?? "Disabled";
-  if (before !== "Disabled" && mode === "Disabled") throw userError(`Workspace ${workspaceId} has a managed network (${before}); managed network isolation cannot be disabled once enabled.`);
-  if (before === "AllowOnlyApprovedOutbound" && mode === "AllowInternetOutbound") throw userError(`Workspace ${workspaceId} allows only approved outbound traffic; it cannot change back to AllowInternetOutbound.`);
+  if (before !== "Disabled" && mode === "Disabled")
+    throw userError(`Workspace ${workspaceId} has a managed network (${before}); managed network isolation cannot be disabled once enabled.`);
+  if (before === "AllowOnlyApprovedOutbound" && mode === "AllowInternetOutbound")
+    throw userError(`Workspace ${workspaceId} allows only approved outbound traffic; it cannot change back to AllowInternetOutbound.`);
   const active = mode !== "Disabled";
-  const rules = asRecord(body.outboundRules) ?? (existing?.outboundRules) ?? {};
+  const rules = asRecord(body.outboundRules) ?? existing?.outboundRules ?? {};
   const outboundRules = Object.fromEntries(Object.entries(rules).map(([name, r]) => [name, rule(name, r, active)]));
   return {
     isolationMode: mode,

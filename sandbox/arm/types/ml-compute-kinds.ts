@@ -26,7 +26,12 @@ export function computeInstanceProperties(inner: Record<string, unknown>, comput
     ...inner,
     applicationSharingPolicy: inner.applicationSharingPolicy ?? "Shared",
     enableNodePublicIp: inner.enableNodePublicIp ?? true,
-    sshSettings: { sshPublicAccess, adminUserName: "azureuser", sshPort: sshPublicAccess === "Enabled" ? 22 : undefined, ...(typeof ssh.adminPublicKey === "string" ? { adminPublicKey: ssh.adminPublicKey } : {}) },
+    sshSettings: {
+      sshPublicAccess,
+      adminUserName: "azureuser",
+      sshPort: sshPublicAccess === "Enabled" ? 22 : undefined,
+      ...(typeof ssh.adminPublicKey === "string" ? { adminPublicKey: ssh.adminPublicKey } : {}),
+    },
     computeInstanceAuthorizationType: inner.computeInstanceAuthorizationType ?? "personal",
     applications: [{ displayName: "Jupyter", endpointUri: `https://${computeName}.${location}.instances.azureml.ms/jupyter` }],
     errors: null,
@@ -36,7 +41,8 @@ export function computeInstanceProperties(inner: Record<string, unknown>, comput
 
 /** The VM an attached VirtualMachine compute points at (top-level `resourceId`), which must exist. */
 export function attachedVirtualMachine(ctx: ArmContext, resourceId: unknown, computeId: string): string {
-  if (typeof resourceId !== "string" || resourceId === "") throw userError(`Compute ${computeId} of type VirtualMachine needs properties.resourceId, the ID of the virtual machine to attach.`);
+  if (typeof resourceId !== "string" || resourceId === "")
+    throw userError(`Compute ${computeId} of type VirtualMachine needs properties.resourceId, the ID of the virtual machine to attach.`);
   try {
     return requireReference(ctx, { id: resourceId }, VM, computeId).id;
   } catch {

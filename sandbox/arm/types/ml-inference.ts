@@ -27,7 +27,14 @@ const CONNECTED_CLUSTER = "Microsoft.Kubernetes/connectedClusters";
  */
 interface ComputeBody {
   identity?: unknown;
-  properties?: { resourceId?: unknown; description?: string; disableLocalAuth?: boolean; createdOn?: string; computeType?: string; properties?: AKSSchemaProperties | KubernetesProperties };
+  properties?: {
+    resourceId?: unknown;
+    description?: string;
+    disableLocalAuth?: boolean;
+    createdOn?: string;
+    computeType?: string;
+    properties?: AKSSchemaProperties | KubernetesProperties;
+  };
 }
 interface ClusterBody {
   location?: string;
@@ -50,7 +57,9 @@ function userError(message: string): ArmError {
 }
 
 function regionOf(location: unknown): string {
-  return String(location ?? "").replace(/\s+/g, "").toLowerCase();
+  return String(location ?? "")
+    .replace(/\s+/g, "")
+    .toLowerCase();
 }
 
 /**
@@ -81,11 +90,20 @@ export function inferenceComputeBody(ctx: ArmContext, request: WriteRequest, com
       agentCount: aks.agentCount ?? pools.reduce((sum, p) => sum + (p.count ?? 0), 0),
       agentVmSize: aks.agentVmSize ?? pools[0]?.vmSize,
       clusterPurpose: requireEnum(aks.clusterPurpose ?? "FastProd", ["FastProd", "DenseProd", "DevTest"], "properties.properties.clusterPurpose", request.id),
-      loadBalancerType: requireEnum(aks.loadBalancerType ?? "PublicIp", ["PublicIp", "InternalLoadBalancer"], "properties.properties.loadBalancerType", request.id),
+      loadBalancerType: requireEnum(
+        aks.loadBalancerType ?? "PublicIp",
+        ["PublicIp", "InternalLoadBalancer"],
+        "properties.properties.loadBalancerType",
+        request.id,
+      ),
     };
   } else {
     const k8s = given as KubernetesProperties;
-    inner = { ...k8s, namespace: k8s.namespace ?? "default", extensionPrincipalId: k8s.extensionPrincipalId ?? guidFrom(request.id.toLowerCase() + "extension") };
+    inner = {
+      ...k8s,
+      namespace: k8s.namespace ?? "default",
+      extensionPrincipalId: k8s.extensionPrincipalId ?? guidFrom(request.id.toLowerCase() + "extension"),
+    };
   }
   return {
     identity: body.identity,
@@ -118,7 +136,12 @@ export function onlineEndpointType(tenantId: string): ResourceTypeSpec {
       const workspaceId = parentIdOf(request.id) ?? "";
       if (props.compute) {
         const compute = ctx.resolve(props.compute);
-        if (!compute || compute.type.toLowerCase() !== ML_COMPUTE.toLowerCase() || !sameId(parentIdOf(compute.id), workspaceId) || (compute.body as ComputeBody).properties?.computeType !== "Kubernetes") {
+        if (
+          !compute ||
+          compute.type.toLowerCase() !== ML_COMPUTE.toLowerCase() ||
+          !sameId(parentIdOf(compute.id), workspaceId) ||
+          (compute.body as ComputeBody).properties?.computeType !== "Kubernetes"
+        ) {
           throw userError(`The compute '${props.compute}' of online endpoint ${request.id} is not a Kubernetes compute of this workspace.`);
         }
       }
@@ -126,7 +149,11 @@ export function onlineEndpointType(tenantId: string): ResourceTypeSpec {
       const name = request.address.names[request.address.names.length - 1];
       const identityType = body.identity?.type ?? "SystemAssigned";
       return {
-        identity: { type: identityType, principalId: (request.existing?.body as EndpointBody | undefined)?.identity?.principalId ?? guidFrom(request.id.toLowerCase() + "principal"), tenantId },
+        identity: {
+          type: identityType,
+          principalId: (request.existing?.body as EndpointBody | undefined)?.identity?.principalId ?? guidFrom(request.id.toLowerCase() + "principal"),
+          tenantId,
+        },
         kind: body.kind,
         properties: {
           authMode,
@@ -152,8 +179,18 @@ export const onlineDeploymentType: ResourceTypeSpec = {
   write(_ctx, request) {
     const body = request.body as DeploymentBody;
     const props: Partial<OnlineDeploymentProperties> = body.properties ?? {};
-    const endpointComputeType = requireEnum(props.endpointComputeType ?? "", ["Managed", "Kubernetes", "AzureMLCompute"], "properties.endpointComputeType", request.id);
-    const egressPublicNetworkAccess = requireEnum(props.egressPublicNetworkAccess ?? "Enabled", ["Enabled", "Disabled"], "properties.egressPublicNetworkAccess", request.id);
+    const endpointComputeType = requireEnum(
+      props.endpointComputeType ?? "",
+      ["Managed", "Kubernetes", "AzureMLCompute"],
+      "properties.endpointComputeType",
+      request.id,
+    );
+    const egressPublicNetworkAccess = requireEnum(
+      props.egressPublicNetworkAccess ?? "Enabled",
+      ["Enabled", "Disabled"],
+      "properties.egressPublicNetworkAccess",
+      request.id,
+    );
     return {
       sku: body.sku ?? { name: "Default", capacity: 1 },
       kind: body.kind,

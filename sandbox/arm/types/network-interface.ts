@@ -19,7 +19,8 @@ export const networkInterfaceType: ResourceTypeSpec = {
     const props = request.body.properties ?? {};
     const location = String(request.body.location).replace(/\s+/g, "").toLowerCase();
     const configs: Json[] = props.ipConfigurations ?? [];
-    if (configs.length === 0) throw new ArmError(400, "InvalidRequestFormat", `Cannot parse the request. Network interface ${request.id} must have at least one IP configuration.`);
+    if (configs.length === 0)
+      throw new ArmError(400, "InvalidRequestFormat", `Cannot parse the request. Network interface ${request.id} must have at least one IP configuration.`);
     const previous: Json[] = request.existing?.body.properties.ipConfigurations ?? [];
     const taken = new Set<string>();
     const ipConfigurations = configs.map((config, index) => {
@@ -58,7 +59,12 @@ export const networkInterfaceType: ResourceTypeSpec = {
       if (publicIpId) {
         const publicIp = requireReference(ctx, cp.publicIPAddress, PUBLIC_IP, request.id);
         const holder = ctx.store.referencing(publicIp.id).find((r) => r.type === NIC && !sameId(r.id, request.id));
-        if (holder) throw new ArmError(400, "PublicIPAddressInUse", `Resource ${publicIp.id} is referenced by resource ${holder.id}. A public IP address can be used by only one resource.`);
+        if (holder)
+          throw new ArmError(
+            400,
+            "PublicIPAddressInUse",
+            `Resource ${publicIp.id} is referenced by resource ${holder.id}. A public IP address can be used by only one resource.`,
+          );
         result.properties.publicIPAddress = { id: publicIp.id };
       }
       return result;
@@ -90,7 +96,11 @@ export const networkInterfaceType: ResourceTypeSpec = {
   checkDelete(ctx, nic) {
     const vm = ctx.store.referencing(nic.id).find((r) => r.type === VM);
     if (vm) {
-      throw new ArmError(400, "NicInUse", `Network Interface ${nic.id} is used by existing resource ${vm.id}. In order to delete the network interface, it must be dissociated from the resource. To learn more, see aka.ms/deletenic.`);
+      throw new ArmError(
+        400,
+        "NicInUse",
+        `Network Interface ${nic.id} is used by existing resource ${vm.id}. In order to delete the network interface, it must be dissociated from the resource. To learn more, see aka.ms/deletenic.`,
+      );
     }
   },
 };

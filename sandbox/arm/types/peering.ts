@@ -35,20 +35,38 @@ export const peeringType: ResourceTypeSpec = {
     const remoteId = refId(props.remoteVirtualNetwork);
     const remote = remoteId ? ctx.resolve(remoteId) : undefined;
     if (!remoteId || !remote || remote.type !== VNET) {
-      throw new ArmError(400, "InvalidResourceReference", `Resource ${remoteId ?? "(missing remoteVirtualNetwork.id)"} referenced by resource ${request.id} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`);
+      throw new ArmError(
+        400,
+        "InvalidResourceReference",
+        `Resource ${remoteId ?? "(missing remoteVirtualNetwork.id)"} referenced by resource ${request.id} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`,
+      );
     }
     if (sameId(remote.id, local.id)) throw new ArmError(400, "CannotPeerVirtualNetworkWithItself", `Virtual network ${local.id} cannot be peered with itself.`);
     const overlap = overlappingPrefixPairs(vnetPrefixes(local.body), vnetPrefixes(remote.body));
     if (overlap.length) {
-      throw new ArmError(400, "VnetAddressSpacesOverlap", `Cannot create or update peering ${request.id}. Virtual networks ${local.id} and ${remote.id} cannot be peered because their address spaces overlap. Overlapping address prefixes: ${overlap.map(([a, b]) => `${a}, ${b}`).join("; ")}`);
+      throw new ArmError(
+        400,
+        "VnetAddressSpacesOverlap",
+        `Cannot create or update peering ${request.id}. Virtual networks ${local.id} and ${remote.id} cannot be peered because their address spaces overlap. Overlapping address prefixes: ${overlap.map(([a, b]) => `${a}, ${b}`).join("; ")}`,
+      );
     }
-    const duplicate = ctx.store.childrenOf(local.id, PEERING).find((p) => !sameId(p.id, request.id) && sameId(p.body.properties.remoteVirtualNetwork?.id, remote.id));
+    const duplicate = ctx.store
+      .childrenOf(local.id, PEERING)
+      .find((p) => !sameId(p.id, request.id) && sameId(p.body.properties.remoteVirtualNetwork?.id, remote.id));
     if (duplicate) {
-      throw new ArmError(400, "VnetPeeringAlreadyExists", `Cannot create or update peering ${request.id} because peering ${duplicate.id} between the same virtual networks already exists.`);
+      throw new ArmError(
+        400,
+        "VnetPeeringAlreadyExists",
+        `Cannot create or update peering ${request.id} because peering ${duplicate.id} between the same virtual networks already exists.`,
+      );
     }
     const reverse = reversePeering(ctx, local.id, remote.id);
     if (!request.existing && reverse && reverse.internal.everConnected) {
-      throw new ArmError(400, "RemotePeeringIsDisconnected", `Cannot create or update peering ${request.id} because remote peering ${reverse.id} referencing parent virtual network ${local.id} is in Disconnected state. Update or re-create the remote peering to get it back to Initiated state. Peering gets Disconnected when remote vnet or remote peering is deleted and re-created.`);
+      throw new ArmError(
+        400,
+        "RemotePeeringIsDisconnected",
+        `Cannot create or update peering ${request.id} because remote peering ${reverse.id} referencing parent virtual network ${local.id} is in Disconnected state. Update or re-create the remote peering to get it back to Initiated state. Peering gets Disconnected when remote vnet or remote peering is deleted and re-created.`,
+      );
     }
     return {
       type: PEERING,

@@ -35,7 +35,18 @@ export const privateDnsZoneType: ResourceTypeSpec = {
     const soaId = `${zone.id}/SOA/@`;
     if (ctx.resolve(soaId)) return;
     ctx.putInternal(soaId, `${PRIVATE_DNS_ZONE}/SOA`, {
-      properties: { ttl: 3600, soaRecord: { email: "azureprivatedns-host.microsoft.com", expireTime: 2419200, host: "azureprivatedns.net", minimumTtl: 10, refreshTime: 3600, retryTime: 300, serialNumber: 1 } },
+      properties: {
+        ttl: 3600,
+        soaRecord: {
+          email: "azureprivatedns-host.microsoft.com",
+          expireTime: 2419200,
+          host: "azureprivatedns.net",
+          minimumTtl: 10,
+          refreshTime: 3600,
+          retryTime: 300,
+          serialNumber: 1,
+        },
+      },
     });
   },
   view(ctx, zone, body) {
@@ -56,7 +67,11 @@ export const virtualNetworkLinkType: ResourceTypeSpec = {
     const vnetId: string | undefined = props.virtualNetwork?.id;
     const vnet = vnetId ? ctx.resolve(vnetId) : undefined;
     if (!vnetId || !vnet || vnet.type !== "Microsoft.Network/virtualNetworks") {
-      throw new ArmError(400, "BadRequest", `The virtual network '${vnetId ?? "(missing properties.virtualNetwork.id)"}' referenced by link ${request.id} does not exist.`);
+      throw new ArmError(
+        400,
+        "BadRequest",
+        `The virtual network '${vnetId ?? "(missing properties.virtualNetwork.id)"}' referenced by link ${request.id} does not exist.`,
+      );
     }
     const zoneId = parentIdOf(request.id) as string;
     const zoneName = request.address.names[0];
@@ -64,9 +79,19 @@ export const virtualNetworkLinkType: ResourceTypeSpec = {
     if (other) throw new ArmError(409, "Conflict", `Private zone '${zoneName}' is already linked to the virtual network '${vnet.id}'.`);
     const sameNamespace = ctx.store
       .resources()
-      .find((r) => r.type === VNET_LINK && !sameId(parentIdOf(r.id), zoneId) && r.id.split("/")[8]?.toLowerCase() === zoneName.toLowerCase() && sameId(r.body.properties.virtualNetwork.id, vnet.id));
+      .find(
+        (r) =>
+          r.type === VNET_LINK &&
+          !sameId(parentIdOf(r.id), zoneId) &&
+          r.id.split("/")[8]?.toLowerCase() === zoneName.toLowerCase() &&
+          sameId(r.body.properties.virtualNetwork.id, vnet.id),
+      );
     if (sameNamespace) {
-      throw new ArmError(400, "BadRequest", `A virtual network cannot be linked to multiple zones with overlapping namespaces. You tried to link virtual network with '${zoneName}' and '${zoneName}' zones.`);
+      throw new ArmError(
+        400,
+        "BadRequest",
+        `A virtual network cannot be linked to multiple zones with overlapping namespaces. You tried to link virtual network with '${zoneName}' and '${zoneName}' zones.`,
+      );
     }
     return {
       etag: guidFrom(request.id + Date.now()),
@@ -91,9 +116,15 @@ function recordSetType(recordType: string): ResourceTypeSpec {
       const zoneName = request.address.names[0];
       const name = request.address.names[1];
       if (recordType === "SOA" && name !== "@") throw new ArmError(400, "BadRequest", "The SOA record set must be named '@'.");
-      const siblings = ctx.store.childrenOf(zoneId).filter((c) => c.name.toLowerCase() === name.toLowerCase() && !sameId(c.id, request.id) && c.type !== VNET_LINK);
+      const siblings = ctx.store
+        .childrenOf(zoneId)
+        .filter((c) => c.name.toLowerCase() === name.toLowerCase() && !sameId(c.id, request.id) && c.type !== VNET_LINK);
       if ((recordType === "CNAME" && siblings.length > 0) || siblings.some((s) => s.type.endsWith("/CNAME"))) {
-        throw new ArmError(409, "Conflict", `The record set ${name} of type ${recordType} conflicts with an existing record set: a CNAME record set cannot share its name with other record sets.`);
+        throw new ArmError(
+          409,
+          "Conflict",
+          `The record set ${name} of type ${recordType} conflicts with an existing record set: a CNAME record set cannot share its name with other record sets.`,
+        );
       }
       const aRecords: Json[] = props.aRecords ?? props.ARecords ?? [];
       for (const record of aRecords) {

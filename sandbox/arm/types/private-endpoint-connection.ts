@@ -26,7 +26,7 @@ export function privateEndpointConnectionType(targetType: string): ResourceTypeS
       return {
         properties: {
           privateEndpoint: { id: endpoint.id },
-          ...(props.groupIds ?? before?.groupIds ? { groupIds: props.groupIds ?? before?.groupIds } : {}),
+          ...((props.groupIds ?? before?.groupIds) ? { groupIds: props.groupIds ?? before?.groupIds } : {}),
           privateLinkServiceConnectionState: {
             status,
             description: state.description ?? (status === "Approved" ? "Auto-Approved" : ""),

@@ -40,11 +40,19 @@ export const privateEndpointType: ResourceTypeSpec = {
     requireSameRegion("Virtual network", location, vnet.id, vnet.body.location, request.id);
     const before = request.existing?.body.properties;
     if (before && !sameId(before.subnet.id, subnet.id)) {
-      throw new ArmError(400, "PrivateEndpointSubnetCannotBeChanged", `The subnet of private endpoint ${request.id} cannot be changed from ${before.subnet.id} to ${subnet.id}. Delete and re-create the private endpoint.`);
+      throw new ArmError(
+        400,
+        "PrivateEndpointSubnetCannotBeChanged",
+        `The subnet of private endpoint ${request.id} cannot be changed from ${before.subnet.id} to ${subnet.id}. Delete and re-create the private endpoint.`,
+      );
     }
     const connections = connectionsOf(props);
     if (connections.length === 0) {
-      throw new ArmError(400, "PrivateEndpointMustHaveConnection", `Private endpoint ${request.id} must have one private link service connection or manual private link service connection.`);
+      throw new ArmError(
+        400,
+        "PrivateEndpointMustHaveConnection",
+        `Private endpoint ${request.id} must have one private link service connection or manual private link service connection.`,
+      );
     }
     const built = connections.map(({ manual, body }, index) => {
       const cp = body.properties ?? {};
@@ -52,7 +60,11 @@ export const privateEndpointType: ResourceTypeSpec = {
       const connectionId = `${request.id}/${manual ? "manualPrivateLinkServiceConnections" : "privateLinkServiceConnections"}/${body.name}`;
       const target = ctx.resolve(String(cp.privateLinkServiceId ?? ""));
       if (!target) {
-        throw new ArmError(400, "InvalidResourceReference", `Resource ${cp.privateLinkServiceId ?? "(missing privateLinkServiceId)"} referenced by resource ${request.id} was not found. Please make sure that the referenced resource exists.`);
+        throw new ArmError(
+          400,
+          "InvalidResourceReference",
+          `Resource ${cp.privateLinkServiceId ?? "(missing privateLinkServiceId)"} referenced by resource ${request.id} was not found. Please make sure that the referenced resource exists.`,
+        );
       }
       endpointMembers(target, cp.groupIds ?? [], connectionId);
       return {

@@ -56,14 +56,26 @@ export function endpointMembers(target: StoredResource, groupIds: string[], conn
     throw new ArmError(400, "PrivateLinkServiceNotSupported", `Resource ${target.id} of type ${target.type} does not support private link.`);
   }
   if (groupIds.length !== 1) {
-    throw new ArmError(400, "OnlyOneGroupIdPermitted", `Private link service connection ${connectionId} has the following group Ids: ${groupIds.join(", ")}. Only one group Id is permitted when connecting to a first-party resource (${target.id}).`);
+    throw new ArmError(
+      400,
+      "OnlyOneGroupIdPermitted",
+      `Private link service connection ${connectionId} has the following group Ids: ${groupIds.join(", ")}. Only one group Id is permitted when connecting to a first-party resource (${target.id}).`,
+    );
   }
   const groupId = spec.groupIds.find((g) => g.toLowerCase() === String(groupIds[0]).toLowerCase());
   if (!groupId) {
-    throw new ArmError(400, "InvalidPrivateLinkServiceConnectionGroupId", `Call to ${target.type} failed. Error message: Invalid groupId '${groupIds[0]}'. Valid group ids are: ${spec.groupIds.join(", ")}.`);
+    throw new ArmError(
+      400,
+      "InvalidPrivateLinkServiceConnectionGroupId",
+      `Call to ${target.type} failed. Error message: Invalid groupId '${groupIds[0]}'. Valid group ids are: ${spec.groupIds.join(", ")}.`,
+    );
   }
   if (target.type.toLowerCase() === "microsoft.containerregistry/registries" && target.body.sku?.name !== "Premium") {
-    throw new ArmError(400, "PrivateEndpointNotSupportedForRegistrySku", `Call to Microsoft.ContainerRegistry/registries failed. Error message: Private endpoints are only supported for Premium SKU registries; registry '${target.name}' has SKU '${target.body.sku?.name}'. Upgrade it with 'az acr update --name ${target.name} --sku Premium'. For more information, please visit https://aka.ms/acr/private-link.`);
+    throw new ArmError(
+      400,
+      "PrivateEndpointNotSupportedForRegistrySku",
+      `Call to Microsoft.ContainerRegistry/registries failed. Error message: Private endpoints are only supported for Premium SKU registries; registry '${target.name}' has SKU '${target.body.sku?.name}'. Upgrade it with 'az acr update --name ${target.name} --sku Premium'. For more information, please visit https://aka.ms/acr/private-link.`,
+    );
   }
   return spec.members(target, groupId);
 }

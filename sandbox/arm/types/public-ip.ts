@@ -19,13 +19,14 @@ export const publicIpType: ResourceTypeSpec = {
     const sku = request.body.sku?.name ?? "Standard";
     const used = new Set(ctx.store.resourcesOfType(PUBLIC_IP, `/subscriptions/${request.address.subscriptionId}`).map((r) => r.body.properties.ipAddress));
     let address = request.existing?.body.properties.ipAddress;
-    for (let candidate: string | undefined = PUBLIC_POOL_START; !address && candidate; candidate = nextAddress(candidate)) if (!used.has(candidate)) address = candidate;
+    for (let candidate: string | undefined = PUBLIC_POOL_START; !address && candidate; candidate = nextAddress(candidate))
+      if (!used.has(candidate)) address = candidate;
     return {
       sku: { name: sku, tier: request.body.sku?.tier ?? "Regional" },
       properties: {
         resourceGuid: resourceGuid(request),
         publicIPAddressVersion: "IPv4",
-        publicIPAllocationMethod: sku === "Standard" ? "Static" : props.publicIPAllocationMethod ?? "Dynamic",
+        publicIPAllocationMethod: sku === "Standard" ? "Static" : (props.publicIPAllocationMethod ?? "Dynamic"),
         idleTimeoutInMinutes: props.idleTimeoutInMinutes ?? 4,
         ipAddress: address,
         ipTags: [],
@@ -34,14 +35,21 @@ export const publicIpType: ResourceTypeSpec = {
   },
   view(ctx, ip, body) {
     const holder = ctx.store.referencing(ip.id).find((r) => r.type === "Microsoft.Network/networkInterfaces");
-    const config = holder?.body.properties.ipConfigurations.find((c: { properties: { publicIPAddress?: { id: string } } }) => sameId(c.properties.publicIPAddress?.id, ip.id));
+    const config = holder?.body.properties.ipConfigurations.find((c: { properties: { publicIPAddress?: { id: string } } }) =>
+      sameId(c.properties.publicIPAddress?.id, ip.id),
+    );
     if (config) body.properties.ipConfiguration = { id: config.id };
     const nat = ctx.store.referencing(ip.id).find((r) => r.type === NAT_GATEWAY);
     if (nat) body.properties.natGateway = { id: nat.id };
   },
   checkDelete(ctx, ip) {
     const holder = ctx.store.referencing(ip.id)[0];
-    if (holder) throw new ArmError(400, "PublicIPAddressCannotBeDeleted", `Public IP address ${ip.id} can not be deleted since it is still allocated to resource ${holder.id}. In order to delete the public IP, disassociate/detach the Public IP address from the resource.`);
+    if (holder)
+      throw new ArmError(
+        400,
+        "PublicIPAddressCannotBeDeleted",
+        `Public IP address ${ip.id} can not be deleted since it is still allocated to resource ${holder.id}. In order to delete the public IP, disassociate/detach the Public IP address from the resource.`,
+      );
   },
 };
 
@@ -53,7 +61,12 @@ export const natGatewayType: ResourceTypeSpec = {
   write(ctx, request) {
     const props = request.body.properties ?? {};
     for (const ref of props.publicIpAddresses ?? []) {
-      if (!ctx.resolve(ref.id)) throw new ArmError(400, "InvalidResourceReference", `Resource ${ref.id} referenced by resource ${request.id} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`);
+      if (!ctx.resolve(ref.id))
+        throw new ArmError(
+          400,
+          "InvalidResourceReference",
+          `Resource ${ref.id} referenced by resource ${request.id} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`,
+        );
     }
     return {
       sku: { name: "Standard" },

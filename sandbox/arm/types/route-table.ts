@@ -37,9 +37,18 @@ export const routeType: ResourceTypeSpec = {
     const props = request.body.properties ?? {};
     const prefix = String(props.addressPrefix ?? "");
     if (!isPrefix(prefix) && !SERVICE_TAG.test(prefix)) {
-      throw new ArmError(400, "InvalidAddressPrefixFormat", `Address prefix ${prefix} of resource ${request.id} is not formatted correctly. It should follow CIDR notation, for example 10.0.0.0/24, or be a service tag.`);
+      throw new ArmError(
+        400,
+        "InvalidAddressPrefixFormat",
+        `Address prefix ${prefix} of resource ${request.id} is not formatted correctly. It should follow CIDR notation, for example 10.0.0.0/24, or be a service tag.`,
+      );
     }
-    const nextHopType = requireEnum(props.nextHopType, ["VirtualNetworkGateway", "VnetLocal", "Internet", "VirtualAppliance", "None"], "nextHopType", request.id);
+    const nextHopType = requireEnum(
+      props.nextHopType,
+      ["VirtualNetworkGateway", "VnetLocal", "Internet", "VirtualAppliance", "None"],
+      "nextHopType",
+      request.id,
+    );
     if (nextHopType === "VirtualAppliance" && !props.nextHopIpAddress) {
       throw new ArmError(400, "InvalidNextHopIpAddress", `Route ${request.id} has next hop type VirtualAppliance but no nextHopIpAddress.`);
     }
@@ -48,7 +57,12 @@ export const routeType: ResourceTypeSpec = {
     }
     return {
       type: ROUTE,
-      properties: { addressPrefix: prefix, nextHopType, ...(props.nextHopIpAddress ? { nextHopIpAddress: props.nextHopIpAddress } : {}), hasBgpOverride: false },
+      properties: {
+        addressPrefix: prefix,
+        nextHopType,
+        ...(props.nextHopIpAddress ? { nextHopIpAddress: props.nextHopIpAddress } : {}),
+        hasBgpOverride: false,
+      },
     };
   },
 };

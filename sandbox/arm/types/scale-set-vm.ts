@@ -30,7 +30,10 @@ export const scaleSetVmType: ResourceTypeSpec = {
       properties: {
         vmId: guidFrom(request.id + "vmId"),
         latestModelApplied: true,
-        osProfile: { ...scaleSet.body.properties.virtualMachineProfile.osProfile, computerName: `${profile.osProfile.computerNamePrefix}${Number(instanceId).toString(36).padStart(6, "0")}` },
+        osProfile: {
+          ...scaleSet.body.properties.virtualMachineProfile.osProfile,
+          computerName: `${profile.osProfile.computerNamePrefix}${Number(instanceId).toString(36).padStart(6, "0")}`,
+        },
         networkProfileConfiguration: { ipConfigurations },
         // The instance's NICs by ID, as compute spec example VirtualMachineScaleSetVM_Get shows; their bodies are
         // served by the Network provider at that ID (sandbox/arm/scale-set-nics.ts).

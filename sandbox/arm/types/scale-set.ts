@@ -7,8 +7,8 @@ import { requireSameRegion, vnetOfSubnet } from "./common";
 import { identityOf, osProfileOf, PROFILE_EXTENSION_SECRETS, SUBNET, VMSS, VMSS_EXTENSION, withoutProtectedSettings } from "./compute-profile";
 
 export function scaleSetType(tenantId: string): ResourceTypeSpec {
-// A scale set PUT's profile protectedSettings, from write to afterWrite (which keeps them in `internal`).
-const profileSecrets = new Map<string, Record<string, Json>>();
+  // A scale set PUT's profile protectedSettings, from write to afterWrite (which keeps them in `internal`).
+  const profileSecrets = new Map<string, Record<string, Json>>();
   return {
     type: VMSS,
     lro: "compute",
@@ -18,7 +18,12 @@ const profileSecrets = new Map<string, Record<string, Json>>();
       const props = request.body.properties ?? {};
       const capacity = Number(request.body.sku?.capacity ?? 0);
       if (!request.body.sku?.name) throw new ArmError(400, "InvalidParameter", "Required parameter 'sku.name' is missing (null).");
-      if (!Number.isInteger(capacity) || capacity < 0 || capacity > 1000) throw new ArmError(400, "InvalidParameter", `The value ${request.body.sku.capacity} of parameter 'sku.capacity' is out of range. Allowed range: 0-1000.`);
+      if (!Number.isInteger(capacity) || capacity < 0 || capacity > 1000)
+        throw new ArmError(
+          400,
+          "InvalidParameter",
+          `The value ${request.body.sku.capacity} of parameter 'sku.capacity' is out of range. Allowed range: 0-1000.`,
+        );
       const profile = props.virtualMachineProfile ?? {};
       const location = String(request.body.location).replace(/\s+/g, "").toLowerCase();
       for (const config of profile.networkProfile?.networkInterfaceConfigurations ?? []) {
@@ -31,9 +36,18 @@ const profileSecrets = new Map<string, Record<string, Json>>();
       // Extension protectedSettings go to the instances and are never returned, as for a VM's extensions.
       const extensions: Json[] | undefined = profile.extensionProfile?.extensions;
       const previous = (request.existing?.internal[PROFILE_EXTENSION_SECRETS] ?? {}) as Record<string, Json>;
-      profileSecrets.set(request.id.toLowerCase(), Object.fromEntries((extensions ?? []).map((e) => [e.name, e.properties?.protectedSettings ?? previous[e.name]]).filter(([, v]) => v !== undefined)));
+      profileSecrets.set(
+        request.id.toLowerCase(),
+        Object.fromEntries((extensions ?? []).map((e) => [e.name, e.properties?.protectedSettings ?? previous[e.name]]).filter(([, v]) => v !== undefined)),
+      );
       const storedProfile = extensions
-        ? { ...profile, extensionProfile: { ...profile.extensionProfile, extensions: extensions.map((e) => ({ ...e, properties: withoutProtectedSettings(e.properties) })) } }
+        ? {
+            ...profile,
+            extensionProfile: {
+              ...profile.extensionProfile,
+              extensions: extensions.map((e) => ({ ...e, properties: withoutProtectedSettings(e.properties) })),
+            },
+          }
         : profile;
       const out: Json = {
         sku: { name: request.body.sku.name, tier: request.body.sku.tier ?? "Standard", capacity },
@@ -44,7 +58,10 @@ const profileSecrets = new Map<string, Record<string, Json>>();
           singlePlacementGroup: props.singlePlacementGroup ?? true,
           platformFaultDomainCount: props.platformFaultDomainCount ?? 5,
           uniqueId: request.existing?.body.properties.uniqueId ?? guidFrom(request.id),
-          virtualMachineProfile: { ...storedProfile, osProfile: { ...osProfileOf(request, profile.osProfile), computerNamePrefix: profile.osProfile?.computerNamePrefix ?? request.address.names[0] } },
+          virtualMachineProfile: {
+            ...storedProfile,
+            osProfile: { ...osProfileOf(request, profile.osProfile), computerNamePrefix: profile.osProfile?.computerNamePrefix ?? request.address.names[0] },
+          },
           timeCreated: request.existing?.body.properties.timeCreated ?? new Date().toISOString(),
         },
       };
@@ -63,14 +80,21 @@ const profileSecrets = new Map<string, Record<string, Json>>();
       }
       const secrets = profileSecrets.get(scaleSet.id.toLowerCase());
       profileSecrets.delete(scaleSet.id.toLowerCase());
-      ctx.store.updateBody(ctx.resolve(scaleSet.id) as StoredResource, () => undefined, { nextInstanceId: next, ...(secrets ? { [PROFILE_EXTENSION_SECRETS]: secrets } : {}) });
+      ctx.store.updateBody(ctx.resolve(scaleSet.id) as StoredResource, () => undefined, {
+        nextInstanceId: next,
+        ...(secrets ? { [PROFILE_EXTENSION_SECRETS]: secrets } : {}),
+      });
     },
     view(ctx, scaleSet, body) {
       // Extensions PUT as child resources are part of the model, as Azure shows them.
       const profile = body.properties.virtualMachineProfile;
       const listed: Json[] = profile.extensionProfile?.extensions ?? [];
       const added = ctx.store.childrenOf(scaleSet.id, VMSS_EXTENSION).filter((c) => !listed.some((e) => String(e.name).toLowerCase() === c.name.toLowerCase()));
-      if (added.length) profile.extensionProfile = { ...profile.extensionProfile, extensions: [...listed, ...added.map((c) => ({ name: c.name, properties: c.body.properties }))] };
+      if (added.length)
+        profile.extensionProfile = {
+          ...profile.extensionProfile,
+          extensions: [...listed, ...added.map((c) => ({ name: c.name, properties: c.body.properties }))],
+        };
     },
   };
 }

@@ -67,7 +67,11 @@ export const networkSecurityGroupType: ResourceTypeSpec = {
   checkDelete(ctx, nsg) {
     const users = ctx.store.referencing(nsg.id).filter((r) => sameId(r.body.properties?.networkSecurityGroup?.id, nsg.id));
     if (users.length) {
-      throw new ArmError(400, "InUseNetworkSecurityGroupCannotBeDeleted", `Network security group ${nsg.id} cannot be deleted because it is in use by the following resources: ${users.map((u) => u.id).join(", ")}. In order to delete the Network security group, remove the association with the resource(s). To learn how to do this, see aka.ms/deletensg.`);
+      throw new ArmError(
+        400,
+        "InUseNetworkSecurityGroupCannotBeDeleted",
+        `Network security group ${nsg.id} cannot be deleted because it is in use by the following resources: ${users.map((u) => u.id).join(", ")}. In order to delete the Network security group, remove the association with the resource(s). To learn how to do this, see aka.ms/deletensg.`,
+      );
     }
   },
 };
@@ -77,7 +81,12 @@ const PORT_SPEC = /^(\*|\d{1,5}(-\d{1,5})?)$/;
 function checkPorts(values: string[], property: string, where: string): void {
   for (const value of values) {
     const ok = PORT_SPEC.test(value) && value.split("-").every((p) => p === "*" || (Number(p) >= 0 && Number(p) <= 65535));
-    if (!ok) throw new ArmError(400, "SecurityRuleInvalidPortRange", `Security rule ${where} has invalid Port range. Value provided: ${value} (${property}). Value should be an integer OR integer range with '-' delimiter. Valid range 0-65535.`);
+    if (!ok)
+      throw new ArmError(
+        400,
+        "SecurityRuleInvalidPortRange",
+        `Security rule ${where} has invalid Port range. Value provided: ${value} (${property}). Value should be an integer OR integer range with '-' delimiter. Valid range 0-65535.`,
+      );
   }
 }
 
@@ -104,12 +113,22 @@ export const securityRuleType: ResourceTypeSpec = {
     const direction = requireEnum(props.direction, ["Inbound", "Outbound"], "direction", where);
     const priority = Number(props.priority);
     if (!Number.isInteger(priority) || priority < 100 || priority > 4096) {
-      throw new ArmError(400, "SecurityRuleInvalidPriority", `Security rule ${where} has invalid priority ${String(props.priority)}. Value provided: ${String(props.priority)} Allowed range 100-4096.`);
+      throw new ArmError(
+        400,
+        "SecurityRuleInvalidPriority",
+        `Security rule ${where} has invalid priority ${String(props.priority)}. Value provided: ${String(props.priority)} Allowed range 100-4096.`,
+      );
     }
     const nsgId = parentIdOf(request.id) as string;
-    const clash = ctx.store.childrenOf(nsgId, SECURITY_RULE).find((r) => !sameId(r.id, request.id) && r.body.properties.priority === priority && r.body.properties.direction === direction);
+    const clash = ctx.store
+      .childrenOf(nsgId, SECURITY_RULE)
+      .find((r) => !sameId(r.id, request.id) && r.body.properties.priority === priority && r.body.properties.direction === direction);
     if (clash) {
-      throw new ArmError(400, "SecurityRuleConflict", `Security rule ${clash.name} conflicts with rule ${request.address.names[1]}. Rules cannot have the same Priority and Direction. To learn more, see aka.ms/nsgrules.`);
+      throw new ArmError(
+        400,
+        "SecurityRuleConflict",
+        `Security rule ${clash.name} conflicts with rule ${request.address.names[1]}. Rules cannot have the same Priority and Direction. To learn more, see aka.ms/nsgrules.`,
+      );
     }
     const sourcePorts = singleOrList(props, "sourcePortRange", "sourcePortRanges", where);
     const destinationPorts = singleOrList(props, "destinationPortRange", "destinationPortRanges", where);
@@ -120,8 +139,10 @@ export const securityRuleType: ResourceTypeSpec = {
     checkOutboundDestinations(direction, destinations, where);
     const sourceAsgs: Json[] = props.sourceApplicationSecurityGroups ?? [];
     const destinationAsgs: Json[] = props.destinationApplicationSecurityGroups ?? [];
-    if (sources.length === 0 && sourceAsgs.length === 0) throw new ArmError(400, "SecurityRuleInvalidAddressPrefix", `Security rule ${where} has no source address prefix or application security group.`);
-    if (destinations.length === 0 && destinationAsgs.length === 0) throw new ArmError(400, "SecurityRuleInvalidAddressPrefix", `Security rule ${where} has no destination address prefix or application security group.`);
+    if (sources.length === 0 && sourceAsgs.length === 0)
+      throw new ArmError(400, "SecurityRuleInvalidAddressPrefix", `Security rule ${where} has no source address prefix or application security group.`);
+    if (destinations.length === 0 && destinationAsgs.length === 0)
+      throw new ArmError(400, "SecurityRuleInvalidAddressPrefix", `Security rule ${where} has no destination address prefix or application security group.`);
     const single = (values: string[], given: unknown) => (given !== undefined && given !== null && given !== "" ? values[0] : undefined);
     return {
       type: SECURITY_RULE,

@@ -21,18 +21,35 @@ export const subnetType: ResourceTypeSpec = {
     if (!vnet) throw new ArmError(404, "ParentResourceNotFound", "Can not perform requested operation on nested resource. Parent resource not found.");
     const props = request.body.properties ?? {};
     const given = props.addressPrefix ?? props.addressPrefixes?.[0];
-    if (given === undefined) throw new ArmError(400, "NetcfgInvalidSubnet", `Subnet '${request.address.names[1]}' is not valid in virtual network '${vnet.name}': it has no address prefix.`);
+    if (given === undefined)
+      throw new ArmError(
+        400,
+        "NetcfgInvalidSubnet",
+        `Subnet '${request.address.names[1]}' is not valid in virtual network '${vnet.name}': it has no address prefix.`,
+      );
     const prefix = parsePrefix(given, request.id);
     if (prefix.bits > 29) {
-      throw new ArmError(400, "NetcfgInvalidSubnet", `Subnet '${request.address.names[1]}' is not valid in virtual network '${vnet.name}'. The smallest supported subnet is /29; ${prefix.text} is too small.`);
+      throw new ArmError(
+        400,
+        "NetcfgInvalidSubnet",
+        `Subnet '${request.address.names[1]}' is not valid in virtual network '${vnet.name}'. The smallest supported subnet is /29; ${prefix.text} is too small.`,
+      );
     }
     if (!vnetPrefixes(vnet.body).some((p) => prefixContains(parsePrefix(p, vnet.id), prefix))) {
-      throw new ArmError(400, "NetcfgSubnetRangeOutsideVnet", `Subnet '${request.address.names[1]}' is not valid because its IP address range is outside the IP address range of virtual network '${vnet.name}'.`);
+      throw new ArmError(
+        400,
+        "NetcfgSubnetRangeOutsideVnet",
+        `Subnet '${request.address.names[1]}' is not valid because its IP address range is outside the IP address range of virtual network '${vnet.name}'.`,
+      );
     }
     for (const sibling of ctx.store.childrenOf(vnet.id, SUBNET)) {
       if (sameId(sibling.id, request.id)) continue;
       if (prefixesOverlap(parsePrefix(sibling.body.properties.addressPrefix, sibling.id), prefix)) {
-        throw new ArmError(400, "NetcfgSubnetRangesOverlap", `Subnet '${request.address.names[1]}' is not valid because its IP address range overlaps with that of an existing subnet '${sibling.name}' in virtual network '${vnet.name}'.`);
+        throw new ArmError(
+          400,
+          "NetcfgSubnetRangesOverlap",
+          `Subnet '${request.address.names[1]}' is not valid because its IP address range overlaps with that of an existing subnet '${sibling.name}' in virtual network '${vnet.name}'.`,
+        );
       }
     }
     const inUse = request.existing ? ipConfigurationsIn(ctx, request.id) : [];
@@ -54,7 +71,11 @@ export const subnetType: ResourceTypeSpec = {
       },
       type: SUBNET,
     };
-    for (const [property, type] of [["networkSecurityGroup", NSG], ["routeTable", ROUTE_TABLE], ["natGateway", NAT_GATEWAY]] as const) {
+    for (const [property, type] of [
+      ["networkSecurityGroup", NSG],
+      ["routeTable", ROUTE_TABLE],
+      ["natGateway", NAT_GATEWAY],
+    ] as const) {
       const id = refId(props[property]);
       if (!id) continue;
       const target = requireReference(ctx, props[property], type, request.id);
@@ -73,7 +94,11 @@ export const subnetType: ResourceTypeSpec = {
   checkDelete(ctx, subnet) {
     const inUse = ipConfigurationsIn(ctx, subnet.id);
     if (inUse.length) {
-      throw new ArmError(400, "InUseSubnetCannotBeDeleted", `Subnet ${subnet.name} is in use by ${inUse[0].id} and cannot be deleted. In order to delete the subnet, delete all the resources within the subnet. See aka.ms/deletesubnet.`);
+      throw new ArmError(
+        400,
+        "InUseSubnetCannotBeDeleted",
+        `Subnet ${subnet.name} is in use by ${inUse[0].id} and cannot be deleted. In order to delete the subnet, delete all the resources within the subnet. See aka.ms/deletesubnet.`,
+      );
     }
   },
 };

@@ -12,7 +12,11 @@ export function parsePrefix(prefix: unknown, where: string): Prefix {
   try {
     return parseIpPrefix(String(prefix));
   } catch (error) {
-    throw new ArmError(400, "InvalidAddressPrefixFormat", `Address prefix ${String(prefix)} of resource ${where} is not formatted correctly. It should follow CIDR notation, for example 10.0.0.0/24. (${(error as PrefixError).message})`);
+    throw new ArmError(
+      400,
+      "InvalidAddressPrefixFormat",
+      `Address prefix ${String(prefix)} of resource ${where} is not formatted correctly. It should follow CIDR notation, for example 10.0.0.0/24. (${(error as PrefixError).message})`,
+    );
   }
 }
 
@@ -33,13 +37,21 @@ export const virtualNetworkType: ResourceTypeSpec = {
     const props = request.body.properties ?? {};
     const prefixes: unknown = props.addressSpace?.addressPrefixes;
     if (!Array.isArray(prefixes) || prefixes.length === 0) {
-      throw new ArmError(400, "InvalidRequestFormat", `Cannot parse the request. The virtual network ${request.id} must have at least one address prefix in addressSpace.addressPrefixes.`);
+      throw new ArmError(
+        400,
+        "InvalidRequestFormat",
+        `Cannot parse the request. The virtual network ${request.id} must have at least one address prefix in addressSpace.addressPrefixes.`,
+      );
     }
     const parsed = prefixes.map((p) => parsePrefix(p, request.id));
     for (let i = 0; i < parsed.length; i++) {
       for (let j = i + 1; j < parsed.length; j++) {
         if (prefixesOverlap(parsed[i], parsed[j])) {
-          throw new ArmError(400, "NetcfgInvalidVirtualNetworkAddressSpace", `Address prefixes ${parsed[i].text} and ${parsed[j].text} of virtual network ${request.id} overlap.`);
+          throw new ArmError(
+            400,
+            "NetcfgInvalidVirtualNetworkAddressSpace",
+            `Address prefixes ${parsed[i].text} and ${parsed[j].text} of virtual network ${request.id} overlap.`,
+          );
         }
       }
     }
@@ -60,7 +72,11 @@ export const virtualNetworkType: ResourceTypeSpec = {
     for (const subnet of ctx.store.childrenOf(vnet.id, SUBNET)) {
       const prefix = parseIpPrefix(subnet.body.properties.addressPrefix);
       if (!vnetPrefixes(vnet.body).some((p) => prefixContains(parseIpPrefix(p), prefix))) {
-        throw new ArmError(400, "NetcfgSubnetRangeOutsideVnet", `Subnet '${subnet.name}' is not valid because its IP address range is outside the IP address range of virtual network '${vnet.name}'.`);
+        throw new ArmError(
+          400,
+          "NetcfgSubnetRangeOutsideVnet",
+          `Subnet '${subnet.name}' is not valid because its IP address range is outside the IP address range of virtual network '${vnet.name}'.`,
+        );
       }
     }
   },

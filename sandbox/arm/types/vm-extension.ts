@@ -15,9 +15,22 @@ export const vmExtensionType: ResourceTypeSpec = {
     }
     // One extension per handler: siblings, and for a scale set its model's extensionProfile too.
     const name = String(request.address.names.at(-1)).toLowerCase();
-    const others: Json[] = [...ctx.store.childrenOf(request.parent?.id ?? "").map((e) => e.body), ...(request.parent?.body.properties?.virtualMachineProfile?.extensionProfile?.extensions ?? [])];
-    if (others.some((e) => String(e.name).toLowerCase() !== name && `${e.properties?.publisher}.${e.properties?.type}`.toLowerCase() === `${props.publisher}.${props.type}`.toLowerCase())) {
-      throw new ArmError(400, "BadRequest", `Multiple VMExtensions per handler not supported for OS type 'Linux'. VMExtension '${request.address.names.at(-1)}' with handler '${props.publisher}.${props.type}' already added or specified in input.`);
+    const others: Json[] = [
+      ...ctx.store.childrenOf(request.parent?.id ?? "").map((e) => e.body),
+      ...(request.parent?.body.properties?.virtualMachineProfile?.extensionProfile?.extensions ?? []),
+    ];
+    if (
+      others.some(
+        (e) =>
+          String(e.name).toLowerCase() !== name &&
+          `${e.properties?.publisher}.${e.properties?.type}`.toLowerCase() === `${props.publisher}.${props.type}`.toLowerCase(),
+      )
+    ) {
+      throw new ArmError(
+        400,
+        "BadRequest",
+        `Multiple VMExtensions per handler not supported for OS type 'Linux'. VMExtension '${request.address.names.at(-1)}' with handler '${props.publisher}.${props.type}' already added or specified in input.`,
+      );
     }
     return {
       properties: {

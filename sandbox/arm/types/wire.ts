@@ -29,7 +29,11 @@ export function refIdOf(value: unknown): string | undefined {
 export function requirePriority(value: unknown, property: string, where: string, min = 100, max = 65000): number {
   const priority = typeof value === "number" ? value : Number.NaN;
   if (!Number.isInteger(priority) || priority < min || priority > max) {
-    throw new ArmError(400, "InvalidRequestFormat", `Cannot parse the request. Value '${String(value)}' of property '${property}' of ${where} must be an integer between ${min} and ${max}.`);
+    throw new ArmError(
+      400,
+      "InvalidRequestFormat",
+      `Cannot parse the request. Value '${String(value)}' of property '${property}' of ${where} must be an integer between ${min} and ${max}.`,
+    );
   }
   return priority;
 }

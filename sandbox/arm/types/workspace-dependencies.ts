@@ -16,8 +16,18 @@ export const storageAccountType: ResourceTypeSpec = {
   inlineChildren: [connectionsInline(STORAGE)],
   write(_ctx, request) {
     const name = request.address.names[0];
-    if (!/^[a-z0-9]{3,24}$/.test(name)) throw new ArmError(400, "AccountNameInvalid", `${name} is not a valid storage account name. Storage account name must be between 3 and 24 characters in length and use numbers and lower-case letters only.`);
-    if (!request.body.sku?.name) throw new ArmError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized: 'Required property 'sku' not found in JSON.'");
+    if (!/^[a-z0-9]{3,24}$/.test(name))
+      throw new ArmError(
+        400,
+        "AccountNameInvalid",
+        `${name} is not a valid storage account name. Storage account name must be between 3 and 24 characters in length and use numbers and lower-case letters only.`,
+      );
+    if (!request.body.sku?.name)
+      throw new ArmError(
+        400,
+        "InvalidRequestContent",
+        "The request content was invalid and could not be deserialized: 'Required property 'sku' not found in JSON.'",
+      );
     const props = request.body.properties ?? {};
     const location = String(request.body.location).replace(/\s+/g, "").toLowerCase();
     const endpoint = (service: string) => `https://${name}.${service}.core.windows.net/`;
@@ -41,7 +51,14 @@ export const storageAccountType: ResourceTypeSpec = {
         ...(props.keyPolicy ? { keyPolicy: props.keyPolicy } : {}),
         ...(props.sasPolicy ? { sasPolicy: props.sasPolicy } : {}),
         ...(props.routingPreference ? { routingPreference: props.routingPreference } : {}),
-        primaryEndpoints: { blob: endpoint("blob"), queue: endpoint("queue"), table: endpoint("table"), file: endpoint("file"), dfs: endpoint("dfs"), web: `https://${name}.z6.web.core.windows.net/` },
+        primaryEndpoints: {
+          blob: endpoint("blob"),
+          queue: endpoint("queue"),
+          table: endpoint("table"),
+          file: endpoint("file"),
+          dfs: endpoint("dfs"),
+          web: `https://${name}.z6.web.core.windows.net/`,
+        },
         primaryLocation: location,
         statusOfPrimary: "available",
         ...(secondaryLocation ? { secondaryLocation, statusOfSecondary: "available" } : {}),
@@ -54,20 +71,53 @@ export const storageAccountType: ResourceTypeSpec = {
 /** Geo-redundant SKUs replicate to the region's pair (regions without a pair have no secondary here). */
 const GEO_REDUNDANT = /^Standard_(RA)?GZ?RS$/;
 const PAIRED_REGIONS: Record<string, string> = {
-  eastus: "westus", westus: "eastus", eastus2: "centralus", centralus: "eastus2", westus2: "westcentralus", westcentralus: "westus2", westus3: "eastus",
-  northcentralus: "southcentralus", southcentralus: "northcentralus", canadacentral: "canadaeast", brazilsouth: "southcentralus", northeurope: "westeurope",
-  westeurope: "northeurope", uksouth: "ukwest", ukwest: "uksouth", francecentral: "francesouth", germanywestcentral: "germanynorth", switzerlandnorth: "switzerlandwest",
-  norwayeast: "norwaywest", swedencentral: "swedensouth", eastasia: "southeastasia", southeastasia: "eastasia", japaneast: "japanwest", japanwest: "japaneast",
-  koreacentral: "koreasouth", australiaeast: "australiasoutheast", centralindia: "southindia", uaenorth: "uaecentral", southafricanorth: "southafricawest",
+  eastus: "westus",
+  westus: "eastus",
+  eastus2: "centralus",
+  centralus: "eastus2",
+  westus2: "westcentralus",
+  westcentralus: "westus2",
+  westus3: "eastus",
+  northcentralus: "southcentralus",
+  southcentralus: "northcentralus",
+  canadacentral: "canadaeast",
+  brazilsouth: "southcentralus",
+  northeurope: "westeurope",
+  westeurope: "northeurope",
+  uksouth: "ukwest",
+  ukwest: "uksouth",
+  francecentral: "francesouth",
+  germanywestcentral: "germanynorth",
+  switzerlandnorth: "switzerlandwest",
+  norwayeast: "norwaywest",
+  swedencentral: "swedensouth",
+  eastasia: "southeastasia",
+  southeastasia: "eastasia",
+  japaneast: "japanwest",
+  japanwest: "japaneast",
+  koreacentral: "koreasouth",
+  australiaeast: "australiasoutheast",
+  centralindia: "southindia",
+  uaenorth: "uaecentral",
+  southafricanorth: "southafricawest",
 };
 
 /** Microsoft-managed keys for blob and file unless the request says otherwise; each enabled service gets its lastEnabledTime. */
 function storageEncryption(given: Json | undefined, now: string): Json {
   const services: Json = {};
   for (const [service, value] of Object.entries<Json>(given?.services ?? { blob: { enabled: true }, file: { enabled: true } })) {
-    services[service] = { enabled: value?.enabled ?? true, keyType: value?.keyType ?? "Account", ...(value?.enabled === false ? {} : { lastEnabledTime: value?.lastEnabledTime ?? now }) };
+    services[service] = {
+      enabled: value?.enabled ?? true,
+      keyType: value?.keyType ?? "Account",
+      ...(value?.enabled === false ? {} : { lastEnabledTime: value?.lastEnabledTime ?? now }),
+    };
   }
-  return { keySource: given?.keySource ?? "Microsoft.Storage", requireInfrastructureEncryption: given?.requireInfrastructureEncryption ?? false, services, ...(given?.keyvaultproperties ? { keyvaultproperties: given.keyvaultproperties } : {}) };
+  return {
+    keySource: given?.keySource ?? "Microsoft.Storage",
+    requireInfrastructureEncryption: given?.requireInfrastructureEncryption ?? false,
+    services,
+    ...(given?.keyvaultproperties ? { keyvaultproperties: given.keyvaultproperties } : {}),
+  };
 }
 
 export function vaultType(tenantId: string): ResourceTypeSpec {
@@ -78,7 +128,12 @@ export function vaultType(tenantId: string): ResourceTypeSpec {
     inlineChildren: [connectionsInline(VAULT)],
     write(_ctx, request) {
       const name = request.address.names[0];
-      if (!/^[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]$/.test(name)) throw new ArmError(400, "VaultNameNotValid", `The vault name '${name}' is invalid. A vault's name must be between 3-24 alphanumeric characters. The name must begin with a letter, end with a letter or digit, and not contain consecutive hyphens.`);
+      if (!/^[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]$/.test(name))
+        throw new ArmError(
+          400,
+          "VaultNameNotValid",
+          `The vault name '${name}' is invalid. A vault's name must be between 3-24 alphanumeric characters. The name must begin with a letter, end with a letter or digit, and not contain consecutive hyphens.`,
+        );
       const props = request.body.properties ?? {};
       if (!props.sku?.name || !props.tenantId) throw new ArmError(400, "BadRequest", "The 'sku' and 'tenantId' properties are required for a vault.");
       return {
@@ -109,17 +164,26 @@ export const registryType: ResourceTypeSpec = {
   inlineChildren: [connectionsInline(REGISTRY)],
   write(ctx, request) {
     const name = request.address.names[0];
-    if (!/^[A-Za-z0-9]{5,50}$/.test(name)) throw new ArmError(400, "InvalidRegistryName", `Registry name '${name}' is invalid: use 5-50 alphanumeric characters.`);
+    if (!/^[A-Za-z0-9]{5,50}$/.test(name))
+      throw new ArmError(400, "InvalidRegistryName", `Registry name '${name}' is invalid: use 5-50 alphanumeric characters.`);
     const sku = ["Basic", "Standard", "Premium"].find((s) => s.toLowerCase() === String(request.body.sku?.name).toLowerCase());
     if (!sku) throw new ArmError(400, "InvalidSku", `The SKU '${request.body.sku?.name}' is invalid. Valid SKUs are Basic, Standard and Premium.`);
     const props = request.body.properties ?? {};
     const publicNetworkAccess = props.publicNetworkAccess ?? "Enabled";
     if (publicNetworkAccess === "Disabled" && sku !== "Premium") {
-      throw new ArmError(400, "DisablingPublicNetworkAccessNotSupported", `Disabling public network access is not supported for the SKU ${sku}. For more information, please visit https://aka.ms/acr/private-link.`);
+      throw new ArmError(
+        400,
+        "DisablingPublicNetworkAccessNotSupported",
+        `Disabling public network access is not supported for the SKU ${sku}. For more information, please visit https://aka.ms/acr/private-link.`,
+      );
     }
     const hasConnections = ctx.store.childrenOf(request.id).length > 0;
     if (hasConnections && sku !== "Premium") {
-      throw new ArmError(400, "SkuUpdateNotAllowedWithPrivateEndpoints", `Registry '${name}' has private endpoint connections and cannot move to the ${sku} SKU; private link needs Premium.`);
+      throw new ArmError(
+        400,
+        "SkuUpdateNotAllowedWithPrivateEndpoints",
+        `Registry '${name}' has private endpoint connections and cannot move to the ${sku} SKU; private link needs Premium.`,
+      );
     }
     const location = String(request.body.location).replace(/\s+/g, "").toLowerCase();
     const now = new Date().toISOString();
@@ -139,7 +203,11 @@ export const registryType: ResourceTypeSpec = {
         policies: {
           quarantinePolicy: { status: props.policies?.quarantinePolicy?.status ?? "disabled" },
           trustPolicy: { type: "Notary", status: props.policies?.trustPolicy?.status ?? "disabled" },
-          retentionPolicy: { days: props.policies?.retentionPolicy?.days ?? 7, lastUpdatedTime: request.existing?.body.properties.policies?.retentionPolicy?.lastUpdatedTime ?? now, status: props.policies?.retentionPolicy?.status ?? "disabled" },
+          retentionPolicy: {
+            days: props.policies?.retentionPolicy?.days ?? 7,
+            lastUpdatedTime: request.existing?.body.properties.policies?.retentionPolicy?.lastUpdatedTime ?? now,
+            status: props.policies?.retentionPolicy?.status ?? "disabled",
+          },
           exportPolicy: { status: props.policies?.exportPolicy?.status ?? "enabled" },
         },
         encryption: props.encryption ?? { status: "disabled" },
@@ -155,7 +223,8 @@ export const insightsComponentType: ResourceTypeSpec = {
   placement: "tracked",
   write(_ctx, request) {
     const props = request.body.properties ?? {};
-    if (!request.body.kind || !props.Application_Type) throw new ArmError(400, "BadRequest", "The 'kind' and 'properties.Application_Type' values are required for an Application Insights component.");
+    if (!request.body.kind || !props.Application_Type)
+      throw new ArmError(400, "BadRequest", "The 'kind' and 'properties.Application_Type' values are required for an Application Insights component.");
     const key = request.existing?.body.properties.InstrumentationKey ?? guidFrom(request.id + "ikey");
     const location = String(request.body.location).replace(/\s+/g, "").toLowerCase();
     return {

@@ -20,7 +20,9 @@ const FORWARDERS: Record<string, string[]> = {
   "privatelink.azurecr.io": ["azurecr.io"],
   "privatelink.azurecr.us": ["azurecr.us"],
   "privatelink.azurecr.cn": ["azurecr.cn"],
-  ...Object.fromEntries(STORAGE.flatMap((service) => Object.values(CLOUD_SUFFIXES).map((suffix) => [`privatelink.${service}.${suffix}`, [`${service}.${suffix}`]]))),
+  ...Object.fromEntries(
+    STORAGE.flatMap((service) => Object.values(CLOUD_SUFFIXES).map((suffix) => [`privatelink.${service}.${suffix}`, [`${service}.${suffix}`]])),
+  ),
 };
 
 /** `kv.vault.azure.net` in `privatelink.vaultcore.azure.net` is record `kv`; undefined when the zone does not hold it. */

@@ -9,14 +9,41 @@ const ENV_PREFIX = "VSTS_AGENT_INPUT_";
 
 /** Arguments that take a value. */
 const ARGS = new Set([
-  "agent", "auth", "pool", "token", "url", "work", "username", "password", "startuptype", "proxyurl", "proxyusername", "proxypassword",
-  "sslcacert", "projectname", "deploymentgroupname", "environmentname", "windowslogonaccount", "windowslogonpassword",
+  "agent",
+  "auth",
+  "pool",
+  "token",
+  "url",
+  "work",
+  "username",
+  "password",
+  "startuptype",
+  "proxyurl",
+  "proxyusername",
+  "proxypassword",
+  "sslcacert",
+  "projectname",
+  "deploymentgroupname",
+  "environmentname",
+  "windowslogonaccount",
+  "windowslogonpassword",
 ]);
 
 /** Arguments that are switches (given as `--name`, or `VSTS_AGENT_INPUT_NAME=true`). */
 const FLAGS = new Set([
-  "unattended", "replace", "acceptteeeula", "help", "version", "commit", "once", "runasservice", "disableloguploads", "alwaysextracttask",
-  "sslskipcertvalidation", "deploymentgroup", "environment",
+  "unattended",
+  "replace",
+  "acceptteeeula",
+  "help",
+  "version",
+  "commit",
+  "once",
+  "runasservice",
+  "disableloguploads",
+  "alwaysextracttask",
+  "sslskipcertvalidation",
+  "deploymentgroup",
+  "environment",
 ]);
 
 /** What an unattended configuration stops with when an answer is missing or wrong. */

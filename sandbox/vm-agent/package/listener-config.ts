@@ -68,7 +68,7 @@ function systemdEscape(name: string): string {
 
 export function serviceNames(settings: AgentSettings): { unit: string; description: string } {
   const server = new URL(settings.serverUrl);
-  const account = server.hostname === "dev.azure.com" ? server.pathname.split("/").filter(Boolean)[0] ?? "" : server.hostname.split(".")[0];
+  const account = server.hostname === "dev.azure.com" ? (server.pathname.split("/").filter(Boolean)[0] ?? "") : server.hostname.split(".")[0];
   const id = `${account}.${settings.poolName}.${settings.agentName}`;
   return { unit: systemdEscape(`vsts.agent.${id}.service`), description: `Azure Pipelines Agent (${id})` };
 }
@@ -83,12 +83,16 @@ function generateServiceScript(root: string, settings: AgentSettings): void {
 
 export async function configure(settings: CommandSettings, root: string, term: Terminal): Promise<void> {
   if (existsSync(join(root, FILES.settings))) {
-    throw new ConfigurationError("Cannot configure the agent because it is already configured. To reconfigure the agent, run 'config.cmd remove' or './config.sh remove' first.");
+    throw new ConfigurationError(
+      "Cannot configure the agent because it is already configured. To reconfigure the agent, run 'config.cmd remove' or './config.sh remove' first.",
+    );
   }
   section(term, "End User License Agreements");
   const eula = join(root, "externals", "tee", "license.html");
   if (!existsSync(eula)) throw new ConfigurationError(`File not found: '${eula}'`);
-  term.line("Building sources from a TFVC repository requires accepting the Team Explorer Everywhere End User License Agreement. This step is not required for building sources from Git repositories.");
+  term.line(
+    "Building sources from a TFVC repository requires accepting the Team Explorer Everywhere End User License Agreement. This step is not required for building sources from Git repositories.",
+  );
   term.line();
   term.line("A copy of the Team Explorer Everywhere license agreement can be found at:");
   term.line(`  ${eula}`);
@@ -112,7 +116,14 @@ export async function configure(settings: CommandSettings, root: string, term: T
   term.line("Scanning for tool capabilities.");
   const capabilities = systemCapabilities(root, agentName);
   term.line("Connecting to the server.");
-  const desired = { name: agentName, version: AGENT_VERSION, osDescription: "Linux (amlvnet sandbox VM)", maxParallelism: 1, authorization: { publicKey }, systemCapabilities: capabilities };
+  const desired = {
+    name: agentName,
+    version: AGENT_VERSION,
+    osDescription: "Linux (amlvnet sandbox VM)",
+    maxParallelism: 1,
+    authorization: { publicKey },
+    systemCapabilities: capabilities,
+  };
   let agent = await findAgent(url, pat, pool.id, agentName);
   if (agent && !settings.flag("replace")) throw new ConfigurationError(`Pool ${pool.id} already contains an agent with name ${agentName}.`);
   if (!agent) {
@@ -129,17 +140,33 @@ export async function configure(settings: CommandSettings, root: string, term: T
     }
   }
   if (agent.authorization?.publicKey?.modulus !== publicKey.modulus) {
-    agent = await send("PUT", `${url}/_apis/distributedtask/pools/${pool.id}/agents/${agent.id}`, { pat }, { apiVersion: API, json: { ...agent, ...desired, id: agent.id } });
+    agent = await send(
+      "PUT",
+      `${url}/_apis/distributedtask/pools/${pool.id}/agents/${agent.id}`,
+      { pat },
+      { apiVersion: API, json: { ...agent, ...desired, id: agent.id } },
+    );
     term.line("Successfully replaced the agent");
   }
   const credential: CredentialData = {
     scheme: "OAuth",
-    data: { clientId: agent.authorization.clientId, authorizationUrl: agent.authorization.authorizationUrl, oauthEndpointUrl: agent.authorization.authorizationUrl },
+    data: {
+      clientId: agent.authorization.clientId,
+      authorizationUrl: agent.authorization.authorizationUrl,
+      oauthEndpointUrl: agent.authorization.authorizationUrl,
+    },
   };
   writeJson(root, FILES.credentials, credential, 0o600);
   term.line("Testing agent connection.");
   await accessToken(root, credential);
-  const agentSettings: AgentSettings = { agentId: agent.id, agentName, poolId: pool.id, poolName: pool.name, serverUrl: `${url}/`, workFolder: settings.value("work") ?? "_work" };
+  const agentSettings: AgentSettings = {
+    agentId: agent.id,
+    agentName,
+    poolId: pool.id,
+    poolName: pool.name,
+    serverUrl: `${url}/`,
+    workFolder: settings.value("work") ?? "_work",
+  };
   writeJson(root, FILES.settings, agentSettings);
   term.line(`${utcStamp()}: Settings Saved.`);
   generateServiceScript(root, agentSettings);
@@ -148,13 +175,18 @@ export async function configure(settings: CommandSettings, root: string, term: T
 /** OAuth client-credentials grant with the agent's signed assertion: what the listener authenticates with. */
 export async function accessToken(root: string, credential: CredentialData): Promise<string> {
   const { clientId, oauthEndpointUrl } = credential.data;
-  const token = await send("POST", oauthEndpointUrl, { none: true }, {
-    form: {
-      grant_type: "client_credentials",
-      client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
-      client_assertion: clientAssertion(root, clientId, oauthEndpointUrl),
+  const token = await send(
+    "POST",
+    oauthEndpointUrl,
+    { none: true },
+    {
+      form: {
+        grant_type: "client_credentials",
+        client_assertion_type: "urn:ietf:params:oauth:client-assertion-type:jwt-bearer",
+        client_assertion: clientAssertion(root, clientId, oauthEndpointUrl),
+      },
     },
-  });
+  );
   return String(token.access_token);
 }
 

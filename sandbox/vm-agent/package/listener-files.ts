@@ -60,7 +60,14 @@ export function createAgentKey(root: string): { exponent: string; modulus: strin
   const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
   const jwk = privateKey.export({ format: "jwk" });
   const parameters: RsaParameters = {
-    d: b64(jwk.d), dp: b64(jwk.dp), dq: b64(jwk.dq), exponent: b64(jwk.e), inverseQ: b64(jwk.qi), modulus: b64(jwk.n), p: b64(jwk.p), q: b64(jwk.q),
+    d: b64(jwk.d),
+    dp: b64(jwk.dp),
+    dq: b64(jwk.dq),
+    exponent: b64(jwk.e),
+    inverseQ: b64(jwk.qi),
+    modulus: b64(jwk.n),
+    p: b64(jwk.p),
+    q: b64(jwk.q),
   };
   writeJson(root, FILES.rsa, parameters, 0o600);
   return { exponent: parameters.exponent, modulus: parameters.modulus };
@@ -72,8 +79,15 @@ export function clientAssertion(root: string, clientId: string, audience: string
   if (!parameters) throw new Error(`RSA key file ${join(root, FILES.rsa)} was not found`);
   const key = createPrivateKey({
     key: {
-      kty: "RSA", n: b64url(parameters.modulus), e: b64url(parameters.exponent), d: b64url(parameters.d), p: b64url(parameters.p),
-      q: b64url(parameters.q), dp: b64url(parameters.dp), dq: b64url(parameters.dq), qi: b64url(parameters.inverseQ),
+      kty: "RSA",
+      n: b64url(parameters.modulus),
+      e: b64url(parameters.exponent),
+      d: b64url(parameters.d),
+      p: b64url(parameters.p),
+      q: b64url(parameters.q),
+      dp: b64url(parameters.dp),
+      dq: b64url(parameters.dq),
+      qi: b64url(parameters.inverseQ),
     },
     format: "jwk",
   });
@@ -86,5 +100,8 @@ export function clientAssertion(root: string, clientId: string, audience: string
 
 /** `{0:u}` in .NET: "2024-05-01 12:00:00Z", the agent's timestamp format. */
 export function utcStamp(date = new Date()): string {
-  return date.toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
+  return date
+    .toISOString()
+    .replace("T", " ")
+    .replace(/\.\d+Z$/, "Z");
 }

@@ -7,7 +7,11 @@ import { AGENT_VERSION } from "./agent-version";
  */
 
 export class ServiceError extends Error {
-  constructor(message: string, readonly status: number, readonly typeKey?: string) {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly typeKey?: string,
+  ) {
     super(message);
   }
 }

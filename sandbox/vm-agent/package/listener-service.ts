@@ -41,11 +41,20 @@ async function openSession(root: string): Promise<StoredSession> {
   const { settings, credential } = loadConfiguration(root);
   const bearer = await accessToken(root, credential);
   await closeSession(root, bearer);
-  const session = await send("POST", sessionsUrl(settings), { bearer }, {
-    apiVersion: SESSION_API,
-    headers: vmHeader(),
-    json: { ownerName: process.env.AMLVNET_VM_COMPUTER_NAME ?? hostname(), agent: { id: settings.agentId, name: settings.agentName, version: AGENT_VERSION, osDescription: "Linux" }, useFipsEncryption: false },
-  });
+  const session = await send(
+    "POST",
+    sessionsUrl(settings),
+    { bearer },
+    {
+      apiVersion: SESSION_API,
+      headers: vmHeader(),
+      json: {
+        ownerName: process.env.AMLVNET_VM_COMPUTER_NAME ?? hostname(),
+        agent: { id: settings.agentId, name: settings.agentName, version: AGENT_VERSION, osDescription: "Linux" },
+        useFipsEncryption: false,
+      },
+    },
+  );
   const stored = { sessionId: String(session.sessionId), poolId: settings.poolId };
   writeJson(root, FILES.session, stored, 0o600);
   return stored;

@@ -27,18 +27,28 @@ describe("readiness/nsg evaluateFlow: addresses", () => {
   });
 
   it("two CIDR allows that together cover the subnet allow the flow", () => {
-    const opts = subnetOnly(rule("AllowLow", 100, { sourceAddressPrefix: "10.0.1.0/25" }), rule("AllowHigh", 110, { sourceAddressPrefix: "10.0.1.128/25" }), denyAllOut);
+    const opts = subnetOnly(
+      rule("AllowLow", 100, { sourceAddressPrefix: "10.0.1.0/25" }),
+      rule("AllowHigh", 110, { sourceAddressPrefix: "10.0.1.128/25" }),
+      denyAllOut,
+    );
     assert.equal(evaluateFlow(toTag("Storage.westeurope"), opts).allowed, true);
   });
 
   it("a CIDR covering the whole subnet counts as the subnet", () => {
     const verdict = evaluateFlow(toTag("AzureMachineLearning"), subnetOnly(rule("AllowVnetRange", 100, { sourceAddressPrefix: "10.0.0.0/16" }), denyAllOut));
-    assert.deepEqual(verdict.decidedBy.map((d) => d.ruleName), ["AllowVnetRange"]);
+    assert.deepEqual(
+      verdict.decidedBy.map((d) => d.ruleName),
+      ["AllowVnetRange"],
+    );
   });
 
   it("a remote CIDR flow is compared by containment", () => {
     const opts = subnetOnly(rule("DenyPeer", 100, { access: "Deny", destinationAddressPrefix: "10.2.0.0/16" }));
-    assert.deepEqual([evaluateFlow(toCidr("10.2.3.0/24"), opts).blockedBy?.ruleName, evaluateFlow(toCidr("10.2.0.0/15"), opts).blockedBy?.remoteRange], ["DenyPeer", "10.2.0.0/16"]);
+    assert.deepEqual(
+      [evaluateFlow(toCidr("10.2.3.0/24"), opts).blockedBy?.ruleName, evaluateFlow(toCidr("10.2.0.0/15"), opts).blockedBy?.remoteRange],
+      ["DenyPeer", "10.2.0.0/16"],
+    );
     assert.equal(evaluateFlow(toCidr("52.0.0.0/24"), opts).allowed, true);
   });
 
@@ -47,12 +57,21 @@ describe("readiness/nsg evaluateFlow: addresses", () => {
   });
 
   it("a 0.0.0.0/0 user-defined route puts every service tag inside VirtualNetwork", () => {
-    const opts = { ...subnetOnly(rule("AllowVnet", 100, { destinationAddressPrefix: "VirtualNetwork" }), denyAllOut), vnetPrefixes: ["10.0.0.0/16", "0.0.0.0/0"] };
-    assert.deepEqual(evaluateFlow(toTag("Storage.westeurope"), opts).decidedBy.map((d) => d.ruleName), ["AllowVnet"]);
+    const opts = {
+      ...subnetOnly(rule("AllowVnet", 100, { destinationAddressPrefix: "VirtualNetwork" }), denyAllOut),
+      vnetPrefixes: ["10.0.0.0/16", "0.0.0.0/0"],
+    };
+    assert.deepEqual(
+      evaluateFlow(toTag("Storage.westeurope"), opts).decidedBy.map((d) => d.ruleName),
+      ["AllowVnet"],
+    );
   });
 
   it("a public user-defined route prefix makes VirtualNetwork against a service tag uncertain", () => {
-    const opts = { ...subnetOnly(rule("AllowVnet", 100, { destinationAddressPrefix: "VirtualNetwork" }), denyAllOut), vnetPrefixes: ["10.0.0.0/16", "20.0.0.0/8"] };
+    const opts = {
+      ...subnetOnly(rule("AllowVnet", 100, { destinationAddressPrefix: "VirtualNetwork" }), denyAllOut),
+      vnetPrefixes: ["10.0.0.0/16", "20.0.0.0/8"],
+    };
     const verdict = evaluateFlow(toTag("Storage.westeurope"), opts);
     assert.equal(verdict.blockedBy?.ruleName, "DenyEverythingOut");
     assert.match(verdict.uncertain ?? "", /'AllowVnet'.*might allow.*20\.0\.0\.0\/8/);
@@ -69,7 +88,10 @@ describe("readiness/nsg evaluateFlow: addresses", () => {
   });
 
   it("an allow by public CIDR for a service tag flow cannot be verified: blocked, with the rule named as uncertain", () => {
-    const verdict = evaluateFlow(toTag("Storage.westeurope"), subnetOnly(rule("AllowStorageIps", 100, { destinationAddressPrefix: "20.38.0.0/16" }), denyAllOut));
+    const verdict = evaluateFlow(
+      toTag("Storage.westeurope"),
+      subnetOnly(rule("AllowStorageIps", 100, { destinationAddressPrefix: "20.38.0.0/16" }), denyAllOut),
+    );
     assert.equal(verdict.blockedBy?.ruleName, "DenyEverythingOut");
     assert.match(verdict.uncertain ?? "", /'AllowStorageIps'.*might allow.*20\.38\.0\.0\/16/);
   });
@@ -81,7 +103,10 @@ describe("readiness/nsg evaluateFlow: addresses", () => {
   });
 
   it("a private CIDR rule does not touch a service tag flow", () => {
-    const verdict = evaluateFlow(toTag("Storage.westeurope"), subnetOnly(rule("DenyPrivate", 100, { access: "Deny", destinationAddressPrefix: "192.168.0.0/16" })));
+    const verdict = evaluateFlow(
+      toTag("Storage.westeurope"),
+      subnetOnly(rule("DenyPrivate", 100, { access: "Deny", destinationAddressPrefix: "192.168.0.0/16" })),
+    );
     assert.deepEqual([verdict.allowed, verdict.uncertain], [true, undefined]);
   });
 });

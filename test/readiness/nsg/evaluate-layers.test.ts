@@ -11,12 +11,21 @@ describe("readiness/nsg evaluateFlow: subnet and NIC NSGs", () => {
   it("inbound: a subnet deny wins even when the NIC NSG allows, and the NIC NSG is not consulted", () => {
     const verdict = evaluateFlow(inbound44224, options({ subnetNsg: nsg(SUBNET_NSG_ID, denyAllIn), nicNsg: nsg(NIC_NSG_ID, allowAmlIn) }));
     assert.deepEqual(verdict.blockedBy, { nsgId: SUBNET_NSG_ID, level: "subnet", ruleName: "DenyEverythingIn", priority: 4096 });
-    assert.deepEqual(verdict.decidedBy.map((d) => d.level), ["subnet"]);
+    assert.deepEqual(
+      verdict.decidedBy.map((d) => d.level),
+      ["subnet"],
+    );
   });
 
   it("inbound: the subnet allows, then the NIC NSG must allow too", () => {
     const verdict = evaluateFlow(inbound44224, options({ subnetNsg: nsg(SUBNET_NSG_ID, allowAmlIn), nicNsg: nsg(NIC_NSG_ID) }));
-    assert.deepEqual(verdict.decidedBy.map((d) => [d.level, d.ruleName]), [["subnet", "AllowAmlIn"], ["nic", "DenyAllInBound"]]);
+    assert.deepEqual(
+      verdict.decidedBy.map((d) => [d.level, d.ruleName]),
+      [
+        ["subnet", "AllowAmlIn"],
+        ["nic", "DenyAllInBound"],
+      ],
+    );
     assert.equal(verdict.blockedBy?.level, "nic");
   });
 
@@ -25,12 +34,27 @@ describe("readiness/nsg evaluateFlow: subnet and NIC NSGs", () => {
     const denySubnet = rule("DenyAmlSubnet", 100, { access: "Deny", destinationAddressPrefix: "AzureMachineLearning" });
     const verdict = evaluateFlow(outboundAml, options({ subnetNsg: nsg(SUBNET_NSG_ID, denySubnet), nicNsg: nsg(NIC_NSG_ID, denyNic) }));
     assert.deepEqual(verdict.blockedBy, { nsgId: NIC_NSG_ID, level: "nic", ruleName: "DenyAmlNic", priority: 200 });
-    assert.deepEqual(verdict.decidedBy.map((d) => d.level), ["nic"]);
+    assert.deepEqual(
+      verdict.decidedBy.map((d) => d.level),
+      ["nic"],
+    );
   });
 
   it("outbound: a NIC allow does not override a subnet deny", () => {
-    const verdict = evaluateFlow(outboundAml, options({ nicNsg: nsg(NIC_NSG_ID), subnetNsg: nsg(SUBNET_NSG_ID, rule("DenyAml", 100, { access: "Deny", destinationAddressPrefix: "AzureMachineLearning" })) }));
-    assert.deepEqual(verdict.decidedBy.map((d) => [d.level, d.access]), [["nic", "Allow"], ["subnet", "Deny"]]);
+    const verdict = evaluateFlow(
+      outboundAml,
+      options({
+        nicNsg: nsg(NIC_NSG_ID),
+        subnetNsg: nsg(SUBNET_NSG_ID, rule("DenyAml", 100, { access: "Deny", destinationAddressPrefix: "AzureMachineLearning" })),
+      }),
+    );
+    assert.deepEqual(
+      verdict.decidedBy.map((d) => [d.level, d.access]),
+      [
+        ["nic", "Allow"],
+        ["subnet", "Deny"],
+      ],
+    );
   });
 
   it("without any NSG everything is allowed and nothing decided", () => {
@@ -43,7 +67,11 @@ describe("readiness/nsg evaluateFlow: subnet and NIC NSGs", () => {
 });
 
 describe("readiness/nsg evaluateFlow: application security groups", () => {
-  const asgRule = rule("AllowAmlToWeb", 100, { direction: "Inbound", sourceAddressPrefix: "AzureMachineLearning", destinationApplicationSecurityGroups: [{ id: "/asg/web" }] });
+  const asgRule = rule("AllowAmlToWeb", 100, {
+    direction: "Inbound",
+    sourceAddressPrefix: "AzureMachineLearning",
+    destinationApplicationSecurityGroups: [{ id: "/asg/web" }],
+  });
 
   it("an allow rule for a destination ASG the NIC is not in does not match", () => {
     const verdict = evaluateFlow({ ...inbound44224, localAsgIds: ["/asg/other"] }, options({ nicNsg: nsg(NIC_NSG_ID, asgRule) }));
@@ -52,7 +80,10 @@ describe("readiness/nsg evaluateFlow: application security groups", () => {
 
   it("an allow rule for a destination ASG the NIC is in matches, ids compared without case", () => {
     const verdict = evaluateFlow({ ...inbound44224, localAsgIds: ["/ASG/WEB"] }, options({ nicNsg: nsg(NIC_NSG_ID, asgRule) }));
-    assert.deepEqual(verdict.decidedBy.map((d) => d.ruleName), ["AllowAmlToWeb"]);
+    assert.deepEqual(
+      verdict.decidedBy.map((d) => d.ruleName),
+      ["AllowAmlToWeb"],
+    );
   });
 
   it("a flow without localAsgIds is in no ASG", () => {

@@ -9,7 +9,11 @@ export const NIC_NSG_ID = "/subscriptions/s/resourceGroups/rg/providers/Microsof
 export function rule(name: string, priority: number, fields: Partial<SecurityRuleInput> = {}): SecurityRuleInput {
   const star = (plural: unknown, asgs?: unknown): string | undefined => (plural || asgs ? undefined : "*");
   return {
-    name, priority, direction: "Outbound", access: "Allow", protocol: "*",
+    name,
+    priority,
+    direction: "Outbound",
+    access: "Allow",
+    protocol: "*",
     sourceAddressPrefix: star(fields.sourceAddressPrefixes, fields.sourceApplicationSecurityGroups),
     sourcePortRange: star(fields.sourcePortRanges),
     destinationAddressPrefix: star(fields.destinationAddressPrefixes, fields.destinationApplicationSecurityGroups),

@@ -21,22 +21,43 @@ describe("readiness/nsg normalizeNsg", () => {
     assert.match(id, /networkSecurityGroups\/testnsg$/);
     assert.equal(rules.length, 7);
     assert.deepEqual(rules[0], {
-      name: "rule1", nsgId: id, priority: 130, direction: "Inbound", access: "Allow", protocol: "*",
-      sourcePrefixes: ["*"], sourcePorts: ["*"], destinationPrefixes: ["*"], destinationPorts: ["80"],
-      sourceAsgIds: [], destinationAsgIds: [], isDefault: false,
+      name: "rule1",
+      nsgId: id,
+      priority: 130,
+      direction: "Inbound",
+      access: "Allow",
+      protocol: "*",
+      sourcePrefixes: ["*"],
+      sourcePorts: ["*"],
+      destinationPrefixes: ["*"],
+      destinationPorts: ["80"],
+      sourceAsgIds: [],
+      destinationAsgIds: [],
+      isDefault: false,
     });
   });
 
   it("merges singular and plural prefix and port fields and rewrites Any to *", () => {
-    const [r] = normalizeNsg({ id: "n", securityRules: [rule("r", 100, {
-      sourceAddressPrefix: "Any", destinationAddressPrefix: "10.0.0.0/24", destinationAddressPrefixes: ["10.0.1.0/24", "10.0.0.0/24"],
-      destinationPortRange: "443", destinationPortRanges: ["80", "8000-8999"],
-    })] }).rules;
+    const [r] = normalizeNsg({
+      id: "n",
+      securityRules: [
+        rule("r", 100, {
+          sourceAddressPrefix: "Any",
+          destinationAddressPrefix: "10.0.0.0/24",
+          destinationAddressPrefixes: ["10.0.1.0/24", "10.0.0.0/24"],
+          destinationPortRange: "443",
+          destinationPortRanges: ["80", "8000-8999"],
+        }),
+      ],
+    }).rules;
     assert.deepEqual([r.sourcePrefixes, r.destinationPrefixes, r.destinationPorts], [["*"], ["10.0.0.0/24", "10.0.1.0/24"], ["443", "80", "8000-8999"]]);
   });
 
   it("normalizes the case of direction, access and protocol, and reads protocol Any as *", () => {
-    const rules = normalizeNsg({ id: "n", securityRules: [rule("a", 100, { direction: "inbound", access: "deny", protocol: "tcp" }), rule("b", 101, { protocol: "Any" })] }).rules;
+    const rules = normalizeNsg({
+      id: "n",
+      securityRules: [rule("a", 100, { direction: "inbound", access: "deny", protocol: "tcp" }), rule("b", 101, { protocol: "Any" })],
+    }).rules;
     assert.deepEqual([rules[0].direction, rules[0].access, rules[0].protocol, rules[1].protocol], ["Inbound", "Deny", "Tcp", "*"]);
   });
 
@@ -57,6 +78,13 @@ describe("readiness/nsg normalizeNsg", () => {
   });
 
   it("parses *, single ports and ranges", () => {
-    assert.deepEqual([parsePortSpec("*"), parsePortSpec("443"), parsePortSpec("8000-8999")], [{ first: 0, last: 65535 }, { first: 443, last: 443 }, { first: 8000, last: 8999 }]);
+    assert.deepEqual(
+      [parsePortSpec("*"), parsePortSpec("443"), parsePortSpec("8000-8999")],
+      [
+        { first: 0, last: 65535 },
+        { first: 443, last: 443 },
+        { first: 8000, last: 8999 },
+      ],
+    );
   });
 });

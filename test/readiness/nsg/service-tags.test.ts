@@ -14,7 +14,11 @@ describe("readiness/nsg service tags", () => {
 
   it("a global tag covers its regional forms", () => {
     assert.deepEqual(
-      [covers("Storage", "Storage.westeurope"), covers("AzureMachineLearning", "AzureMachineLearning.westeurope"), covers("BatchNodeManagement", "BatchNodeManagement.westeurope")],
+      [
+        covers("Storage", "Storage.westeurope"),
+        covers("AzureMachineLearning", "AzureMachineLearning.westeurope"),
+        covers("BatchNodeManagement", "BatchNodeManagement.westeurope"),
+      ],
       ["covers", "covers", "covers"],
     );
   });
@@ -25,7 +29,12 @@ describe("readiness/nsg service tags", () => {
 
   it("AzureCloud covers every Azure service tag; AzureCloud.<region> only that region's tags", () => {
     assert.deepEqual(
-      [covers("AzureCloud", "AzureMachineLearning"), covers("AzureCloud.westeurope", "Storage.westeurope"), covers("AzureCloud.westeurope", "Storage.northeurope"), covers("AzureCloud.westeurope", "AzureActiveDirectory")],
+      [
+        covers("AzureCloud", "AzureMachineLearning"),
+        covers("AzureCloud.westeurope", "Storage.westeurope"),
+        covers("AzureCloud.westeurope", "Storage.northeurope"),
+        covers("AzureCloud.westeurope", "AzureActiveDirectory"),
+      ],
       ["covers", "covers", "disjoint", "partial"],
     );
   });
@@ -40,7 +49,11 @@ describe("readiness/nsg service tags", () => {
 
   it("treats AzureFrontDoor.FrontEnd as a sub-tag of AzureFrontDoor, not a region", () => {
     assert.deepEqual(
-      [covers("AzureFrontDoor", "AzureFrontDoor.FrontEnd"), covers("AzureFrontDoor.FrontEnd", "AzureFrontDoor.FirstParty"), covers("AzureCloud.westeurope", "AzureFrontDoor.FrontEnd")],
+      [
+        covers("AzureFrontDoor", "AzureFrontDoor.FrontEnd"),
+        covers("AzureFrontDoor.FrontEnd", "AzureFrontDoor.FirstParty"),
+        covers("AzureCloud.westeurope", "AzureFrontDoor.FrontEnd"),
+      ],
       ["covers", "disjoint", "partial"],
     );
   });
@@ -50,7 +63,10 @@ describe("readiness/nsg service tags", () => {
   });
 
   it("a public CIDR against a service tag is unknown, a private one disjoint, 0.0.0.0/0 covers", () => {
-    assert.deepEqual([covers("20.38.0.0/16", "Storage.westeurope"), covers("10.0.0.0/8", "Storage.westeurope"), covers("0.0.0.0/0", "AzureMachineLearning")], ["unknown", "disjoint", "covers"]);
+    assert.deepEqual(
+      [covers("20.38.0.0/16", "Storage.westeurope"), covers("10.0.0.0/8", "Storage.westeurope"), covers("0.0.0.0/0", "AzureMachineLearning")],
+      ["unknown", "disjoint", "covers"],
+    );
   });
 
   it("fills a <region> placeholder with the region", () => {

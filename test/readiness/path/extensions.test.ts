@@ -16,15 +16,29 @@ describe("path model extension points", () => {
         appliance: {
           evaluate(context) {
             asked.push(context);
-            return context.target.port === 445 ? { kind: "appliance", severity: "error", reason: `firewall fw-hub (${context.applianceIp}) denies TCP 445`, resourceId: FIREWALL, fix: "Allow TCP 445 to the storage endpoint in the firewall policy." } : undefined;
+            return context.target.port === 445
+              ? {
+                  kind: "appliance",
+                  severity: "error",
+                  reason: `firewall fw-hub (${context.applianceIp}) denies TCP 445`,
+                  resourceId: FIREWALL,
+                  fix: "Allow TCP 445 to the storage endpoint in the firewall policy.",
+                }
+              : undefined;
           },
         },
       },
     });
     // Spoke 2's cluster goes through the hub to spoke 1's endpoints; spoke 1's own cluster does not.
     assert.ok(asked.length > 0 && asked.every((c) => c.source.key === "cluster-2" && c.applianceIp === "10.0.0.4" && c.applianceVnetId.endsWith("/vnet-hub")));
-    assert.deepEqual(report.findings.map((f) => [f.id, f.category, f.resourceId]), [["path.reach:cluster-2:pe-file", "route", FIREWALL]]);
-    assert.match(report.findings[0].message, /^cluster-2 \(snet-training in vnet-spoke-2\) cannot reach pe-file 10\.1\.2\.\d+:445: firewall fw-hub \(10\.0\.0\.4\) denies TCP 445\.$/);
+    assert.deepEqual(
+      report.findings.map((f) => [f.id, f.category, f.resourceId]),
+      [["path.reach:cluster-2:pe-file", "route", FIREWALL]],
+    );
+    assert.match(
+      report.findings[0].message,
+      /^cluster-2 \(snet-training in vnet-spoke-2\) cannot reach pe-file 10\.1\.2\.\d+:445: firewall fw-hub \(10\.0\.0\.4\) denies TCP 445\.$/,
+    );
   });
 
   it("a custom DNS resolver judges VNets with their own DNS servers instead of the conditional-forwarder warning", async () => {

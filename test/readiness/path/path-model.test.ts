@@ -12,9 +12,25 @@ describe("path model on a generated hub-and-spoke", () => {
     if (!spoke1?.id || !spoke2?.id) throw new Error("generated spokes missing");
     // Spoke 2 peers spoke 1 directly (no route through the hub), but only knows spoke 1's old space, 10.1.0.0/24.
     for (const subnet of spoke2.subnets ?? []) subnet.routeTable = undefined;
-    const stale: VirtualNetworkPeering = { id: `${spoke2.id}/virtualNetworkPeerings/to-spoke-1`, name: "to-spoke-1", remoteVirtualNetwork: { id: spoke1.id }, remoteAddressSpace: { addressPrefixes: ["10.1.0.0/24"] }, peeringState: "Connected", peeringSyncLevel: "LocalNotInSync", allowVirtualNetworkAccess: true };
+    const stale: VirtualNetworkPeering = {
+      id: `${spoke2.id}/virtualNetworkPeerings/to-spoke-1`,
+      name: "to-spoke-1",
+      remoteVirtualNetwork: { id: spoke1.id },
+      remoteAddressSpace: { addressPrefixes: ["10.1.0.0/24"] },
+      peeringState: "Connected",
+      peeringSyncLevel: "LocalNotInSync",
+      allowVirtualNetworkAccess: true,
+    };
     spoke2.virtualNetworkPeerings?.push(stale);
-    spoke1.virtualNetworkPeerings?.push({ id: `${spoke1.id}/virtualNetworkPeerings/to-spoke-2`, name: "to-spoke-2", remoteVirtualNetwork: { id: spoke2.id }, remoteAddressSpace: spoke2.addressSpace, peeringState: "Connected", peeringSyncLevel: "RemoteNotInSync", allowVirtualNetworkAccess: true });
+    spoke1.virtualNetworkPeerings?.push({
+      id: `${spoke1.id}/virtualNetworkPeerings/to-spoke-2`,
+      name: "to-spoke-2",
+      remoteVirtualNetwork: { id: spoke2.id },
+      remoteAddressSpace: spoke2.addressSpace,
+      peeringState: "Connected",
+      peeringSyncLevel: "RemoteNotInSync",
+      allowVirtualNetworkAccess: true,
+    });
     const report = await judgeTopology(topology, options);
     const paths = report.findings.filter((f) => f.id.startsWith("path.reach:cluster-2:"));
     assert.equal(paths.length, 5, JSON.stringify(report.findings, null, 1));

@@ -17,7 +17,10 @@ describe("readiness/probe/resolver", () => {
         assert.throws(
           () => parseDnsServer(bad),
           (error: unknown) =>
-            error instanceof InvalidDnsServerError && error.message.includes(`'${bad}'`) && error.message.includes("IP[:PORT]") && !error.message.includes("\n"),
+            error instanceof InvalidDnsServerError &&
+            error.message.includes(`'${bad}'`) &&
+            error.message.includes("IP[:PORT]") &&
+            !error.message.includes("\n"),
         );
       });
     }

@@ -71,9 +71,21 @@ describe("readiness/render/json", () => {
     bad.extra = true;
     const errors = validate(bad);
     assert.equal(errors.length, 4, errors.join("\n"));
-    assert.ok(errors.some((error) => error.startsWith("/findings/0/severity enum")), errors.join("\n"));
-    assert.ok(errors.some((error) => error.startsWith('/findings/1 required {"missingProperty":"fix"}')), errors.join("\n"));
-    assert.ok(errors.some((error) => error.startsWith("/summary/errors minimum")), errors.join("\n"));
-    assert.ok(errors.some((error) => error.startsWith('/ additionalProperties {"additionalProperty":"extra"}')), errors.join("\n"));
+    assert.ok(
+      errors.some((error) => error.startsWith("/findings/0/severity enum")),
+      errors.join("\n"),
+    );
+    assert.ok(
+      errors.some((error) => error.startsWith('/findings/1 required {"missingProperty":"fix"}')),
+      errors.join("\n"),
+    );
+    assert.ok(
+      errors.some((error) => error.startsWith("/summary/errors minimum")),
+      errors.join("\n"),
+    );
+    assert.ok(
+      errors.some((error) => error.startsWith('/ additionalProperties {"additionalProperty":"extra"}')),
+      errors.join("\n"),
+    );
   });
 });

@@ -15,7 +15,10 @@ describe("readiness/render/junit", () => {
   });
 
   it("has one <testsuite> per category with checks, in the fixed category order", () => {
-    assert.deepEqual(suites.map((s) => s.attributes.name), ["amlvnet.subnet", "amlvnet.nsg", "amlvnet.dns", "amlvnet.peering", "amlvnet.workspace"]);
+    assert.deepEqual(
+      suites.map((s) => s.attributes.name),
+      ["amlvnet.subnet", "amlvnet.nsg", "amlvnet.dns", "amlvnet.peering", "amlvnet.workspace"],
+    );
   });
 
   it("has counts in the attributes that match the test cases", () => {

@@ -36,12 +36,18 @@ describe("readiness/render/markdown", () => {
     assert.equal(lines[header + 1], "| --- | --- | --- | --- | --- |");
     const rows = lines.slice(header + 2, lines.indexOf("", header));
     assert.equal(rows.length, 3);
-    assert.ok(rows.every((row) => cells(row).length === 5), rows.join("\n"));
-    assert.deepEqual(rows.map((row) => cells(row).slice(0, 2)), [
-      ["⚠️ warning", "Network security groups"],
-      ["🛑 error", "Private DNS"],
-      ["ℹ️ info", "Workspace"],
-    ]);
+    assert.ok(
+      rows.every((row) => cells(row).length === 5),
+      rows.join("\n"),
+    );
+    assert.deepEqual(
+      rows.map((row) => cells(row).slice(0, 2)),
+      [
+        ["⚠️ warning", "Network security groups"],
+        ["🛑 error", "Private DNS"],
+        ["ℹ️ info", "Workspace"],
+      ],
+    );
   });
 
   it("escapes pipes, newlines and HTML in cells, and puts fixes in code", () => {
@@ -56,7 +62,10 @@ describe("readiness/render/markdown", () => {
     const start = lines.indexOf("<details>");
     assert.equal(lines[start + 1], "<summary>2 passed checks</summary>");
     assert.equal(lines[start + 2], "", "a blank line so the list renders as Markdown");
-    assert.deepEqual(lines.slice(start + 3, start + 5), ["- ✅ snet-agents is not delegated `subnet.not-delegated:snet-agents`", "- ✅ vnet-agents is peered with vnet-aml (Connected) `peering.connected:vnet-agents:vnet-aml`"]);
+    assert.deepEqual(lines.slice(start + 3, start + 5), [
+      "- ✅ snet-agents is not delegated `subnet.not-delegated:snet-agents`",
+      "- ✅ vnet-agents is peered with vnet-aml (Connected) `peering.connected:vnet-agents:vnet-aml`",
+    ]);
     assert.ok(lines.includes("</details>"));
   });
 

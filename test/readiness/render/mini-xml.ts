@@ -17,7 +17,8 @@ export function parseXml(source: string): XmlElement {
   const fail = (reason: string): never => {
     throw new Error(`XML error at ${pos}: ${reason} near ${JSON.stringify(source.slice(pos, pos + 30))}`);
   };
-  const isNameChar = (ch: string): boolean => (ch >= "a" && ch <= "z") || (ch >= "A" && ch <= "Z") || (ch >= "0" && ch <= "9") || ch === "-" || ch === "_" || ch === ":" || ch === ".";
+  const isNameChar = (ch: string): boolean =>
+    (ch >= "a" && ch <= "z") || (ch >= "A" && ch <= "Z") || (ch >= "0" && ch <= "9") || ch === "-" || ch === "_" || ch === ":" || ch === ".";
   const skipSpace = (): void => {
     while (pos < source.length && " \t\r\n".includes(source[pos])) pos++;
   };

@@ -29,8 +29,9 @@ export function sampleReport(): ReadinessReport {
         category: "dns",
         severity: "error",
         resourceId: ZONE_ID,
-        message: "privatelink.api.azureml.ms is not linked to vnet-agents | the agents resolve <guid>.workspace.westeurope.api.azureml.ms publicly & bypass \"pe-ws\".",
-        fix: "az network private-dns link vnet create --resource-group rg-dns --zone-name privatelink.api.azureml.ms --name vnet-agents-link --virtual-network vnet-agents --registration-enabled false\naz network private-dns link vnet list --resource-group rg-dns --zone-name privatelink.api.azureml.ms --query \"[].name\" | cat",
+        message:
+          'privatelink.api.azureml.ms is not linked to vnet-agents | the agents resolve <guid>.workspace.westeurope.api.azureml.ms publicly & bypass "pe-ws".',
+        fix: 'az network private-dns link vnet create --resource-group rg-dns --zone-name privatelink.api.azureml.ms --name vnet-agents-link --virtual-network vnet-agents --registration-enabled false\naz network private-dns link vnet list --resource-group rg-dns --zone-name privatelink.api.azureml.ms --query "[].name" | cat',
       },
       {
         id: "nsg.outbound-denied:AzureActiveDirectory:nsg-agents",
@@ -42,11 +43,41 @@ export function sampleReport(): ReadinessReport {
       },
     ],
     checks: [
-      { id: "subnet.not-delegated:snet-agents", category: "subnet", title: "snet-agents is not delegated", resourceId: `${AGENT_VNET_ID}/subnets/snet-agents`, findingIds: [] },
-      { id: "dns.zone-linked:privatelink.api.azureml.ms:vnet-agents", category: "dns", title: "privatelink.api.azureml.ms is linked to vnet-agents", resourceId: ZONE_ID, findingIds: ["dns.zone-not-linked:privatelink.api.azureml.ms:vnet-agents"] },
-      { id: "nsg.outbound:AzureActiveDirectory:nsg-agents", category: "nsg", title: "nsg-agents allows TCP 443 to AzureActiveDirectory", resourceId: NSG_ID, findingIds: ["nsg.outbound-denied:AzureActiveDirectory:nsg-agents"] },
-      { id: "workspace.public-access:ws-prod", category: "workspace", title: "ws-prod <accepts> only private traffic", resourceId: WORKSPACE_ID, findingIds: ["workspace.public-access:ws-prod"] },
-      { id: "peering.connected:vnet-agents:vnet-aml", category: "peering", title: "vnet-agents is peered with vnet-aml (Connected)", resourceId: AGENT_VNET_ID, findingIds: [] },
+      {
+        id: "subnet.not-delegated:snet-agents",
+        category: "subnet",
+        title: "snet-agents is not delegated",
+        resourceId: `${AGENT_VNET_ID}/subnets/snet-agents`,
+        findingIds: [],
+      },
+      {
+        id: "dns.zone-linked:privatelink.api.azureml.ms:vnet-agents",
+        category: "dns",
+        title: "privatelink.api.azureml.ms is linked to vnet-agents",
+        resourceId: ZONE_ID,
+        findingIds: ["dns.zone-not-linked:privatelink.api.azureml.ms:vnet-agents"],
+      },
+      {
+        id: "nsg.outbound:AzureActiveDirectory:nsg-agents",
+        category: "nsg",
+        title: "nsg-agents allows TCP 443 to AzureActiveDirectory",
+        resourceId: NSG_ID,
+        findingIds: ["nsg.outbound-denied:AzureActiveDirectory:nsg-agents"],
+      },
+      {
+        id: "workspace.public-access:ws-prod",
+        category: "workspace",
+        title: "ws-prod <accepts> only private traffic",
+        resourceId: WORKSPACE_ID,
+        findingIds: ["workspace.public-access:ws-prod"],
+      },
+      {
+        id: "peering.connected:vnet-agents:vnet-aml",
+        category: "peering",
+        title: "vnet-agents is peered with vnet-aml (Connected)",
+        resourceId: AGENT_VNET_ID,
+        findingIds: [],
+      },
     ],
     summary: { errors: 1, warnings: 1, infos: 1, checks: 5, passed: 2 },
   };
@@ -58,7 +89,15 @@ export function readyReport(): ReadinessReport {
     ready: true,
     workspaceId: WORKSPACE_ID,
     findings: [],
-    checks: [{ id: "subnet.not-delegated:snet-agents", category: "subnet", title: "snet-agents is not delegated", resourceId: `${AGENT_VNET_ID}/subnets/snet-agents`, findingIds: [] }],
+    checks: [
+      {
+        id: "subnet.not-delegated:snet-agents",
+        category: "subnet",
+        title: "snet-agents is not delegated",
+        resourceId: `${AGENT_VNET_ID}/subnets/snet-agents`,
+        findingIds: [],
+      },
+    ],
     summary: { errors: 0, warnings: 0, infos: 0, checks: 1, passed: 1 },
   };
 }
