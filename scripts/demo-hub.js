@@ -24,17 +24,7 @@ if (process.argv[2] === "--hub-writes") {
 const sandbox = spawn(process.execPath, [join(BUILD, "cli/main.js"), "sandbox", "--scenario", "hub-spoke"], { stdio: ["ignore", "pipe", "inherit"] });
 let done = false;
 
-function step(title, args, env, expected = 0) {
-  console.log(
-    `\n=== ${title}\n$ amlvnet ${args
-      .slice(1)
-      .join(" ")
-      .replace(/\/subscriptions\/[^ ]+\/(\S+)/g, "…/$1")}\n`,
-  );
-  const status = spawnSync(process.execPath, args, { stdio: "inherit", env }).status;
-  if (status !== expected) console.log(`(exit code ${status}, expected ${expected})`);
-  return status === expected;
-}
+const { step } = require("./demo-step");
 
 /** ARM writes through the product's own clients, in the hub subscription. */
 async function hubWrites(env, change) {

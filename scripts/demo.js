@@ -12,7 +12,7 @@ if (process.argv.slice(2).join(" ").includes("hub-spoke")) require("./demo-hub")
 else main();
 
 function main() {
-  const { spawn, spawnSync } = require("node:child_process");
+  const { spawn } = require("node:child_process");
   const { generateKeyPairSync } = require("node:crypto");
   const { mkdtempSync, writeFileSync, rmSync } = require("node:fs");
   const { tmpdir } = require("node:os");
@@ -24,17 +24,7 @@ function main() {
   const workDir = mkdtempSync(join(tmpdir(), "amlvnet-demo-"));
   let done = false;
 
-  function step(title, args, env, expected = 0) {
-    console.log(
-      `\n=== ${title}\n$ amlvnet ${args
-        .slice(1)
-        .join(" ")
-        .replace(/\/subscriptions\/[^ ]+\/(\S+)/g, "…/$1")}\n`,
-    );
-    const status = spawnSync(process.execPath, args, { stdio: "inherit", env }).status;
-    if (status !== expected) console.log(`(exit code ${status}, expected ${expected})`);
-    return status === expected;
-  }
+  const { step } = require("./demo-step");
 
   /** An OpenSSH ed25519 public key line (the VMs take SSH keys only; the private key is thrown away). */
   function sshPublicKey() {
