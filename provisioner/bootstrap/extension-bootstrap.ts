@@ -4,7 +4,8 @@ import { firstLine, StepError } from "../errors";
 import { AGENT_EXTENSION_NAME } from "../resource-ids";
 import { act, getOrUndefined } from "../steps/step";
 import type { AgentBootstrap } from "./agent-bootstrap";
-import { agentScript, commandToExecute, scriptFingerprint } from "./agent-script";
+import { commandToExecute, scriptFingerprint } from "./agent-script";
+import { machineAgentScript } from "./machine-script";
 
 export const SCRIPT_TAG = "amlvnet-script";
 
@@ -23,13 +24,7 @@ export class ExtensionBootstrap implements AgentBootstrap {
 
   async ensure(ctx: ProvisionContext, machine: AgentMachine): Promise<void> {
     const { config, clients } = ctx;
-    const script = agentScript({
-      organizationUrl: config.devops.organizationUrl,
-      pool: config.pool.name,
-      agentName: machine.agentName,
-      downloadUrl: config.agent.downloadUrl,
-      runAs: config.vm.adminUser,
-    });
+    const script = machineAgentScript(ctx, machine);
     const fingerprint = scriptFingerprint(script);
     const existing = await getOrUndefined(
       () => clients.compute.virtualMachineExtensions.get(config.resourceGroup, machine.vmName, AGENT_EXTENSION_NAME),

@@ -6,7 +6,8 @@ import type { AgentInfo } from "../devops/devops-pools";
 import { firstLine, ProvisionerInputError, StepError } from "../errors";
 import { act, getOrUndefined } from "../steps/step";
 import type { AgentBootstrap } from "./agent-bootstrap";
-import { agentScript, shellQuote, sshCommand } from "./agent-script";
+import { shellQuote, sshCommand } from "./agent-script";
+import { machineAgentScript } from "./machine-script";
 import { hostKeysInSerialLog } from "./ssh/host-keys";
 import { connect, exec, forward, SshEndpoint, SshError } from "./ssh/ssh-connection";
 
@@ -67,13 +68,7 @@ export class SshBootstrap implements AgentBootstrap {
     const ssh = this.ssh(ctx);
     const fail = (message: string) => new StepError("agent-software", `${machine.vmName}: ${message}`);
     const [hostKey, address] = await Promise.all([this.hostKeyOf(ctx, machine), this.privateIpOf(ctx, machine)]);
-    const script = agentScript({
-      organizationUrl: config.devops.organizationUrl,
-      pool: config.pool.name,
-      agentName: machine.agentName,
-      downloadUrl: config.agent.downloadUrl,
-      runAs: config.vm.adminUser,
-    });
+    const script = machineAgentScript(ctx, machine);
     let jump: Client | undefined;
     let vm: Client | undefined;
     try {
