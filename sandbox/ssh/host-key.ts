@@ -12,9 +12,14 @@ export interface HostKey {
 }
 
 export function generateHostKey(): HostKey {
-  const pair = utils.generateKeyPairSync("ed25519");
-  const [type, blob] = pair.public.split(" ");
-  return { privateKey: pair.private, publicKey: `${type} ${blob}`, fingerprint: fingerprintOf(blob) };
+  // About 1 in 300 ed25519 keys from ssh2's generator fail its own parser ("Malformed OpenSSH private key", measured
+  // 10 in 3,000), which killed a sandbox at start now and then: keep only a key that parses.
+  for (let attempt = 1; ; attempt++) {
+    const pair = utils.generateKeyPairSync("ed25519");
+    if (utils.parseKey(pair.private) instanceof Error && attempt < 10) continue;
+    const [type, blob] = pair.public.split(" ");
+    return { privateKey: pair.private, publicKey: `${type} ${blob}`, fingerprint: fingerprintOf(blob) };
+  }
 }
 
 export function fingerprintOf(base64Blob: string): string {

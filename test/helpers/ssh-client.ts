@@ -9,8 +9,11 @@ export interface KeyPair {
 }
 
 export function newKeyPair(comment: string): KeyPair {
-  const pair = utils.generateKeyPairSync("ed25519", { comment });
-  return { privateKey: pair.private, publicKey: pair.public };
+  // About 1 in 300 ed25519 keys from ssh2's generator fail its own parser (sandbox/ssh/host-key.ts): skip those.
+  for (;;) {
+    const pair = utils.generateKeyPairSync("ed25519", { comment });
+    if (!(utils.parseKey(pair.private) instanceof Error)) return { privateKey: pair.private, publicKey: pair.public };
+  }
 }
 
 export { pinnedHostKey as pinnedTo } from "../../provisioner/bootstrap/ssh/ssh-connection";

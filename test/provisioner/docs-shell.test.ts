@@ -16,6 +16,6 @@ describe("docs: the shell the Custom Script extension runs the agent command wit
     assert.match(text, /custom-script-extension-linux `main\/exec\.go`/);
   });
   it("the sandbox runs VM scripts with /bin/bash -c", () => {
-    assert.match(readFileSync("sandbox/vm-agent/vm-process.ts", "utf8"), /"\/bin\/bash", "-c"/);
+    assert.match(readFileSync("sandbox/vm-agent/vm-process.ts", "utf8"), /"\/bin\/bash",\s*"-c"/);
   });
 });
