@@ -37,3 +37,16 @@ export function requirePriority(value: unknown, property: string, where: string,
   }
   return priority;
 }
+
+export function asNumber(value: unknown): number | undefined {
+  return typeof value === "number" ? value : undefined;
+}
+
+export function asBoolean(value: unknown): boolean | undefined {
+  return typeof value === "boolean" ? value : undefined;
+}
+
+/** A resource body's `properties` bag (ARM's envelope), or `{}` when it has none. */
+export function propertiesOf(body: unknown): JsonObject {
+  return asObject(asObject(body).properties);
+}
