@@ -3,7 +3,7 @@ import type { NetworkInterface } from "@azure/arm-network";
 import { mapSettledLimited, valuesOrThrow } from "../concurrency";
 import type { ProvisionContext } from "../context";
 import { isOwned, tagsSatisfied } from "../ownership";
-import { act, attempt, getOrUndefined, listOrEmpty, sameId, Step } from "./step";
+import { act, attempt, getOrUndefined, listOrEmpty, listOrRecordFailure, sameId, Step } from "./step";
 
 function vmBody(ctx: ProvisionContext, vmName: string): VirtualMachine {
   const { config } = ctx;
@@ -150,17 +150,11 @@ export const agentVmsStep: Step = {
     );
   },
   async destroy(ctx) {
-    const vms = await ownedVms(ctx).catch((error: unknown) => {
-      ctx.failures.push(`listing the agent VMs: ${(error as Error).message}`);
-      return [];
-    });
+    const vms = await listOrRecordFailure(ctx, "the agent VMs", () => ownedVms(ctx));
     await mapSettledLimited(vms, ctx.options.agentConcurrency, (vm) => attempt(ctx, `VM ${vm.name}`, () => deleteVm(ctx, vm.name as string)));
     // NICs left by a VM that was never created (an interrupted apply).
-    const nics = await listOrEmpty(() => ctx.clients.network.networkInterfaces.list(ctx.config.resourceGroup), `the NICs of ${ctx.config.resourceGroup}`).catch(
-      (error: unknown) => {
-        ctx.failures.push(`listing the agent NICs: ${(error as Error).message}`);
-        return [];
-      },
+    const nics = await listOrRecordFailure(ctx, "the agent NICs", () =>
+      listOrEmpty(() => ctx.clients.network.networkInterfaces.list(ctx.config.resourceGroup), `the NICs of ${ctx.config.resourceGroup}`),
     );
     for (const nic of nics.filter((n) => isOwned(n.tags, ctx.config.pool.name) && !n.virtualMachine && n.name)) {
       await attempt(ctx, `NIC ${nic.name}`, () =>

@@ -2,7 +2,7 @@ import type { VirtualNetworkLink } from "@azure/arm-privatedns";
 import { mapSettledLimited, valuesOrThrow } from "../concurrency";
 import type { ProvisionContext } from "../context";
 import { dnsLinkName, isOwned, tagsSatisfied } from "../ownership";
-import { act, attempt, collect, listOrEmpty, partsOf, sameId, Step } from "./step";
+import { act, attempt, collect, listOrEmpty, listOrRecordFailure, partsOf, sameId, Step } from "./step";
 
 async function linksOf(ctx: ProvisionContext, zoneId: string): Promise<VirtualNetworkLink[]> {
   const { subscriptionId, resourceGroup, name } = partsOf(zoneId);
@@ -41,7 +41,11 @@ async function ensureLink(ctx: ProvisionContext, zoneId: string): Promise<void> 
 /** Zones to clean up when the workspace could not be read: every private zone of the subscriptions involved. */
 async function fallbackZoneIds(ctx: ProvisionContext): Promise<string[]> {
   const subscriptions = new Set([ctx.config.subscription, partsOf(ctx.config.workspaceId).subscriptionId]);
-  const zones = await Promise.all([...subscriptions].map((s) => collect(ctx.clientsFor(s).privateDns.privateZones.list()).catch(() => [])));
+  const zones = await Promise.all(
+    [...subscriptions].map((s) =>
+      listOrRecordFailure(ctx, `the private DNS zones of subscription ${s}`, () => collect(ctx.clientsFor(s).privateDns.privateZones.list())),
+    ),
+  );
   return zones.flat().map((z) => z.id as string);
 }
 

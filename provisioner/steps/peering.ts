@@ -3,7 +3,7 @@ import { sleep } from "../concurrency";
 import type { ProvisionContext } from "../context";
 import { codeOf, StepError } from "../errors";
 import { isOwnedPeering, peeringName } from "../ownership";
-import { act, attempt, listOrEmpty, nameOf, partsOf, sameId, Step } from "./step";
+import { act, attempt, listOrEmpty, listOrRecordFailure, nameOf, partsOf, sameId, Step } from "./step";
 
 interface Side {
   /** The VNet the peering lives on. */
@@ -133,7 +133,7 @@ export const peeringStep: Step = {
   async destroy(ctx) {
     // Without the workspace's topology, the remote VNets are those amlvnet's peerings on the agent VNet point at.
     const remotes = new Set(ctx.amlVnetIds);
-    for (const p of await peeringsOf(ctx, ctx.ids.vnetId).catch(() => []))
+    for (const p of await listOrRecordFailure(ctx, `the peerings of ${nameOf(ctx.ids.vnetId)}`, () => peeringsOf(ctx, ctx.ids.vnetId)))
       if (isOwnedPeering(p.name) && p.remoteVirtualNetwork?.id) remotes.add(p.remoteVirtualNetwork.id);
     for (const remoteId of remotes) {
       for (const side of [

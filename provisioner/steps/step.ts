@@ -75,6 +75,19 @@ export async function attempt(ctx: ProvisionContext, what: string, fn: () => Pro
   }
 }
 
+/**
+ * A destroy's listing: on failure, records it (so destroy reports it and exits non-zero) and goes on with nothing
+ * listed instead of stopping the other deletions.
+ */
+export async function listOrRecordFailure<T>(ctx: ProvisionContext, what: string, list: () => Promise<T[]>): Promise<T[]> {
+  try {
+    return await list();
+  } catch (error) {
+    ctx.failures.push(failureLine(`listing ${what}`, error));
+    return [];
+  }
+}
+
 /** One line of a destroy report: what failed and the first line of why. */
 export function failureLine(what: string, error: unknown): string {
   return `${what}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`;

@@ -8,6 +8,8 @@ import { DevOpsService } from "../../provisioner/devops/devops-service";
 import { ProvisionerInputError } from "../../provisioner/errors";
 import { agentVmsStep } from "../../provisioner/steps/agent-vms";
 import { agentsOnlineStep } from "../../provisioner/steps/agents-online";
+import { dnsLinksStep } from "../../provisioner/steps/dns-links";
+import { peeringStep } from "../../provisioner/steps/peering";
 import type { RunningSandbox } from "../../sandbox/sandbox";
 import { minimalConfig, startProvisionerSandbox, writeConfig } from "./harness";
 
@@ -53,6 +55,20 @@ describe("provisioner: a refused read is reported, not taken for 'nothing there'
     );
     assert.ok(
       ctx.failures.some((f) => /^listing the agent NICs: .*Microsoft\.Network\/networkInterfaces\/read/.test(f)),
+      ctx.failures.join("\n"),
+    );
+  });
+
+  it("destroy records the peering and private-zone listings it may not read instead of taking them for empty", async () => {
+    const ctx = contextWithoutRoles("destroy");
+    await peeringStep.destroy?.(ctx);
+    await dnsLinksStep.destroy?.(ctx);
+    assert.ok(
+      ctx.failures.some((f) => /^listing the peerings of vnet-[^:]+: .*virtualNetworkPeerings\/read/.test(f)),
+      ctx.failures.join("\n"),
+    );
+    assert.ok(
+      ctx.failures.some((f) => /^listing the private DNS zones of subscription [0-9a-f-]+: /.test(f)),
       ctx.failures.join("\n"),
     );
   });
