@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { renderJunit } from "../../../readiness/render/junit";
-import { childrenNamed, parseXml, type XmlElement } from "./mini-xml";
+import { childrenNamed, parseXml, type XmlElement } from "./xml-tree";
 import { readyReport, sampleReport } from "./sample-report";
 
 describe("readiness/render/junit", () => {
@@ -83,9 +83,10 @@ describe("readiness/render/junit", () => {
   });
 
   it("the test parser rejects malformed XML", () => {
-    assert.throws(() => parseXml("<a><b></a>"), /mismatched/);
-    assert.throws(() => parseXml('<a x="1 & 2"/>'), /entity/);
-    assert.throws(() => parseXml("<a>x</a><b/>"), /after the root/);
+    assert.throws(() => parseXml("<a><b></a>"), /unexpected close tag/);
+    assert.throws(() => parseXml('<a x="1 & 2">y</a>'), /unexpected end/, "a bare & starts an entity that never ends");
+    assert.throws(() => parseXml("<a>x</a><b/>"), /only one root/);
+    assert.throws(() => parseXml("<a>\u0007</a>"), /disallowed character/);
   });
   it("carries measured durations when given: a timed topology case, the checks' time shared by their cases", () => {
     const timed = parseXml(renderJunit(sampleReport(), { timings: { topologyMs: 1234, checksMs: 50, probesMs: 0 } }));
