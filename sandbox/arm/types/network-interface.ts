@@ -1,14 +1,48 @@
+/**
+ * Microsoft.Network/networkInterfaces. Shapes from azure-rest-api-specs network 2024-07-01 `networkInterface.json` and
+ * example NetworkInterfaceCreate.json (test/fixtures/arm); SDK types NetworkInterface, NetworkInterfaceIPConfiguration
+ * and NetworkInterfaceIPConfigurationPrivateLinkConnectionProperties (a private endpoint's NIC) in @azure/arm-network.
+ */
 import { ArmError } from "../arm-error";
 import { ResourceTypeSpec, requireReference } from "../resource-type";
-import type { Json } from "../store";
+import type { StoredResource } from "../store";
 import { guidFrom } from "../../http/random";
 import { allocateAddress, checkStaticAddress, NIC } from "./address-allocation";
-import { refId, requireSameRegion, resourceGuid, sameId, vnetOfSubnet } from "./common";
+import { requireSameRegion, resourceGuid, sameId, vnetOfSubnet } from "./common";
 import { NSG } from "./security-group";
+import { asObject, asObjects, JsonObject, propertiesOf, refIdOf } from "./wire";
 
 const SUBNET = "Microsoft.Network/virtualNetworks/subnets";
 const PUBLIC_IP = "Microsoft.Network/publicIPAddresses";
 const VM = "Microsoft.Compute/virtualMachines";
+
+/** An IP configuration as this type stores it (the request's name and pass-through values stay as sent). */
+export interface WireNicIpConfiguration {
+  name: unknown;
+  id: string;
+  etag: string;
+  type: "Microsoft.Network/networkInterfaces/ipConfigurations";
+  properties: {
+    provisioningState: "Succeeded";
+    privateIPAddress: string;
+    privateIPAllocationMethod: unknown;
+    subnet: { id: string };
+    primary: unknown;
+    privateIPAddressVersion: "IPv4";
+    /** Set by a private endpoint's write (groupId, requiredMemberName, fqdns); a raw PUT may send anything here. */
+    privateLinkConnectionProperties?: JsonObject;
+    publicIPAddress?: { id: string };
+  };
+}
+
+/** The IP configurations of a NIC the sandbox stored (its write built them), or none. */
+export function nicIpConfigurations(nic: StoredResource | undefined): WireNicIpConfiguration[] {
+  return (propertiesOf(nic?.body).ipConfigurations ?? []) as WireNicIpConfiguration[];
+}
+
+function locationIn(resource: StoredResource): string {
+  return String(asObject(resource.body).location);
+}
 
 export const networkInterfaceType: ResourceTypeSpec = {
   type: NIC,
@@ -16,20 +50,20 @@ export const networkInterfaceType: ResourceTypeSpec = {
   placement: "tracked",
   etag: true,
   write(ctx, request) {
-    const props = request.body.properties ?? {};
-    const location = String(request.body.location).replace(/\s+/g, "").toLowerCase();
-    const configs: Json[] = props.ipConfigurations ?? [];
+    const props = propertiesOf(request.body);
+    const location = String(asObject(request.body).location).replace(/\s+/g, "").toLowerCase();
+    const configs = asObjects(props.ipConfigurations);
     if (configs.length === 0)
       throw new ArmError(400, "InvalidRequestFormat", `Cannot parse the request. Network interface ${request.id} must have at least one IP configuration.`);
-    const previous: Json[] = request.existing?.body.properties.ipConfigurations ?? [];
+    const previous = nicIpConfigurations(request.existing);
     const taken = new Set<string>();
-    const ipConfigurations = configs.map((config, index) => {
-      const cp = config.properties ?? {};
+    const ipConfigurations = configs.map((config, index): WireNicIpConfiguration => {
+      const cp = asObject(config.properties);
       // An IP configuration without a subnet goes into the primary configuration's subnet, as in Azure.
-      const subnetRef = cp.subnet ?? configs.find((c) => c.properties?.primary)?.properties?.subnet ?? configs[0].properties?.subnet;
+      const subnetRef = cp.subnet ?? asObject(configs.find((c) => asObject(c.properties).primary)?.properties).subnet ?? asObject(configs[0].properties).subnet;
       const subnet = requireReference(ctx, subnetRef, SUBNET, request.id);
       const vnet = vnetOfSubnet(ctx, subnet.id);
-      if (vnet) requireSameRegion("Virtual network", location, vnet.id, vnet.body.location, request.id);
+      if (vnet) requireSameRegion("Virtual network", location, vnet.id, locationIn(vnet), request.id);
       const method = cp.privateIPAllocationMethod ?? (cp.privateIPAddress ? "Static" : "Dynamic");
       const before = previous.find((p) => p.name === config.name && sameId(p.properties.subnet.id, subnet.id));
       let address: string;
@@ -40,23 +74,8 @@ export const networkInterfaceType: ResourceTypeSpec = {
         address = before?.properties.privateIPAddress ?? allocateAddress(ctx, subnet, taken);
       }
       taken.add(address);
-      const result: Json = {
-        name: config.name,
-        id: `${request.id}/ipConfigurations/${config.name}`,
-        etag: `W/"${guidFrom(request.id + config.name)}"`,
-        type: "Microsoft.Network/networkInterfaces/ipConfigurations",
-        properties: {
-          provisioningState: "Succeeded",
-          privateIPAddress: address,
-          privateIPAllocationMethod: method,
-          subnet: { id: subnet.id },
-          primary: cp.primary ?? index === 0,
-          privateIPAddressVersion: "IPv4",
-        },
-      };
-      if (cp.privateLinkConnectionProperties) result.properties.privateLinkConnectionProperties = cp.privateLinkConnectionProperties;
-      const publicIpId = refId(cp.publicIPAddress);
-      if (publicIpId) {
+      let publicIPAddress: { id: string } | undefined;
+      if (refIdOf(cp.publicIPAddress)) {
         const publicIp = requireReference(ctx, cp.publicIPAddress, PUBLIC_IP, request.id);
         const holder = ctx.store.referencing(publicIp.id).find((r) => r.type === NIC && !sameId(r.id, request.id));
         if (holder)
@@ -65,33 +84,49 @@ export const networkInterfaceType: ResourceTypeSpec = {
             "PublicIPAddressInUse",
             `Resource ${publicIp.id} is referenced by resource ${holder.id}. A public IP address can be used by only one resource.`,
           );
-        result.properties.publicIPAddress = { id: publicIp.id };
+        publicIPAddress = { id: publicIp.id };
       }
-      return result;
+      const name = String(config.name);
+      return {
+        name: config.name,
+        id: `${request.id}/ipConfigurations/${name}`,
+        etag: `W/"${guidFrom(request.id + name)}"`,
+        type: "Microsoft.Network/networkInterfaces/ipConfigurations",
+        properties: {
+          provisioningState: "Succeeded",
+          privateIPAddress: address,
+          privateIPAllocationMethod: method,
+          subnet: { id: subnet.id },
+          primary: cp.primary ?? index === 0,
+          privateIPAddressVersion: "IPv4",
+          ...(cp.privateLinkConnectionProperties ? { privateLinkConnectionProperties: asObject(cp.privateLinkConnectionProperties) } : {}),
+          ...(publicIPAddress ? { publicIPAddress } : {}),
+        },
+      };
     });
-    const out: Json = {
+    let networkSecurityGroup: { id: string } | undefined;
+    if (refIdOf(props.networkSecurityGroup)) {
+      const nsg = requireReference(ctx, props.networkSecurityGroup, NSG, request.id);
+      requireSameRegion("Network security group", location, nsg.id, locationIn(nsg), request.id);
+      networkSecurityGroup = { id: nsg.id };
+    }
+    return {
       properties: {
         resourceGuid: resourceGuid(request),
         ipConfigurations,
-        dnsSettings: { dnsServers: props.dnsSettings?.dnsServers ?? [], appliedDnsServers: [] },
+        dnsSettings: { dnsServers: asObject(props.dnsSettings).dnsServers ?? [], appliedDnsServers: [] },
         enableAcceleratedNetworking: props.enableAcceleratedNetworking ?? false,
         enableIPForwarding: props.enableIPForwarding ?? false,
         nicType: "Standard",
-        macAddress: request.existing?.body.properties.macAddress ?? macFrom(request.id),
+        macAddress: propertiesOf(request.existing?.body).macAddress ?? macFrom(request.id),
+        ...(props.privateEndpoint ? { privateEndpoint: { id: asObject(props.privateEndpoint).id } } : {}),
+        ...(networkSecurityGroup ? { networkSecurityGroup } : {}),
       },
     };
-    if (props.privateEndpoint) out.properties.privateEndpoint = { id: props.privateEndpoint.id };
-    const nsgId = refId(props.networkSecurityGroup);
-    if (nsgId) {
-      const nsg = requireReference(ctx, props.networkSecurityGroup, NSG, request.id);
-      requireSameRegion("Network security group", location, nsg.id, nsg.body.location, request.id);
-      out.properties.networkSecurityGroup = { id: nsg.id };
-    }
-    return out;
   },
   view(ctx, nic, body) {
     const vm = ctx.store.referencing(nic.id).find((r) => r.type === VM);
-    if (vm) body.properties.virtualMachine = { id: vm.id };
+    if (vm) propertiesOf(body).virtualMachine = { id: vm.id };
   },
   checkDelete(ctx, nic) {
     const vm = ctx.store.referencing(nic.id).find((r) => r.type === VM);

@@ -1,5 +1,13 @@
+/**
+ * What each private-link target offers a private endpoint: groupIds and FQDNs per requiredMemberName. Sources:
+ * learn.microsoft.com azure/private-link/private-endpoint-overview ("Private-link resource" table of sub-resources),
+ * container-registry/container-registry-private-link (requiredMemberName `registry` and `registry_data_<region>` on the
+ * endpoint's NIC); the FQDN shapes from the targets' own spec examples (storage StorageAccountCreate.json primaryEndpoints,
+ * keyvault createVault.json vaultUri, containerregistry RegistryCreate.json loginServer).
+ */
 import { ArmError } from "../arm-error";
 import type { StoredResource } from "../store";
+import { asObject, propertiesOf } from "./wire";
 
 export interface EndpointMember {
   /** requiredMemberName on the NIC's ipConfiguration. */
@@ -12,8 +20,8 @@ const TARGETS: Record<string, { groupIds: string[]; members(target: StoredResour
   "microsoft.machinelearningservices/workspaces": {
     groupIds: ["amlworkspace"],
     members(ws) {
-      const guid = ws.body.properties.workspaceId;
-      const region = ws.body.location;
+      const guid = String(propertiesOf(ws.body).workspaceId);
+      const region = locationOf(ws);
       const notebookHost = `ml-${ws.name}-${region}-${guid}`.toLowerCase().slice(0, 63);
       // Three IPs, as the NIC of a real workspace endpoint shows (azure-ai-docs how-to-custom-dns.md, "Find the IP
       // addresses": `az network nic show` output): the API names, the notebooks name, and the managed online endpoints'
@@ -37,10 +45,18 @@ const TARGETS: Record<string, { groupIds: string[]; members(target: StoredResour
     groupIds: ["registry"],
     members: (registry) => [
       { member: "registry", fqdns: [`${registry.name.toLowerCase()}.azurecr.io`] },
-      { member: `registry_data_${registry.body.location}`, fqdns: [`${registry.name.toLowerCase()}.${registry.body.location}.data.azurecr.io`] },
+      { member: `registry_data_${locationOf(registry)}`, fqdns: [`${registry.name.toLowerCase()}.${locationOf(registry)}.data.azurecr.io`] },
     ],
   },
 };
+
+function locationOf(target: StoredResource): string {
+  return String(asObject(target.body).location);
+}
+
+function skuNameOf(target: StoredResource): unknown {
+  return asObject(asObject(target.body).sku).name;
+}
 
 export function isPrivateLinkTarget(type: string): boolean {
   return type.toLowerCase() in TARGETS;
@@ -70,11 +86,11 @@ export function endpointMembers(target: StoredResource, groupIds: string[], conn
       `Call to ${target.type} failed. Error message: Invalid groupId '${groupIds[0]}'. Valid group ids are: ${spec.groupIds.join(", ")}.`,
     );
   }
-  if (target.type.toLowerCase() === "microsoft.containerregistry/registries" && target.body.sku?.name !== "Premium") {
+  if (target.type.toLowerCase() === "microsoft.containerregistry/registries" && skuNameOf(target) !== "Premium") {
     throw new ArmError(
       400,
       "PrivateEndpointNotSupportedForRegistrySku",
-      `Call to Microsoft.ContainerRegistry/registries failed. Error message: Private endpoints are only supported for Premium SKU registries; registry '${target.name}' has SKU '${target.body.sku?.name}'. Upgrade it with 'az acr update --name ${target.name} --sku Premium'. For more information, please visit https://aka.ms/acr/private-link.`,
+      `Call to Microsoft.ContainerRegistry/registries failed. Error message: Private endpoints are only supported for Premium SKU registries; registry '${target.name}' has SKU '${String(skuNameOf(target))}'. Upgrade it with 'az acr update --name ${target.name} --sku Premium'. For more information, please visit https://aka.ms/acr/private-link.`,
     );
   }
   return spec.members(target, groupId);

@@ -1,7 +1,13 @@
+/**
+ * Microsoft.Network/publicIPAddresses and natGateways. Shapes from azure-rest-api-specs network 2024-07-01
+ * `publicIpAddress.json`, `natGateway.json` and examples PublicIpAddressCreateDefaults.json, NatGatewayCreateOrUpdate.json
+ * (test/fixtures/arm); SDK types PublicIPAddress, NatGateway in @azure/arm-network.
+ */
 import { ArmError } from "../arm-error";
 import type { ResourceTypeSpec } from "../resource-type";
 import { nextAddress } from "../ip-prefix";
 import { idRefs, resourceGuid, sameId } from "./common";
+import { asObject, asObjects, asString, propertiesOf, refIdOf } from "./wire";
 
 export const PUBLIC_IP = "Microsoft.Network/publicIPAddresses";
 export const NAT_GATEWAY = "Microsoft.Network/natGateways";
@@ -15,14 +21,17 @@ export const publicIpType: ResourceTypeSpec = {
   placement: "tracked",
   etag: true,
   write(ctx, request) {
-    const props = request.body.properties ?? {};
-    const sku = request.body.sku?.name ?? "Standard";
-    const used = new Set(ctx.store.resourcesOfType(PUBLIC_IP, `/subscriptions/${request.address.subscriptionId}`).map((r) => r.body.properties.ipAddress));
-    let address = request.existing?.body.properties.ipAddress;
+    const props = propertiesOf(request.body);
+    const skuGiven = asObject(asObject(request.body).sku);
+    const sku = skuGiven.name ?? "Standard";
+    const used = new Set(
+      ctx.store.resourcesOfType(PUBLIC_IP, `/subscriptions/${request.address.subscriptionId}`).map((r) => asString(propertiesOf(r.body).ipAddress)),
+    );
+    let address = asString(propertiesOf(request.existing?.body).ipAddress);
     for (let candidate: string | undefined = PUBLIC_POOL_START; !address && candidate; candidate = nextAddress(candidate))
       if (!used.has(candidate)) address = candidate;
     return {
-      sku: { name: sku, tier: request.body.sku?.tier ?? "Regional" },
+      sku: { name: sku, tier: skuGiven.tier ?? "Regional" },
       properties: {
         resourceGuid: resourceGuid(request),
         publicIPAddressVersion: "IPv4",
@@ -35,12 +44,11 @@ export const publicIpType: ResourceTypeSpec = {
   },
   view(ctx, ip, body) {
     const holder = ctx.store.referencing(ip.id).find((r) => r.type === "Microsoft.Network/networkInterfaces");
-    const config = holder?.body.properties.ipConfigurations.find((c: { properties: { publicIPAddress?: { id: string } } }) =>
-      sameId(c.properties.publicIPAddress?.id, ip.id),
-    );
-    if (config) body.properties.ipConfiguration = { id: config.id };
+    const config = asObjects(propertiesOf(holder?.body).ipConfigurations).find((c) => sameId(refIdOf(asObject(c.properties).publicIPAddress), ip.id));
+    const props = propertiesOf(body);
+    if (config) props.ipConfiguration = { id: config.id };
     const nat = ctx.store.referencing(ip.id).find((r) => r.type === NAT_GATEWAY);
-    if (nat) body.properties.natGateway = { id: nat.id };
+    if (nat) props.natGateway = { id: nat.id };
   },
   checkDelete(ctx, ip) {
     const holder = ctx.store.referencing(ip.id)[0];
@@ -59,13 +67,15 @@ export const natGatewayType: ResourceTypeSpec = {
   placement: "tracked",
   etag: true,
   write(ctx, request) {
-    const props = request.body.properties ?? {};
-    for (const ref of props.publicIpAddresses ?? []) {
-      if (!ctx.resolve(ref.id))
+    const props = propertiesOf(request.body);
+    const publicIpAddresses = asObjects(props.publicIpAddresses);
+    for (const ref of publicIpAddresses) {
+      const id = refIdOf(ref);
+      if (!id || !ctx.resolve(id))
         throw new ArmError(
           400,
           "InvalidResourceReference",
-          `Resource ${ref.id} referenced by resource ${request.id} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`,
+          `Resource ${String(ref.id)} referenced by resource ${request.id} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`,
         );
     }
     return {
@@ -73,16 +83,16 @@ export const natGatewayType: ResourceTypeSpec = {
       properties: {
         resourceGuid: resourceGuid(request),
         idleTimeoutInMinutes: props.idleTimeoutInMinutes ?? 4,
-        publicIpAddresses: (props.publicIpAddresses ?? []).map((r: { id: string }) => ({ id: r.id })),
+        publicIpAddresses: publicIpAddresses.map((r) => ({ id: r.id })),
       },
     };
   },
   view(ctx, nat, body) {
-    const subnets = ctx.store.referencing(nat.id).filter((r) => sameId(r.body.properties?.natGateway?.id, nat.id));
-    if (subnets.length) body.properties.subnets = idRefs(subnets);
+    const subnets = ctx.store.referencing(nat.id).filter((r) => sameId(refIdOf(propertiesOf(r.body).natGateway), nat.id));
+    if (subnets.length) propertiesOf(body).subnets = idRefs(subnets);
   },
   checkDelete(ctx, nat) {
-    const subnet = ctx.store.referencing(nat.id).find((r) => sameId(r.body.properties?.natGateway?.id, nat.id));
+    const subnet = ctx.store.referencing(nat.id).find((r) => sameId(refIdOf(propertiesOf(r.body).natGateway), nat.id));
     if (subnet) throw new ArmError(400, "InUseNatGatewayCannotBeDeleted", `Nat Gateway ${nat.id} is in use by subnet ${subnet.id} and cannot be deleted.`);
   },
 };
