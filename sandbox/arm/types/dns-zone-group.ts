@@ -1,13 +1,33 @@
+/**
+ * Microsoft.Network/privateEndpoints/privateDnsZoneGroups. Shapes from azure-rest-api-specs network 2024-07-01
+ * `privateEndpoint.json` (PrivateDnsZoneGroup, PrivateDnsZoneConfig, RecordSet) and example
+ * PrivateEndpointDnsZoneGroupCreate.json (test/fixtures/arm); SDK types PrivateDnsZoneGroup, PrivateDnsZoneConfig in
+ * @azure/arm-network. The A records it writes as privatedns 2024-06-01 RecordSetAPut.json shapes them.
+ */
 import { ArmError } from "../arm-error";
 import type { ArmContext, ResourceTypeSpec } from "../resource-type";
 import { parentIdOf } from "../resource-id";
-import type { Json, StoredResource } from "../store";
+import type { StoredResource } from "../store";
 import { sameId } from "./common";
+import { nicIpConfigurations } from "./network-interface";
 import { PRIVATE_DNS_ZONE } from "./private-dns";
+import { privateEndpointProperties } from "./private-endpoint";
 import { inferenceWildcardRecord, workspaceGuidIn } from "../../../network/private-link-zones";
+import { asObject, asObjects, asString, asStrings, propertiesOf } from "./wire";
 import { recordNameIn } from "./zone-record-name";
 
 export const DNS_ZONE_GROUP = "Microsoft.Network/privateEndpoints/privateDnsZoneGroups";
+
+/** A privateDnsZoneConfigs item as the write stores it; `recordSets` is added to a GET's copy. */
+interface WireZoneConfig {
+  name: unknown;
+  properties: { privateDnsZoneId: string; recordSets?: unknown[] };
+}
+
+/** The zone configs of a zone group body the sandbox wrote (stored, or a GET's copy). */
+function zoneConfigsOf(body: unknown): WireZoneConfig[] {
+  return (propertiesOf(body).privateDnsZoneConfigs ?? []) as WireZoneConfig[];
+}
 
 /**
  * The names and IPs the endpoint's NIC holds (ipConfigurations[].properties.privateLinkConnectionProperties.fqdns),
@@ -16,19 +36,18 @@ export const DNS_ZONE_GROUP = "Microsoft.Network/privateEndpoints/privateDnsZone
  * how-to-custom-dns.md), the notebooks name into privatelink.notebooks.azure.net.
  */
 function endpointNames(ctx: ArmContext, endpoint: StoredResource): Array<{ fqdn: string; ipAddresses: string[] }> {
-  const nic = ctx.resolve(endpoint.body.properties.networkInterfaces?.[0]?.id ?? "");
-  const configs: Json[] = nic?.body.properties.ipConfigurations ?? [];
-  return configs.flatMap((ipc) =>
-    (ipc.properties.privateLinkConnectionProperties?.fqdns ?? []).map((fqdn: string) => ({ fqdn, ipAddresses: [ipc.properties.privateIPAddress] })),
+  const nic = ctx.resolve(privateEndpointProperties(endpoint.body).networkInterfaces?.[0]?.id ?? "");
+  return nicIpConfigurations(nic).flatMap((ipc) =>
+    asStrings(ipc.properties.privateLinkConnectionProperties?.fqdns).map((fqdn) => ({ fqdn, ipAddresses: [ipc.properties.privateIPAddress] })),
   );
 }
 
 function ownedRecords(ctx: ArmContext, group: StoredResource, zoneId: string): StoredResource[] {
-  return ctx.store.childrenOf(zoneId, `${PRIVATE_DNS_ZONE}/A`).filter((r) => sameId(r.internal.ownerZoneGroup as string | undefined, group.id));
+  return ctx.store.childrenOf(zoneId, `${PRIVATE_DNS_ZONE}/A`).filter((r) => sameId(asString(r.internal.ownerZoneGroup), group.id));
 }
 
 function configZoneIds(group: StoredResource): string[] {
-  return (group.body.properties.privateDnsZoneConfigs ?? []).map((c: Json) => c.properties.privateDnsZoneId);
+  return zoneConfigsOf(group.body).map((c) => c.properties.privateDnsZoneId);
 }
 
 export const dnsZoneGroupType: ResourceTypeSpec = {
@@ -37,7 +56,7 @@ export const dnsZoneGroupType: ResourceTypeSpec = {
   placement: "child",
   etag: true,
   write(ctx, request) {
-    const configs: Json[] = request.body.properties?.privateDnsZoneConfigs ?? [];
+    const configs = asObjects(propertiesOf(request.body).privateDnsZoneConfigs);
     if (configs.length === 0 || configs.length > 5) {
       throw new ArmError(400, "InvalidPrivateDnsZoneConfigs", `Private DNS zone group ${request.id} must have between 1 and 5 privateDnsZoneConfigs.`);
     }
@@ -48,23 +67,20 @@ export const dnsZoneGroupType: ResourceTypeSpec = {
         "PrivateEndpointDnsZoneGroupLimitReached",
         `Private endpoint ${parentIdOf(request.id)} already has the private DNS zone group ${others[0].name}; only one is allowed.`,
       );
-    return {
-      type: DNS_ZONE_GROUP,
-      properties: {
-        privateDnsZoneConfigs: configs.map((config) => {
-          const zoneId = config.properties?.privateDnsZoneId;
-          const zone = zoneId ? ctx.resolve(zoneId) : undefined;
-          if (!zone || zone.type !== PRIVATE_DNS_ZONE) {
-            throw new ArmError(
-              400,
-              "InvalidResourceReference",
-              `Resource ${zoneId ?? "(missing privateDnsZoneId)"} referenced by resource ${request.id} was not found. Please make sure that the referenced resource exists.`,
-            );
-          }
-          return { name: config.name ?? zone.name.replace(/\./g, "-"), properties: { privateDnsZoneId: zone.id } };
-        }),
-      },
-    };
+    const privateDnsZoneConfigs = configs.map((config): WireZoneConfig => {
+      const zoneIdGiven = asObject(config.properties).privateDnsZoneId;
+      const zoneId = asString(zoneIdGiven);
+      const zone = zoneId ? ctx.resolve(zoneId) : undefined;
+      if (!zone || zone.type !== PRIVATE_DNS_ZONE) {
+        throw new ArmError(
+          400,
+          "InvalidResourceReference",
+          `Resource ${String(zoneIdGiven ?? "(missing privateDnsZoneId)")} referenced by resource ${request.id} was not found. Please make sure that the referenced resource exists.`,
+        );
+      }
+      return { name: config.name ?? zone.name.replace(/\./g, "-"), properties: { privateDnsZoneId: zone.id } };
+    });
+    return { type: DNS_ZONE_GROUP, properties: { privateDnsZoneConfigs } };
   },
   afterWrite(ctx, group, previous) {
     const endpoint = ctx.resolve(parentIdOf(group.id) as string) as StoredResource;
@@ -86,8 +102,8 @@ export const dnsZoneGroupType: ResourceTypeSpec = {
           {
             properties: {
               ttl: 10,
-              aRecords: config.ipAddresses.map((ip: string) => ({ ipv4Address: ip })),
-              metadata: { creator: `created by private endpoint ${endpoint.name} with resource guid ${endpoint.body.properties.resourceGuid}` },
+              aRecords: config.ipAddresses.map((ip) => ({ ipv4Address: ip })),
+              metadata: { creator: `created by private endpoint ${endpoint.name} with resource guid ${privateEndpointProperties(endpoint.body).resourceGuid}` },
             },
           },
           { ownerZoneGroup: group.id },
@@ -96,15 +112,15 @@ export const dnsZoneGroupType: ResourceTypeSpec = {
     }
   },
   view(ctx, group, body) {
-    for (const config of body.properties.privateDnsZoneConfigs) {
+    for (const config of zoneConfigsOf(body)) {
       const zone = ctx.resolve(config.properties.privateDnsZoneId);
       config.properties.recordSets = zone
         ? ownedRecords(ctx, group, zone.id).map((r) => ({
             recordType: "A",
             recordSetName: r.name,
             fqdn: `${r.name}.${zone.name}`,
-            ttl: r.body.properties.ttl,
-            ipAddresses: r.body.properties.aRecords.map((a: Json) => a.ipv4Address),
+            ttl: propertiesOf(r.body).ttl,
+            ipAddresses: asObjects(propertiesOf(r.body).aRecords).map((a) => a.ipv4Address),
             provisioningState: "Succeeded",
           }))
         : [];

@@ -1,10 +1,16 @@
+/**
+ * Microsoft.Network/privateDnsZones with virtualNetworkLinks and record sets. Shapes from azure-rest-api-specs
+ * privatedns 2024-06-01 `privatedns.json` and examples PrivateZonePut.json, VirtualNetworkLinkPut.json, RecordSetAPut.json
+ * (test/fixtures/arm), RecordSetSOAGet.json (the SOA record every zone gets); SDK types PrivateZone, VirtualNetworkLink,
+ * RecordSet in @azure/arm-privatedns.
+ */
 import { guidFrom } from "../../http/random";
 import { ArmError } from "../arm-error";
 import { isIpv4Address } from "../ip-prefix";
 import type { ResourceTypeSpec } from "../resource-type";
 import { parentIdOf } from "../resource-id";
-import type { Json } from "../store";
 import { sameId } from "./common";
+import { asObject, asObjects, asString, JsonObject, propertiesOf, refIdOf } from "./wire";
 
 export const PRIVATE_DNS_ZONE = "Microsoft.Network/privateDnsZones";
 export const VNET_LINK = "Microsoft.Network/privateDnsZones/virtualNetworkLinks";
@@ -27,7 +33,7 @@ export const privateDnsZoneType: ResourceTypeSpec = {
         maxNumberOfRecordSets: 25000,
         maxNumberOfVirtualNetworkLinks: 1000,
         maxNumberOfVirtualNetworkLinksWithRegistration: 100,
-        internalId: request.existing?.body.properties.internalId ?? Buffer.from(request.id).toString("base64").slice(0, 40),
+        internalId: propertiesOf(request.existing?.body).internalId ?? Buffer.from(request.id).toString("base64").slice(0, 40),
       },
     };
   },
@@ -52,9 +58,10 @@ export const privateDnsZoneType: ResourceTypeSpec = {
   view(ctx, zone, body) {
     const children = ctx.store.childrenOf(zone.id);
     const links = children.filter((c) => c.type === VNET_LINK);
-    body.properties.numberOfRecordSets = children.length - links.length;
-    body.properties.numberOfVirtualNetworkLinks = links.length;
-    body.properties.numberOfVirtualNetworkLinksWithRegistration = links.filter((l) => l.body.properties.registrationEnabled).length;
+    const props = propertiesOf(body);
+    props.numberOfRecordSets = children.length - links.length;
+    props.numberOfVirtualNetworkLinks = links.length;
+    props.numberOfVirtualNetworkLinksWithRegistration = links.filter((l) => propertiesOf(l.body).registrationEnabled).length;
   },
 };
 
@@ -63,19 +70,20 @@ export const virtualNetworkLinkType: ResourceTypeSpec = {
   lro: "privatedns",
   placement: "global",
   write(ctx, request) {
-    const props = request.body.properties ?? {};
-    const vnetId: string | undefined = props.virtualNetwork?.id;
+    const props = propertiesOf(request.body);
+    const vnetIdGiven = asObject(props.virtualNetwork).id;
+    const vnetId = asString(vnetIdGiven);
     const vnet = vnetId ? ctx.resolve(vnetId) : undefined;
     if (!vnetId || !vnet || vnet.type !== "Microsoft.Network/virtualNetworks") {
       throw new ArmError(
         400,
         "BadRequest",
-        `The virtual network '${vnetId ?? "(missing properties.virtualNetwork.id)"}' referenced by link ${request.id} does not exist.`,
+        `The virtual network '${String(vnetIdGiven ?? "(missing properties.virtualNetwork.id)")}' referenced by link ${request.id} does not exist.`,
       );
     }
     const zoneId = parentIdOf(request.id) as string;
     const zoneName = request.address.names[0];
-    const other = ctx.store.childrenOf(zoneId, VNET_LINK).find((l) => !sameId(l.id, request.id) && sameId(l.body.properties.virtualNetwork.id, vnet.id));
+    const other = ctx.store.childrenOf(zoneId, VNET_LINK).find((l) => !sameId(l.id, request.id) && sameId(linkedVnetId(l.body), vnet.id));
     if (other) throw new ArmError(409, "Conflict", `Private zone '${zoneName}' is already linked to the virtual network '${vnet.id}'.`);
     const sameNamespace = ctx.store
       .resources()
@@ -84,7 +92,7 @@ export const virtualNetworkLinkType: ResourceTypeSpec = {
           r.type === VNET_LINK &&
           !sameId(parentIdOf(r.id), zoneId) &&
           r.id.split("/")[8]?.toLowerCase() === zoneName.toLowerCase() &&
-          sameId(r.body.properties.virtualNetwork.id, vnet.id),
+          sameId(linkedVnetId(r.body), vnet.id),
       );
     if (sameNamespace) {
       throw new ArmError(
@@ -105,13 +113,18 @@ export const virtualNetworkLinkType: ResourceTypeSpec = {
   },
 };
 
+/** The VNet of a link the sandbox stored (its write always sets virtualNetwork.id). */
+function linkedVnetId(body: unknown): string | undefined {
+  return refIdOf(propertiesOf(body).virtualNetwork);
+}
+
 function recordSetType(recordType: string): ResourceTypeSpec {
   return {
     type: `${PRIVATE_DNS_ZONE}/${recordType}`,
     lro: "sync",
     placement: "child",
     write(ctx, request) {
-      const props = request.body.properties ?? {};
+      const props = propertiesOf(request.body);
       const zoneId = parentIdOf(request.id) as string;
       const zoneName = request.address.names[0];
       const name = request.address.names[1];
@@ -126,32 +139,34 @@ function recordSetType(recordType: string): ResourceTypeSpec {
           `The record set ${name} of type ${recordType} conflicts with an existing record set: a CNAME record set cannot share its name with other record sets.`,
         );
       }
-      const aRecords: Json[] = props.aRecords ?? props.ARecords ?? [];
+      const aRecordsGiven = props.aRecords ?? props.ARecords ?? [];
+      // Something other than a list is refused, never read as "no records".
+      if (!Array.isArray(aRecordsGiven)) throw new ArmError(400, "BadRequest", `The A records of record set ${name} must be a list of {ipv4Address}.`);
+      const aRecords = asObjects(aRecordsGiven);
       for (const record of aRecords) {
         if (!isIpv4Address(String(record.ipv4Address))) {
-          throw new ArmError(400, "BadRequest", `The IPv4 address '${record.ipv4Address}' of record set ${name} is not valid.`);
+          throw new ArmError(400, "BadRequest", `The IPv4 address '${String(record.ipv4Address)}' of record set ${name} is not valid.`);
         }
       }
-      const out: Json = {
-        etag: guidFrom(request.id + Date.now()),
-        properties: {
-          ...(props.metadata ? { metadata: props.metadata } : {}),
-          ttl: props.ttl ?? 3600,
-          fqdn: `${name === "@" ? "" : name + "."}${zoneName}.`,
-          isAutoRegistered: false,
-        },
+      const properties: JsonObject = {
+        ...(props.metadata ? { metadata: props.metadata } : {}),
+        ttl: props.ttl ?? 3600,
+        fqdn: `${name === "@" ? "" : name + "."}${zoneName}.`,
+        isAutoRegistered: false,
       };
-      if (recordType === "A") out.properties.aRecords = aRecords.map((r) => ({ ipv4Address: r.ipv4Address }));
-      if (recordType === "AAAA") out.properties.aaaaRecords = props.aaaaRecords ?? [];
+      const out = { etag: guidFrom(request.id + Date.now()), properties };
+      if (recordType === "A") properties.aRecords = aRecords.map((r) => ({ ipv4Address: r.ipv4Address }));
+      if (recordType === "AAAA") properties.aaaaRecords = props.aaaaRecords ?? [];
       if (recordType === "CNAME") {
-        if (!props.cnameRecord?.cname) throw new ArmError(400, "BadRequest", `The CNAME record set ${name} needs properties.cnameRecord.cname.`);
-        out.properties.cnameRecord = { cname: props.cnameRecord.cname };
+        const cname = asObject(props.cnameRecord).cname;
+        if (!cname) throw new ArmError(400, "BadRequest", `The CNAME record set ${name} needs properties.cnameRecord.cname.`);
+        properties.cnameRecord = { cname };
       }
-      if (recordType === "SOA") out.properties.soaRecord = props.soaRecord;
-      if (recordType === "TXT") out.properties.txtRecords = props.txtRecords ?? [];
-      if (recordType === "MX") out.properties.mxRecords = props.mxRecords ?? [];
-      if (recordType === "PTR") out.properties.ptrRecords = props.ptrRecords ?? [];
-      if (recordType === "SRV") out.properties.srvRecords = props.srvRecords ?? [];
+      if (recordType === "SOA") properties.soaRecord = props.soaRecord;
+      if (recordType === "TXT") properties.txtRecords = props.txtRecords ?? [];
+      if (recordType === "MX") properties.mxRecords = props.mxRecords ?? [];
+      if (recordType === "PTR") properties.ptrRecords = props.ptrRecords ?? [];
+      if (recordType === "SRV") properties.srvRecords = props.srvRecords ?? [];
       return out;
     },
   };
