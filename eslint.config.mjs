@@ -89,7 +89,6 @@ export default tseslint.config(
       "sandbox/arm/types/security-group.ts",
       "sandbox/arm/types/subnet.ts",
       "sandbox/arm/types/virtual-network.ts",
-      "sandbox/arm/types/workspace-dependencies.ts",
       "sandbox/arm/view.ts",
       "sandbox/entra/jwt.ts",
       "sandbox/ssh/boot-diagnostics.ts",

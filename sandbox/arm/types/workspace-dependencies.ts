@@ -1,8 +1,15 @@
+/**
+ * The resources an AML workspace depends on: storage accounts, key vaults, container registries, Application Insights
+ * components. Shapes from azure-rest-api-specs storage 2024-01-01 `storage.json` + StorageAccountCreate.json, keyvault
+ * 2024-11-01 `keyvault.json` + createVault.json, containerregistry 2025-04-01 `containerregistry.json` +
+ * RegistryCreate.json, applicationinsights 2020-02-02 `components_API.json` + ComponentsCreate.json (all in
+ * test/fixtures/arm). Geo-redundant storage pairs from learn.microsoft.com azure/reliability/cross-region-replication-azure.
+ */
 import { guidFrom } from "../../http/random";
 import { ArmError } from "../arm-error";
 import type { ResourceTypeSpec } from "../resource-type";
-import type { Json } from "../store";
 import { connectionsInline } from "./private-endpoint-connection";
+import { asObject, asString, JsonObject, propertiesOf } from "./wire";
 
 export const STORAGE = "Microsoft.Storage/storageAccounts";
 export const VAULT = "Microsoft.KeyVault/vaults";
@@ -22,21 +29,23 @@ export const storageAccountType: ResourceTypeSpec = {
         "AccountNameInvalid",
         `${name} is not a valid storage account name. Storage account name must be between 3 and 24 characters in length and use numbers and lower-case letters only.`,
       );
-    if (!request.body.sku?.name)
+    const body = asObject(request.body);
+    const skuName = asString(asObject(body.sku).name);
+    if (!skuName)
       throw new ArmError(
         400,
         "InvalidRequestContent",
         "The request content was invalid and could not be deserialized: 'Required property 'sku' not found in JSON.'",
       );
-    const props = request.body.properties ?? {};
-    const location = String(request.body.location).replace(/\s+/g, "").toLowerCase();
+    const props = propertiesOf(body);
+    const location = String(body.location).replace(/\s+/g, "").toLowerCase();
     const endpoint = (service: string) => `https://${name}.${service}.core.windows.net/`;
     const now = new Date().toISOString();
-    const before = request.existing?.body.properties;
-    const secondaryLocation = GEO_REDUNDANT.test(request.body.sku.name) ? PAIRED_REGIONS[location] : undefined;
+    const before = propertiesOf(request.existing?.body);
+    const secondaryLocation = GEO_REDUNDANT.test(skuName) ? PAIRED_REGIONS[location] : undefined;
     return {
-      sku: { name: request.body.sku.name, tier: request.body.sku.name.startsWith("Premium") ? "Premium" : "Standard" },
-      kind: request.body.kind ?? "StorageV2",
+      sku: { name: skuName, tier: skuName.startsWith("Premium") ? "Premium" : "Standard" },
+      kind: body.kind ?? "StorageV2",
       properties: {
         publicNetworkAccess: props.publicNetworkAccess ?? "Enabled",
         networkAcls: props.networkAcls ?? { bypass: "AzureServices", virtualNetworkRules: [], ipRules: [], defaultAction: "Allow" },
@@ -46,8 +55,8 @@ export const storageAccountType: ResourceTypeSpec = {
         supportsHttpsTrafficOnly: props.supportsHttpsTrafficOnly ?? true,
         isHnsEnabled: props.isHnsEnabled ?? false,
         isSftpEnabled: props.isSftpEnabled ?? false,
-        encryption: storageEncryption(props.encryption ?? before?.encryption, now),
-        keyCreationTime: before?.keyCreationTime ?? { key1: now, key2: now },
+        encryption: storageEncryption(props.encryption ?? before.encryption, now),
+        keyCreationTime: before.keyCreationTime ?? { key1: now, key2: now },
         ...(props.keyPolicy ? { keyPolicy: props.keyPolicy } : {}),
         ...(props.sasPolicy ? { sasPolicy: props.sasPolicy } : {}),
         ...(props.routingPreference ? { routingPreference: props.routingPreference } : {}),
@@ -62,7 +71,7 @@ export const storageAccountType: ResourceTypeSpec = {
         primaryLocation: location,
         statusOfPrimary: "available",
         ...(secondaryLocation ? { secondaryLocation, statusOfSecondary: "available" } : {}),
-        creationTime: before?.creationTime ?? now,
+        creationTime: before.creationTime ?? now,
       },
     };
   },
@@ -103,20 +112,22 @@ const PAIRED_REGIONS: Record<string, string> = {
 };
 
 /** Microsoft-managed keys for blob and file unless the request says otherwise; each enabled service gets its lastEnabledTime. */
-function storageEncryption(given: Json | undefined, now: string): Json {
-  const services: Json = {};
-  for (const [service, value] of Object.entries<Json>(given?.services ?? { blob: { enabled: true }, file: { enabled: true } })) {
+function storageEncryption(given: unknown, now: string): JsonObject {
+  const encryption = asObject(given);
+  const services: JsonObject = {};
+  for (const [service, value] of Object.entries(asObject(encryption.services ?? { blob: { enabled: true }, file: { enabled: true } }))) {
+    const settings = asObject(value);
     services[service] = {
-      enabled: value?.enabled ?? true,
-      keyType: value?.keyType ?? "Account",
-      ...(value?.enabled === false ? {} : { lastEnabledTime: value?.lastEnabledTime ?? now }),
+      enabled: settings.enabled ?? true,
+      keyType: settings.keyType ?? "Account",
+      ...(settings.enabled === false ? {} : { lastEnabledTime: settings.lastEnabledTime ?? now }),
     };
   }
   return {
-    keySource: given?.keySource ?? "Microsoft.Storage",
-    requireInfrastructureEncryption: given?.requireInfrastructureEncryption ?? false,
+    keySource: encryption.keySource ?? "Microsoft.Storage",
+    requireInfrastructureEncryption: encryption.requireInfrastructureEncryption ?? false,
     services,
-    ...(given?.keyvaultproperties ? { keyvaultproperties: given.keyvaultproperties } : {}),
+    ...(encryption.keyvaultproperties ? { keyvaultproperties: encryption.keyvaultproperties } : {}),
   };
 }
 
@@ -134,11 +145,12 @@ export function vaultType(tenantId: string): ResourceTypeSpec {
           "VaultNameNotValid",
           `The vault name '${name}' is invalid. A vault's name must be between 3-24 alphanumeric characters. The name must begin with a letter, end with a letter or digit, and not contain consecutive hyphens.`,
         );
-      const props = request.body.properties ?? {};
-      if (!props.sku?.name || !props.tenantId) throw new ArmError(400, "BadRequest", "The 'sku' and 'tenantId' properties are required for a vault.");
+      const props = propertiesOf(request.body);
+      const sku = asObject(props.sku);
+      if (!sku.name || !props.tenantId) throw new ArmError(400, "BadRequest", "The 'sku' and 'tenantId' properties are required for a vault.");
       return {
         properties: {
-          sku: { family: props.sku.family ?? "A", name: props.sku.name },
+          sku: { family: sku.family ?? "A", name: sku.name },
           tenantId: props.tenantId ?? tenantId,
           accessPolicies: props.accessPolicies ?? [],
           enabledForDeployment: props.enabledForDeployment ?? false,
@@ -166,9 +178,11 @@ export const registryType: ResourceTypeSpec = {
     const name = request.address.names[0];
     if (!/^[A-Za-z0-9]{5,50}$/.test(name))
       throw new ArmError(400, "InvalidRegistryName", `Registry name '${name}' is invalid: use 5-50 alphanumeric characters.`);
-    const sku = ["Basic", "Standard", "Premium"].find((s) => s.toLowerCase() === String(request.body.sku?.name).toLowerCase());
-    if (!sku) throw new ArmError(400, "InvalidSku", `The SKU '${request.body.sku?.name}' is invalid. Valid SKUs are Basic, Standard and Premium.`);
-    const props = request.body.properties ?? {};
+    const body = asObject(request.body);
+    const skuGiven = asObject(body.sku).name;
+    const sku = ["Basic", "Standard", "Premium"].find((s) => s.toLowerCase() === String(skuGiven).toLowerCase());
+    if (!sku) throw new ArmError(400, "InvalidSku", `The SKU '${String(skuGiven)}' is invalid. Valid SKUs are Basic, Standard and Premium.`);
+    const props = propertiesOf(body);
     const publicNetworkAccess = props.publicNetworkAccess ?? "Enabled";
     if (publicNetworkAccess === "Disabled" && sku !== "Premium") {
       throw new ArmError(
@@ -185,13 +199,16 @@ export const registryType: ResourceTypeSpec = {
         `Registry '${name}' has private endpoint connections and cannot move to the ${sku} SKU; private link needs Premium.`,
       );
     }
-    const location = String(request.body.location).replace(/\s+/g, "").toLowerCase();
+    const location = String(body.location).replace(/\s+/g, "").toLowerCase();
     const now = new Date().toISOString();
+    const before = propertiesOf(request.existing?.body);
+    const policies = asObject(props.policies);
+    const retentionPolicy = asObject(policies.retentionPolicy);
     return {
       sku: { name: sku, tier: sku },
       properties: {
         loginServer: `${name.toLowerCase()}.azurecr.io`,
-        creationDate: request.existing?.body.properties.creationDate ?? new Date().toISOString(),
+        creationDate: before.creationDate ?? new Date().toISOString(),
         adminUserEnabled: props.adminUserEnabled ?? false,
         publicNetworkAccess,
         networkRuleBypassOptions: props.networkRuleBypassOptions ?? "AzureServices",
@@ -201,14 +218,14 @@ export const registryType: ResourceTypeSpec = {
         // Firewall rules are a Premium feature; the other SKUs show the open default.
         networkRuleSet: (sku === "Premium" ? props.networkRuleSet : undefined) ?? { defaultAction: "Allow", ipRules: [] },
         policies: {
-          quarantinePolicy: { status: props.policies?.quarantinePolicy?.status ?? "disabled" },
-          trustPolicy: { type: "Notary", status: props.policies?.trustPolicy?.status ?? "disabled" },
+          quarantinePolicy: { status: asObject(policies.quarantinePolicy).status ?? "disabled" },
+          trustPolicy: { type: "Notary", status: asObject(policies.trustPolicy).status ?? "disabled" },
           retentionPolicy: {
-            days: props.policies?.retentionPolicy?.days ?? 7,
-            lastUpdatedTime: request.existing?.body.properties.policies?.retentionPolicy?.lastUpdatedTime ?? now,
-            status: props.policies?.retentionPolicy?.status ?? "disabled",
+            days: retentionPolicy.days ?? 7,
+            lastUpdatedTime: asObject(asObject(before.policies).retentionPolicy).lastUpdatedTime ?? now,
+            status: retentionPolicy.status ?? "disabled",
           },
-          exportPolicy: { status: props.policies?.exportPolicy?.status ?? "enabled" },
+          exportPolicy: { status: asObject(policies.exportPolicy).status ?? "enabled" },
         },
         encryption: props.encryption ?? { status: "disabled" },
       },
@@ -222,16 +239,18 @@ export const insightsComponentType: ResourceTypeSpec = {
   createdStatus: 200,
   placement: "tracked",
   write(_ctx, request) {
-    const props = request.body.properties ?? {};
-    if (!request.body.kind || !props.Application_Type)
+    const body = asObject(request.body);
+    const props = propertiesOf(body);
+    if (!body.kind || !props.Application_Type)
       throw new ArmError(400, "BadRequest", "The 'kind' and 'properties.Application_Type' values are required for an Application Insights component.");
-    const key = request.existing?.body.properties.InstrumentationKey ?? guidFrom(request.id + "ikey");
-    const location = String(request.body.location).replace(/\s+/g, "").toLowerCase();
+    const before = propertiesOf(request.existing?.body);
+    const key = String(before.InstrumentationKey ?? guidFrom(request.id + "ikey"));
+    const location = String(body.location).replace(/\s+/g, "").toLowerCase();
     return {
-      kind: request.body.kind,
+      kind: body.kind,
       properties: {
         ApplicationId: request.address.names[0],
-        AppId: request.existing?.body.properties.AppId ?? guidFrom(request.id + "appid"),
+        AppId: before.AppId ?? guidFrom(request.id + "appid"),
         Application_Type: props.Application_Type,
         InstrumentationKey: key,
         ...(props.Flow_Type ? { Flow_Type: props.Flow_Type } : {}),
@@ -243,7 +262,7 @@ export const insightsComponentType: ResourceTypeSpec = {
         DisableIpMasking: props.DisableIpMasking ?? false,
         ConnectionString: `InstrumentationKey=${key};IngestionEndpoint=https://${location}-0.in.applicationinsights.azure.com/`,
         Name: request.address.names[0],
-        CreationDate: request.existing?.body.properties.CreationDate ?? new Date().toISOString(),
+        CreationDate: before.CreationDate ?? new Date().toISOString(),
         TenantId: request.address.subscriptionId,
         // Workspace-based components send their telemetry to the Log Analytics workspace.
         IngestionMode: props.IngestionMode ?? (props.WorkspaceResourceId ? "LogAnalytics" : "ApplicationInsights"),
