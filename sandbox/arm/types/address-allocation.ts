@@ -1,9 +1,18 @@
+/**
+ * Private addresses in subnets. Azure keeps x.x.x.0-3 and the last address of every subnet (learn.microsoft.com
+ * virtual-network/virtual-networks-faq, "Are there any restrictions on using IP addresses within these subnets?"),
+ * so dynamic allocation starts at .4. SubnetIsFull's code and message as ARM sent them: MicrosoftDocs/azure-docs#88211.
+ * The ipConfigurations read here are the ones the sandbox stored (NIC: azure-rest-api-specs network
+ * `networkInterface.json` NetworkInterfaceIPConfiguration; scale-set instances: sandbox/arm/types/scale-set-vm.ts).
+ */
 import { ArmError } from "../arm-error";
 import { parsePrefix, prefixHoldsAddress, subnetHostAddresses } from "../ip-prefix";
 import type { ArmContext } from "../resource-type";
 import type { StoredResource } from "../store";
 import { guidFrom } from "../../http/random";
 import { sameId } from "./common";
+import { subnetPrefixOf } from "./virtual-network";
+import { asObject, asObjects, asString, propertiesOf, refIdOf } from "./wire";
 
 export const NIC = "Microsoft.Network/networkInterfaces";
 export const VMSS_VM = "Microsoft.Compute/virtualMachineScaleSets/virtualMachines";
@@ -21,13 +30,14 @@ export function ipConfigurationsIn(ctx: ArmContext, subnetId: string): SubnetIpC
   const found: SubnetIpConfiguration[] = [];
   for (const holder of ctx.store.referencing(subnetId)) {
     if (holder.type === NIC) {
-      for (const ipc of holder.body.properties?.ipConfigurations ?? []) {
-        if (sameId(ipc.properties?.subnet?.id, subnetId))
-          found.push({ id: ipc.id, subnetId, privateIPAddress: ipc.properties.privateIPAddress, owner: holder });
+      for (const ipc of asObjects(propertiesOf(holder.body).ipConfigurations)) {
+        if (sameId(refIdOf(propertiesOf(ipc).subnet), subnetId))
+          found.push({ id: String(ipc.id), subnetId, privateIPAddress: String(propertiesOf(ipc).privateIPAddress), owner: holder });
       }
     } else if (holder.type === VMSS_VM) {
-      for (const ipc of holder.body.properties?.networkProfileConfiguration?.ipConfigurations ?? []) {
-        if (sameId(ipc.subnetId, subnetId)) found.push({ id: ipc.id, subnetId, privateIPAddress: ipc.privateIPAddress, owner: holder });
+      for (const ipc of asObjects(asObject(propertiesOf(holder.body).networkProfileConfiguration).ipConfigurations)) {
+        if (sameId(asString(ipc.subnetId), subnetId))
+          found.push({ id: String(ipc.id), subnetId, privateIPAddress: String(ipc.privateIPAddress), owner: holder });
       }
     } else if (holder.type === ML_COMPUTE) {
       for (const node of computeNodeAddresses(holder)) found.push({ ...node, subnetId, owner: holder });
@@ -39,18 +49,18 @@ export function ipConfigurationsIn(ctx: ArmContext, subnetId: string): SubnetIpC
 /** The next free address of the subnet (Azure hands them out from .4 upwards), or SubnetIsFull. */
 export function allocateAddress(ctx: ArmContext, subnet: StoredResource, taken: Set<string> = new Set()): string {
   const used = new Set(ipConfigurationsIn(ctx, subnet.id).map((c) => c.privateIPAddress));
-  for (const address of subnetHostAddresses(parsePrefix(subnet.body.properties.addressPrefix))) {
+  for (const address of subnetHostAddresses(parsePrefix(subnetPrefixOf(subnet)))) {
     if (!used.has(address) && !taken.has(address)) return address;
   }
   throw new ArmError(
     400,
     "SubnetIsFull",
-    `Subnet ${subnet.name} with address prefix ${subnet.body.properties.addressPrefix} does not have enough capacity for 1 IP addresses.`,
+    `Subnet ${subnet.name} with address prefix ${subnetPrefixOf(subnet)} does not have enough capacity for 1 IP addresses.`,
   );
 }
 
 export function checkStaticAddress(ctx: ArmContext, subnet: StoredResource, address: string, ownerId: string): void {
-  if (!prefixHoldsAddress(parsePrefix(subnet.body.properties.addressPrefix), address)) {
+  if (!prefixHoldsAddress(parsePrefix(subnetPrefixOf(subnet)), address)) {
     throw new ArmError(400, "PrivateIPAddressNotInSubnet", `IP address ${address} does not belong to the subnet ${subnet.id}.`);
   }
   const holder = ipConfigurationsIn(ctx, subnet.id).find((c) => c.privateIPAddress === address && !sameId(c.owner.id, ownerId));
@@ -79,17 +89,19 @@ function computeNodeAddresses(compute: StoredResource): ComputeNodeAddress[] {
 
 /** Gives an AmlCompute cluster's `currentNodeCount` nodes their addresses (kept across writes while they run). */
 export function assignComputeNodeAddresses(ctx: ArmContext, compute: StoredResource): void {
-  const inner: { subnet?: { id?: string }; currentNodeCount?: number } = compute.body.properties?.properties ?? {};
-  const subnet = inner.subnet?.id ? ctx.resolve(inner.subnet.id) : undefined;
-  const count = compute.body.properties?.computeType === "AmlCompute" && subnet ? Number(inner.currentNodeCount ?? 0) : 0;
+  const computeProps = propertiesOf(compute.body);
+  const inner = propertiesOf(computeProps);
+  const subnetId = refIdOf(inner.subnet);
+  const subnet = subnetId ? ctx.resolve(subnetId) : undefined;
+  const count = computeProps.computeType === "AmlCompute" && subnet ? Number(inner.currentNodeCount ?? 0) : 0;
   const kept = computeNodeAddresses(compute)
-    .filter((node) => subnet && prefixHoldsAddress(parsePrefix(subnet.body.properties.addressPrefix), node.privateIPAddress))
+    .filter((node) => subnet && prefixHoldsAddress(parsePrefix(subnetPrefixOf(subnet)), node.privateIPAddress))
     .slice(0, count);
   ctx.store.updateBody(compute, () => undefined, { nodeAddresses: kept });
   const taken = new Set(kept.map((node) => node.privateIPAddress));
   const managedGroup = `/subscriptions/${guidFrom(compute.id.toLowerCase() + "batch")}/resourceGroups/${guidFrom(compute.id.toLowerCase())}-azurebatch-cloudservicenormalpool`;
   const used = new Set(subnet ? ipConfigurationsIn(ctx, subnet.id).map((c) => c.privateIPAddress) : []);
-  const candidates = subnet ? subnetHostAddresses(parsePrefix(subnet.body.properties.addressPrefix)) : undefined;
+  const candidates = subnet ? subnetHostAddresses(parsePrefix(subnetPrefixOf(subnet))) : undefined;
   const nextFree = (): string | undefined => {
     for (let next = candidates?.next(); next && !next.done; next = candidates?.next()) if (!used.has(next.value) && !taken.has(next.value)) return next.value;
     return undefined;

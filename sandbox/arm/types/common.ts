@@ -2,15 +2,16 @@ import { guidFrom } from "../../http/random";
 import { ArmError } from "../arm-error";
 import type { ArmContext } from "../resource-type";
 import { parentIdOf } from "../resource-id";
-import type { Json, StoredResource } from "../store";
+import type { StoredResource } from "../store";
+import { asObject, asString, JsonObject, propertiesOf, refIdOf } from "./wire";
 
 /** `{id}` references as ARM lists them in read-only back-reference arrays. */
 export function idRefs(resources: Array<{ id: string }>): Array<{ id: string }> {
   return resources.map((r) => ({ id: r.id }));
 }
 
-export function refId(ref: Json): string | undefined {
-  return typeof ref?.id === "string" ? ref.id : undefined;
+export function refId(ref: unknown): string | undefined {
+  return refIdOf(ref);
 }
 
 export function sameId(a: string | undefined, b: string | undefined): boolean {
@@ -25,7 +26,7 @@ export function vnetOfSubnet(ctx: ArmContext, subnetId: string): StoredResource 
 
 /** A stable resourceGuid for a resource: kept across updates, derived from the ID for new ones. */
 export function resourceGuid(request: { id: string; existing?: StoredResource }): string {
-  return request.existing?.body.properties?.resourceGuid ?? guidFrom(request.id + Date.now());
+  return asString(propertiesOf(request.existing?.body).resourceGuid) ?? guidFrom(request.id + Date.now());
 }
 
 export function requireSameRegion(kind: string, resourceLocation: string, otherId: string, otherLocation: string, where: string): void {
@@ -36,6 +37,18 @@ export function requireSameRegion(kind: string, resourceLocation: string, otherI
       `Resource ${otherId} referenced by resource ${where} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region. (${kind} is in '${otherLocation}', the resource in '${resourceLocation}'.)`,
     );
   }
+}
+
+/**
+ * A list property of a request body: absent is empty; anything but an array is refused as the RP's JSON binding
+ * refuses it (before typing, such a body crashed the sandbox with a 500).
+ */
+export function listProperty(props: JsonObject, property: string, where: string): unknown[] {
+  const value = props[property];
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value))
+    throw new ArmError(400, "InvalidRequestFormat", `Cannot parse the request. Value of property '${property}' of ${where} must be an array.`);
+  return value;
 }
 
 export function requireEnum(value: unknown, allowed: string[], property: string, where: string): string {
@@ -52,7 +65,8 @@ export function requireEnum(value: unknown, allowed: string[], property: string,
 
 /** The location of a tracked resource, or of the top-level resource above a child. */
 export function locationOf(ctx: ArmContext, resource: StoredResource): string {
-  if (resource.body.location && resource.body.location !== "global") return resource.body.location;
+  const location = asString(asObject(resource.body).location);
+  if (location && location !== "global") return location;
   const parentId = parentIdOf(resource.id);
   const parent = parentId ? ctx.resolve(parentId) : undefined;
   return parent ? locationOf(ctx, parent) : "global";

@@ -1,20 +1,35 @@
+/**
+ * Microsoft.Network/virtualNetworks/virtualNetworkPeerings. Shapes from azure-rest-api-specs network 2024-07-01
+ * `virtualNetwork.json` (VirtualNetworkPeeringPropertiesFormat: peeringState Initiated|Connected|Disconnected,
+ * peeringSyncLevel) and example VirtualNetworkPeeringCreate.json (test/fixtures/arm/); SDK type VirtualNetworkPeering
+ * in @azure/arm-network.
+ */
+import type { AddressSpace } from "@azure/arm-network";
 import { ArmError } from "../arm-error";
 import { overlappingPrefixPairs } from "../ip-prefix";
 import type { ArmContext, ResourceTypeSpec } from "../resource-type";
 import { parentIdOf } from "../resource-id";
-import type { Json, StoredResource } from "../store";
+import type { StoredResource } from "../store";
 import { refId, resourceGuid, sameId } from "./common";
 import { PEERING, VNET, vnetPrefixes } from "./virtual-network";
+import { propertiesOf } from "./wire";
+
+/** The part of a peering's stored `properties` read back here (written below, so always present). */
+type StoredPeeringProperties = { remoteVirtualNetwork: { id: string }; remoteAddressSpace: Required<Pick<AddressSpace, "addressPrefixes">> };
+
+function peeringProps(peering: StoredResource): StoredPeeringProperties {
+  return propertiesOf(peering.body) as StoredPeeringProperties;
+}
 
 /** The peering on `remoteVnetId` that points back at `localVnetId`, if there is one. */
 export function reversePeering(ctx: ArmContext, localVnetId: string, remoteVnetId: string): StoredResource | undefined {
-  return ctx.store.childrenOf(remoteVnetId, PEERING).find((p) => sameId(p.body.properties.remoteVirtualNetwork?.id, localVnetId));
+  return ctx.store.childrenOf(remoteVnetId, PEERING).find((p) => sameId(peeringProps(p).remoteVirtualNetwork.id, localVnetId));
 }
 
 /** Initiated until the reverse peering exists, then Connected; Disconnected once the other side went away. */
 export function peeringState(ctx: ArmContext, peering: StoredResource): "Initiated" | "Connected" | "Disconnected" {
   const localVnetId = parentIdOf(peering.id) as string;
-  const remoteVnetId = peering.body.properties.remoteVirtualNetwork.id;
+  const remoteVnetId = peeringProps(peering).remoteVirtualNetwork.id;
   if (!ctx.resolve(remoteVnetId)) return "Disconnected";
   if (reversePeering(ctx, localVnetId, remoteVnetId)) return "Connected";
   return peering.internal.everConnected ? "Disconnected" : "Initiated";
@@ -31,7 +46,7 @@ export const peeringType: ResourceTypeSpec = {
   etag: true,
   write(ctx, request) {
     const local = request.parent as StoredResource;
-    const props = request.body.properties ?? {};
+    const props = propertiesOf(request.body);
     const remoteId = refId(props.remoteVirtualNetwork);
     const remote = remoteId ? ctx.resolve(remoteId) : undefined;
     if (!remoteId || !remote || remote.type !== VNET) {
@@ -52,7 +67,7 @@ export const peeringType: ResourceTypeSpec = {
     }
     const duplicate = ctx.store
       .childrenOf(local.id, PEERING)
-      .find((p) => !sameId(p.id, request.id) && sameId(p.body.properties.remoteVirtualNetwork?.id, remote.id));
+      .find((p) => !sameId(p.id, request.id) && sameId(peeringProps(p).remoteVirtualNetwork.id, remote.id));
     if (duplicate) {
       throw new ArmError(
         400,
@@ -87,7 +102,7 @@ export const peeringType: ResourceTypeSpec = {
   },
   afterWrite(ctx, peering) {
     const localVnetId = parentIdOf(peering.id) as string;
-    const reverse = reversePeering(ctx, localVnetId, peering.body.properties.remoteVirtualNetwork.id);
+    const reverse = reversePeering(ctx, localVnetId, peeringProps(peering).remoteVirtualNetwork.id);
     if (!reverse) {
       // Updating a Disconnected peering brings it back to Initiated, so the other side can be re-created.
       if (peering.internal.everConnected) ctx.store.updateBody(peering, () => undefined, { everConnected: false });
@@ -96,14 +111,14 @@ export const peeringType: ResourceTypeSpec = {
     ctx.store.updateBody(peering, () => undefined, { everConnected: true });
     if (!reverse.internal.everConnected) ctx.store.updateBody(reverse, () => undefined, { everConnected: true });
   },
-  view(ctx, peering, body: Json) {
-    const state = peeringState(ctx, peering);
-    body.properties.peeringState = state;
+  view(ctx, peering, body) {
+    const props = propertiesOf(body);
+    props.peeringState = peeringState(ctx, peering);
     const localVnet = ctx.resolve(parentIdOf(peering.id) as string);
-    const remoteVnet = ctx.resolve(peering.body.properties.remoteVirtualNetwork.id);
+    const remoteVnet = ctx.resolve(peeringProps(peering).remoteVirtualNetwork.id);
     const reverse = localVnet && remoteVnet ? reversePeering(ctx, localVnet.id, remoteVnet.id) : undefined;
-    const remoteInSync = !remoteVnet || sameSpace(peering.body.properties.remoteAddressSpace.addressPrefixes, vnetPrefixes(remoteVnet.body));
-    const localInSync = !reverse || !localVnet || sameSpace(reverse.body.properties.remoteAddressSpace.addressPrefixes, vnetPrefixes(localVnet.body));
-    body.properties.peeringSyncLevel = remoteInSync && localInSync ? "FullyInSync" : !remoteInSync ? "RemoteNotInSync" : "LocalNotInSync";
+    const remoteInSync = !remoteVnet || sameSpace(peeringProps(peering).remoteAddressSpace.addressPrefixes, vnetPrefixes(remoteVnet.body));
+    const localInSync = !reverse || !localVnet || sameSpace(peeringProps(reverse).remoteAddressSpace.addressPrefixes, vnetPrefixes(localVnet.body));
+    props.peeringSyncLevel = remoteInSync && localInSync ? "FullyInSync" : !remoteInSync ? "RemoteNotInSync" : "LocalNotInSync";
   },
 };

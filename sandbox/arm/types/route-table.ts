@@ -1,7 +1,14 @@
+/**
+ * Microsoft.Network/routeTables and .../routes. Shapes from azure-rest-api-specs network 2024-07-01 `routeTable.json`
+ * (RouteNextHopType: VirtualNetworkGateway, VnetLocal, Internet, VirtualAppliance, None) and example
+ * RouteTableCreateWithRoute.json (test/fixtures/arm/); SDK types RouteTable, Route in @azure/arm-network.
+ */
 import { ArmError } from "../arm-error";
 import type { ResourceTypeSpec } from "../resource-type";
 import { isPrefix } from "../ip-prefix";
+import type { StoredResource } from "../store";
 import { idRefs, requireEnum, resourceGuid, sameId } from "./common";
+import { propertiesOf, refIdOf } from "./wire";
 
 export const ROUTE_TABLE = "Microsoft.Network/routeTables";
 export const ROUTE = "Microsoft.Network/routeTables/routes";
@@ -15,18 +22,22 @@ export const routeTableType: ResourceTypeSpec = {
   etag: true,
   inlineChildren: [{ property: "routes", type: ROUTE, keepWhenOmitted: false }],
   write(_ctx, request) {
-    return { properties: { disableBgpRoutePropagation: request.body.properties?.disableBgpRoutePropagation ?? false, resourceGuid: resourceGuid(request) } };
+    return { properties: { disableBgpRoutePropagation: propertiesOf(request.body).disableBgpRoutePropagation ?? false, resourceGuid: resourceGuid(request) } };
   },
   view(ctx, table, body) {
-    const subnets = ctx.store.referencing(table.id).filter((r) => sameId(r.body.properties?.routeTable?.id, table.id));
-    if (subnets.length) body.properties.subnets = idRefs(subnets);
+    const subnets = ctx.store.referencing(table.id).filter((r) => usesTable(r, table.id));
+    if (subnets.length) propertiesOf(body).subnets = idRefs(subnets);
   },
   checkDelete(ctx, table) {
-    if (ctx.store.referencing(table.id).some((r) => sameId(r.body.properties?.routeTable?.id, table.id))) {
+    if (ctx.store.referencing(table.id).some((r) => usesTable(r, table.id))) {
       throw new ArmError(400, "InUseRouteTableCannotBeDeleted", `Route table ${table.name} is in use and cannot be deleted.`);
     }
   },
 };
+
+function usesTable(holder: StoredResource, tableId: string): boolean {
+  return sameId(refIdOf(propertiesOf(holder.body).routeTable), tableId);
+}
 
 export const routeType: ResourceTypeSpec = {
   type: ROUTE,
@@ -34,7 +45,7 @@ export const routeType: ResourceTypeSpec = {
   placement: "child",
   etag: true,
   write(_ctx, request) {
-    const props = request.body.properties ?? {};
+    const props = propertiesOf(request.body);
     const prefix = String(props.addressPrefix ?? "");
     if (!isPrefix(prefix) && !SERVICE_TAG.test(prefix)) {
       throw new ArmError(

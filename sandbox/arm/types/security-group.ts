@@ -1,9 +1,16 @@
+/**
+ * Microsoft.Network/networkSecurityGroups and .../securityRules. Shapes from azure-rest-api-specs network 2024-07-01
+ * `networkSecurityGroup.json` and example NetworkSecurityGroupCreateWithRule.json (test/fixtures/arm/, which also
+ * lists the six defaultSecurityRules with these names, descriptions and priorities); SDK types NetworkSecurityGroup,
+ * SecurityRule in @azure/arm-network.
+ */
 import { ArmError } from "../arm-error";
 import type { ResourceTypeSpec } from "../resource-type";
 import { parentIdOf } from "../resource-id";
-import type { Json } from "../store";
-import { idRefs, requireEnum, resourceGuid, sameId } from "./common";
+import type { StoredResource } from "../store";
+import { idRefs, listProperty, requireEnum, resourceGuid, sameId } from "./common";
 import { checkOutboundDestinations } from "./service-tag-direction";
+import { asObject, asObjects, asString, asStrings, JsonObject, propertiesOf, refIdOf } from "./wire";
 
 export const NSG = "Microsoft.Network/networkSecurityGroups";
 export const SECURITY_RULE = "Microsoft.Network/networkSecurityGroups/securityRules";
@@ -17,7 +24,7 @@ const DEFAULT_RULES: Array<[string, string, number, string, string, string, stri
   ["DenyAllOutBound", "Deny all outbound traffic", 65500, "Deny", "Outbound", "*", "*"],
 ];
 
-function defaultSecurityRules(nsgId: string): Json[] {
+function defaultSecurityRules(nsgId: string): JsonObject[] {
   return DEFAULT_RULES.map(([name, description, priority, access, direction, source, destination]) => ({
     name,
     id: `${nsgId}/defaultSecurityRules/${name}`,
@@ -49,23 +56,27 @@ export const networkSecurityGroupType: ResourceTypeSpec = {
   inlineChildren: [{ property: "securityRules", type: SECURITY_RULE, keepWhenOmitted: false }],
   write(_ctx, request) {
     // Inline rules are checked before the NSG is stored, so a refused rule leaves the NSG as it was.
-    for (const rule of (request.body.properties?.securityRules ?? []) as Json[]) {
-      const props = rule?.properties ?? {};
-      const destinations = [props.destinationAddressPrefix, ...(props.destinationAddressPrefixes ?? [])].filter((p): p is string => typeof p === "string");
-      checkOutboundDestinations(String(props.direction ?? ""), destinations, `${request.id}/securityRules/${String(rule?.name)}`);
+    const nsgProps = propertiesOf(request.body);
+    for (const rule of asObjects(nsgProps.securityRules)) {
+      const props = propertiesOf(rule);
+      const destinations = [asString(props.destinationAddressPrefix), ...asStrings(props.destinationAddressPrefixes)].filter(
+        (p): p is string => p !== undefined,
+      );
+      checkOutboundDestinations(String(props.direction ?? ""), destinations, `${request.id}/securityRules/${String(rule.name)}`);
     }
-    return { properties: { resourceGuid: resourceGuid(request), flushConnection: request.body.properties?.flushConnection ?? false } };
+    return { properties: { resourceGuid: resourceGuid(request), flushConnection: nsgProps.flushConnection ?? false } };
   },
   view(ctx, nsg, body) {
-    body.properties.defaultSecurityRules = defaultSecurityRules(nsg.id);
+    const props = propertiesOf(body);
+    props.defaultSecurityRules = defaultSecurityRules(nsg.id);
     const holders = ctx.store.referencing(nsg.id);
-    const subnets = holders.filter((r) => r.type === "Microsoft.Network/virtualNetworks/subnets" && sameId(r.body.properties.networkSecurityGroup?.id, nsg.id));
-    const nics = holders.filter((r) => r.type === "Microsoft.Network/networkInterfaces" && sameId(r.body.properties.networkSecurityGroup?.id, nsg.id));
-    if (subnets.length) body.properties.subnets = idRefs(subnets);
-    if (nics.length) body.properties.networkInterfaces = idRefs(nics);
+    const subnets = holders.filter((r) => r.type === "Microsoft.Network/virtualNetworks/subnets" && usesNsg(r, nsg.id));
+    const nics = holders.filter((r) => r.type === "Microsoft.Network/networkInterfaces" && usesNsg(r, nsg.id));
+    if (subnets.length) props.subnets = idRefs(subnets);
+    if (nics.length) props.networkInterfaces = idRefs(nics);
   },
   checkDelete(ctx, nsg) {
-    const users = ctx.store.referencing(nsg.id).filter((r) => sameId(r.body.properties?.networkSecurityGroup?.id, nsg.id));
+    const users = ctx.store.referencing(nsg.id).filter((r) => usesNsg(r, nsg.id));
     if (users.length) {
       throw new ArmError(
         400,
@@ -75,6 +86,10 @@ export const networkSecurityGroupType: ResourceTypeSpec = {
     }
   },
 };
+
+function usesNsg(holder: StoredResource, nsgId: string): boolean {
+  return sameId(refIdOf(propertiesOf(holder.body).networkSecurityGroup), nsgId);
+}
 
 const PORT_SPEC = /^(\*|\d{1,5}(-\d{1,5})?)$/;
 
@@ -91,9 +106,9 @@ function checkPorts(values: string[], property: string, where: string): void {
 }
 
 /** Exactly one of the single and list forms (`sourcePortRange` / `sourcePortRanges`, …) may be given. */
-function singleOrList(props: Json, single: string, list: string, where: string): string[] {
+function singleOrList(props: JsonObject, single: string, list: string, where: string): string[] {
   const one = props[single];
-  const many: string[] = props[list] ?? [];
+  const many = listProperty(props, list, where).map(String);
   if (one !== undefined && one !== null && one !== "" && many.length > 0) {
     throw new ArmError(400, "SecurityRuleParameterContainsUnsupportedValue", `Security rule ${where} cannot specify both ${single} and ${list}.`);
   }
@@ -106,7 +121,7 @@ export const securityRuleType: ResourceTypeSpec = {
   placement: "child",
   etag: true,
   write(ctx, request) {
-    const props = request.body.properties ?? {};
+    const props = propertiesOf(request.body);
     const where = request.id;
     const protocol = requireEnum(props.protocol, ["Tcp", "Udp", "Icmp", "Esp", "Ah", "*"], "protocol", where);
     const access = requireEnum(props.access, ["Allow", "Deny"], "access", where);
@@ -122,7 +137,7 @@ export const securityRuleType: ResourceTypeSpec = {
     const nsgId = parentIdOf(request.id) as string;
     const clash = ctx.store
       .childrenOf(nsgId, SECURITY_RULE)
-      .find((r) => !sameId(r.id, request.id) && r.body.properties.priority === priority && r.body.properties.direction === direction);
+      .find((r) => !sameId(r.id, request.id) && propertiesOf(r.body).priority === priority && propertiesOf(r.body).direction === direction);
     if (clash) {
       throw new ArmError(
         400,
@@ -137,8 +152,8 @@ export const securityRuleType: ResourceTypeSpec = {
     const sources = singleOrList(props, "sourceAddressPrefix", "sourceAddressPrefixes", where);
     const destinations = singleOrList(props, "destinationAddressPrefix", "destinationAddressPrefixes", where);
     checkOutboundDestinations(direction, destinations, where);
-    const sourceAsgs: Json[] = props.sourceApplicationSecurityGroups ?? [];
-    const destinationAsgs: Json[] = props.destinationApplicationSecurityGroups ?? [];
+    const sourceAsgs = listProperty(props, "sourceApplicationSecurityGroups", where);
+    const destinationAsgs = listProperty(props, "destinationApplicationSecurityGroups", where);
     if (sources.length === 0 && sourceAsgs.length === 0)
       throw new ArmError(400, "SecurityRuleInvalidAddressPrefix", `Security rule ${where} has no source address prefix or application security group.`);
     if (destinations.length === 0 && destinationAsgs.length === 0)
@@ -157,8 +172,8 @@ export const securityRuleType: ResourceTypeSpec = {
         destinationPortRanges: props.destinationPortRange ? [] : destinationPorts,
         sourceAddressPrefixes: props.sourceAddressPrefix ? [] : sources,
         destinationAddressPrefixes: props.destinationAddressPrefix ? [] : destinations,
-        ...(sourceAsgs.length ? { sourceApplicationSecurityGroups: sourceAsgs.map((a) => ({ id: a.id })) } : {}),
-        ...(destinationAsgs.length ? { destinationApplicationSecurityGroups: destinationAsgs.map((a) => ({ id: a.id })) } : {}),
+        ...(sourceAsgs.length ? { sourceApplicationSecurityGroups: sourceAsgs.map((a) => ({ id: asObject(a).id })) } : {}),
+        ...(destinationAsgs.length ? { destinationApplicationSecurityGroups: destinationAsgs.map((a) => ({ id: asObject(a).id })) } : {}),
         access,
         priority,
         direction,

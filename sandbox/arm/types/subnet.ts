@@ -1,10 +1,15 @@
+/**
+ * Microsoft.Network/virtualNetworks/subnets. Shapes from azure-rest-api-specs network 2024-07-01 `virtualNetwork.json`
+ * (Subnet, Delegation) and example SubnetCreate.json (test/fixtures/arm/); SDK types Subnet, Delegation in
+ * @azure/arm-network.
+ */
 import { ArmError } from "../arm-error";
 import { prefixContains, prefixesOverlap } from "../ip-prefix";
 import { ResourceTypeSpec, requireReference } from "../resource-type";
-import type { Json } from "../store";
 import { ipConfigurationsIn } from "./address-allocation";
-import { idRefs, refId, requireSameRegion, sameId } from "./common";
-import { parsePrefix, SUBNET, vnetPrefixes } from "./virtual-network";
+import { idRefs, listProperty, refId, requireSameRegion, sameId } from "./common";
+import { parsePrefix, SUBNET, subnetPrefixOf, vnetPrefixes } from "./virtual-network";
+import { asObject, JsonObject, propertiesOf } from "./wire";
 
 const NSG = "Microsoft.Network/networkSecurityGroups";
 const ROUTE_TABLE = "Microsoft.Network/routeTables";
@@ -19,8 +24,8 @@ export const subnetType: ResourceTypeSpec = {
   write(ctx, request) {
     const vnet = request.parent;
     if (!vnet) throw new ArmError(404, "ParentResourceNotFound", "Can not perform requested operation on nested resource. Parent resource not found.");
-    const props = request.body.properties ?? {};
-    const given = props.addressPrefix ?? props.addressPrefixes?.[0];
+    const props = propertiesOf(request.body);
+    const given: unknown = props.addressPrefix ?? (Array.isArray(props.addressPrefixes) ? props.addressPrefixes[0] : undefined);
     if (given === undefined)
       throw new ArmError(
         400,
@@ -44,7 +49,7 @@ export const subnetType: ResourceTypeSpec = {
     }
     for (const sibling of ctx.store.childrenOf(vnet.id, SUBNET)) {
       if (sameId(sibling.id, request.id)) continue;
-      if (prefixesOverlap(parsePrefix(sibling.body.properties.addressPrefix, sibling.id), prefix)) {
+      if (prefixesOverlap(parsePrefix(subnetPrefixOf(sibling), sibling.id), prefix)) {
         throw new ArmError(
           400,
           "NetcfgSubnetRangesOverlap",
@@ -53,23 +58,22 @@ export const subnetType: ResourceTypeSpec = {
       }
     }
     const inUse = request.existing ? ipConfigurationsIn(ctx, request.id) : [];
-    if (request.existing && request.existing.body.properties.addressPrefix !== prefix.text && inUse.length > 0) {
+    if (request.existing && subnetPrefixOf(request.existing) !== prefix.text && inUse.length > 0) {
       throw new ArmError(400, "InUseSubnetCannotBeUpdated", `Subnet ${request.address.names[1]} is in use and cannot be updated.`);
     }
-    const result: Json = {
-      properties: {
-        addressPrefix: prefix.text,
-        delegations: (props.delegations ?? []).map((d: Json) => ({
+    const properties: JsonObject = {
+      addressPrefix: prefix.text,
+      delegations: listProperty(props, "delegations", request.id)
+        .map(asObject)
+        .map((d) => ({
           name: d.name,
-          id: `${request.id}/delegations/${d.name}`,
+          id: `${request.id}/delegations/${String(d.name)}`,
           type: "Microsoft.Network/virtualNetworks/subnets/delegations",
-          properties: { serviceName: d.properties?.serviceName, actions: d.properties?.actions ?? [], provisioningState: "Succeeded" },
+          properties: { serviceName: propertiesOf(d).serviceName, actions: propertiesOf(d).actions ?? [], provisioningState: "Succeeded" },
         })),
-        serviceEndpoints: props.serviceEndpoints ?? [],
-        privateEndpointNetworkPolicies: props.privateEndpointNetworkPolicies ?? "Disabled",
-        privateLinkServiceNetworkPolicies: props.privateLinkServiceNetworkPolicies ?? "Enabled",
-      },
-      type: SUBNET,
+      serviceEndpoints: props.serviceEndpoints ?? [],
+      privateEndpointNetworkPolicies: props.privateEndpointNetworkPolicies ?? "Disabled",
+      privateLinkServiceNetworkPolicies: props.privateLinkServiceNetworkPolicies ?? "Enabled",
     };
     for (const [property, type] of [
       ["networkSecurityGroup", NSG],
@@ -79,17 +83,18 @@ export const subnetType: ResourceTypeSpec = {
       const id = refId(props[property]);
       if (!id) continue;
       const target = requireReference(ctx, props[property], type, request.id);
-      requireSameRegion(property, vnet.body.location, target.id, target.body.location, request.id);
-      result.properties[property] = { id: target.id };
+      requireSameRegion(property, String(asObject(vnet.body).location), target.id, String(asObject(target.body).location), request.id);
+      properties[property] = { id: target.id };
     }
-    if (props.defaultOutboundAccess !== undefined) result.properties.defaultOutboundAccess = props.defaultOutboundAccess;
-    return result;
+    if (props.defaultOutboundAccess !== undefined) properties.defaultOutboundAccess = props.defaultOutboundAccess;
+    return { properties, type: SUBNET };
   },
   view(ctx, subnet, body) {
     const ipConfigurations = ipConfigurationsIn(ctx, subnet.id);
-    if (ipConfigurations.length) body.properties.ipConfigurations = ipConfigurations.map((c) => ({ id: c.id }));
+    const props = propertiesOf(body);
+    if (ipConfigurations.length) props.ipConfigurations = ipConfigurations.map((c) => ({ id: c.id }));
     const endpoints = ctx.store.referencing(subnet.id).filter((r) => r.type === PRIVATE_ENDPOINT);
-    if (endpoints.length) body.properties.privateEndpoints = idRefs(endpoints);
+    if (endpoints.length) props.privateEndpoints = idRefs(endpoints);
   },
   checkDelete(ctx, subnet) {
     const inUse = ipConfigurationsIn(ctx, subnet.id);

@@ -1,8 +1,15 @@
+/**
+ * Microsoft.Network/virtualNetworks. Shapes from azure-rest-api-specs network 2024-07-01 `virtualNetwork.json` and
+ * example VirtualNetworkCreate.json (test/fixtures/arm/); SDK types VirtualNetwork, AddressSpace, DhcpOptions in
+ * @azure/arm-network.
+ */
+import type { AddressSpace } from "@azure/arm-network";
 import { ArmError } from "../arm-error";
 import { parsePrefix as parseIpPrefix, type Prefix, PrefixError, prefixContains, prefixesOverlap } from "../ip-prefix";
 import type { ResourceTypeSpec } from "../resource-type";
-import type { Json } from "../store";
+import type { StoredResource } from "../store";
 import { resourceGuid } from "./common";
+import { asObject, asStrings, propertiesOf } from "./wire";
 
 export const VNET = "Microsoft.Network/virtualNetworks";
 export const SUBNET = "Microsoft.Network/virtualNetworks/subnets";
@@ -20,8 +27,14 @@ export function parsePrefix(prefix: unknown, where: string): Prefix {
   }
 }
 
-export function vnetPrefixes(vnet: Json): string[] {
-  return vnet?.properties?.addressSpace?.addressPrefixes ?? [];
+/** The address prefixes of a VNet body (the sandbox stored them as CIDR text). */
+export function vnetPrefixes(vnet: unknown): string[] {
+  return asStrings(asObject(propertiesOf(vnet).addressSpace).addressPrefixes);
+}
+
+/** A stored subnet's address prefix (the subnet type stored it as CIDR text). */
+export function subnetPrefixOf(subnet: StoredResource): string {
+  return String(propertiesOf(subnet.body).addressPrefix);
 }
 
 export const virtualNetworkType: ResourceTypeSpec = {
@@ -34,8 +47,8 @@ export const virtualNetworkType: ResourceTypeSpec = {
     { property: "virtualNetworkPeerings", type: PEERING, keepWhenOmitted: true },
   ],
   write(_ctx, request) {
-    const props = request.body.properties ?? {};
-    const prefixes: unknown = props.addressSpace?.addressPrefixes;
+    const props = propertiesOf(request.body);
+    const prefixes: unknown = asObject(props.addressSpace).addressPrefixes;
     if (!Array.isArray(prefixes) || prefixes.length === 0) {
       throw new ArmError(
         400,
@@ -55,11 +68,12 @@ export const virtualNetworkType: ResourceTypeSpec = {
         }
       }
     }
-    const dnsServers: string[] = props.dhcpOptions?.dnsServers ?? [];
+    const addressSpace: AddressSpace = { addressPrefixes: parsed.map((p) => p.text) };
+    const dhcpOptions = { dnsServers: asObject(props.dhcpOptions).dnsServers ?? [] };
     return {
       properties: {
-        addressSpace: { addressPrefixes: parsed.map((p) => p.text) },
-        dhcpOptions: { dnsServers },
+        addressSpace,
+        dhcpOptions,
         resourceGuid: resourceGuid(request),
         enableDdosProtection: props.enableDdosProtection ?? false,
         ...(props.flowTimeoutInMinutes !== undefined ? { flowTimeoutInMinutes: props.flowTimeoutInMinutes } : {}),
@@ -70,7 +84,7 @@ export const virtualNetworkType: ResourceTypeSpec = {
   afterWrite(ctx, vnet) {
     // Subnets kept from before must still fit an address space that changed.
     for (const subnet of ctx.store.childrenOf(vnet.id, SUBNET)) {
-      const prefix = parseIpPrefix(subnet.body.properties.addressPrefix);
+      const prefix = parseIpPrefix(subnetPrefixOf(subnet));
       if (!vnetPrefixes(vnet.body).some((p) => prefixContains(parseIpPrefix(p), prefix))) {
         throw new ArmError(
           400,
