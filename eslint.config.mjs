@@ -67,9 +67,6 @@ export default tseslint.config(
   // its bodies are typed (SDK model types, or `unknown` with narrowing helpers); new files never join it.
   {
     files: [
-      "sandbox/aml/aml-handler.ts",
-      "sandbox/aml/job-cancel.ts",
-      "sandbox/aml/job-type.ts",
       "sandbox/arm/arm-reads.ts",
       "sandbox/arm/arm-service.ts",
       "sandbox/arm/arm-writes.ts",
@@ -81,9 +78,7 @@ export default tseslint.config(
       "sandbox/arm/types/scale-set.ts",
       "sandbox/arm/types/virtual-machine.ts",
       "sandbox/arm/types/vm-extension.ts",
-      "sandbox/arm/types/machine-learning.ts",
       "sandbox/arm/view.ts",
-      "sandbox/entra/jwt.ts",
       "sandbox/ssh/boot-diagnostics.ts",
       "sandbox/ssh/machines.ts",
       "sandbox/ssh/sandbox-ssh.ts",

@@ -1,5 +1,6 @@
 import { ArmError } from "../arm/arm-error";
 import { authorize } from "../arm/rbac";
+import { asObject } from "../arm/types/wire";
 import { Handler, headerValue, json, SandboxRequest, SandboxResponse } from "../http/message";
 import { AmlHttpError, AmlRequestContext, AmlServices } from "./aml-context";
 import { handleHistory } from "./aml-history-routes";
@@ -87,7 +88,7 @@ function authenticate(req: SandboxRequest, services: AmlServices, region: string
   if (!workspace || workspace.type !== "Microsoft.MachineLearningServices/workspaces") {
     throw new AmlHttpError(404, "UserError", "WorkspaceNotFound", `Workspace ${ws} in resource group ${rg} of subscription ${sub} was not found.`);
   }
-  const location = String(workspace.body.location);
+  const location = String(asObject(workspace.body).location);
   if (location !== region) {
     throw new AmlHttpError(
       400,

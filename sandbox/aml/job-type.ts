@@ -1,6 +1,7 @@
 import { ArmError } from "../arm/arm-error";
 import type { ArmContext, ResourceTypeSpec, WriteRequest } from "../arm/resource-type";
-import type { Json, StoredResource } from "../arm/store";
+import type { StoredResource } from "../arm/store";
+import { asObject, asString, JsonObject, propertiesOf } from "../arm/types/wire";
 import type { AmlState } from "./aml-state";
 import { ML_COMPONENT_VERSION } from "./component-types";
 import { studioRunUrl } from "./aml-views";
@@ -30,14 +31,16 @@ export function mlJobType(aml: AmlState): ResourceTypeSpec {
     write(ctx, request) {
       const workspace = request.parent as StoredResource;
       if (request.existing) return updateExisting(request);
-      const props = request.body.properties;
-      if (typeof props !== "object" || props === null) throw userError(`Job ${request.address.names[1]}: properties are required.`);
+      const given: unknown = asObject(request.body).properties;
+      if (typeof given !== "object" || given === null) throw userError(`Job ${request.address.names[1]}: properties are required.`);
+      const props = asObject(given);
       const jobType = JOB_TYPES.find((t) => t === props.jobType);
-      if (!jobType) throw userError(`Job ${request.address.names[1]}: properties.jobType '${props.jobType}' is not one of ${JOB_TYPES.join(", ")}.`);
+      if (!jobType) throw userError(`Job ${request.address.names[1]}: properties.jobType '${String(props.jobType)}' is not one of ${JOB_TYPES.join(", ")}.`);
       const experimentName = props.experimentName ?? "Default";
       if (typeof experimentName !== "string" || !EXPERIMENT_NAME.test(experimentName))
-        throw userError(`Job ${request.address.names[1]}: experimentName '${experimentName}' is invalid.`);
-      if (workspace.body.properties?.v1LegacyMode === true) {
+        throw userError(`Job ${request.address.names[1]}: experimentName '${String(experimentName)}' is invalid.`);
+      const workspaceProps = propertiesOf(workspace.body);
+      if (workspaceProps.v1LegacyMode === true) {
         // v1LegacyMode "may prevent you from using features provided by the v2 API" (Workspace.v1LegacyMode in
         // @azure/arm-machinelearning); the code and wording of the real refusal are not recorded: this one is ours.
         throw userError(
@@ -46,7 +49,7 @@ export function mlJobType(aml: AmlState): ResourceTypeSpec {
       }
       if (jobType === "Pipeline") validatePipeline(ctx, workspace, props, request.address.names[1]);
       const name = request.address.names[1];
-      const location = String(workspace.body.location);
+      const location = String(asObject(workspace.body).location);
       const now = new Date().toISOString();
       return {
         properties: {
@@ -69,7 +72,7 @@ export function mlJobType(aml: AmlState): ResourceTypeSpec {
             },
             Studio: {
               jobServiceType: "Studio",
-              endpoint: studioRunUrl(ctx.origin, workspace.id, name, String(workspace.body.properties.tenantId)),
+              endpoint: studioRunUrl(ctx.origin, workspace.id, name, String(workspaceProps.tenantId)),
               status: null,
               errorMessage: null,
               properties: null,
@@ -82,15 +85,17 @@ export function mlJobType(aml: AmlState): ResourceTypeSpec {
     afterWrite(_ctx, resource, previous) {
       if (previous) return;
       const workspaceId = resource.id.split("/").slice(0, -2).join("/");
+      const job = propertiesOf(resource.body);
       aml.submitRun({
         runId: resource.name,
         kind: "job",
         workspaceId,
-        experimentName: resource.body.properties.experimentName,
+        // Checked to be a string when the job was written.
+        experimentName: String(job.experimentName),
         submittedBy: { objectId: "", clientId: "", tenantId: "" },
-        parameters: literalInputs(resource.body.properties.inputs),
+        parameters: literalInputs(job.inputs),
         runSource: "MFE",
-        description: resource.body.properties.description ?? undefined,
+        description: asString(job.description),
       });
     },
     afterDelete(_ctx, resource) {
@@ -98,40 +103,52 @@ export function mlJobType(aml: AmlState): ResourceTypeSpec {
     },
     view(_ctx, resource, body) {
       const run = aml.run(resource.id.split("/").slice(0, -2).join("/"), resource.name);
-      body.properties.status = run ? aml.statusOf(run) : "Completed";
-      delete body.properties.provisioningState;
+      const props = propertiesOf(body);
+      props.status = run ? aml.statusOf(run) : "Completed";
+      delete props.provisioningState;
     },
   };
 }
 
-function updateExisting(request: WriteRequest): Json {
+function updateExisting(request: WriteRequest): JsonObject {
   const existing = request.existing as StoredResource;
-  const props = request.body.properties ?? {};
-  const changed = Object.keys(props).filter((k) => !MUTABLE.includes(k) && JSON.stringify(props[k]) !== JSON.stringify(existing.body.properties[k]));
+  const props = dictionary(asObject(request.body).properties, `Job ${existing.name}: properties`);
+  const before = propertiesOf(existing.body);
+  const changed = Object.keys(props).filter((k) => !MUTABLE.includes(k) && JSON.stringify(props[k]) !== JSON.stringify(before[k]));
   if (changed.length) throw userError(`Job ${existing.name} already exists; only ${MUTABLE.join(", ")} can be updated (not ${changed.join(", ")}).`);
-  const body: Json = { ...existing.body, properties: { ...existing.body.properties, ...props } };
+  const body: JsonObject = { ...asObject(existing.body), properties: { ...before, ...props } };
   for (const key of ["id", "name", "type"]) delete body[key];
   return body;
 }
 
-function validatePipeline(ctx: ArmContext, workspace: StoredResource, props: Json, name: string): void {
+/**
+ * A JSON object property (absent = empty). Anything else is refused; before typing, a string or array here was read
+ * key by key (a non-empty one refused, an empty one accepted).
+ */
+function dictionary(value: unknown, what: string): JsonObject {
+  if (value === undefined || value === null) return {};
+  if (typeof value !== "object" || Array.isArray(value)) throw userError(`${what} must be a JSON object.`);
+  return asObject(value);
+}
+
+function validatePipeline(ctx: ArmContext, workspace: StoredResource, props: JsonObject, name: string): void {
   const jobs = props.jobs;
   if (typeof jobs !== "object" || jobs === null || Array.isArray(jobs) || Object.keys(jobs).length === 0) {
     throw userError(`Pipeline job ${name}: properties.jobs must hold at least one child job.`);
   }
-  for (const [child, job] of Object.entries(jobs as Record<string, Json>)) {
-    if (typeof job !== "object" || job === null || typeof job.type !== "string")
+  for (const [child, job] of Object.entries(asObject(jobs))) {
+    if (typeof job !== "object" || job === null || typeof asObject(job).type !== "string")
       throw userError(`Pipeline job ${name}: child job '${child}' needs a type (command, sweep, pipeline, parallel, spark).`);
-    validateStep(ctx, workspace, name, child, job);
+    validateStep(ctx, workspace, name, child, asObject(job));
   }
-  for (const [input, value] of Object.entries((props.inputs ?? {}) as Record<string, Json>)) {
+  for (const [input, value] of Object.entries(dictionary(props.inputs, `Pipeline job ${name}: properties.inputs`))) {
     if (value === null) continue;
-    if (!INPUT_TYPES.includes(value?.jobInputType))
-      throw userError(`Pipeline job ${name}: input '${input}' has an unknown jobInputType '${value?.jobInputType}'.`);
-    if (value.jobInputType === "literal" && typeof value.value !== "string")
-      throw userError(`Pipeline job ${name}: literal input '${input}' needs a string value.`);
+    const { jobInputType, value: literal } = asObject(value);
+    if (typeof jobInputType !== "string" || !INPUT_TYPES.includes(jobInputType))
+      throw userError(`Pipeline job ${name}: input '${input}' has an unknown jobInputType '${String(jobInputType)}'.`);
+    if (jobInputType === "literal" && typeof literal !== "string") throw userError(`Pipeline job ${name}: literal input '${input}' needs a string value.`);
   }
-  for (const compute of [props.computeId, props.settings?.default_compute]) {
+  for (const compute of [props.computeId, asObject(props.settings).default_compute]) {
     if (typeof compute !== "string" || !compute) continue;
     const id = compute.startsWith("azureml:") ? `${workspace.id}/computes/${compute.slice("azureml:".length)}` : compute;
     const target = ctx.resolve(id);
@@ -146,22 +163,23 @@ function validatePipeline(ctx: ArmContext, workspace: StoredResource, props: Jso
  * environment steps as anonymous components first (`_resolve_arm_id_for_pipeline_job`), so the service never sees them
  * inline. The exact error text of the real service for an inline step is not recorded anywhere found: this one is ours.
  */
-function validateStep(ctx: ArmContext, workspace: StoredResource, name: string, child: string, job: Json): void {
+function validateStep(ctx: ArmContext, workspace: StoredResource, name: string, child: string, job: JsonObject): void {
   const inline = ["command", "code", "environment"].filter((key) => job[key] !== undefined);
-  if (typeof job.componentId !== "string" || !job.componentId) {
+  const { componentId, computeId } = job;
+  if (typeof componentId !== "string" || !componentId) {
     throw userError(
       `Pipeline job ${name}: child job '${child}' has no componentId${inline.length ? ` (inline ${inline.join(", ")} is not accepted)` : ""}. Reference a registered component version: .../workspaces/{workspace}/components/{name}/versions/{version}.`,
     );
   }
-  if (!job.componentId.startsWith("azureml://registries/")) {
-    const component = ctx.resolve(job.componentId);
+  if (!componentId.startsWith("azureml://registries/")) {
+    const component = ctx.resolve(componentId);
     if (!component || component.type !== ML_COMPONENT_VERSION || !sameWorkspace(component.id, workspace.id))
-      throw userError(`Pipeline job ${name}: component '${job.componentId}' of child job '${child}' was not found in workspace ${workspace.name}.`);
+      throw userError(`Pipeline job ${name}: component '${componentId}' of child job '${child}' was not found in workspace ${workspace.name}.`);
   }
-  if (typeof job.computeId === "string" && job.computeId) {
-    const compute = ctx.resolve(job.computeId);
+  if (typeof computeId === "string" && computeId) {
+    const compute = ctx.resolve(computeId);
     if (!compute || compute.type !== ML_COMPUTE)
-      throw userError(`Pipeline job ${name}: compute '${job.computeId}' of child job '${child}' was not found in workspace ${workspace.name}.`);
+      throw userError(`Pipeline job ${name}: compute '${computeId}' of child job '${child}' was not found in workspace ${workspace.name}.`);
   }
 }
 
@@ -169,8 +187,8 @@ function sameWorkspace(childId: string, workspaceId: string): boolean {
   return childId.toLowerCase().startsWith(`${workspaceId.toLowerCase()}/`);
 }
 
-function literalInputs(inputs: Json): Record<string, string> {
+function literalInputs(inputs: unknown): Record<string, string> {
   const result: Record<string, string> = {};
-  for (const [name, value] of Object.entries((inputs ?? {}) as Record<string, Json>)) if (value?.jobInputType === "literal") result[name] = String(value.value);
+  for (const [name, value] of Object.entries(asObject(inputs))) if (asObject(value).jobInputType === "literal") result[name] = String(asObject(value).value);
   return result;
 }

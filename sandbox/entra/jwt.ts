@@ -37,20 +37,38 @@ export function signJwt(claims: JwtClaims, key: KeyObject, extraHeader: Record<s
   return `${signingInput}.${signature.toString("base64url")}`;
 }
 
-/** Splits a compact JWT; returns undefined for anything that is not three base64url JSON parts. */
+/** Splits a compact JWT (RFC 7519 §7.2); returns undefined for anything that is not three base64url JSON object parts. */
 export function decodeJwt(token: string): DecodedJwt | undefined {
   const parts = token.split(".");
   if (parts.length !== 3) return undefined;
   try {
-    return {
-      header: JSON.parse(Buffer.from(parts[0], "base64url").toString("utf8")),
-      claims: JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8")),
-      signingInput: `${parts[0]}.${parts[1]}`,
-      signature: Buffer.from(parts[2], "base64url"),
-    };
+    const header = jsonObject(parts[0]);
+    const payload = jsonObject(parts[1]);
+    if (!header || !payload) return undefined;
+    return { header, claims: claimsOf(payload), signingInput: `${parts[0]}.${parts[1]}`, signature: Buffer.from(parts[2], "base64url") };
   } catch {
     return undefined;
   }
+}
+
+function jsonObject(part: string): Record<string, unknown> | undefined {
+  const value: unknown = JSON.parse(Buffer.from(part, "base64url").toString("utf8"));
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** The payload as claims; a registered claim of the wrong JSON type (RFC 7519 §4.1) is left out, so readers see it absent. */
+function claimsOf(payload: Record<string, unknown>): JwtClaims {
+  const { exp, nbf, iat, iss, sub, aud, ...rest } = payload;
+  const audiences = Array.isArray(aud) ? aud.filter((a): a is string => typeof a === "string") : [];
+  return {
+    ...rest,
+    ...(typeof exp === "number" ? { exp } : {}),
+    ...(typeof nbf === "number" ? { nbf } : {}),
+    ...(typeof iat === "number" ? { iat } : {}),
+    ...(typeof iss === "string" ? { iss } : {}),
+    ...(typeof sub === "string" ? { sub } : {}),
+    ...(typeof aud === "string" ? { aud } : Array.isArray(aud) && audiences.length === aud.length ? { aud: audiences } : {}),
+  };
 }
 
 export function verifySignature(jwt: DecodedJwt, key: KeyObject): boolean {

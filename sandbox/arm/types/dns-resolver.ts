@@ -20,18 +20,22 @@ import { asObject, asObjects, asString, refIdOf } from "./wire";
  * Stored bodies read here, in wire shape (`properties` nested, which the SDK models flatten): a DNS resolver and its
  * endpoints as dnsresolver.json (2022-07-01) defines them, and the Microsoft.Network subnet fields an endpoint needs.
  */
-interface ResolverBody {
+type ResolverBody = {
   properties: { virtualNetwork: { id: string } };
-}
-interface EndpointBody {
+};
+type EndpointBody = {
   properties?: { subnet?: { id?: string }; ipConfigurations?: IpConfiguration[] };
-}
-interface SubnetBody {
+};
+type SubnetBody = {
   properties: { addressPrefix?: string; delegations?: Array<{ properties?: { serviceName?: string } }> };
-}
+};
 
 function resolverVnetId(resolver: StoredResource): string {
   return (resolver.body as ResolverBody).properties.virtualNetwork.id;
+}
+
+function subnetProperties(subnet: StoredResource): SubnetBody["properties"] {
+  return (subnet.body as SubnetBody).properties;
 }
 
 export const DNS_RESOLVER = "Microsoft.Network/dnsResolvers";
@@ -81,7 +85,7 @@ export const dnsResolverType: ResourceTypeSpec = {
 function endpointSubnet(ctx: ArmContext, resolver: StoredResource, subnetRef: unknown, selfId: string): StoredResource {
   const subnet = requireReference(ctx, subnetRef, SUBNET, selfId);
   const vnet = vnetOfSubnet(ctx, subnet.id) as StoredResource;
-  const subnetProps = (subnet.body as SubnetBody).properties;
+  const subnetProps = subnetProperties(subnet);
   if (!sameId(vnet.id, resolverVnetId(resolver))) {
     throw new ArmError(
       400,
@@ -136,7 +140,7 @@ export const inboundEndpointType: ResourceTypeSpec = {
         "Static" | "Dynamic";
       let address = asString(ipc.privateIpAddress);
       if (method === "Static") {
-        const subnetPrefix = (subnet.body as SubnetBody).properties.addressPrefix;
+        const subnetPrefix = subnetProperties(subnet).addressPrefix;
         if (!address || !containsAddress(parseCidr(String(subnetPrefix)), parseIpv4(address))) {
           throw new ArmError(
             400,

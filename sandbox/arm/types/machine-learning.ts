@@ -1,12 +1,19 @@
+/**
+ * Microsoft.MachineLearningServices/workspaces and .../computes. Shapes from azure-rest-api-specs
+ * machinelearningservices 2024-04-01 `workspaceRP.json`, `machineLearningServices.json` and examples
+ * Workspace/create.json, Compute/createOrUpdate/AmlCompute.json, ComputeInstance.json (test/fixtures/arm/); SDK types
+ * Workspace, ComputeResource, AmlCompute in @azure/arm-machinelearning.
+ */
 import { guidFrom } from "../../http/random";
 import { ArmError } from "../arm-error";
 import { ArmContext, ResourceTypeSpec, requireReference } from "../resource-type";
-import type { Json } from "../store";
+import type { StoredResource } from "../store";
 import { assignComputeNodeAddresses } from "./address-allocation";
-import { managedNetworkOf } from "./managed-network";
+import { managedNetworkOf, type ManagedNetworkSettings } from "./managed-network";
 import { attachedVirtualMachine, computeInstanceProperties, virtualMachineProperties } from "./ml-compute-kinds";
 import { inferenceComputeBody } from "./ml-inference";
 import { connectionsInline } from "./private-endpoint-connection";
+import { asObject, asString, JsonObject, propertiesOf } from "./wire";
 import { INSIGHTS, REGISTRY, STORAGE, VAULT } from "./workspace-dependencies";
 
 export const WORKSPACE = "Microsoft.MachineLearningServices/workspaces";
@@ -20,14 +27,21 @@ function userError(message: string): ArmError {
 function reference(ctx: ArmContext, value: unknown, type: string, property: string, where: string): string | undefined {
   if (value === undefined || value === null || value === "") return undefined;
   try {
-    return requireReference(ctx, String(value), type, where).id;
+    return requireReference(ctx, { id: String(value) }, type, where).id;
   } catch {
     throw userError(`The ${property} '${String(value)}' of workspace ${where} does not exist or is not a ${type}.`);
   }
 }
 
+/** What a workspace PUT reads back from the body the sandbox stored before (written below). */
+type StoredWorkspace = { identity?: { principalId?: string }; properties: { workspaceId: string; managedNetwork: ManagedNetworkSettings } };
+
+function storedWorkspace(workspace: StoredResource): StoredWorkspace {
+  return workspace.body as StoredWorkspace;
+}
+
 /** User-assigned identities as ARM echoes them: each with its principal and client IDs. */
-function userAssigned(identities: Record<string, Json>): Record<string, Json> {
+function userAssigned(identities: JsonObject): Record<string, { principalId: string; clientId: string }> {
   return Object.fromEntries(
     Object.keys(identities).map((id) => [id, { principalId: guidFrom(id.toLowerCase() + "principal"), clientId: guidFrom(id.toLowerCase() + "client") }]),
   );
@@ -42,22 +56,25 @@ export function workspaceType(tenantId: string): ResourceTypeSpec {
     inProgressState: "Creating",
     inlineChildren: [connectionsInline(WORKSPACE)],
     write(ctx, request) {
-      const props = request.body.properties ?? {};
-      const location = String(request.body.location).replace(/\s+/g, "").toLowerCase();
+      const body = asObject(request.body);
+      const props = propertiesOf(body);
+      const identityIn = asObject(body.identity);
+      const existing = request.existing ? storedWorkspace(request.existing) : undefined;
+      const location = String(body.location).replace(/\s+/g, "").toLowerCase();
       const storageAccount = reference(ctx, props.storageAccount, STORAGE, "storageAccount", request.id);
       const keyVault = reference(ctx, props.keyVault, VAULT, "keyVault", request.id);
       if (!storageAccount || !keyVault) throw userError(`Workspace ${request.id} needs properties.storageAccount and properties.keyVault.`);
-      const workspaceId = request.existing?.body.properties.workspaceId ?? guidFrom(request.id.toLowerCase() + "workspaceId");
-      const identityType = request.body.identity?.type ?? "SystemAssigned";
+      const workspaceId = existing?.properties.workspaceId ?? guidFrom(request.id.toLowerCase() + "workspaceId");
+      const identityType = identityIn.type ?? "SystemAssigned";
       return {
         identity: {
           type: identityType,
-          principalId: request.existing?.body.identity?.principalId ?? guidFrom(request.id + "principal"),
+          principalId: existing?.identity?.principalId ?? guidFrom(request.id + "principal"),
           tenantId,
-          ...(request.body.identity?.userAssignedIdentities ? { userAssignedIdentities: userAssigned(request.body.identity.userAssignedIdentities) } : {}),
+          ...(identityIn.userAssignedIdentities ? { userAssignedIdentities: userAssigned(asObject(identityIn.userAssignedIdentities)) } : {}),
         },
-        sku: request.body.sku ?? { name: "Basic", tier: "Basic" },
-        kind: request.body.kind ?? "Default",
+        sku: body.sku ?? { name: "Basic", tier: "Basic" },
+        kind: body.kind ?? "Default",
         properties: {
           friendlyName: props.friendlyName ?? request.address.names[0],
           description: props.description ?? "",
@@ -72,7 +89,7 @@ export function workspaceType(tenantId: string): ResourceTypeSpec {
           publicNetworkAccess: props.publicNetworkAccess ?? "Enabled",
           v1LegacyMode: props.v1LegacyMode ?? false,
           allowPublicAccessWhenBehindVnet: props.allowPublicAccessWhenBehindVnet ?? false,
-          managedNetwork: managedNetworkOf(props.managedNetwork, request.existing?.body.properties.managedNetwork, request.id, guidFrom),
+          managedNetwork: managedNetworkOf(props.managedNetwork, existing?.properties.managedNetwork, request.id, guidFrom),
           imageBuildCompute: props.imageBuildCompute,
           // The sandbox serves the AML data plane itself; in Azure this is https://<region>.api.azureml.ms/discovery.
           discoveryUrl: `${ctx.origin}/aml/${location}/discovery`,
@@ -87,7 +104,7 @@ export function workspaceType(tenantId: string): ResourceTypeSpec {
       };
     },
     view(ctx, workspace, body) {
-      body.properties.privateLinkCount = ctx.store.childrenOf(workspace.id, `${WORKSPACE}/privateEndpointConnections`).length;
+      propertiesOf(body).privateLinkCount = ctx.store.childrenOf(workspace.id, `${WORKSPACE}/privateEndpointConnections`).length;
     },
   };
 }
@@ -100,7 +117,8 @@ export const mlComputeType: ResourceTypeSpec = {
     assignComputeNodeAddresses(ctx, compute);
   },
   write(ctx, request) {
-    const props = request.body.properties ?? {};
+    const body = asObject(request.body);
+    const props = propertiesOf(body);
     const computeType = [
       "AmlCompute",
       "ComputeInstance",
@@ -113,19 +131,20 @@ export const mlComputeType: ResourceTypeSpec = {
       "DataLakeAnalytics",
       "SynapseSpark",
     ].find((t) => t === props.computeType);
-    if (!computeType) throw userError(`Compute ${request.id} has an unknown computeType '${props.computeType}'.`);
-    if (computeType === "AKS" || computeType === "Kubernetes") return inferenceComputeBody(ctx, request, computeType);
-    const inner: Json = { ...(props.properties ?? {}) };
+    if (!computeType) throw userError(`Compute ${request.id} has an unknown computeType '${String(props.computeType)}'.`);
+    if (computeType === "AKS" || computeType === "Kubernetes") return asObject(inferenceComputeBody(ctx, request, computeType));
+    const inner: JsonObject = { ...propertiesOf(props) };
     let attached: string | undefined;
-    if (inner.subnet?.id) {
+    const subnetId = asObject(inner.subnet).id;
+    if (subnetId) {
       try {
         requireReference(ctx, inner.subnet, SUBNET, request.id);
       } catch {
-        throw userError(`The subnet '${inner.subnet.id}' of compute ${request.id} does not exist.`);
+        throw userError(`The subnet '${String(subnetId)}' of compute ${request.id} does not exist.`);
       }
     }
     if (computeType === "AmlCompute") {
-      const scale = inner.scaleSettings ?? {};
+      const scale = asObject(inner.scaleSettings);
       const max = Number(scale.maxNodeCount ?? 1);
       const min = Number(scale.minNodeCount ?? 0);
       if (!Number.isInteger(max) || max < 0 || min < 0 || min > max)
@@ -143,10 +162,7 @@ export const mlComputeType: ResourceTypeSpec = {
         nodeStateCounts: { idleNodeCount: min, runningNodeCount: 0, preparingNodeCount: 0, unusableNodeCount: 0, leavingNodeCount: 0, preemptedNodeCount: 0 },
       });
     } else if (computeType === "ComputeInstance") {
-      Object.assign(
-        inner,
-        computeInstanceProperties(inner, String(request.address.names.at(-1)), String(request.body.location).replace(/\s+/g, "").toLowerCase()),
-      );
+      Object.assign(inner, computeInstanceProperties(inner, String(request.address.names.at(-1)), String(body.location).replace(/\s+/g, "").toLowerCase()));
     } else if (computeType === "VirtualMachine") {
       attached = attachedVirtualMachine(ctx, props.resourceId, request.id);
       const vm = virtualMachineProperties(inner);
@@ -154,12 +170,12 @@ export const mlComputeType: ResourceTypeSpec = {
       Object.assign(inner, vm);
     }
     return {
-      identity: request.body.identity,
+      identity: body.identity,
       properties: {
         computeType,
-        computeLocation: props.computeLocation ?? String(request.body.location).replace(/\s+/g, "").toLowerCase(),
+        computeLocation: props.computeLocation ?? String(body.location).replace(/\s+/g, "").toLowerCase(),
         description: props.description,
-        createdOn: request.existing?.body.properties.createdOn ?? new Date().toISOString(),
+        createdOn: asString(propertiesOf(request.existing?.body).createdOn) ?? new Date().toISOString(),
         modifiedOn: new Date().toISOString(),
         ...(attached ? { resourceId: attached } : {}),
         isAttachedCompute: attached !== undefined,
