@@ -1,9 +1,3 @@
-import type {
-  ContainerServiceNetworkProfile,
-  ManagedCluster,
-  ManagedClusterAgentPoolProfile,
-  ManagedClusterAPIServerAccessProfile,
-} from "@azure/arm-containerservice";
 import { CidrError, containsAddress, overlaps, parseCidr, parseIpv4 } from "../../../network/cidr";
 import { guidFrom } from "../../http/random";
 import { ArmError } from "../arm-error";
@@ -12,12 +6,14 @@ import type { ArmContext, ResourceTypeSpec } from "../resource-type";
 import type { StoredResource } from "../store";
 import { requireEnum } from "./common";
 import { SUBNET } from "./virtual-network";
+import { asObject, asObjects, asString, asStrings, JsonObject, propertiesOf } from "./wire";
 
 /**
  * Microsoft.ContainerService/managedClusters, shaped after azure-rest-api-specs
  * specification/containerservice/resource-manager/Microsoft.ContainerService/aks/stable/2024-05-01/examples/
  * ManagedClustersCreate_PrivateClusterPublicFQDN.json and ManagedClustersGet.json, typed with
- * @azure/arm-containerservice 24.1.0 (ManagedCluster). Refusals:
+ * @azure/arm-containerservice 24.1.0 (ManagedCluster, ManagedClusterAgentPoolProfile, ContainerServiceNetworkProfile,
+ * ManagedClusterAPIServerAccessProfile: flattened there, so the wire body is narrowed field by field here). Refusals:
  * - ServiceCidrOverlapExistingSubnetsCidr, target networkProfile.serviceCIDR, message as quoted in
  *   learn.microsoft.com troubleshoot/azure/azure-kubernetes/create-upgrade-delete/servicecidroverlapexistingsubnetscidr-error
  *   (also Azure/AKS#1117);
@@ -52,11 +48,11 @@ function subnetsOfVnet(ctx: ArmContext, subnetId: string): StoredResource[] {
 }
 
 function subnetPrefixes(subnet: StoredResource): string[] {
-  const props = (subnet.body as { properties?: { addressPrefix?: unknown; addressPrefixes?: unknown[] } }).properties ?? {};
-  return [props.addressPrefix, ...(props.addressPrefixes ?? [])].filter((p): p is string => typeof p === "string");
+  const props = propertiesOf(subnet.body);
+  return [asString(props.addressPrefix), ...asStrings(props.addressPrefixes)].filter((p): p is string => p !== undefined);
 }
 
-function checkAgentPools(ctx: ArmContext, pools: ManagedClusterAgentPoolProfile[] | undefined, where: string): ManagedClusterAgentPoolProfile[] {
+function checkAgentPools(ctx: ArmContext, pools: unknown, where: string): JsonObject[] {
   if (!Array.isArray(pools) || pools.length === 0) {
     throw invalid(
       "InvalidParameter",
@@ -64,15 +60,15 @@ function checkAgentPools(ctx: ArmContext, pools: ManagedClusterAgentPoolProfile[
       "agentPoolProfiles",
     );
   }
-  return pools.map((pool, index) => {
+  return asObjects(pools).map((pool, index) => {
     if (!pool.name)
       throw invalid("InvalidParameter", `The value of parameter agentPoolProfiles[${index}].name is invalid.`, `agentPoolProfiles[${index}].name`);
     if (pool.vnetSubnetID) {
-      const subnet = ctx.resolve(pool.vnetSubnetID);
+      const subnet = typeof pool.vnetSubnetID === "string" ? ctx.resolve(pool.vnetSubnetID) : undefined;
       if (!subnet || subnet.type.toLowerCase() !== SUBNET.toLowerCase()) {
         throw invalid(
           "InvalidParameter",
-          `The value of parameter agentPoolProfile.vnetSubnetID is invalid: subnet '${pool.vnetSubnetID}' does not exist.`,
+          `The value of parameter agentPoolProfile.vnetSubnetID is invalid: subnet '${String(pool.vnetSubnetID)}' does not exist.`,
           "agentPoolProfile.vnetSubnetID",
         );
       }
@@ -93,14 +89,11 @@ function checkAgentPools(ctx: ArmContext, pools: ManagedClusterAgentPoolProfile[
   });
 }
 
-function checkNetwork(
-  ctx: ArmContext,
-  profile: ContainerServiceNetworkProfile | undefined,
-  pools: ManagedClusterAgentPoolProfile[],
-): ContainerServiceNetworkProfile {
-  const networkPlugin = requireEnum(profile?.networkPlugin ?? "kubenet", ["azure", "kubenet", "none"], "networkProfile.networkPlugin", "managed cluster");
-  const serviceCidr = profile?.serviceCidr ?? DEFAULT_SERVICE_CIDR;
-  const dnsServiceIP = profile?.dnsServiceIP ?? DEFAULT_DNS_SERVICE_IP;
+function checkNetwork(ctx: ArmContext, networkProfile: unknown, pools: JsonObject[]): JsonObject {
+  const profile = asObject(networkProfile);
+  const networkPlugin = requireEnum(profile.networkPlugin ?? "kubenet", ["azure", "kubenet", "none"], "networkProfile.networkPlugin", "managed cluster");
+  const serviceCidr = String(profile.serviceCidr ?? DEFAULT_SERVICE_CIDR);
+  const dnsServiceIP = String(profile.dnsServiceIP ?? DEFAULT_DNS_SERVICE_IP);
   const service = cidrOf(serviceCidr, "networkProfile.serviceCIDR");
   let dnsAddress: number;
   try {
@@ -120,7 +113,8 @@ function checkNetwork(
     );
   }
   for (const pool of pools) {
-    if (!pool.vnetSubnetID) continue;
+    // A pool's vnetSubnetID, when given, was checked to be an existing subnet's ID.
+    if (typeof pool.vnetSubnetID !== "string" || !pool.vnetSubnetID) continue;
     for (const subnet of subnetsOfVnet(ctx, pool.vnetSubnetID)) {
       for (const prefix of subnetPrefixes(subnet)) {
         if (overlaps(service, cidrOf(prefix, "subnet"))) {
@@ -134,7 +128,7 @@ function checkNetwork(
     }
   }
   const outboundType = requireEnum(
-    profile?.outboundType ?? "loadBalancer",
+    profile.outboundType ?? "loadBalancer",
     ["loadBalancer", "userDefinedRouting", "managedNATGateway", "userAssignedNATGateway"],
     "networkProfile.outboundType",
     "managed cluster",
@@ -145,15 +139,12 @@ function checkNetwork(
     serviceCidr: service.text,
     dnsServiceIP,
     outboundType,
-    loadBalancerSku: profile?.loadBalancerSku ?? "standard",
-    ...(networkPlugin === "kubenet" ? { podCidr: profile?.podCidr ?? "10.244.0.0/16", podCidrs: [profile?.podCidr ?? "10.244.0.0/16"] } : {}),
+    loadBalancerSku: profile.loadBalancerSku ?? "standard",
+    ...(networkPlugin === "kubenet" ? { podCidr: profile.podCidr ?? "10.244.0.0/16", podCidrs: [profile.podCidr ?? "10.244.0.0/16"] } : {}),
     serviceCidrs: [service.text],
     ipFamilies: ["IPv4"],
   };
 }
-
-/** The wire names of the API server profile (the SDK's `enablePrivateClusterPublicFqdn` travels as `...FQDN`). */
-type WireApiServerProfile = ManagedClusterAPIServerAccessProfile & { enablePrivateClusterPublicFQDN?: boolean };
 
 export function managedClusterType(tenantId: string): ResourceTypeSpec {
   return {
@@ -162,33 +153,33 @@ export function managedClusterType(tenantId: string): ResourceTypeSpec {
     placement: "tracked",
     inProgressState: "Creating",
     write(ctx, request) {
-      const body = request.body as ManagedCluster & { properties?: ManagedCluster };
-      const props: ManagedCluster = body.properties ?? ({} as ManagedCluster);
+      const body = asObject(request.body);
+      const props = propertiesOf(body);
       const dnsPrefix = props.dnsPrefix ?? props.fqdnSubdomain;
       if (!dnsPrefix)
         throw invalid("InvalidParameter", "The value of parameter dnsPrefix is invalid: either dnsPrefix or fqdnSubdomain must be specified.", "dnsPrefix");
       const pools = checkAgentPools(ctx, props.agentPoolProfiles, request.id);
       const networkProfile = checkNetwork(ctx, props.networkProfile, pools);
       const location = String(body.location).replace(/\s+/g, "").toLowerCase();
-      const apiServer: WireApiServerProfile = { ...(props.apiServerAccessProfile ?? {}) };
+      // Wire names: the SDK's `enablePrivateClusterPublicFqdn` travels as `enablePrivateClusterPublicFQDN`.
+      const apiServer: JsonObject = { ...asObject(props.apiServerAccessProfile) };
       const isPrivate = apiServer.enablePrivateCluster === true;
       const hash = guidFrom(request.id.toLowerCase() + "fqdn").slice(0, 8);
-      const publicFqdn = `${dnsPrefix}-${hash}.hcp.${location}.azmk8s.io`;
-      const privateFqdn = `${dnsPrefix}-${guidFrom(request.id.toLowerCase() + "private").slice(0, 8)}.${guidFrom(request.id.toLowerCase() + "zone")}.privatelink.${location}.azmk8s.io`;
-      const servicePrincipal = props.servicePrincipalProfile?.clientId;
-      const identityType = body.identity?.type ?? (servicePrincipal && servicePrincipal !== "msi" ? undefined : "SystemAssigned");
+      const publicFqdn = `${String(dnsPrefix)}-${hash}.hcp.${location}.azmk8s.io`;
+      const privateFqdn = `${String(dnsPrefix)}-${guidFrom(request.id.toLowerCase() + "private").slice(0, 8)}.${guidFrom(request.id.toLowerCase() + "zone")}.privatelink.${location}.azmk8s.io`;
+      const servicePrincipal = asObject(props.servicePrincipalProfile).clientId;
+      const identityIn = asObject(body.identity);
+      const identityType = identityIn.type ?? (servicePrincipal && servicePrincipal !== "msi" ? undefined : "SystemAssigned");
       if (identityType) requireEnum(identityType, ["SystemAssigned", "UserAssigned", "None"], "identity.type", request.id);
-      const existingIdentity = (request.existing?.body as ManagedCluster | undefined)?.identity;
+      const existingPrincipalId = asString(asObject(asObject(request.existing?.body).identity).principalId);
       const identity = identityType
         ? {
             type: identityType,
-            ...(identityType === "SystemAssigned"
-              ? { principalId: existingIdentity?.principalId ?? guidFrom(request.id.toLowerCase() + "principal"), tenantId }
-              : {}),
-            ...(body.identity?.userAssignedIdentities
+            ...(identityType === "SystemAssigned" ? { principalId: existingPrincipalId ?? guidFrom(request.id.toLowerCase() + "principal"), tenantId } : {}),
+            ...(identityIn.userAssignedIdentities
               ? {
                   userAssignedIdentities: Object.fromEntries(
-                    Object.keys(body.identity.userAssignedIdentities).map((id) => [
+                    Object.keys(asObject(identityIn.userAssignedIdentities)).map((id) => [
                       id,
                       { principalId: guidFrom(id.toLowerCase() + "principal"), clientId: guidFrom(id.toLowerCase() + "client") },
                     ]),
@@ -214,10 +205,10 @@ export function managedClusterType(tenantId: string): ResourceTypeSpec {
           ...(isPrivate ? { privateFQDN: privateFqdn } : {}),
           ...(servicePrincipal ? { servicePrincipalProfile: { clientId: servicePrincipal } } : { servicePrincipalProfile: { clientId: "msi" } }),
           nodeResourceGroup: props.nodeResourceGroup ?? `MC_${request.address.resourceGroup}_${request.address.names[0]}_${location}`,
-          enableRBAC: (props as { enableRBAC?: boolean }).enableRBAC ?? true,
+          enableRBAC: props.enableRBAC ?? true,
           maxAgentPools: 100,
           // Secrets a PUT may carry are never echoed (ManagedClustersCreate_*.json responses drop them).
-          ...(props.windowsProfile ? { windowsProfile: { ...props.windowsProfile, adminPassword: undefined } } : {}),
+          ...(props.windowsProfile ? { windowsProfile: { ...asObject(props.windowsProfile), adminPassword: undefined } } : {}),
         },
       };
     },
