@@ -46,6 +46,9 @@ describe("sandbox over HTTPS: malformed NSG rule, subnet, AKS, job and token bod
     assert.equal(refused.status, 400);
     assert.equal(refused.json.error.code, "InvalidRequestFormat");
     assert.match(refused.json.error.message, /'sourcePortRanges'.*must be an array/);
+    assert.deepEqual(refused.json.error.details, [
+      { code: "InvalidJson", message: `Error converting value "80" to an array. Path 'properties.sourcePortRanges'.` },
+    ]);
     assert.equal((await rawArm(sandbox, clients.credential, "GET", rule)).status, 404);
   });
 

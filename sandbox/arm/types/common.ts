@@ -1,3 +1,8 @@
+/**
+ * Helpers shared by the sandbox's resource types. InvalidResourceReference's wording is the Network RP's, as
+ * deployments quote it (Azure/RDS-Templates#349, microsoft/MCW-Building-a-resilient-IaaS-architecture#35); the
+ * region detail in parentheses is ours.
+ */
 import { guidFrom } from "../../http/random";
 import { ArmError } from "../arm-error";
 import type { ArmContext } from "../resource-type";
@@ -40,14 +45,20 @@ export function requireSameRegion(kind: string, resourceLocation: string, otherI
 }
 
 /**
- * A list property of a request body: absent is empty; anything but an array is refused as the RP's JSON binding
- * refuses it (before typing, such a body crashed the sandbox with a 500).
+ * A list property of a request's `properties`: absent is empty; anything but an array is refused the way the Network
+ * RP's JSON binding refuses a value of the wrong type: 400 InvalidRequestFormat "Cannot parse the request." with an
+ * InvalidJson detail "Error converting value … Path '…'" (Azure/azure-cli#2122, Azure/azure-powershell#13544). Ours
+ * names the property after Azure's message and says "an array" where Azure names its .NET type. Before typing, such
+ * a body crashed the sandbox with a 500.
  */
 export function listProperty(props: JsonObject, property: string, where: string): unknown[] {
   const value = props[property];
   if (value === undefined || value === null) return [];
-  if (!Array.isArray(value))
-    throw new ArmError(400, "InvalidRequestFormat", `Cannot parse the request. Value of property '${property}' of ${where} must be an array.`);
+  if (!Array.isArray(value)) {
+    throw new ArmError(400, "InvalidRequestFormat", `Cannot parse the request. Value of property '${property}' of ${where} must be an array.`, {}, [
+      { code: "InvalidJson", message: `Error converting value ${JSON.stringify(value)} to an array. Path 'properties.${property}'.` },
+    ]);
+  }
   return value;
 }
 
