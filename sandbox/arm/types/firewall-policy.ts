@@ -142,8 +142,14 @@ function applicationRule(rule: JsonObject, where: string): ApplicationRule {
   };
 }
 
+/** A DNAT rule as given (FirewallPolicyNatRuleCollectionGroupPut.json), each field narrowed to its NatRule type. */
 function natRule(rule: JsonObject): NatRule {
-  return { ...(rule as unknown as NatRule), ruleType: "NatRule" };
+  const lists = ["ipProtocols", "sourceAddresses", "destinationAddresses", "destinationPorts", "sourceIpGroups"] as const;
+  const texts = ["name", "description", "translatedAddress", "translatedPort", "translatedFqdn"] as const;
+  const given: NatRule = { ruleType: "NatRule" };
+  for (const key of texts) if (rule[key] !== undefined) given[key] = asString(rule[key]);
+  for (const key of lists) if (rule[key] !== undefined) given[key] = asStrings(rule[key]);
+  return given;
 }
 
 function ruleCollection(collection: JsonObject, index: number, where: string): JsonObject {
