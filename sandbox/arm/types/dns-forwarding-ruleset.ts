@@ -12,7 +12,7 @@ import { ResourceTypeSpec, requireReference } from "../resource-type";
 import type { StoredResource } from "../store";
 import { requireEnum, requireSameRegion, resourceGuid, sameId } from "./common";
 import { OUTBOUND_ENDPOINT } from "./dns-resolver";
-import { asObject, asObjects, asString, refIdOf } from "./wire";
+import { asObject, asObjects, asString, propertiesOf, refIdOf } from "./wire";
 
 export const FORWARDING_RULESET = "Microsoft.Network/dnsForwardingRulesets";
 export const FORWARDING_RULE = "Microsoft.Network/dnsForwardingRulesets/forwardingRules";
@@ -89,7 +89,7 @@ export const rulesetVnetLinkType: ResourceTypeSpec = {
     requireSameRegion("Virtual network", locationOf(ruleset), vnet.id, locationOf(vnet), request.id);
     const twin = ctx.store
       .childrenOf(ruleset.id, RULESET_VNET_LINK)
-      .find((l) => !sameId(l.id, request.id) && sameId(refIdOf((l.body as { properties?: { virtualNetwork?: unknown } }).properties?.virtualNetwork), vnet.id));
+      .find((l) => !sameId(l.id, request.id) && sameId(refIdOf(propertiesOf(l.body).virtualNetwork), vnet.id));
     if (twin) throw new ArmError(409, "Conflict", `Virtual network ${vnet.id} is already linked to ruleset ${ruleset.name} by ${twin.id}.`);
     return { type: RULESET_VNET_LINK, properties: { virtualNetwork: { id: vnet.id }, metadata: asObject(props.metadata) } };
   },

@@ -53,13 +53,7 @@ export const dnsResolverType: ResourceTypeSpec = {
     const body = asObject(request.body);
     const props = asObject(body.properties);
     const vnet = requireReference(ctx, props.virtualNetwork, VNET, request.id);
-    requireSameRegion(
-      "Virtual network",
-      String(body.location).replace(/\s+/g, "").toLowerCase(),
-      vnet.id,
-      (vnet.body as { location: string }).location,
-      request.id,
-    );
+    requireSameRegion("Virtual network", String(body.location).replace(/\s+/g, "").toLowerCase(), vnet.id, String(asObject(vnet.body).location), request.id);
     if (request.existing && !sameId(resolverVnetId(request.existing), vnet.id)) {
       throw new ArmError(400, "BadRequest", `The virtual network of DNS resolver ${request.id} cannot be changed.`);
     }
