@@ -4,6 +4,7 @@ import { ClientSecretCredential } from "@azure/identity";
 import type { ClientsForSubscription } from "../../readiness/topology/read-topology";
 import { referenceNames } from "../../sandbox/scenarios/reference-topology";
 import type { RunningSandbox } from "../../sandbox/sandbox";
+import { startTestSandbox } from "../helpers/sandbox-harness";
 
 /** Clients for any subscription of the sandbox, built by the product's own factory. */
 export function sandboxClientsFor(sandbox: RunningSandbox): ClientsForSubscription {
@@ -19,6 +20,14 @@ export function sandboxClientsFor(sandbox: RunningSandbox): ClientsForSubscripti
   };
 }
 
+export type ReferenceIds = ReturnType<typeof referenceIds>;
+
+/** A sandbox on the reference scenario, with the IDs of its resources. */
+export async function startReferenceSandbox(): Promise<{ sandbox: RunningSandbox; ids: ReferenceIds }> {
+  const sandbox = await startTestSandbox({ scenario: "reference" });
+  return { sandbox, ids: referenceIds(sandbox) };
+}
+
 export function referenceIds(sandbox: RunningSandbox) {
   const n = referenceNames(sandbox.env.AZURE_SUBSCRIPTION_ID);
   const rg = `/subscriptions/${n.subscriptionId}/resourceGroups/${n.resourceGroup}`;
@@ -30,6 +39,7 @@ export function referenceIds(sandbox: RunningSandbox) {
     workspaceId: `${rg}/providers/Microsoft.MachineLearningServices/workspaces/${n.workspace}`,
     agentVnetId: `${net}/virtualNetworks/${n.agentVnet}`,
     amlVnetId: `${net}/virtualNetworks/${n.amlVnet}`,
+    trainingNsgId: `${net}/networkSecurityGroups/${n.trainingNsg}`,
     zoneId: (zone: string) => `${net}/privateDnsZones/${zone}`,
   };
 }

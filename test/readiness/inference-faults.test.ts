@@ -5,9 +5,8 @@ import type { Finding, ReadinessReport } from "../../readiness/finding";
 import { readTopology } from "../../readiness/topology/read-topology";
 import type { RunningSandbox } from "../../sandbox/sandbox";
 import { putInferenceCluster } from "../../sandbox/scenarios/inference-cluster";
-import { startTestSandbox } from "../helpers/sandbox-harness";
 import { applyAzFix } from "./az-fix";
-import { referenceIds, sandboxClientsFor } from "./helpers";
+import { type ReferenceIds, sandboxClientsFor, startReferenceSandbox } from "./helpers";
 
 const NET = "2024-07-01";
 const AKS = "2024-05-01";
@@ -21,12 +20,11 @@ const DNS = "2024-06-01";
  */
 describe("readiness engine: inference targets (AKS computes, online endpoints)", () => {
   let sandbox: RunningSandbox;
-  let ids: ReturnType<typeof referenceIds>;
+  let ids: ReferenceIds;
   let clusterId: string;
   let computeId: string;
   beforeEach(async () => {
-    sandbox = await startTestSandbox({ scenario: "reference" });
-    ids = referenceIds(sandbox);
+    ({ sandbox, ids } = await startReferenceSandbox());
     clusterId = `${ids.rg}/providers/Microsoft.ContainerService/managedClusters/${ids.names.inferenceCluster}`;
     computeId = `${ids.workspaceId}/computes/${ids.names.inferenceCompute}`;
   });
