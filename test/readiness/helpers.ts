@@ -1,4 +1,4 @@
-import { createAzureClients } from "../../azure/clients";
+import { clientsPerSubscription } from "../../azure/clients";
 import { resolveCloud } from "../../azure/cloud";
 import { ClientSecretCredential } from "@azure/identity";
 import type { ClientsForSubscription } from "../../readiness/topology/read-topology";
@@ -13,11 +13,7 @@ export function sandboxClientsFor(sandbox: RunningSandbox): ClientsForSubscripti
     authorityHost: endpoints.authorityHost,
     disableInstanceDiscovery: true,
   });
-  const cache = new Map<string, ReturnType<typeof createAzureClients>>();
-  return (subscriptionId) => {
-    if (!cache.has(subscriptionId)) cache.set(subscriptionId, createAzureClients(credential, subscriptionId, endpoints));
-    return cache.get(subscriptionId) as ReturnType<typeof createAzureClients>;
-  };
+  return clientsPerSubscription(credential, endpoints);
 }
 
 export type ReferenceIds = ReturnType<typeof referenceIds>;
