@@ -15,88 +15,80 @@ export const DNS = "2024-06-01";
  * checks ready, and the means to plant inference faults on it through raw ARM PUTs and judge the result.
  */
 export function inferenceFaults() {
-  const f = {
-    sandbox: undefined as unknown as RunningSandbox,
-    ids: undefined as unknown as ReferenceIds,
-    clusterId: "",
-    computeId: "",
-    check: (targets?: string[]): Promise<ReadinessReport> =>
-      runReadinessCheck(
-        { workspaceId: f.ids.workspaceId, agentVnetId: f.ids.agentVnetId, cloud: "AzureCloud", failOn: "error", targets },
-        sandboxClientsFor(f.sandbox),
-      ),
-    // ARM bodies are indexed freely in set-up code.
-    get: (id: string, version: string) =>
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      f.sandbox.armClient.get(id, version) as { location: string; properties: Record<string, any> } & Record<string, any>,
-    put: (id: string, version: string, body: unknown) => f.sandbox.armClient.put(id, version, body),
-    errors: (report: ReadinessReport): Finding[] => report.findings.filter((finding) => finding.severity === "error"),
-    only: (report: ReadinessReport, id: string): Finding => {
-      const found = report.findings.filter((finding) => finding.id === id);
-      assert.equal(found.length, 1, JSON.stringify(report.findings, null, 1));
-      return found[0];
-    },
-    assertClean: async () => {
-      const report = await f.check();
-      assert.deepEqual(
-        report.findings.map((finding) => `${finding.id}: ${finding.message}`),
-        [],
-      );
-      assert.equal(report.ready, true);
-    },
-    /** Re-PUTs aks-inference with these compute properties over its own. */
-    recompute: (inner: Record<string, unknown>) => {
-      const compute = f.get(f.computeId, ML);
-      f.put(f.computeId, ML, {
-        location: compute.location,
-        properties: { computeType: "AKS", resourceId: f.clusterId, properties: { ...compute.properties.properties, ...inner } },
-      });
-    },
-    /** A cluster in its own VNet (and region), Network Contributor on the VNet's group, attached as `name`. */
-    attachElsewhere: (name: string, location: string, space: string, peer: boolean) => {
-      const vnetId = `${f.ids.net}/virtualNetworks/vnet-${name}`;
-      f.put(vnetId, NET, { location, properties: { addressSpace: { addressPrefixes: [space] } } });
-      if (peer) {
-        f.put(`${vnetId}/virtualNetworkPeerings/to-aml`, NET, {
-          properties: { remoteVirtualNetwork: { id: f.ids.amlVnetId }, allowVirtualNetworkAccess: true },
-        });
-        f.put(`${f.ids.amlVnetId}/virtualNetworkPeerings/to-${name}`, NET, {
-          properties: { remoteVirtualNetwork: { id: vnetId }, allowVirtualNetworkAccess: true },
-        });
-      }
-      return putInferenceCluster(f.sandbox.armClient, {
-        resourceGroupId: f.ids.rg,
-        workspaceId: f.ids.workspaceId,
-        location,
-        vnetId,
-        subnetName: "snet-aks",
-        subnetPrefix: space.replace(/\/16$/, "/22"),
-        clusterName: `aks-${name}`,
-        computeName: name,
-        serviceCidr: "10.200.0.0/16",
-        dnsServiceIP: "10.200.0.10",
-      });
-    },
-    /** An NSG security rule denying all outbound traffic to `destination`. */
-    denyOutbound: (name: string, priority: number, destination: string) => ({
-      name,
-      properties: {
-        priority,
-        direction: "Outbound",
-        access: "Deny",
-        protocol: "*",
-        sourcePortRange: "*",
-        destinationPortRange: "*",
-        sourceAddressPrefix: "*",
-        destinationAddressPrefix: destination,
-      },
-    }),
+  const planted = { sandbox: undefined as unknown as RunningSandbox, ids: undefined as unknown as ReferenceIds, clusterId: "", computeId: "" };
+  const check = (targets?: string[]): Promise<ReadinessReport> =>
+    runReadinessCheck(
+      { workspaceId: planted.ids.workspaceId, agentVnetId: planted.ids.agentVnetId, cloud: "AzureCloud", failOn: "error", targets },
+      sandboxClientsFor(planted.sandbox),
+    );
+  // ARM bodies are indexed freely in set-up code.
+  const get = (id: string, version: string) =>
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    planted.sandbox.armClient.get(id, version) as { location: string; properties: Record<string, any> } & Record<string, any>;
+  const put = (id: string, version: string, body: unknown) => planted.sandbox.armClient.put(id, version, body);
+  const errors = (report: ReadinessReport): Finding[] => report.findings.filter((f) => f.severity === "error");
+  const only = (report: ReadinessReport, id: string): Finding => {
+    const found = report.findings.filter((f) => f.id === id);
+    assert.equal(found.length, 1, JSON.stringify(report.findings, null, 1));
+    return found[0];
   };
-  beforeEach(async () => {
-    ({ sandbox: f.sandbox, ids: f.ids } = await startReferenceSandbox());
-    f.clusterId = `${f.ids.rg}/providers/Microsoft.ContainerService/managedClusters/${f.ids.names.inferenceCluster}`;
-    f.computeId = `${f.ids.workspaceId}/computes/${f.ids.names.inferenceCompute}`;
+  const assertClean = async () => {
+    const report = await check();
+    assert.deepEqual(
+      report.findings.map((f) => `${f.id}: ${f.message}`),
+      [],
+    );
+    assert.equal(report.ready, true);
+  };
+  /** Re-PUTs aks-inference with these compute properties over its own. */
+  const recompute = (inner: Record<string, unknown>) => {
+    const compute = get(planted.computeId, ML);
+    put(planted.computeId, ML, {
+      location: compute.location,
+      properties: { computeType: "AKS", resourceId: planted.clusterId, properties: { ...compute.properties.properties, ...inner } },
+    });
+  };
+  /** A cluster in its own VNet (and region), Network Contributor on the VNet's group, attached as `name`. */
+  const attachElsewhere = (name: string, location: string, space: string, peer: boolean) => {
+    const { ids } = planted;
+    const vnetId = `${ids.net}/virtualNetworks/vnet-${name}`;
+    put(vnetId, NET, { location, properties: { addressSpace: { addressPrefixes: [space] } } });
+    if (peer) {
+      put(`${vnetId}/virtualNetworkPeerings/to-aml`, NET, { properties: { remoteVirtualNetwork: { id: ids.amlVnetId }, allowVirtualNetworkAccess: true } });
+      put(`${ids.amlVnetId}/virtualNetworkPeerings/to-${name}`, NET, { properties: { remoteVirtualNetwork: { id: vnetId }, allowVirtualNetworkAccess: true } });
+    }
+    return putInferenceCluster(planted.sandbox.armClient, {
+      resourceGroupId: ids.rg,
+      workspaceId: ids.workspaceId,
+      location,
+      vnetId,
+      subnetName: "snet-aks",
+      subnetPrefix: space.replace(/\/16$/, "/22"),
+      clusterName: `aks-${name}`,
+      computeName: name,
+      serviceCidr: "10.200.0.0/16",
+      dnsServiceIP: "10.200.0.10",
+    });
+  };
+  /** An NSG security rule denying all outbound traffic to `destination`. */
+  const denyOutbound = (name: string, priority: number, destination: string) => ({
+    name,
+    properties: {
+      priority,
+      direction: "Outbound",
+      access: "Deny",
+      protocol: "*",
+      sourcePortRange: "*",
+      destinationPortRange: "*",
+      sourceAddressPrefix: "*",
+      destinationAddressPrefix: destination,
+    },
   });
-  afterEach(() => f.sandbox.close());
-  return f;
+  beforeEach(async () => {
+    ({ sandbox: planted.sandbox, ids: planted.ids } = await startReferenceSandbox());
+    planted.clusterId = `${planted.ids.rg}/providers/Microsoft.ContainerService/managedClusters/${planted.ids.names.inferenceCluster}`;
+    planted.computeId = `${planted.ids.workspaceId}/computes/${planted.ids.names.inferenceCompute}`;
+  });
+  afterEach(() => planted.sandbox.close());
+  return Object.assign(planted, { check, get, put, errors, only, assertClean, recompute, attachElsewhere, denyOutbound });
 }
