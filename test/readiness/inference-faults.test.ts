@@ -141,7 +141,10 @@ describe("readiness engine: inference targets (AKS computes, online endpoints), 
   });
 
   it("role assignments or the cluster unreadable: a warning naming the permission, never a silent pass", async () => {
-    const topology = await readTopology({ workspaceId: planted.ids.workspaceId, agentVnetId: planted.ids.agentVnetId, cloud: "AzureCloud" }, sandboxClientsFor(planted.sandbox));
+    const topology = await readTopology(
+      { workspaceId: planted.ids.workspaceId, agentVnetId: planted.ids.agentVnetId, cloud: "AzureCloud" },
+      sandboxClientsFor(planted.sandbox),
+    );
     const entry = topology.inference?.clusters[0];
     assert.ok(entry?.roleAssignments);
     entry.roleAssignments = undefined;

@@ -20,7 +20,11 @@ describe("readiness engine: inference targets, the AKS cluster's settings", () =
     planted.sandbox.armClient.delete(other.computeId, ML);
     put(`${planted.ids.workspaceId}/computes/aks-ne-westeurope`, ML, {
       location: "westeurope",
-      properties: { computeType: "AKS", resourceId: planted.clusterId, properties: { loadBalancerType: "InternalLoadBalancer", loadBalancerSubnet: "snet-aks" } },
+      properties: {
+        computeType: "AKS",
+        resourceId: planted.clusterId,
+        properties: { loadBalancerType: "InternalLoadBalancer", loadBalancerSubnet: "snet-aks" },
+      },
     });
     await assertClean();
   });
@@ -39,7 +43,11 @@ describe("readiness engine: inference targets, the AKS cluster's settings", () =
     assert.match(finding.fix, /az aks create --vnet-subnet-id/);
     put(bareCompute, ML, {
       location: "westeurope",
-      properties: { computeType: "AKS", resourceId: planted.clusterId, properties: { loadBalancerType: "InternalLoadBalancer", loadBalancerSubnet: "snet-aks" } },
+      properties: {
+        computeType: "AKS",
+        resourceId: planted.clusterId,
+        properties: { loadBalancerType: "InternalLoadBalancer", loadBalancerSubnet: "snet-aks" },
+      },
     });
     await assertClean();
   });
@@ -82,7 +90,10 @@ describe("readiness engine: inference targets, the AKS cluster's settings", () =
     withApi({ enablePrivateCluster: true, enablePrivateClusterPublicFQDN: true });
     const finding = only(await check(), "inference.private-fqdn:aks-inference");
     assert.deepEqual([finding.severity, finding.resourceId], ["error", planted.clusterId]);
-    assert.equal(finding.fix, `az aks update --resource-group ${planted.ids.names.resourceGroup} --name ${planted.ids.names.inferenceCluster} --disable-public-fqdn`);
+    assert.equal(
+      finding.fix,
+      `az aks update --resource-group ${planted.ids.names.resourceGroup} --name ${planted.ids.names.inferenceCluster} --disable-public-fqdn`,
+    );
     withApi({ enablePrivateCluster: true, enablePrivateClusterPublicFQDN: false });
     await assertClean();
   });
