@@ -48,6 +48,16 @@ export function inferenceFaults() {
       properties: { computeType: "AKS", resourceId: planted.clusterId, properties: { ...compute.properties.properties, ...inner } },
     });
   };
+  /** Attaches the reference AKS cluster (internal load balancer in snet-aks) as the compute `computeId`. */
+  const attachReferenceCluster = (computeId: string) =>
+    put(computeId, ML, {
+      location: "westeurope",
+      properties: {
+        computeType: "AKS",
+        resourceId: planted.clusterId,
+        properties: { loadBalancerType: "InternalLoadBalancer", loadBalancerSubnet: "snet-aks" },
+      },
+    });
   /** A cluster in its own VNet (and region), Network Contributor on the VNet's group, attached as `name`. */
   const attachElsewhere = (name: string, location: string, space: string, peer: boolean) => {
     const { ids } = planted;
@@ -90,5 +100,5 @@ export function inferenceFaults() {
     planted.computeId = `${planted.ids.workspaceId}/computes/${planted.ids.names.inferenceCompute}`;
   });
   afterEach(() => planted.sandbox.close());
-  return Object.assign(planted, { check, get, put, errors, only, assertClean, recompute, attachElsewhere, denyOutbound });
+  return Object.assign(planted, { check, get, put, errors, only, assertClean, recompute, attachReferenceCluster, attachElsewhere, denyOutbound });
 }

@@ -9,7 +9,7 @@ import { AKS, ML, NET, inferenceFaults } from "./inference-fixture";
  */
 describe("readiness engine: inference targets, the AKS cluster's settings", () => {
   const planted = inferenceFaults();
-  const { check, get, put, only, assertClean, recompute, attachElsewhere } = planted;
+  const { check, get, put, only, assertClean, recompute, attachElsewhere, attachReferenceCluster } = planted;
 
   it("a cluster in another region than the private-endpoint workspace: error on the cluster; re-attaching one in the region passes", async () => {
     const other = attachElsewhere("aks-ne", "northeurope", "10.40.0.0/16", true);
@@ -18,14 +18,7 @@ describe("readiness engine: inference targets, the AKS cluster's settings", () =
     assert.deepEqual([finding.severity, finding.resourceId], ["error", other.clusterId]);
     assert.match(finding.fix, /az aks create .*--location westeurope/);
     planted.sandbox.armClient.delete(other.computeId, ML);
-    put(`${planted.ids.workspaceId}/computes/aks-ne-westeurope`, ML, {
-      location: "westeurope",
-      properties: {
-        computeType: "AKS",
-        resourceId: planted.clusterId,
-        properties: { loadBalancerType: "InternalLoadBalancer", loadBalancerSubnet: "snet-aks" },
-      },
-    });
+    attachReferenceCluster(`${planted.ids.workspaceId}/computes/aks-ne-westeurope`);
     await assertClean();
   });
 
@@ -41,14 +34,7 @@ describe("readiness engine: inference targets, the AKS cluster's settings", () =
     const finding = only(await check(), "inference.subnet:aks-bare");
     assert.deepEqual([finding.severity, finding.resourceId], ["error", bareCompute]);
     assert.match(finding.fix, /az aks create --vnet-subnet-id/);
-    put(bareCompute, ML, {
-      location: "westeurope",
-      properties: {
-        computeType: "AKS",
-        resourceId: planted.clusterId,
-        properties: { loadBalancerType: "InternalLoadBalancer", loadBalancerSubnet: "snet-aks" },
-      },
-    });
+    attachReferenceCluster(bareCompute);
     await assertClean();
   });
 
