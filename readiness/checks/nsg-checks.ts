@@ -3,8 +3,8 @@ import { evaluateFlow, FlowVerdict } from "../nsg/evaluate";
 import { requiredComputeFlows, RequiredFlow } from "../nsg/aml-flows";
 import type { Severity } from "../finding";
 import { sameId, shortName } from "../topology/arm-id";
-import type { Topology } from "../topology/topology";
-import { ComputeSubnet, computeSubnets } from "./compute-subnets";
+import { type Topology, virtualNetworkPrefixes } from "../topology/topology";
+import { computeSubnets } from "./compute-subnets";
 import { NsgFixPlanner } from "./nsg-fix-plan";
 import type { CheckRecorder, CheckSpec, Problem } from "./recorder";
 import type { PathModel } from "../path/path-model";
@@ -32,16 +32,6 @@ function amlManagedNsg(subnetId: string): NetworkSecurityGroup {
       },
     ],
   };
-}
-
-/** Everything Azure counts as VirtualNetwork for this subnet: its VNet, peered VNets and UDR prefixes. */
-function virtualNetworkPrefixes(topology: Topology, entry: ComputeSubnet): string[] {
-  const prefixes = [...(entry.vnet?.addressSpace?.addressPrefixes ?? [])];
-  for (const peering of entry.vnet?.virtualNetworkPeerings ?? [])
-    if (peering.peeringState === "Connected") prefixes.push(...(peering.remoteAddressSpace?.addressPrefixes ?? []));
-  for (const route of topology.routeTables.get(entry.subnet?.routeTable?.id)?.routes ?? [])
-    if (route.addressPrefix && /^\d/.test(route.addressPrefix)) prefixes.push(route.addressPrefix);
-  return prefixes;
 }
 
 /** Priorities taken in one direction (Azure allows the same priority once per direction). */

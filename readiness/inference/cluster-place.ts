@@ -37,13 +37,3 @@ export function placeOf(topology: Topology, entry: InferenceCluster): ClusterPla
 export function subnetPrefixes(subnet: Subnet | undefined): string[] {
   return [subnet?.addressPrefix, ...(subnet?.addressPrefixes ?? [])].filter((p): p is string => !!p);
 }
-
-/** What Azure counts as VirtualNetwork for NSG rules on this subnet: its VNet, Connected peers and UDR prefixes. */
-export function virtualNetworkPrefixes(topology: Topology, place: ClusterPlace): string[] {
-  const prefixes = [...(place.vnet?.addressSpace?.addressPrefixes ?? [])];
-  for (const peering of place.vnet?.virtualNetworkPeerings ?? [])
-    if (peering.peeringState === "Connected") prefixes.push(...(peering.remoteAddressSpace?.addressPrefixes ?? []));
-  for (const route of topology.routeTables.get(place.subnet?.routeTable?.id)?.routes ?? [])
-    if (route.addressPrefix && /^\d/.test(route.addressPrefix)) prefixes.push(route.addressPrefix);
-  return prefixes;
-}

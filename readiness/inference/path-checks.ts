@@ -7,8 +7,8 @@ import { connectionsOf, workspaceEndpoints } from "../topology/read-topology";
 import type { PathModel } from "../path/path-model";
 import { subnetSource } from "../path/sources";
 import { endpointFlows } from "../path/targets";
-import type { Topology } from "../topology/topology";
-import { ClusterPlace, subnetPrefixes, virtualNetworkPrefixes } from "./cluster-place";
+import { type Topology, virtualNetworkPrefixes } from "../topology/topology";
+import { ClusterPlace, subnetPrefixes } from "./cluster-place";
 import { aksProperties } from "./inference-topology";
 
 /** Same VNet, or usable peering both ways (the online endpoint check's question about the agents). */

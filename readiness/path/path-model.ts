@@ -10,11 +10,10 @@ import { evaluateFlow, type FlowVerdict } from "../nsg/evaluate";
 import { shortName, vnetIdOfSubnet } from "../topology/arm-id";
 import type { Topology } from "../topology/topology";
 import { inboundFix, outboundFix } from "./nsg-fixes";
-import { peeringBetween, peeringProblem } from "./peering";
 import { asNormalizedNsg, type NormalizedNsg } from "../nsg/nsg-rule";
-import { describeRoute, routeTo, subnetRoutes, type EffectiveRoute, type NextHopType } from "./routes";
+import { routeTo, subnetRoutes, type EffectiveRoute, type NextHopType } from "./routes";
+import { routeProblem } from "./route-hops";
 import type { BrokenHop, Hop, PathExtensions, PathSource, PathTarget, PathVerdict } from "./types";
-import { peeringSyncCommand, peeringUpdateCommand } from "../checks/fixes";
 
 const NSG_POLICIES = new Set(["enabled", "networksecuritygroupenabled"]);
 const ROUTE_POLICIES = new Set(["enabled", "routetableenabled"]);
@@ -88,7 +87,8 @@ export class PathModel {
     return this.routeFor(source, target)?.nextHopType;
   }
 
-  private routeFor(source: PathSource, target: PathTarget): EffectiveRoute | undefined {
+  /** The route `source` takes to `target`'s IP, with the endpoint subnet's route table policies applied. */
+  routeFor(source: PathSource, target: PathTarget): EffectiveRoute | undefined {
     return routeTo(target.ip, this.routesOf(source.subnetId), source.vnetId, {
       endpointVnet: this.vnet(target.vnetId),
       endpointVnetId: target.vnetId,
@@ -123,7 +123,7 @@ export class PathModel {
     const outbound = this.sourceNsg(source, target);
     // A custom rule is the hop to name; a default DenyAllOutBound usually means no route made the IP VirtualNetwork.
     if (outbound.broken && !outbound.byDefaultRule) return { reachable: false, hops, broken: outbound.broken };
-    const route = this.route(source, target, hops);
+    const route = routeProblem(this, source, target, hops);
     if (route) return { reachable: false, hops, broken: route };
     if (outbound.broken) return { reachable: false, hops, broken: outbound.broken };
     hops.push({ kind: "source-nsg", description: `NSGs of ${source.label} allow outbound TCP ${target.port} to ${target.ip}` });
@@ -186,121 +186,6 @@ export class PathModel {
         };
       }
     }
-    return undefined;
-  }
-
-  /** The route hop, and transit through an appliance; returns the broken hop or undefined (then `hops` has the way). */
-  private route(source: PathSource, target: PathTarget, hops: Hop[]): BrokenHop | undefined {
-    const endpointVnet = this.vnet(target.vnetId);
-    const route = this.routeFor(source, target);
-    switch (route?.nextHopType) {
-      case "VnetLocal":
-        if (source.vnetId.toLowerCase() === target.vnetId.toLowerCase()) {
-          hops.push({ kind: "route", description: `same VNet ${shortName(source.vnetId)}` });
-          return undefined;
-        }
-        return {
-          kind: "route",
-          severity: "error",
-          reason: `${describeRoute(route)} keeps it inside ${shortName(source.vnetId)}, but the endpoint is in ${shortName(target.vnetId)}`,
-          resourceId: route.routeTableId ?? source.vnetId,
-          fix: `Delete that route or point it at a path to ${shortName(target.vnetId)}: az network route-table route delete --ids ${route.routeTableId}/routes/${route.routeName}`,
-        };
-      case "VNetPeering": {
-        const problem = peeringProblem(this.vnet(source.vnetId), source.vnetId, endpointVnet, target.vnetId);
-        if (problem) return problem;
-        hops.push({ kind: "peering", description: `peering ${shortName(source.vnetId)} ↔ ${shortName(target.vnetId)}`, resourceId: route.peering?.id });
-        return undefined;
-      }
-      case "VirtualAppliance":
-        return this.transit(source, target, route, hops);
-      case "VirtualNetworkGateway":
-        return {
-          kind: "gateway",
-          severity: "warning",
-          reason: `${describeRoute(route)}: the path beyond the VPN/ExpressRoute gateway cannot be read from ARM`,
-          resourceId: route.routeTableId ?? source.vnetId,
-          fix: `Check that the on-premises side routes ${target.ip} back into Azure, or send it through a peering instead.`,
-        };
-      default: {
-        if (route?.source === "User") {
-          return {
-            kind: "route",
-            severity: "error",
-            reason: `${describeRoute(route)} drops it`,
-            resourceId: route.routeTableId ?? source.vnetId,
-            fix: `az network route-table route delete --ids ${route.routeTableId}/routes/${route.routeName}`,
-          };
-        }
-        const unsynced = peeringBetween(this.vnet(source.vnetId), target.vnetId);
-        if (unsynced?.peeringState === "Connected" && unsynced.peeringSyncLevel && unsynced.peeringSyncLevel !== "FullyInSync") {
-          // Peered, but an address space changed since: the prefix holding the endpoint is not routed until a sync.
-          return {
-            kind: "peering",
-            severity: "error",
-            reason: `peering ${unsynced.name} from ${shortName(source.vnetId)} to ${shortName(target.vnetId)} is ${unsynced.peeringSyncLevel}, so ${target.ip} is not routed through it yet`,
-            resourceId: unsynced.id ?? source.vnetId,
-            fix: peeringSyncCommand(unsynced.id as string),
-          };
-        }
-        return (
-          peeringProblem(this.vnet(source.vnetId), source.vnetId, endpointVnet, target.vnetId) ?? {
-            kind: "route",
-            severity: "error",
-            reason: `no route from ${shortName(source.vnetId)} covers ${target.ip}`,
-            resourceId: source.vnetId,
-            fix: `Peer ${shortName(source.vnetId)} with ${shortName(target.vnetId)} both ways.`,
-          }
-        );
-      }
-    }
-  }
-
-  /** Spoke → appliance in a peered hub → onward peering to the endpoint's VNet, which must accept forwarded traffic. */
-  private transit(source: PathSource, target: PathTarget, route: EffectiveRoute, hops: Hop[]): BrokenHop | undefined {
-    const applianceIp = route.nextHopIp;
-    const routeTableId = route.routeTableId ?? source.vnetId;
-    const toAppliance = applianceIp ? routeTo(applianceIp, this.routesOf(source.subnetId), source.vnetId) : undefined;
-    const hubId = toAppliance?.nextHopType === "VnetLocal" ? source.vnetId : toAppliance?.nextHopType === "VNetPeering" ? toAppliance.remoteVnetId : undefined;
-    if (!applianceIp || !hubId) {
-      return {
-        kind: "appliance",
-        severity: "error",
-        reason: `${describeRoute(route)}, but ${applianceIp ?? "the next hop"} is neither in ${shortName(source.vnetId)} nor in a VNet peered to it`,
-        resourceId: routeTableId,
-        fix: `Point route ${route.routeName} at the private IP of the firewall or appliance in the hub peered with ${shortName(source.vnetId)}.`,
-      };
-    }
-    if (hubId.toLowerCase() !== source.vnetId.toLowerCase()) {
-      const toHub = peeringProblem(this.vnet(source.vnetId), source.vnetId, this.vnet(hubId), hubId);
-      if (toHub) return toHub;
-      hops.push({ kind: "peering", description: `peering ${shortName(source.vnetId)} ↔ ${shortName(hubId)}` });
-    }
-    const dropped = this.extensions.appliance?.evaluate({
-      topology: this.topology,
-      source,
-      target,
-      applianceIp,
-      applianceVnetId: hubId,
-      routeTableId,
-      routeName: route.routeName ?? "",
-    });
-    if (dropped) return dropped;
-    hops.push({ kind: "appliance", description: `${describeRoute(route)} in ${shortName(hubId)}`, resourceId: routeTableId });
-    if (hubId.toLowerCase() === target.vnetId.toLowerCase()) return undefined;
-    const onward = peeringProblem(this.vnet(hubId), hubId, this.vnet(target.vnetId), target.vnetId);
-    if (onward) return { ...onward, reason: `${onward.reason} (the appliance ${applianceIp} forwards from ${shortName(hubId)})` };
-    const accepting = peeringBetween(this.vnet(target.vnetId), hubId);
-    if (accepting && accepting.allowForwardedTraffic !== true) {
-      return {
-        kind: "peering",
-        severity: "error",
-        reason: `peering ${accepting.name} from ${shortName(target.vnetId)} to ${shortName(hubId)} has allowForwardedTraffic=false, so ${shortName(target.vnetId)} drops what the appliance ${applianceIp} forwards`,
-        resourceId: accepting.id ?? target.vnetId,
-        fix: peeringUpdateCommand(accepting.id as string, "allowForwardedTraffic=true"),
-      };
-    }
-    hops.push({ kind: "peering", description: `peering ${shortName(hubId)} ↔ ${shortName(target.vnetId)} (forwarded traffic allowed)` });
     return undefined;
   }
 }

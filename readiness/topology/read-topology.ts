@@ -1,5 +1,5 @@
 import type { ComputeResource, Workspace } from "@azure/arm-machinelearning";
-import type { PrivateEndpoint, VirtualNetwork } from "@azure/arm-network";
+import type { PrivateEndpoint, PrivateLinkServiceConnection, VirtualNetwork } from "@azure/arm-network";
 import type { PrivateZone } from "@azure/arm-privatedns";
 import type { GenericResource } from "@azure/arm-resources";
 import type { AzureClients } from "../../azure/clients";
@@ -185,21 +185,16 @@ export function workspaceEndpoints(topology: Topology): PrivateEndpoint[] {
 export function connectionsOf(
   endpoint: PrivateEndpoint,
 ): Array<{ privateLinkServiceId?: string; groupIds?: string[]; status?: string; manual: boolean; id?: string }> {
+  const asRead = (c: PrivateLinkServiceConnection, manual: boolean) => ({
+    privateLinkServiceId: c.privateLinkServiceId,
+    groupIds: c.groupIds,
+    status: c.privateLinkServiceConnectionState?.status,
+    manual,
+    id: c.id,
+  });
   return [
-    ...(endpoint.privateLinkServiceConnections ?? []).map((c) => ({
-      privateLinkServiceId: c.privateLinkServiceId,
-      groupIds: c.groupIds,
-      status: c.privateLinkServiceConnectionState?.status,
-      manual: false,
-      id: c.id,
-    })),
-    ...(endpoint.manualPrivateLinkServiceConnections ?? []).map((c) => ({
-      privateLinkServiceId: c.privateLinkServiceId,
-      groupIds: c.groupIds,
-      status: c.privateLinkServiceConnectionState?.status,
-      manual: true,
-      id: c.id,
-    })),
+    ...(endpoint.privateLinkServiceConnections ?? []).map((c) => asRead(c, false)),
+    ...(endpoint.manualPrivateLinkServiceConnections ?? []).map((c) => asRead(c, true)),
   ];
 }
 

@@ -1,5 +1,14 @@
 import type { ComputeResource, Workspace } from "@azure/arm-machinelearning";
-import type { NatGateway, NetworkInterface, NetworkSecurityGroup, PrivateDnsZoneGroup, PrivateEndpoint, RouteTable, VirtualNetwork } from "@azure/arm-network";
+import type {
+  NatGateway,
+  NetworkInterface,
+  NetworkSecurityGroup,
+  PrivateDnsZoneGroup,
+  PrivateEndpoint,
+  RouteTable,
+  Subnet,
+  VirtualNetwork,
+} from "@azure/arm-network";
 import type { PrivateZone, RecordSet, VirtualNetworkLink } from "@azure/arm-privatedns";
 import type { GenericResource } from "@azure/arm-resources";
 import type { Cloud } from "../../network/private-link-zones";
@@ -106,4 +115,17 @@ export function emptyTopology(cloud: Cloud, workspace: Topology["workspace"], ag
     attachedVms: new Map(),
     unreadableSubscriptions: new Map(),
   };
+}
+
+/**
+ * What Azure counts as VirtualNetwork for NSG rules on a subnet, read from the topology alone: its VNet's address
+ * space, Connected peers' and its route table's UDR prefixes (PathModel.virtualNetworkPrefixes is the routed version).
+ */
+export function virtualNetworkPrefixes(topology: Topology, where: { vnet?: VirtualNetwork; subnet?: Subnet }): string[] {
+  const prefixes = [...(where.vnet?.addressSpace?.addressPrefixes ?? [])];
+  for (const peering of where.vnet?.virtualNetworkPeerings ?? [])
+    if (peering.peeringState === "Connected") prefixes.push(...(peering.remoteAddressSpace?.addressPrefixes ?? []));
+  for (const route of topology.routeTables.get(where.subnet?.routeTable?.id)?.routes ?? [])
+    if (route.addressPrefix && /^\d/.test(route.addressPrefix)) prefixes.push(route.addressPrefix);
+  return prefixes;
 }

@@ -1,6 +1,6 @@
 import type { SandboxResponse } from "../http/message";
-import { DevOpsContext, noContent, ok, parseId, requireScope } from "./devops-context";
-import { argumentNull, methodNotAllowed, stateErrorResponse } from "./devops-errors";
+import { DevOpsContext, noContent, ok, parseId, withScope } from "./devops-context";
+import { argumentNull, methodNotAllowed } from "./devops-errors";
 import { bool, int, JsonObject, publicKey, query, readObject, str, stringMap } from "./devops-input";
 import type { AgentRecord } from "./devops-model";
 import { agentJson, collection } from "./devops-serialize";
@@ -41,18 +41,8 @@ function meetsDemands(agent: AgentRecord, demands: string[]): boolean {
   });
 }
 
-function run(action: () => SandboxResponse): SandboxResponse {
-  try {
-    return action();
-  } catch (error) {
-    return stateErrorResponse(error);
-  }
-}
-
 function listAgents(ctx: DevOpsContext, poolId: number): SandboxResponse {
-  const denied = requireScope(ctx, "read");
-  if (denied) return denied;
-  return run(() => {
+  return withScope(ctx, "read", () => {
     ctx.state.getPool(poolId);
     let agents = ctx.state.agentsInPool(poolId);
     const agentName = query(ctx.req, "agentName");
@@ -70,9 +60,7 @@ function listAgents(ctx: DevOpsContext, poolId: number): SandboxResponse {
 }
 
 function getAgent(ctx: DevOpsContext, poolId: number, agentId: number): SandboxResponse {
-  const denied = requireScope(ctx, "read");
-  if (denied) return denied;
-  return run(() => ok(ctx, render(ctx, ctx.state.getAgent(poolId, agentId))));
+  return withScope(ctx, "read", () => ok(ctx, render(ctx, ctx.state.getAgent(poolId, agentId))));
 }
 
 function agentPatch(body: JsonObject): AgentPatch {
@@ -89,41 +77,42 @@ function agentPatch(body: JsonObject): AgentPatch {
   };
 }
 
-function addAgent(ctx: DevOpsContext, poolId: number): SandboxResponse {
-  const denied = requireScope(ctx, "manage");
-  if (denied) return denied;
+/** The agent in a POST or PUT body, which must name it; or the 400 the service answers. */
+function namedAgent(ctx: DevOpsContext): (AgentPatch & { name: string }) | SandboxResponse {
   const body = readObject(ctx.req);
   if (!body) return argumentNull("agent");
   const patch = agentPatch(body);
   if (!patch.name) return argumentNull("agent.Name");
-  const name = patch.name;
-  const authorizationUrl = `${ctx.organizationUrl}/_apis/oauth2/token`;
-  return run(() => ok(ctx, render(ctx, ctx.state.addAgent(poolId, { ...patch, name, authorizationUrl }))));
+  return { ...patch, name: patch.name };
+}
+
+function addAgent(ctx: DevOpsContext, poolId: number): SandboxResponse {
+  return withScope(ctx, "manage", () => {
+    const agent = namedAgent(ctx);
+    if ("status" in agent) return agent;
+    const authorizationUrl = `${ctx.organizationUrl}/_apis/oauth2/token`;
+    return ok(ctx, render(ctx, ctx.state.addAgent(poolId, { ...agent, authorizationUrl })));
+  });
 }
 
 function replaceAgent(ctx: DevOpsContext, poolId: number, agentId: number): SandboxResponse {
-  const denied = requireScope(ctx, "manage");
-  if (denied) return denied;
-  const body = readObject(ctx.req);
-  if (!body) return argumentNull("agent");
-  const patch = agentPatch(body);
-  if (!patch.name) return argumentNull("agent.Name");
-  const name = patch.name;
-  return run(() => ok(ctx, render(ctx, ctx.state.replaceAgent(poolId, agentId, { ...patch, name }))));
+  return withScope(ctx, "manage", () => {
+    const agent = namedAgent(ctx);
+    if ("status" in agent) return agent;
+    return ok(ctx, render(ctx, ctx.state.replaceAgent(poolId, agentId, agent)));
+  });
 }
 
 function updateAgent(ctx: DevOpsContext, poolId: number, agentId: number): SandboxResponse {
-  const denied = requireScope(ctx, "manage");
-  if (denied) return denied;
-  const body = readObject(ctx.req);
-  if (!body) return argumentNull("agent");
-  return run(() => ok(ctx, render(ctx, ctx.state.updateAgent(poolId, agentId, agentPatch(body)))));
+  return withScope(ctx, "manage", () => {
+    const body = readObject(ctx.req);
+    if (!body) return argumentNull("agent");
+    return ok(ctx, render(ctx, ctx.state.updateAgent(poolId, agentId, agentPatch(body))));
+  });
 }
 
 function deleteAgent(ctx: DevOpsContext, poolId: number, agentId: number): SandboxResponse {
-  const denied = requireScope(ctx, "manage");
-  if (denied) return denied;
-  return run(() => {
+  return withScope(ctx, "manage", () => {
     ctx.state.deleteAgent(poolId, agentId);
     return noContent(ctx);
   });

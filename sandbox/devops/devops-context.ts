@@ -1,6 +1,6 @@
 import type { PersonalAccessToken } from "../directory";
 import type { SandboxRequest, SandboxResponse } from "../http/message";
-import { accessDenied, vssHeaders } from "./devops-errors";
+import { accessDenied, stateErrorResponse, vssHeaders } from "./devops-errors";
 import { hasAgentPoolsScope } from "./devops-auth";
 import type { DevOpsState } from "./devops-state";
 
@@ -26,6 +26,17 @@ export function noContent(ctx: DevOpsContext): SandboxResponse {
 export function requireScope(ctx: DevOpsContext, access: "read" | "manage"): SandboxResponse | undefined {
   if (hasAgentPoolsScope(ctx.pat, access)) return undefined;
   return accessDenied(ctx.pat.userName, access === "manage" ? "Manage" : "View");
+}
+
+/** Runs a route's work for a caller who needs `access`: the 403 without it, a refused state change as the service words it. */
+export function withScope(ctx: DevOpsContext, access: "read" | "manage", work: () => SandboxResponse): SandboxResponse {
+  const denied = requireScope(ctx, access);
+  if (denied) return denied;
+  try {
+    return work();
+  } catch (error) {
+    return stateErrorResponse(error);
+  }
 }
 
 /** A route segment that must be a positive 32-bit integer ID. */

@@ -1,7 +1,7 @@
 import type { SandboxResponse } from "../http/message";
 import { patIdentity } from "./devops-auth";
-import { DevOpsContext, ok, parseId, requireScope } from "./devops-context";
-import { argumentError, argumentNull, methodNotAllowed, stateErrorResponse } from "./devops-errors";
+import { DevOpsContext, ok, parseId, withScope } from "./devops-context";
+import { argumentError, argumentNull, methodNotAllowed } from "./devops-errors";
 import { bool, int, isGuid, JsonObject, query, readObject, str } from "./devops-input";
 import { ENUMS, parseEnum } from "./devops-model";
 import { collection, elasticPoolJson, poolJson, queueJson } from "./devops-serialize";
@@ -69,32 +69,30 @@ function defined<T extends object>(patch: Partial<T>): Partial<T> {
 }
 
 function createElasticPool(ctx: DevOpsContext): SandboxResponse {
-  const denied = requireScope(ctx, "manage");
-  if (denied) return denied;
-  const body = readObject(ctx.req);
-  if (!body) return argumentNull("elasticPool");
-  const poolName = query(ctx.req, "poolName")?.trim();
-  if (!poolName) return argumentNull("poolName");
-  const projectId = query(ctx.req, "projectId");
-  if (projectId !== undefined && !isGuid(projectId)) return argumentError(`'${projectId}' is not a valid project ID.`, "projectId");
-  // Unset fields take the .NET defaults the service's binder gives them.
-  const settings: ElasticPoolSettings = {
-    serviceEndpointId: EMPTY_GUID,
-    serviceEndpointScope: EMPTY_GUID,
-    azureId: "",
-    maxCapacity: 0,
-    desiredIdle: 0,
-    recycleAfterEachUse: false,
-    maxSavedNodeCount: 0,
-    osType: "windows",
-    orchestrationType: "uniform",
-    agentInteractiveUI: false,
-    timeToLiveMinutes: 0,
-    ...defined(settingsPatch(body)),
-  };
-  const invalid = invalidSettings(ctx, settings);
-  if (invalid) return invalid;
-  try {
+  return withScope(ctx, "manage", () => {
+    const body = readObject(ctx.req);
+    if (!body) return argumentNull("elasticPool");
+    const poolName = query(ctx.req, "poolName")?.trim();
+    if (!poolName) return argumentNull("poolName");
+    const projectId = query(ctx.req, "projectId");
+    if (projectId !== undefined && !isGuid(projectId)) return argumentError(`'${projectId}' is not a valid project ID.`, "projectId");
+    // Unset fields take the .NET defaults the service's binder gives them.
+    const settings: ElasticPoolSettings = {
+      serviceEndpointId: EMPTY_GUID,
+      serviceEndpointScope: EMPTY_GUID,
+      azureId: "",
+      maxCapacity: 0,
+      desiredIdle: 0,
+      recycleAfterEachUse: false,
+      maxSavedNodeCount: 0,
+      osType: "windows",
+      orchestrationType: "uniform",
+      agentInteractiveUI: false,
+      timeToLiveMinutes: 0,
+      ...defined(settingsPatch(body)),
+    };
+    const invalid = invalidSettings(ctx, settings);
+    if (invalid) return invalid;
     const flags = {
       authorizeAllPipelines: bool(query(ctx.req, "authorizeAllPipelines")) ?? false,
       autoProvisionProjectPools: bool(query(ctx.req, "autoProvisionProjectPools")) ?? false,
@@ -108,34 +106,24 @@ function createElasticPool(ctx: DevOpsContext): SandboxResponse {
       agentQueue: created.queue ? queueJson(created.queue, created.pool, size) : null,
       elasticPool: elasticPoolJson(created.elasticPool),
     });
-  } catch (error) {
-    return stateErrorResponse(error);
-  }
+  });
 }
 
 function listElasticPools(ctx: DevOpsContext): SandboxResponse {
-  const denied = requireScope(ctx, "read");
-  if (denied) return denied;
-  const pools = [...ctx.state.elasticPools.values()].sort((a, b) => a.poolId - b.poolId);
-  return ok(ctx, collection(pools.map(elasticPoolJson)));
+  return withScope(ctx, "read", () => {
+    const pools = [...ctx.state.elasticPools.values()].sort((a, b) => a.poolId - b.poolId);
+    return ok(ctx, collection(pools.map(elasticPoolJson)));
+  });
 }
 
 function getElasticPool(ctx: DevOpsContext, poolId: number): SandboxResponse {
-  const denied = requireScope(ctx, "read");
-  if (denied) return denied;
-  try {
-    return ok(ctx, elasticPoolJson(ctx.state.getElasticPool(poolId)));
-  } catch (error) {
-    return stateErrorResponse(error);
-  }
+  return withScope(ctx, "read", () => ok(ctx, elasticPoolJson(ctx.state.getElasticPool(poolId))));
 }
 
 function updateElasticPool(ctx: DevOpsContext, poolId: number): SandboxResponse {
-  const denied = requireScope(ctx, "manage");
-  if (denied) return denied;
-  const body = readObject(ctx.req);
-  if (!body) return argumentNull("elasticPoolSettings");
-  try {
+  return withScope(ctx, "manage", () => {
+    const body = readObject(ctx.req);
+    if (!body) return argumentNull("elasticPoolSettings");
     const current = ctx.state.getElasticPool(poolId);
     const patch = defined(settingsPatch(body));
     const { poolId: _id, state: _state, offlineSince: _offline, desiredSize: _size, sizingAttempts: _attempts, ...currentSettings } = current;
@@ -144,7 +132,5 @@ function updateElasticPool(ctx: DevOpsContext, poolId: number): SandboxResponse 
     const updated = ctx.state.updateElasticPool(poolId, patch);
     ctx.state.onElasticPoolChange?.(poolId);
     return ok(ctx, elasticPoolJson(updated));
-  } catch (error) {
-    return stateErrorResponse(error);
-  }
+  });
 }

@@ -1,7 +1,7 @@
 import type { SandboxResponse } from "../http/message";
 import { patIdentity } from "./devops-auth";
-import { argumentNull, methodNotAllowed, stateErrorResponse } from "./devops-errors";
-import { DevOpsContext, noContent, ok, parseId, requireScope } from "./devops-context";
+import { argumentNull, methodNotAllowed } from "./devops-errors";
+import { DevOpsContext, noContent, ok, parseId, requireScope, withScope } from "./devops-context";
 import { bool, int, JsonObject, query, readObject, str } from "./devops-input";
 import { AgentPoolRecord, ENUMS, parseEnum, parsePoolOptions } from "./devops-model";
 import { collection, poolJson } from "./devops-serialize";
@@ -51,23 +51,15 @@ function listPools(ctx: DevOpsContext): SandboxResponse {
 }
 
 function getPool(ctx: DevOpsContext, poolId: number): SandboxResponse {
-  const denied = requireScope(ctx, "read");
-  if (denied) return denied;
-  try {
-    return ok(ctx, render(ctx, ctx.state.getPool(poolId)));
-  } catch (error) {
-    return stateErrorResponse(error);
-  }
+  return withScope(ctx, "read", () => ok(ctx, render(ctx, ctx.state.getPool(poolId))));
 }
 
 function addPool(ctx: DevOpsContext): SandboxResponse {
-  const denied = requireScope(ctx, "manage");
-  if (denied) return denied;
-  const body = readObject(ctx.req);
-  if (!body) return argumentNull("pool");
-  const name = str(body.name)?.trim();
-  if (!name) return argumentNull("pool.Name");
-  try {
+  return withScope(ctx, "manage", () => {
+    const body = readObject(ctx.req);
+    if (!body) return argumentNull("pool");
+    const name = str(body.name)?.trim();
+    if (!name) return argumentNull("pool.Name");
     const pool = ctx.state.addPool(
       {
         name,
@@ -82,9 +74,7 @@ function addPool(ctx: DevOpsContext): SandboxResponse {
       patIdentity(ctx.pat),
     );
     return ok(ctx, render(ctx, pool));
-  } catch (error) {
-    return stateErrorResponse(error);
-  }
+  });
 }
 
 function poolPatch(body: JsonObject): PoolPatch {
@@ -98,24 +88,16 @@ function poolPatch(body: JsonObject): PoolPatch {
 }
 
 function updatePool(ctx: DevOpsContext, poolId: number): SandboxResponse {
-  const denied = requireScope(ctx, "manage");
-  if (denied) return denied;
-  const body = readObject(ctx.req);
-  if (!body) return argumentNull("pool");
-  try {
+  return withScope(ctx, "manage", () => {
+    const body = readObject(ctx.req);
+    if (!body) return argumentNull("pool");
     return ok(ctx, render(ctx, ctx.state.updatePool(poolId, poolPatch(body))));
-  } catch (error) {
-    return stateErrorResponse(error);
-  }
+  });
 }
 
 function deletePool(ctx: DevOpsContext, poolId: number): SandboxResponse {
-  const denied = requireScope(ctx, "manage");
-  if (denied) return denied;
-  try {
+  return withScope(ctx, "manage", () => {
     ctx.state.deletePool(poolId);
     return noContent(ctx);
-  } catch (error) {
-    return stateErrorResponse(error);
-  }
+  });
 }

@@ -1,7 +1,7 @@
 import type { SandboxResponse } from "../http/message";
 import { patIdentity } from "./devops-auth";
 import { argumentError, argumentNull, methodNotAllowed, projectNotFound, stateErrorResponse } from "./devops-errors";
-import { DevOpsContext, noContent, ok, parseId, requireScope } from "./devops-context";
+import { DevOpsContext, noContent, ok, parseId, requireScope, withScope } from "./devops-context";
 import { bool, int, isObject, query, readObject, str } from "./devops-input";
 import type { AgentQueueRecord, ProjectRecord } from "./devops-model";
 import { collection, queueJson } from "./devops-serialize";
@@ -80,14 +80,10 @@ export function queuesRoute(ctx: DevOpsContext, project: ProjectRecord, queueSeg
     return ok(ctx, render(ctx, queue));
   }
   if (method === "DELETE") {
-    const denied = requireScope(ctx, "manage");
-    if (denied) return denied;
-    try {
+    return withScope(ctx, "manage", () => {
       ctx.state.deleteQueue(project.id, queueId);
       return noContent(ctx);
-    } catch (error) {
-      return stateErrorResponse(error);
-    }
+    });
   }
   return methodNotAllowed(method);
 }
@@ -116,16 +112,14 @@ function listQueues(ctx: DevOpsContext, project: ProjectRecord): SandboxResponse
 }
 
 function addQueue(ctx: DevOpsContext, project: ProjectRecord): SandboxResponse {
-  const denied = requireScope(ctx, "manage");
-  if (denied) return denied;
-  const body = readObject(ctx.req);
-  if (!body) return argumentNull("queue");
-  const poolId = isObject(body.pool) ? int(body.pool.id) : undefined;
-  if (poolId === undefined) return argumentNull("queue.Pool");
-  const authorize = query(ctx.req, "authorizePipelines");
-  if (authorize !== undefined && bool(authorize) === undefined)
-    return argumentError(`The value '${authorize}' is not valid for authorizePipelines.`, "authorizePipelines");
-  try {
+  return withScope(ctx, "manage", () => {
+    const body = readObject(ctx.req);
+    if (!body) return argumentNull("queue");
+    const poolId = isObject(body.pool) ? int(body.pool.id) : undefined;
+    if (poolId === undefined) return argumentNull("queue.Pool");
+    const authorize = query(ctx.req, "authorizePipelines");
+    if (authorize !== undefined && bool(authorize) === undefined)
+      return argumentError(`The value '${authorize}' is not valid for authorizePipelines.`, "authorizePipelines");
     const pool = ctx.state.getPool(poolId);
     // TaskAgentQueue.name may be left out: the queue is then named after its pool.
     const name = str(body.name)?.trim() || pool.name;
@@ -138,7 +132,5 @@ function addQueue(ctx: DevOpsContext, project: ProjectRecord): SandboxResponse {
       ...(authorized ? { authorizedBy: patIdentity(ctx.pat), authorizedOn: new Date() } : {}),
     });
     return ok(ctx, render(ctx, queue));
-  } catch (error) {
-    return stateErrorResponse(error);
-  }
+  });
 }

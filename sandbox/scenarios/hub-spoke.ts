@@ -9,9 +9,9 @@
 import type { SandboxDirectory } from "../directory";
 import { API } from "./api-versions";
 import { buildLandingZoneHub, FIREWALL_PRIVATE_IP, LandingZoneHubIds, landingZoneHubIds, RESOLVER_INBOUND_IP } from "./landing-zone-hub";
-import { putTrainingCluster, putWorkspaceEndpoints } from "./workspace-endpoints";
+import { putTrainingCluster, putWorkspaceEndpoints, putWorkspaceWithDependencies } from "./workspace-endpoints";
 import type { InProcessArmClient } from "./in-process-client";
-import { AGENT_VNET_SPACE, AML_VNET_SPACE, REFERENCE_ZONES, referenceNames, securityRuleBody, trainingRules } from "./reference-topology";
+import { AGENT_VNET_SPACE, AML_VNET_SPACE, DENY_INTERNET_INBOUND, REFERENCE_ZONES, referenceNames, trainingSecurityRules } from "./reference-topology";
 
 /** The hub subscription's ID: fixed, so tests and logs can name it. */
 export const HUB_SUBSCRIPTION_ID = "0b0b0b0b-1111-4222-8333-0000000000a1";
@@ -71,19 +71,17 @@ export function buildHubSpoke(arm: InProcessArmClient, directory: SandboxDirecto
   return ids;
 }
 
-const ruleBody = (name: string, priority: number, access: "Allow" | "Deny", direction: "Inbound" | "Outbound", source: string) => ({
-  name,
-  properties: {
-    protocol: "*",
-    access,
-    priority,
-    direction,
-    sourcePortRange: "*",
-    destinationPortRange: "*",
-    sourceAddressPrefix: source,
-    destinationAddressPrefix: "*",
-  },
-});
+/** Forced tunnelling: everything not in a peered VNet leaves through the hub's firewall. */
+function putRouteTableToFirewall(arm: InProcessArmClient, routeTableId: string, location: string): void {
+  arm.put(routeTableId, API.network, {
+    location,
+    properties: {
+      routes: [
+        { name: "default-to-firewall", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: FIREWALL_PRIVATE_IP } },
+      ],
+    },
+  });
+}
 
 const peering = (remote: string) => ({ properties: { allowVirtualNetworkAccess: true, allowForwardedTraffic: true, remoteVirtualNetwork: { id: remote } } });
 
@@ -100,16 +98,9 @@ function buildHub(arm: InProcessArmClient, ids: HubSpokeIds): void {
   }
   arm.put(`${net}/networkSecurityGroups/nsg-hub-agents`, API.network, {
     location,
-    properties: { securityRules: [ruleBody("DenyInternetInbound", 4000, "Deny", "Inbound", "Internet")] },
+    properties: { securityRules: [DENY_INTERNET_INBOUND] },
   });
-  arm.put(ids.agentRouteTableId, API.network, {
-    location,
-    properties: {
-      routes: [
-        { name: "default-to-firewall", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: FIREWALL_PRIVATE_IP } },
-      ],
-    },
-  });
+  putRouteTableToFirewall(arm, ids.agentRouteTableId, location);
   arm.put(ids.agentVnetId, API.network, {
     location,
     properties: {
@@ -140,17 +131,10 @@ function buildSpoke(arm: InProcessArmClient, directory: SandboxDirectory, ids: H
   const nsgId = `${net}/networkSecurityGroups/${n.trainingNsg}`;
   arm.put(nsgId, API.network, {
     location,
-    properties: { securityRules: trainingRules(location).map((rule) => ({ name: rule[0], ...securityRuleBody(rule) })) },
+    properties: { securityRules: trainingSecurityRules(location) },
   });
   // Forced tunnelling: the no-public-IP cluster reaches AML, Batch, storage and MCR through the firewall only.
-  arm.put(ids.amlRouteTableId, API.network, {
-    location,
-    properties: {
-      routes: [
-        { name: "default-to-firewall", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: FIREWALL_PRIVATE_IP } },
-      ],
-    },
-  });
+  putRouteTableToFirewall(arm, ids.amlRouteTableId, location);
   arm.put(ids.amlVnetId, API.network, {
     location,
     properties: {
@@ -168,32 +152,12 @@ function buildSpoke(arm: InProcessArmClient, directory: SandboxDirectory, ids: H
   arm.put(`${ids.amlVnetId}/virtualNetworkPeerings/peer-spoke-to-hub`, API.network, peering(ids.agentVnetId));
   arm.put(`${ids.agentVnetId}/virtualNetworkPeerings/peer-hub-to-spoke`, API.network, peering(ids.amlVnetId));
 
-  const storageId = `${rg}/providers/Microsoft.Storage/storageAccounts/${n.storage}`;
-  const vaultId = `${rg}/providers/Microsoft.KeyVault/vaults/${n.vault}`;
-  const registryId = `${rg}/providers/Microsoft.ContainerRegistry/registries/${n.registry}`;
-  const insightsId = `${rg}/providers/Microsoft.Insights/components/${n.insights}`;
-  arm.put(storageId, API.storage, {
+  const { storageId, vaultId, registryId, workspaceBody } = putWorkspaceWithDependencies(arm, {
+    resourceGroupId: rg,
     location,
-    sku: { name: "Standard_LRS" },
-    kind: "StorageV2",
-    properties: { publicNetworkAccess: "Disabled", networkAcls: { defaultAction: "Deny", bypass: "AzureServices" } },
+    tenantId: directory.tenantId,
+    names: n,
   });
-  arm.put(vaultId, API.keyVault, {
-    location,
-    properties: { tenantId: directory.tenantId, sku: { family: "A", name: "standard" }, publicNetworkAccess: "Disabled" },
-  });
-  arm.put(registryId, API.registry, { location, sku: { name: "Premium" }, properties: { publicNetworkAccess: "Disabled", adminUserEnabled: false } });
-  arm.put(insightsId, API.insights, { location, kind: "web", properties: { Application_Type: "web" } });
-  const workspaceProperties = {
-    friendlyName: n.workspace,
-    storageAccount: storageId,
-    keyVault: vaultId,
-    containerRegistry: registryId,
-    applicationInsights: insightsId,
-    publicNetworkAccess: "Disabled",
-    v1LegacyMode: false,
-  };
-  arm.put(ids.workspaceId, API.ml, { location, identity: { type: "SystemAssigned" }, properties: workspaceProperties });
 
   putWorkspaceEndpoints(arm, {
     workspaceId: ids.workspaceId,
@@ -211,6 +175,6 @@ function buildSpoke(arm: InProcessArmClient, directory: SandboxDirectory, ids: H
     subnetId: `${ids.amlVnetId}/subnets/${n.trainingSubnet}`,
     cluster: n.cluster,
     enableNodePublicIp: false,
-    workspaceBody: { location, identity: { type: "SystemAssigned" }, properties: workspaceProperties },
+    workspaceBody,
   });
 }

@@ -84,7 +84,7 @@ export function trainingRules(location: string): Rule[] {
   ];
 }
 
-export function securityRuleBody([, priority, direction, protocol, ports, tag]: Rule): Record<string, unknown> {
+function securityRuleBody([, priority, direction, protocol, ports, tag]: Rule): Record<string, unknown> {
   const remote =
     direction === "Inbound"
       ? { sourceAddressPrefix: tag, destinationAddressPrefix: "VirtualNetwork" }
@@ -101,3 +101,23 @@ export function securityRuleBody([, priority, direction, protocol, ports, tag]: 
     },
   };
 }
+
+/** The training NSG's security rules, as a PUT body lists them. */
+export function trainingSecurityRules(location: string): Array<Record<string, unknown>> {
+  return trainingRules(location).map((rule) => ({ name: rule[0], ...securityRuleBody(rule) }));
+}
+
+/** The agents' NSG rule: nothing inbound from the internet. */
+export const DENY_INTERNET_INBOUND = {
+  name: "DenyInternetInbound",
+  properties: {
+    protocol: "*",
+    access: "Deny",
+    priority: 4000,
+    direction: "Inbound",
+    sourcePortRange: "*",
+    destinationPortRange: "*",
+    sourceAddressPrefix: "Internet",
+    destinationAddressPrefix: "*",
+  },
+};

@@ -2,8 +2,8 @@ import type { SandboxDirectory } from "../directory";
 import { API } from "./api-versions";
 import type { InProcessArmClient } from "./in-process-client";
 import { putInferenceCluster } from "./inference-cluster";
-import { putTrainingCluster, putWorkspaceEndpoints } from "./workspace-endpoints";
-import { AGENT_VNET_SPACE, AML_VNET_SPACE, REFERENCE_ZONES, referenceNames, securityRuleBody, trainingRules } from "./reference-topology";
+import { putTrainingCluster, putWorkspaceEndpoints, putWorkspaceWithDependencies } from "./workspace-endpoints";
+import { AGENT_VNET_SPACE, AML_VNET_SPACE, DENY_INTERNET_INBOUND, REFERENCE_ZONES, referenceNames, trainingSecurityRules } from "./reference-topology";
 
 /** Builds the reference architecture through the sandbox's own ARM API, in dependency order. */
 export function buildReference(arm: InProcessArmClient, directory: SandboxDirectory): void {
@@ -13,28 +13,9 @@ export function buildReference(arm: InProcessArmClient, directory: SandboxDirect
   const location = n.location;
   arm.put(rg, API.resources, { location, tags: { scenario: "reference" } });
 
-  const trainingRulesBody = trainingRules(location).map((rule) => ({ name: rule[0], ...securityRuleBody(rule) }));
+  const trainingRulesBody = trainingSecurityRules(location);
   arm.put(`${net}/networkSecurityGroups/${n.trainingNsg}`, API.network, { location, properties: { securityRules: trainingRulesBody } });
-  arm.put(`${net}/networkSecurityGroups/${n.agentNsg}`, API.network, {
-    location,
-    properties: {
-      securityRules: [
-        {
-          name: "DenyInternetInbound",
-          properties: {
-            protocol: "*",
-            access: "Deny",
-            priority: 4000,
-            direction: "Inbound",
-            sourcePortRange: "*",
-            destinationPortRange: "*",
-            sourceAddressPrefix: "Internet",
-            destinationAddressPrefix: "*",
-          },
-        },
-      ],
-    },
-  });
+  arm.put(`${net}/networkSecurityGroups/${n.agentNsg}`, API.network, { location, properties: { securityRules: [DENY_INTERNET_INBOUND] } });
   arm.put(`${net}/virtualNetworks/${n.amlVnet}`, API.network, {
     location,
     properties: {
@@ -63,37 +44,12 @@ export function buildReference(arm: InProcessArmClient, directory: SandboxDirect
   arm.put(`${amlVnetId}/virtualNetworkPeerings/vp_amlvnet_basvnet`, API.network, { properties: { ...peering, remoteVirtualNetwork: { id: agentVnetId } } });
   arm.put(`${agentVnetId}/virtualNetworkPeerings/vp_basvnet_amlvnet`, API.network, { properties: { ...peering, remoteVirtualNetwork: { id: amlVnetId } } });
 
-  const storageId = `${rg}/providers/Microsoft.Storage/storageAccounts/${n.storage}`;
-  const vaultId = `${rg}/providers/Microsoft.KeyVault/vaults/${n.vault}`;
-  const registryId = `${rg}/providers/Microsoft.ContainerRegistry/registries/${n.registry}`;
-  const insightsId = `${rg}/providers/Microsoft.Insights/components/${n.insights}`;
-  const workspaceId = `${rg}/providers/Microsoft.MachineLearningServices/workspaces/${n.workspace}`;
-  arm.put(storageId, API.storage, {
+  const { workspaceId, storageId, vaultId, registryId, workspaceBody } = putWorkspaceWithDependencies(arm, {
+    resourceGroupId: rg,
     location,
-    sku: { name: "Standard_LRS" },
-    kind: "StorageV2",
-    properties: { publicNetworkAccess: "Disabled", networkAcls: { defaultAction: "Deny", bypass: "AzureServices" } },
+    tenantId: directory.tenantId,
+    names: n,
   });
-  arm.put(vaultId, API.keyVault, {
-    location,
-    properties: { tenantId: directory.tenantId, sku: { family: "A", name: "standard" }, publicNetworkAccess: "Disabled" },
-  });
-  arm.put(registryId, API.registry, { location, sku: { name: "Premium" }, properties: { publicNetworkAccess: "Disabled", adminUserEnabled: false } });
-  arm.put(insightsId, API.insights, { location, kind: "web", properties: { Application_Type: "web" } });
-  const workspaceBody = {
-    location,
-    identity: { type: "SystemAssigned" },
-    properties: {
-      friendlyName: n.workspace,
-      storageAccount: storageId,
-      keyVault: vaultId,
-      containerRegistry: registryId,
-      applicationInsights: insightsId,
-      publicNetworkAccess: "Disabled",
-      v1LegacyMode: false,
-    },
-  };
-  arm.put(workspaceId, API.ml, workspaceBody);
 
   const zoneId = (zone: string) => `${net}/privateDnsZones/${zone}`;
   for (const zone of REFERENCE_ZONES) {

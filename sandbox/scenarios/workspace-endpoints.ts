@@ -1,11 +1,61 @@
 import { API } from "./api-versions";
 import type { InProcessArmClient } from "./in-process-client";
+import type { ReferenceNames } from "./reference-topology";
 
 export interface WorkspaceTargets {
   workspaceId: string;
   storageId: string;
   vaultId: string;
   registryId: string;
+}
+
+export interface WorkspaceWithDependencies extends WorkspaceTargets {
+  insightsId: string;
+  /** The workspace's PUT body, for re-sending it with more properties (imageBuildCompute). */
+  workspaceBody: { location: string; identity: { type: string }; properties: Record<string, unknown> };
+}
+
+/**
+ * The workspace and its four dependencies (storage, Key Vault, Premium registry, Application Insights) in the
+ * resource group `resourceGroupId`, every one closed to public traffic but Application Insights.
+ */
+export function putWorkspaceWithDependencies(
+  arm: InProcessArmClient,
+  p: { resourceGroupId: string; location: string; tenantId: string; names: ReferenceNames },
+): WorkspaceWithDependencies {
+  const { resourceGroupId: rg, location, names: n } = p;
+  const storageId = `${rg}/providers/Microsoft.Storage/storageAccounts/${n.storage}`;
+  const vaultId = `${rg}/providers/Microsoft.KeyVault/vaults/${n.vault}`;
+  const registryId = `${rg}/providers/Microsoft.ContainerRegistry/registries/${n.registry}`;
+  const insightsId = `${rg}/providers/Microsoft.Insights/components/${n.insights}`;
+  const workspaceId = `${rg}/providers/Microsoft.MachineLearningServices/workspaces/${n.workspace}`;
+  arm.put(storageId, API.storage, {
+    location,
+    sku: { name: "Standard_LRS" },
+    kind: "StorageV2",
+    properties: { publicNetworkAccess: "Disabled", networkAcls: { defaultAction: "Deny", bypass: "AzureServices" } },
+  });
+  arm.put(vaultId, API.keyVault, {
+    location,
+    properties: { tenantId: p.tenantId, sku: { family: "A", name: "standard" }, publicNetworkAccess: "Disabled" },
+  });
+  arm.put(registryId, API.registry, { location, sku: { name: "Premium" }, properties: { publicNetworkAccess: "Disabled", adminUserEnabled: false } });
+  arm.put(insightsId, API.insights, { location, kind: "web", properties: { Application_Type: "web" } });
+  const workspaceBody = {
+    location,
+    identity: { type: "SystemAssigned" },
+    properties: {
+      friendlyName: n.workspace,
+      storageAccount: storageId,
+      keyVault: vaultId,
+      containerRegistry: registryId,
+      applicationInsights: insightsId,
+      publicNetworkAccess: "Disabled",
+      v1LegacyMode: false,
+    },
+  };
+  arm.put(workspaceId, API.ml, workspaceBody);
+  return { workspaceId, storageId, vaultId, registryId, insightsId, workspaceBody };
 }
 
 /** The workspace's five private endpoints (workspace, blob, file, vault, registry) with zone groups in their zones. */

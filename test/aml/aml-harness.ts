@@ -3,6 +3,7 @@ import type { AmlDeps, AmlWorkspaceRef } from "../../aml";
 import { cloudEndpoints } from "../../azure/cloud";
 import type { RunningSandbox } from "../../sandbox/sandbox";
 import { referenceNames } from "../../sandbox/scenarios/reference-topology";
+import { startTestSandbox } from "../helpers/sandbox-harness";
 
 /** The reference workspace as the task would read it from ARM. */
 export function referenceWorkspace(sandbox: RunningSandbox): AmlWorkspaceRef {
@@ -13,6 +14,18 @@ export function referenceWorkspace(sandbox: RunningSandbox): AmlWorkspaceRef {
     location: n.location,
     discoveryUrl: `${sandbox.origin}/aml/${n.location}/discovery`,
   };
+}
+
+export interface AmlFixture {
+  sandbox: RunningSandbox;
+  deps: AmlDeps;
+  workspace: AmlWorkspaceRef;
+}
+
+/** A sandbox on the reference scenario whose AML runs take `lroMs` to finish, with the deps and workspace to trigger them. */
+export async function startAmlSandbox(lroMs: number): Promise<AmlFixture> {
+  const sandbox = await startTestSandbox({ scenario: "reference", lroMs });
+  return { sandbox, deps: amlDeps(sandbox), workspace: referenceWorkspace(sandbox) };
 }
 
 export function credentialFor(

@@ -1,23 +1,20 @@
 import assert from "node:assert/strict";
 import { createServer } from "node:net";
 import type { AddressInfo } from "node:net";
-import { AmlAuthError, AmlInputError, AmlNotFoundError, AmlRequestError, PipelineAction, triggerAmlRun } from "../../aml";
+import { AmlAuthError, type AmlDeps, AmlInputError, AmlNotFoundError, AmlRequestError, type AmlWorkspaceRef, PipelineAction, triggerAmlRun } from "../../aml";
 import { REFERENCE_AML } from "../../sandbox/aml/reference-pipelines";
 import type { RunningSandbox } from "../../sandbox/sandbox";
-import { startTestSandbox } from "../helpers/sandbox-harness";
-import { amlDeps, credentialFor, referenceWorkspace } from "./aml-harness";
+import { amlDeps, credentialFor, startAmlSandbox } from "./aml-harness";
 
 const MISSING = "00000000-1111-4222-8333-444444444444";
 
 describe("aml: errors that name what to fix", () => {
   let sandbox: RunningSandbox;
-  let deps: ReturnType<typeof amlDeps>;
-  let workspace: ReturnType<typeof referenceWorkspace>;
+  let deps: AmlDeps;
+  let workspace: AmlWorkspaceRef;
 
   before(async () => {
-    sandbox = await startTestSandbox({ scenario: "reference", lroMs: 300 });
-    deps = amlDeps(sandbox);
-    workspace = referenceWorkspace(sandbox);
+    ({ sandbox, deps, workspace } = await startAmlSandbox(300));
   });
   after(() => sandbox.close());
 

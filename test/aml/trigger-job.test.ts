@@ -1,9 +1,8 @@
 import assert from "node:assert/strict";
-import { AmlInputError, AmlJobSpecError, AmlRequestError, cancelAmlRun, triggerAmlRun, waitForAmlRun } from "../../aml";
+import { type AmlDeps, AmlInputError, AmlJobSpecError, AmlRequestError, type AmlWorkspaceRef, cancelAmlRun, triggerAmlRun, waitForAmlRun } from "../../aml";
 import type { RunningSandbox } from "../../sandbox/sandbox";
-import { startTestSandbox } from "../helpers/sandbox-harness";
 import { rawArm } from "../helpers/clients";
-import { amlDeps, credentialFor, FAST_WAIT, referenceWorkspace } from "./aml-harness";
+import { credentialFor, FAST_WAIT, startAmlSandbox } from "./aml-harness";
 
 const TRAIN_YAML = `$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json
 type: pipeline
@@ -34,13 +33,11 @@ jobs:
 
 describe("aml: v2 pipeline jobs through ARM against the sandbox", () => {
   let sandbox: RunningSandbox;
-  let deps: ReturnType<typeof amlDeps>;
-  let workspace: ReturnType<typeof referenceWorkspace>;
+  let deps: AmlDeps;
+  let workspace: AmlWorkspaceRef;
 
   before(async () => {
-    sandbox = await startTestSandbox({ scenario: "reference", lroMs: 600 });
-    deps = amlDeps(sandbox);
-    workspace = referenceWorkspace(sandbox);
+    ({ sandbox, deps, workspace } = await startAmlSandbox(600));
   });
   after(() => sandbox.close());
 

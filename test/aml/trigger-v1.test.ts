@@ -1,19 +1,16 @@
 import assert from "node:assert/strict";
-import { AmlRun, AmlRunTimeoutError, AmlWaitAbortedError, cancelAmlRun, triggerAmlRun, waitForAmlRun } from "../../aml";
+import { type AmlDeps, AmlRun, AmlRunTimeoutError, AmlWaitAbortedError, type AmlWorkspaceRef, cancelAmlRun, triggerAmlRun, waitForAmlRun } from "../../aml";
 import { REFERENCE_AML } from "../../sandbox/aml/reference-pipelines";
 import type { RunningSandbox } from "../../sandbox/sandbox";
-import { startTestSandbox } from "../helpers/sandbox-harness";
-import { amlDeps, FAST_WAIT, referenceWorkspace } from "./aml-harness";
+import { FAST_WAIT, startAmlSandbox } from "./aml-harness";
 
 describe("aml: SDK v1 published pipelines and pipeline endpoints against the sandbox", () => {
   let sandbox: RunningSandbox;
-  let deps: ReturnType<typeof amlDeps>;
-  let workspace: ReturnType<typeof referenceWorkspace>;
+  let deps: AmlDeps;
+  let workspace: AmlWorkspaceRef;
 
   before(async () => {
-    sandbox = await startTestSandbox({ scenario: "reference", lroMs: 600 });
-    deps = amlDeps(sandbox);
-    workspace = referenceWorkspace(sandbox);
+    ({ sandbox, deps, workspace } = await startAmlSandbox(600));
   });
   after(() => sandbox.close());
 

@@ -5,20 +5,18 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RunningSandbox } from "../../sandbox/sandbox";
-import { amlvnet } from "../helpers/cli";
-import { startTestSandbox } from "../helpers/sandbox-harness";
-import { referenceIds } from "../readiness/helpers";
+import { amlvnet, offAzureEnv } from "../helpers/cli";
+import { type ReferenceIds, startReferenceSandbox } from "../readiness/helpers";
 
 describe("amlvnet check (the command, as a user runs it with the sandbox's env)", () => {
   let sandbox: RunningSandbox;
-  let ids: ReturnType<typeof referenceIds>;
+  let ids: ReferenceIds;
   let dir: string;
   let env: Record<string, string>;
   before(async () => {
-    sandbox = await startTestSandbox({ scenario: "reference" });
-    ids = referenceIds(sandbox);
+    ({ sandbox, ids } = await startReferenceSandbox());
     dir = mkdtempSync(join(tmpdir(), "amlvnet-check-"));
-    env = { ...(sandbox.env as unknown as Record<string, string>), AMLVNET_IMDS_ENDPOINT: "http://127.0.0.1:9" };
+    env = offAzureEnv(sandbox);
   });
   after(async () => {
     await sandbox.close();

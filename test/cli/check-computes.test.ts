@@ -1,18 +1,16 @@
 import assert from "node:assert/strict";
 import type { RunningSandbox } from "../../sandbox/sandbox";
-import { amlvnet } from "../helpers/cli";
-import { startTestSandbox } from "../helpers/sandbox-harness";
-import { plant } from "../readiness/compute-topology";
+import { amlvnet, offAzureEnv } from "../helpers/cli";
+import { type Planter, startPlanting } from "../readiness/compute-topology";
 
 /** `amlvnet check --format json` as the hidden scenarios run it: a fault on a second cluster, then its ready twin. */
 describe("amlvnet check judges where the work runs", () => {
   let sandbox: RunningSandbox;
-  let t: ReturnType<typeof plant>;
+  let t: Planter;
   let env: Record<string, string>;
   before(async () => {
-    sandbox = await startTestSandbox({ scenario: "reference" });
-    t = plant(sandbox);
-    env = { ...(sandbox.env as unknown as Record<string, string>), AMLVNET_IMDS_ENDPOINT: "http://127.0.0.1:9" };
+    ({ sandbox, t } = await startPlanting());
+    env = offAzureEnv(sandbox);
   });
   after(() => sandbox.close());
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { RunningSandbox } from "../../sandbox/sandbox";
-import { amlvnet } from "../helpers/cli";
+import { amlvnet, offAzureEnv } from "../helpers/cli";
 import { ConnectProxy, PROXIED_FROM, startConnectProxy } from "../helpers/connect-proxy";
 import { startTestSandbox } from "../helpers/sandbox-harness";
 import { referenceIds } from "../readiness/helpers";
@@ -19,7 +19,7 @@ describe("amlvnet check behind HTTPS_PROXY", () => {
 
   const check = (extra: Record<string, string>) => {
     const ids = referenceIds(sandbox);
-    const env = { ...(sandbox.env as unknown as Record<string, string>), AMLVNET_IMDS_ENDPOINT: "http://127.0.0.1:9", ...extra };
+    const env = offAzureEnv(sandbox, extra);
     return amlvnet(["check", "--workspace", ids.workspaceId, "--agent-vnet", ids.agentVnetId, "--format", "json"], env);
   };
 

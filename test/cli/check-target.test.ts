@@ -1,17 +1,15 @@
 import assert from "node:assert/strict";
 import type { RunningSandbox } from "../../sandbox/sandbox";
-import { amlvnet } from "../helpers/cli";
-import { startTestSandbox } from "../helpers/sandbox-harness";
-import { referenceIds } from "../readiness/helpers";
+import { amlvnet, offAzureEnv } from "../helpers/cli";
+import { type ReferenceIds, startReferenceSandbox } from "../readiness/helpers";
 
 describe("amlvnet check --target (as a user runs it)", () => {
   let sandbox: RunningSandbox;
-  let ids: ReturnType<typeof referenceIds>;
+  let ids: ReferenceIds;
   let env: Record<string, string>;
   before(async () => {
-    sandbox = await startTestSandbox({ scenario: "reference" });
-    ids = referenceIds(sandbox);
-    env = { ...(sandbox.env as unknown as Record<string, string>), AMLVNET_IMDS_ENDPOINT: "http://127.0.0.1:9" };
+    ({ sandbox, ids } = await startReferenceSandbox());
+    env = offAzureEnv(sandbox);
   });
   after(() => sandbox.close());
   const check = (...extra: string[]) => amlvnet(["check", "--workspace", ids.workspaceId, "--agent-vnet", ids.agentVnetId, "--format", "json", ...extra], env);

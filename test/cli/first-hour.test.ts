@@ -5,9 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { RunningSandbox } from "../../sandbox/sandbox";
-import { amlvnet, Run } from "../helpers/cli";
-import { startTestSandbox } from "../helpers/sandbox-harness";
-import { referenceIds } from "../readiness/helpers";
+import { amlvnet, offAzureEnv, Run } from "../helpers/cli";
+import { type ReferenceIds, startReferenceSandbox } from "../readiness/helpers";
 
 /** One line on stderr, nothing on stdout, the given exit code. */
 function oneLineError(run: Run, code: number, pattern: RegExp): void {
@@ -19,15 +18,14 @@ function oneLineError(run: Run, code: number, pattern: RegExp): void {
 
 describe("the first hour with amlvnet: errors name the real cause, one exit-code table, one output convention", () => {
   let sandbox: RunningSandbox;
-  let ids: ReturnType<typeof referenceIds>;
+  let ids: ReferenceIds;
   let env: Record<string, string>;
   let dir: string;
   let check: string[];
   let config: string;
   before(async () => {
-    sandbox = await startTestSandbox({ scenario: "reference" });
-    ids = referenceIds(sandbox);
-    env = { ...(sandbox.env as unknown as Record<string, string>), AMLVNET_IMDS_ENDPOINT: "http://127.0.0.1:9" };
+    ({ sandbox, ids } = await startReferenceSandbox());
+    env = offAzureEnv(sandbox);
     dir = mkdtempSync(join(tmpdir(), "amlvnet-first-hour-"));
     check = ["check", "--workspace", ids.workspaceId, "--agent-vnet", ids.agentVnetId];
     config = join(dir, "agents.yaml");

@@ -3,13 +3,12 @@ import type { Finding } from "../../readiness/finding";
 import type { RunningSandbox } from "../../sandbox/sandbox";
 import { applyAzFix, azArguments } from "../helpers/az-fixes";
 import { amlvnet } from "../helpers/cli";
-import { startTestSandbox } from "../helpers/sandbox-harness";
-import { referenceIds } from "../readiness/helpers";
+import { type ReferenceIds, startReferenceSandbox } from "../readiness/helpers";
 
 const NET = "2024-07-01";
 
 /** `amlvnet check --format json` as a user runs it: the findings in the order they are printed. */
-async function findings(sandbox: RunningSandbox, ids: ReturnType<typeof referenceIds>): Promise<Finding[]> {
+async function findings(sandbox: RunningSandbox, ids: ReferenceIds): Promise<Finding[]> {
   const run = await amlvnet(
     ["check", "--workspace", ids.workspaceId, "--agent-vnet", ids.agentVnetId, "--format", "json"],
     sandbox.env as unknown as Record<string, string>,
@@ -36,14 +35,28 @@ function createdRules(fix: string): Array<{ nsg: string; direction: string; prio
 
 describe("fixes apply as printed (amlvnet check --format json, then each fix in order, then check again)", () => {
   let sandbox: RunningSandbox;
-  let ids: ReturnType<typeof referenceIds>;
+  let ids: ReferenceIds;
   let nsgId: string;
   beforeEach(async () => {
-    sandbox = await startTestSandbox({ scenario: "reference" });
-    ids = referenceIds(sandbox);
-    nsgId = `${ids.net}/networkSecurityGroups/${ids.names.trainingNsg}`;
+    ({ sandbox, ids } = await startReferenceSandbox());
+    nsgId = ids.trainingNsgId;
   });
   afterEach(() => sandbox.close());
+
+  /** The fault both fix orders repair: a deny-all outbound rule above the training NSG's allow rules. */
+  const denyAllOutbound = () =>
+    sandbox.armClient.put(`${nsgId}/securityRules/DenyAllOutbound`, NET, {
+      properties: {
+        priority: 105,
+        direction: "Outbound",
+        access: "Deny",
+        protocol: "*",
+        sourceAddressPrefix: "*",
+        sourcePortRange: "*",
+        destinationAddressPrefix: "*",
+        destinationPortRange: "*",
+      },
+    });
 
   it("the sandbox refuses a second rule at the same priority and direction (SecurityRuleConflict), as Azure does", () => {
     const body = {
@@ -62,18 +75,7 @@ describe("fixes apply as printed (amlvnet check --format json, then each fix in 
   });
 
   it("a deny-all outbound rule: one fix per rule, distinct priorities per NSG and direction, all applied in order make the NSG checks pass", async () => {
-    sandbox.armClient.put(`${nsgId}/securityRules/DenyAllOutbound`, NET, {
-      properties: {
-        priority: 105,
-        direction: "Outbound",
-        access: "Deny",
-        protocol: "*",
-        sourceAddressPrefix: "*",
-        sourcePortRange: "*",
-        destinationAddressPrefix: "*",
-        destinationPortRange: "*",
-      },
-    });
+    denyAllOutbound();
     const nsgFindings = (await findings(sandbox, ids)).filter((f) => f.category === "nsg");
     assert.ok(nsgFindings.length >= 10, JSON.stringify(nsgFindings, null, 1));
     const fixes = nsgFindings.map((f) => f.fix);
@@ -101,18 +103,7 @@ describe("fixes apply as printed (amlvnet check --format json, then each fix in 
   });
 
   it("the same fixes apply in reverse order too (each command stands alone)", async () => {
-    sandbox.armClient.put(`${nsgId}/securityRules/DenyAllOutbound`, NET, {
-      properties: {
-        priority: 105,
-        direction: "Outbound",
-        access: "Deny",
-        protocol: "*",
-        sourceAddressPrefix: "*",
-        sourcePortRange: "*",
-        destinationAddressPrefix: "*",
-        destinationPortRange: "*",
-      },
-    });
+    denyAllOutbound();
     const fixes = (await findings(sandbox, ids)).filter((f) => f.category === "nsg").map((f) => f.fix);
     for (const fix of fixes.reverse()) applyAzFix(sandbox.armClient, fix);
     assert.deepEqual(

@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
+import type { RunningSandbox } from "../../sandbox/sandbox";
 
 export interface Run {
   code: number;
@@ -16,4 +17,9 @@ export async function amlvnet(args: string[], env: Record<string, string>): Prom
   child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   const [code] = (await once(child, "exit")) as [number];
   return { code, stdout, stderr };
+}
+
+/** The sandbox's environment for the CLI on a machine off Azure: the instance metadata service is not there (port 9). */
+export function offAzureEnv(sandbox: RunningSandbox, extra: Record<string, string> = {}): Record<string, string> {
+  return { ...(sandbox.env as unknown as Record<string, string>), AMLVNET_IMDS_ENDPOINT: "http://127.0.0.1:9", ...extra };
 }

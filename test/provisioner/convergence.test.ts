@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { once } from "node:events";
 import type { RunningSandbox } from "../../sandbox/sandbox";
-import { amlvnet, minimalConfig, resourceSet, Run, startRealAgentSandbox, writeConfig } from "./harness";
+import { amlvnet, resourceSet, Run } from "./harness";
+import { startRealAgentPool } from "./real-agent-pool";
 import { SeededRandom } from "../../sandbox/http/random";
 import { agentsInPool, orphans, taggedResources } from "./end-state";
 
@@ -33,11 +34,7 @@ describe("amlvnet apply converges (agents really configured by the sandbox's ext
     let cleanApplyMs = 0;
 
     before(async () => {
-      const started = await startRealAgentSandbox();
-      sandbox = started.sandbox;
-      env = started.env;
-      config = writeConfig(started.dir, "agents.yaml", minimalConfig(sandbox, 2));
-      initial = resourceSet(sandbox);
+      ({ sandbox, env, config, initial } = await startRealAgentPool(2));
       const begun = Date.now();
       const run = await amlvnet(["apply", "-f", config, ...APPLY], env);
       cleanApplyMs = Date.now() - begun;
@@ -84,11 +81,7 @@ describe("amlvnet apply converges (agents really configured by the sandbox's ext
     let initial: string[];
 
     before(async () => {
-      const started = await startRealAgentSandbox({ faultRate: 0.1, seed: 7 });
-      sandbox = started.sandbox;
-      env = started.env;
-      config = writeConfig(started.dir, "agents.yaml", minimalConfig(sandbox, 3));
-      initial = resourceSet(sandbox);
+      ({ sandbox, env, config, initial } = await startRealAgentPool(3, { faultRate: 0.1, seed: 7 }));
     });
     after(() => sandbox.close());
 

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import type { RunningSandbox } from "../../sandbox/sandbox";
-import { amlvnet, minimalConfig, resourceSet, startRealAgentSandbox, writeConfig } from "./harness";
+import { amlvnet, resourceSet } from "./harness";
+import { startRealAgentPool } from "./real-agent-pool";
 
 describe("amlvnet apply with the sandbox running the agent extension (real config.sh and svc.sh from the agent package)", () => {
   let sandbox: RunningSandbox;
@@ -9,11 +10,7 @@ describe("amlvnet apply with the sandbox running the agent extension (real confi
   let initial: string[];
 
   before(async () => {
-    const started = await startRealAgentSandbox();
-    sandbox = started.sandbox;
-    env = started.env;
-    config = writeConfig(started.dir, "agents.yaml", minimalConfig(sandbox, 2));
-    initial = resourceSet(sandbox);
+    ({ sandbox, env, config, initial } = await startRealAgentPool(2));
   });
   after(() => sandbox.close());
 

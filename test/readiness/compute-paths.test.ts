@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import type { RunningSandbox } from "../../sandbox/sandbox";
-import { startTestSandbox } from "../helpers/sandbox-harness";
-import { errors, NET, plant } from "./compute-topology";
+import { errors, NET, type Planter, startPlanting } from "./compute-topology";
 
 /**
  * Issue 11's faults planted with raw ARM PUTs on the reference scenario: each is an error naming the compute or the
@@ -9,10 +8,9 @@ import { errors, NET, plant } from "./compute-topology";
  */
 describe("readiness path model: where the work runs, and the path from it to each private endpoint", () => {
   let sandbox: RunningSandbox;
-  let t: ReturnType<typeof plant>;
+  let t: Planter;
   beforeEach(async () => {
-    sandbox = await startTestSandbox({ scenario: "reference" });
-    t = plant(sandbox);
+    ({ sandbox, t } = await startPlanting());
   });
   afterEach(() => sandbox.close());
 

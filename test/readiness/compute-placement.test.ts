@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import type { RunningSandbox } from "../../sandbox/sandbox";
-import { startTestSandbox } from "../helpers/sandbox-harness";
-import { errors, ML, NET, plant } from "./compute-topology";
+import { errors, ML, NET, type Planter, startPlanting } from "./compute-topology";
 
 const COMPUTE_API = "2024-11-01";
 const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHq1b4m4c0Nn0w4gk0rJ2kq0n3C5Zs3YbV4C6JdS0f9U amlvnet@test";
@@ -10,10 +9,9 @@ const OTHER_SUBSCRIPTION = "0d0d0d0d-3333-4444-8555-0000000000c3";
 /** Every compute judged where it runs: no subnet, region, managed network, attached VMs, unreadable networks. */
 describe("readiness: every compute of the workspace is judged", () => {
   let sandbox: RunningSandbox;
-  let t: ReturnType<typeof plant>;
+  let t: Planter;
   beforeEach(async () => {
-    sandbox = await startTestSandbox({ scenario: "reference" });
-    t = plant(sandbox);
+    ({ sandbox, t } = await startPlanting());
   });
   afterEach(() => sandbox.close());
 

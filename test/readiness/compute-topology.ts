@@ -3,6 +3,7 @@ import { runReadinessCheck } from "../../readiness/engine";
 import type { Finding, ReadinessReport } from "../../readiness/finding";
 import { REFERENCE_ZONES } from "../../sandbox/scenarios/reference-topology";
 import type { RunningSandbox } from "../../sandbox/sandbox";
+import { startTestSandbox } from "../helpers/sandbox-harness";
 import { referenceIds, sandboxClientsFor } from "./helpers";
 
 export const NET = "2024-07-01";
@@ -10,6 +11,14 @@ export const DNS = "2024-06-01";
 export const ML = "2024-04-01";
 
 type Body = { properties: Record<string, unknown> } & Record<string, unknown>;
+
+export type Planter = ReturnType<typeof plant>;
+
+/** A sandbox on the reference scenario and the planter of faults on it. */
+export async function startPlanting(): Promise<{ sandbox: RunningSandbox; t: Planter }> {
+  const sandbox = await startTestSandbox({ scenario: "reference" });
+  return { sandbox, t: plant(sandbox) };
+}
 
 export function plant(sandbox: RunningSandbox) {
   const ids = referenceIds(sandbox);

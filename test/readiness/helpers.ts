@@ -1,9 +1,10 @@
-import { createAzureClients } from "../../azure/clients";
+import { clientsPerSubscription } from "../../azure/clients";
 import { resolveCloud } from "../../azure/cloud";
 import { ClientSecretCredential } from "@azure/identity";
 import type { ClientsForSubscription } from "../../readiness/topology/read-topology";
 import { referenceNames } from "../../sandbox/scenarios/reference-topology";
 import type { RunningSandbox } from "../../sandbox/sandbox";
+import { startTestSandbox } from "../helpers/sandbox-harness";
 
 /** Clients for any subscription of the sandbox, built by the product's own factory. */
 export function sandboxClientsFor(sandbox: RunningSandbox): ClientsForSubscription {
@@ -12,11 +13,15 @@ export function sandboxClientsFor(sandbox: RunningSandbox): ClientsForSubscripti
     authorityHost: endpoints.authorityHost,
     disableInstanceDiscovery: true,
   });
-  const cache = new Map<string, ReturnType<typeof createAzureClients>>();
-  return (subscriptionId) => {
-    if (!cache.has(subscriptionId)) cache.set(subscriptionId, createAzureClients(credential, subscriptionId, endpoints));
-    return cache.get(subscriptionId) as ReturnType<typeof createAzureClients>;
-  };
+  return clientsPerSubscription(credential, endpoints);
+}
+
+export type ReferenceIds = ReturnType<typeof referenceIds>;
+
+/** A sandbox on the reference scenario, with the IDs of its resources. */
+export async function startReferenceSandbox(): Promise<{ sandbox: RunningSandbox; ids: ReferenceIds }> {
+  const sandbox = await startTestSandbox({ scenario: "reference" });
+  return { sandbox, ids: referenceIds(sandbox) };
 }
 
 export function referenceIds(sandbox: RunningSandbox) {
@@ -30,6 +35,7 @@ export function referenceIds(sandbox: RunningSandbox) {
     workspaceId: `${rg}/providers/Microsoft.MachineLearningServices/workspaces/${n.workspace}`,
     agentVnetId: `${net}/virtualNetworks/${n.agentVnet}`,
     amlVnetId: `${net}/virtualNetworks/${n.amlVnet}`,
+    trainingNsgId: `${net}/networkSecurityGroups/${n.trainingNsg}`,
     zoneId: (zone: string) => `${net}/privateDnsZones/${zone}`,
   };
 }

@@ -1,53 +1,14 @@
 import assert from "node:assert/strict";
-import { runReadinessCheck } from "../../readiness/engine";
-import type { Finding, ReadinessReport } from "../../readiness/finding";
-import { buildHubSpoke, type HubSpokeIds } from "../../sandbox/scenarios/hub-spoke";
-import { amlNetworkRules, FIREWALL_PRIVATE_IP, RESOLVER_INBOUND_IP } from "../../sandbox/scenarios/landing-zone-hub";
-import type { RunningSandbox } from "../../sandbox/sandbox";
-import { startTestSandbox } from "../helpers/sandbox-harness";
-import { sandboxClientsFor } from "./helpers";
-
-const NET = "2024-05-01";
-const RESOLVER = "2022-07-01";
-const SOURCES = ["10.10.0.0/16", "10.20.0.0/16"];
-type Rule = Record<string, unknown>;
+import { landingZoneFaults, SOURCES, NET } from "./hub-fixture";
 
 /**
  * Faults planted with raw ARM PUTs on the landing zone (sandbox/scenarios/hub-spoke.ts): an Azure Firewall whose
- * policy blocks or misses AML flows, and DNS chains through the resolver, forwarding rules and the firewall's DNS
- * proxy. Each fault is an error naming the resource at fault; each ready look-alike gives no error.
+ * policy blocks or misses AML flows, a parent policy, an appliance that is not a firewall. Each fault is an error
+ * naming the resource at fault (a warning where the check cannot see); each ready look-alike gives no error.
  */
-describe("readiness engine: the landing zone's firewall and DNS chain, planted faults and look-alikes", () => {
-  let sandbox: RunningSandbox;
-  let ids: HubSpokeIds;
-  beforeEach(async () => {
-    sandbox = await startTestSandbox();
-    ids = buildHubSpoke(sandbox.armClient, sandbox.directory);
-  });
-  afterEach(() => sandbox.close());
-
-  const check = (): Promise<ReadinessReport> =>
-    runReadinessCheck({ workspaceId: ids.workspaceId, agentVnetId: ids.agentVnetId, cloud: "AzureCloud", failOn: "error" }, sandboxClientsFor(sandbox));
-  const put = (id: string, version: string, body: unknown) => sandbox.armClient.put(id, version, body);
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const get = (id: string, version: string) => sandbox.armClient.get(id, version) as { properties: Record<string, any> } & Record<string, any>;
-  const errors = (report: ReadinessReport): Finding[] => report.findings.filter((f) => f.severity === "error");
-  const filter = (name: string, priority: number, action: "Allow" | "Deny", rules: Rule[]) => ({
-    ruleCollectionType: "FirewallPolicyFilterRuleCollection",
-    name,
-    priority,
-    action: { type: action },
-    rules,
-  });
-  const setGroup = (collections: unknown[], policyId = ids.hub.firewallPolicyId, name = "rcg-aml", priority = 200) =>
-    put(`${policyId}/ruleCollectionGroups/${name}`, NET, { properties: { priority, ruleCollections: collections } });
-  const amlRules = (without: string[] = []): Rule[] => amlNetworkRules(SOURCES, "westeurope").filter((r) => !without.includes(String(r.name)));
-  const assertNoErrors = async () =>
-    assert.deepEqual(
-      errors(await check()).map((f) => f.id),
-      [],
-    );
-  const flowId = (key: string) => `route.firewall-flow:afw-hub:snet-training:${key}`;
+describe("readiness engine: the landing zone's firewall, planted faults and look-alikes", () => {
+  const planted = landingZoneFaults();
+  const { check, put, get, errors, filter, setGroup, amlRules, assertNoErrors, flowId } = planted;
 
   it("service tag: a policy without the Storage rule blocks the three storage flows; the fix's rule lets them through", async () => {
     setGroup([filter("aml-compute-outbound", 200, "Allow", amlRules(["storage"]))]);
@@ -60,7 +21,7 @@ describe("readiness engine: the landing zone's firewall and DNS chain, planted f
     );
     for (const f of found) {
       assert.equal(f.category, "route");
-      assert.equal(f.resourceId, ids.hub.firewallPolicyId);
+      assert.equal(f.resourceId, planted.ids.hub.firewallPolicyId);
       assert.match(
         f.message,
         /Azure Firewall afw-hub \(10\.0\.1\.4, the next hop of 0\.0\.0\.0\/0 in route table rt-aml-to-hub\) blocks TCP 443 to Storage\.westeurope .*no rule of policy afwp-hub allows it/,
@@ -178,7 +139,7 @@ describe("readiness engine: the landing zone's firewall and DNS chain, planted f
   });
 
   it("a parent policy's rule comes first whatever its priority; a parent that allows nothing relevant changes nothing", async () => {
-    const baseId = ids.hub.firewallPolicyId.replace("afwp-hub", "afwp-base");
+    const baseId = planted.ids.hub.firewallPolicyId.replace("afwp-hub", "afwp-base");
     put(baseId, NET, { location: "westeurope", properties: { sku: { tier: "Standard" } } });
     const denyStorage = {
       ruleType: "NetworkRule",
@@ -189,8 +150,8 @@ describe("readiness engine: the landing zone's firewall and DNS chain, planted f
       destinationPorts: ["443"],
     };
     setGroup([filter("platform-deny", 65000, "Deny", [denyStorage])], baseId, "rcg-platform", 65000);
-    const policy = get(ids.hub.firewallPolicyId, NET);
-    put(ids.hub.firewallPolicyId, NET, { location: policy.location, properties: { ...policy.properties, basePolicy: { id: baseId } } });
+    const policy = get(planted.ids.hub.firewallPolicyId, NET);
+    put(planted.ids.hub.firewallPolicyId, NET, { location: policy.location, properties: { ...policy.properties, basePolicy: { id: baseId } } });
     const found = errors(await check());
     assert.deepEqual(
       found.map((f) => f.id).sort(),
@@ -217,8 +178,8 @@ describe("readiness engine: the landing zone's firewall and DNS chain, planted f
   });
 
   it("an appliance that is not an Azure Firewall: a warning naming its IP and the flows it must pass", async () => {
-    const table = get(ids.amlRouteTableId, NET);
-    put(ids.amlRouteTableId, NET, {
+    const table = get(planted.ids.amlRouteTableId, NET);
+    put(planted.ids.amlRouteTableId, NET, {
       location: table.location,
       properties: {
         routes: [{ name: "default-to-nva", properties: { addressPrefix: "0.0.0.0/0", nextHopType: "VirtualAppliance", nextHopIpAddress: "10.0.3.4" } }],
@@ -228,96 +189,26 @@ describe("readiness engine: the landing zone's firewall and DNS chain, planted f
     assert.deepEqual(errors(report), []);
     const warning = report.findings.find((f) => f.id === "route.appliance:snet-training");
     assert.ok(warning, JSON.stringify(report.findings, null, 1));
-    assert.equal(warning.resourceId, ids.amlRouteTableId);
+    assert.equal(warning.resourceId, planted.ids.amlRouteTableId);
     assert.match(
       warning.message,
       /virtual appliance 10\.0\.3\.4, which is not an Azure Firewall .*UDP 5831 to AzureMachineLearning \(westeurope\.tundra\.azureml\.ms/,
     );
   });
 
-  it("a forwarding rule that captures a privatelink zone away from the zone's VNet is named; one pointing at the inbound endpoint is fine", async () => {
-    // The agents' spoke goes back to Azure DNS and is linked to a spoke ruleset forwarding privatelink zones.
-    const vnet = get(ids.agentVnetId, NET);
-    put(ids.agentVnetId, NET, { location: vnet.location, properties: { ...vnet.properties, dhcpOptions: { dnsServers: [] } } });
-    const ruleset = ids.hub.rulesetId.replace("dnsrs-hub", "dnsrs-spokes");
-    put(ruleset, RESOLVER, {
-      location: "westeurope",
-      properties: { dnsResolverOutboundEndpoints: [{ id: `${ids.hub.resolverId}/outboundEndpoints/out-hub` }] },
-    });
-    put(`${ruleset}/virtualNetworkLinks/link-agents`, RESOLVER, { properties: { virtualNetwork: { id: ids.agentVnetId } } });
-    const zones = [
-      "privatelink.api.azureml.ms",
-      "privatelink.notebooks.azure.net",
-      "privatelink.blob.core.windows.net",
-      "privatelink.file.core.windows.net",
-      "privatelink.vaultcore.azure.net",
-      "privatelink.azurecr.io",
-    ];
-    const forward = (zone: string, target: string) =>
-      put(`${ruleset}/forwardingRules/${zone.replace(/\./g, "-")}`, RESOLVER, {
-        properties: { domainName: `${zone}.`, targetDnsServers: [{ ipAddress: target, port: 53 }] },
-      });
-    for (const zone of zones) forward(zone, zone === "privatelink.blob.core.windows.net" ? "192.168.100.10" : RESOLVER_INBOUND_IP);
-    const found = errors(await check());
-    assert.deepEqual(
-      found.map((f) => f.id),
-      ["dns.zone-linked:privatelink.blob.core.windows.net:vnet-hub-agents"],
-    );
-    assert.equal(found[0].resourceId, `${ruleset}/forwardingRules/privatelink-blob-core-windows-net`);
-    assert.match(
-      found[0].message,
-      /forwarding rule privatelink-blob-core-windows-net \(privatelink\.blob\.core\.windows\.net\.\) of ruleset dnsrs-spokes, linked to VNet vnet-hub-agents, forwards .* to 192\.168\.100\.10/,
-    );
-    assert.match(found[0].fix, /^az dns-resolver forwarding-rule delete .*--ruleset-name dnsrs-spokes --name privatelink-blob-core-windows-net/);
-    forward("privatelink.blob.core.windows.net", RESOLVER_INBOUND_IP);
-    await assertNoErrors();
-  });
-
-  it("firewall DNS proxy: clients using the firewall as DNS server resolve through it when proxy is on, and get an error naming the policy when it is off", async () => {
-    const vnet = get(ids.agentVnetId, NET);
-    put(ids.agentVnetId, NET, { location: vnet.location, properties: { ...vnet.properties, dhcpOptions: { dnsServers: [FIREWALL_PRIVATE_IP] } } });
-    await assertNoErrors();
-    const policy = get(ids.hub.firewallPolicyId, NET);
-    put(ids.hub.firewallPolicyId, NET, { location: policy.location, properties: { ...policy.properties, dnsSettings: { enableProxy: false } } });
-    const found = errors(await check());
-    assert.equal(found.length, 6, JSON.stringify(found, null, 1));
-    for (const f of found) {
-      assert.equal(f.resourceId, ids.hub.firewallPolicyId);
-      assert.match(f.message, /10\.0\.1\.4 is Azure Firewall afw-hub, whose policy afwp-hub has DNS proxy off/);
-      assert.match(f.fix, /^az network firewall policy update .*--name afwp-hub --enable-dns-proxy true$/);
-    }
-    put(ids.hub.firewallPolicyId, NET, {
-      location: policy.location,
-      properties: { ...policy.properties, dnsSettings: { enableProxy: true, servers: [RESOLVER_INBOUND_IP] } },
-    });
-    await assertNoErrors();
-  });
-
-  it("a resolver the client VNet is not peered with: every zone gets no answer, and the fix peers them", async () => {
-    sandbox.armClient.delete(`${ids.agentVnetId}/virtualNetworkPeerings/peer-agents-to-hub`, NET);
-    const found = errors(await check());
-    assert.equal(found.length, 6, JSON.stringify(found, null, 1));
-    for (const f of found) {
-      assert.match(f.id, /^dns\.zone-linked:privatelink\.[a-z.]+:vnet-hub-agents$/);
-      assert.equal(f.resourceId, ids.agentVnetId);
-      assert.match(f.message, /10\.0\.2\.4 is in VNet vnet-hub, which VNet vnet-hub-agents is not peered with/);
-      assert.match(f.fix, /^az network vnet peering create .*--vnet-name vnet-hub-agents .*--remote-vnet \S+\/vnet-hub /);
-    }
-  });
-
   it("a base policy the identity cannot read: a warning naming it and the missing permission, not a failed check", async () => {
     const other = "0c0c0c0c-2222-4333-8444-0000000000b2";
-    sandbox.directory.subscriptions.add(other);
+    planted.sandbox.directory.subscriptions.add(other);
     // Built with a temporary Contributor assignment, which is then taken away before the check.
     const grant = { scope: `/subscriptions/${other}`, role: "Contributor" as const };
-    sandbox.directory.defaultApp.roleAssignments.push(grant);
+    planted.sandbox.directory.defaultApp.roleAssignments.push(grant);
     const rg = `/subscriptions/${other}/resourceGroups/rg-connectivity`;
     put(rg, "2024-03-01", { location: "westeurope" });
     const baseId = `${rg}/providers/Microsoft.Network/firewallPolicies/afwp-global`;
     put(baseId, NET, { location: "westeurope", properties: {} });
-    const policy = get(ids.hub.firewallPolicyId, NET);
-    put(ids.hub.firewallPolicyId, NET, { location: policy.location, properties: { ...policy.properties, basePolicy: { id: baseId } } });
-    sandbox.directory.defaultApp.roleAssignments.splice(sandbox.directory.defaultApp.roleAssignments.indexOf(grant), 1);
+    const policy = get(planted.ids.hub.firewallPolicyId, NET);
+    put(planted.ids.hub.firewallPolicyId, NET, { location: policy.location, properties: { ...policy.properties, basePolicy: { id: baseId } } });
+    planted.sandbox.directory.defaultApp.roleAssignments.splice(planted.sandbox.directory.defaultApp.roleAssignments.indexOf(grant), 1);
     const report = await check();
     assert.deepEqual(errors(report), []);
     const warnings = report.findings.filter((f) => f.severity === "warning" && f.resourceId === baseId);

@@ -3,8 +3,7 @@ import { runReadinessCheck } from "../../readiness/engine";
 import type { Finding, ReadinessReport } from "../../readiness/finding";
 import type { RunningSandbox } from "../../sandbox/sandbox";
 import { azArguments, nsgRuleFromFix } from "../helpers/az-fixes";
-import { startTestSandbox } from "../helpers/sandbox-harness";
-import { referenceIds, sandboxClientsFor } from "./helpers";
+import { type ReferenceIds, sandboxClientsFor, startReferenceSandbox } from "./helpers";
 
 const NET = "2024-07-01";
 
@@ -15,12 +14,11 @@ const NET = "2024-07-01";
  */
 describe("readiness engine: NSG rules that shadow the flows AML compute needs", () => {
   let sandbox: RunningSandbox;
-  let ids: ReturnType<typeof referenceIds>;
+  let ids: ReferenceIds;
   let nsgId: string;
   beforeEach(async () => {
-    sandbox = await startTestSandbox({ scenario: "reference" });
-    ids = referenceIds(sandbox);
-    nsgId = `${ids.net}/networkSecurityGroups/${ids.names.trainingNsg}`;
+    ({ sandbox, ids } = await startReferenceSandbox());
+    nsgId = ids.trainingNsgId;
   });
   afterEach(() => sandbox.close());
 

@@ -2,8 +2,7 @@ import assert from "node:assert/strict";
 import { runReadinessCheck } from "../../readiness/engine";
 import type { Finding, ReadinessReport } from "../../readiness/finding";
 import type { RunningSandbox } from "../../sandbox/sandbox";
-import { startTestSandbox } from "../helpers/sandbox-harness";
-import { referenceIds, sandboxClientsFor } from "./helpers";
+import { type ReferenceIds, sandboxClientsFor, startReferenceSandbox } from "./helpers";
 
 const NET = "2024-07-01";
 const DNS = "2024-06-01";
@@ -15,10 +14,9 @@ const ML = "2024-04-01";
  */
 describe("readiness engine: planted faults are found, and their fix makes the next check pass", () => {
   let sandbox: RunningSandbox;
-  let ids: ReturnType<typeof referenceIds>;
+  let ids: ReferenceIds;
   beforeEach(async () => {
-    sandbox = await startTestSandbox({ scenario: "reference" });
-    ids = referenceIds(sandbox);
+    ({ sandbox, ids } = await startReferenceSandbox());
   });
   afterEach(() => sandbox.close());
 

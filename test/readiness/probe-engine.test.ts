@@ -5,8 +5,7 @@ import { dnsServerResolver } from "../../readiness/probe/resolver";
 import type { ConnectTo } from "../../readiness/probe/tcp";
 import { probeStep } from "../../readiness/probe-step";
 import type { RunningSandbox } from "../../sandbox/sandbox";
-import { startTestSandbox } from "../helpers/sandbox-harness";
-import { referenceIds, sandboxClientsFor } from "./helpers";
+import { type ReferenceIds, sandboxClientsFor, startReferenceSandbox } from "./helpers";
 import { startDnsmasq, type RunningDnsmasq } from "./probe/dnsmasq";
 import { closedPort, listen, type LoopbackListener } from "./probe/listeners";
 
@@ -30,7 +29,7 @@ interface EndpointName {
  */
 describe("readiness engine with the probe step, through dnsmasq and loopback listeners", () => {
   let sandbox: RunningSandbox;
-  let ids: ReturnType<typeof referenceIds>;
+  let ids: ReferenceIds;
   let names: EndpointName[];
   let right: RunningDnsmasq;
   let oneWrong: RunningDnsmasq;
@@ -38,8 +37,7 @@ describe("readiness engine with the probe step, through dnsmasq and loopback lis
   let connectTo: ConnectTo;
 
   before(async () => {
-    sandbox = await startTestSandbox({ scenario: "reference" });
-    ids = referenceIds(sandbox);
+    ({ sandbox, ids } = await startReferenceSandbox());
     // The FQDNs and IPs the sandbox gave each endpoint, read back through the SDK like any client would: from the
     // endpoint's NIC (customDnsConfigs is empty once a zone group is attached). A wildcard is probed as a concrete name
     // under its record: *.westeurope.inference.ml.azure.com as amlvnet-probe.<guid>.inference.westeurope.privatelink.api.azureml.ms.

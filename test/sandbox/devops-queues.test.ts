@@ -2,18 +2,8 @@ import assert from "node:assert/strict";
 import * as azdev from "azure-devops-node-api";
 import type { ITaskAgentApi } from "azure-devops-node-api/TaskAgentApi";
 import type { RunningSandbox } from "../../sandbox/sandbox";
+import { rejection } from "../helpers/devops-rejection";
 import { startTestSandbox } from "../helpers/sandbox-harness";
-
-type RestError = Error & { statusCode?: number; result?: { typeKey?: string; message?: string } };
-
-async function rejection(promise: Promise<unknown>): Promise<RestError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as RestError;
-  }
-  assert.fail("expected the call to be rejected");
-}
 
 describe("sandbox Azure DevOps: projects and project agent queues", () => {
   let sandbox: RunningSandbox;

@@ -4,21 +4,10 @@ import * as azdev from "azure-devops-node-api";
 import type { ITaskAgentApi } from "azure-devops-node-api/TaskAgentApi";
 import { DeploymentFlags } from "azure-devops-node-api/interfaces/common/VSSInterfaces";
 import { TaskAgentPoolActionFilter, TaskAgentPoolOptions, TaskAgentPoolType, TaskAgentStatus } from "azure-devops-node-api/interfaces/TaskAgentInterfaces";
+import { rejection } from "../helpers/devops-rejection";
 import { startTestSandbox } from "../helpers/sandbox-harness";
 
 type Sandbox = Awaited<ReturnType<typeof startTestSandbox>>;
-/** What azure-devops-node-api (typed-rest-client) rejects with on a non-2xx answer. */
-type RestError = Error & { statusCode?: number; result?: { typeKey?: string; message?: string }; responseHeaders?: Record<string, string> };
-
-async function rejection(promise: Promise<unknown>): Promise<RestError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as RestError;
-  }
-  assert.fail("expected the call to be rejected");
-}
-
 function connection(sandbox: Sandbox, token: string): azdev.WebApi {
   return new azdev.WebApi(sandbox.env.AZURE_DEVOPS_ORG_URL, azdev.getPersonalAccessTokenHandler(token));
 }

@@ -7,8 +7,7 @@ import { readInstanceIdentity } from "../../readiness/imds";
 import { imdsEndpointFor } from "../../sandbox/arm/instance-metadata";
 import type { RunningSandbox } from "../../sandbox/sandbox";
 import { rawArm, sandboxClients } from "../helpers/clients";
-import { startTestSandbox } from "../helpers/sandbox-harness";
-import { referenceIds, sandboxClientsFor } from "../readiness/helpers";
+import { type ReferenceIds, sandboxClientsFor, startReferenceSandbox } from "../readiness/helpers";
 import { closedPort } from "../readiness/probe/listeners";
 
 const SSH_KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHq1b4m4c0Nn0w4gk0rJ2kq0n3C5Zs3YbV4C6JdS0f9U amlvnet@test";
@@ -23,15 +22,14 @@ const image = {
 
 describe("sandbox: IMDS for VMs and scale-set instances, and scale-set instance NICs (Network RP)", () => {
   let sandbox: RunningSandbox;
-  let ids: ReturnType<typeof referenceIds>;
+  let ids: ReferenceIds;
   let clients: ReturnType<typeof sandboxClients>;
   let scaleSetId: string;
   let vmId: string;
   let agentSubnet: string;
 
   before(async () => {
-    sandbox = await startTestSandbox({ scenario: "reference" });
-    ids = referenceIds(sandbox);
+    ({ sandbox, ids } = await startReferenceSandbox());
     clients = sandboxClients(sandbox);
     agentSubnet = `${ids.agentVnetId}/subnets/snet-agents`;
     scaleSetId = `${ids.rg}/providers/Microsoft.Compute/virtualMachineScaleSets/vmss-agents`;

@@ -63,6 +63,16 @@ const workspaceDependencies = (put: Put, { location, tenantId }: Context, names:
   if (names[3]) put(`Microsoft.Insights/components/${names[3]}`, API.insights, { location, kind: "web", properties: { Application_Type: "web" } });
 };
 
+/** The workspace the compute examples are created in, with its storage account and key vault. */
+const workspaces123 = (put: Put, ctx: Context) => {
+  workspaceDependencies(put, ctx, ["stworkspaces123", "kv-workspaces123"]);
+  const properties = {
+    storageAccount: `${ctx.rg}/providers/Microsoft.Storage/storageAccounts/stworkspaces123`,
+    keyVault: `${ctx.rg}/providers/Microsoft.KeyVault/vaults/kv-workspaces123`,
+  };
+  put("Microsoft.MachineLearningServices/workspaces/workspaces123", API.ml, { location: ctx.location, properties });
+};
+
 const EXAMPLES: Example[] = [
   { fixture: "network-vnet-create", path: `${net}/virtualNetworks/{virtualNetworkName}` },
   {
@@ -172,28 +182,14 @@ const EXAMPLES: Example[] = [
   {
     fixture: "ml-compute-create-amlcompute",
     path: "Microsoft.MachineLearningServices/workspaces/{workspaceName}/computes/{computeName}",
-    setup: (put, ctx) => {
-      const { location, rg } = ctx;
-      workspaceDependencies(put, ctx, ["stworkspaces123", "kv-workspaces123"]);
-      const properties = {
-        storageAccount: `${rg}/providers/Microsoft.Storage/storageAccounts/stworkspaces123`,
-        keyVault: `${rg}/providers/Microsoft.KeyVault/vaults/kv-workspaces123`,
-      };
-      put("Microsoft.MachineLearningServices/workspaces/workspaces123", API.ml, { location, properties });
-    },
+    setup: workspaces123,
   },
   {
     fixture: "ml-compute-create-computeinstance",
     path: "Microsoft.MachineLearningServices/workspaces/{workspaceName}/computes/{computeName}",
     setup: (put, ctx) => {
-      const { location, rg } = ctx;
-      workspaceDependencies(put, ctx, ["stworkspaces123", "kv-workspaces123"]);
-      const properties = {
-        storageAccount: `${rg}/providers/Microsoft.Storage/storageAccounts/stworkspaces123`,
-        keyVault: `${rg}/providers/Microsoft.KeyVault/vaults/kv-workspaces123`,
-      };
-      put("Microsoft.MachineLearningServices/workspaces/workspaces123", API.ml, { location, properties });
-      put(`${net}/virtualNetworks/vnet-ci`, API.network, vnet("10.0.0.0/16", [["snet-ci", "10.0.0.0/24"]], location));
+      workspaces123(put, ctx);
+      put(`${net}/virtualNetworks/vnet-ci`, API.network, vnet("10.0.0.0/16", [["snet-ci", "10.0.0.0/24"]], ctx.location));
     },
     // The example's subnet is the placeholder "test-subnet-resource-id": point it at a real subnet.
     adapt: (body, { rg }) => {

@@ -61,7 +61,8 @@ describe("sandbox: SSH to VMs through the jump host, host keys pinned from boot 
     return { id: vm.id as string, address: nic.ipConfigurations?.[0].privateIPAddress as string };
   }
 
-  async function throughJump(address: string, username: string, privateKey: string, pinned: string): Promise<Client> {
+  /** A session on the jump host as the admin, its host key pinned. */
+  async function toJump(): Promise<Client> {
     const hop = await connectSsh({
       host: jump.host,
       port: jump.port,
@@ -70,6 +71,11 @@ describe("sandbox: SSH to VMs through the jump host, host keys pinned from boot 
       hostVerifier: pinnedTo(jump.hostKey),
     });
     open.push(hop);
+    return hop;
+  }
+
+  async function throughJump(address: string, username: string, privateKey: string, pinned: string): Promise<Client> {
+    const hop = await toJump();
     const stream = await forwardOut(hop, address, 22);
     const vm = await connectSsh({ sock: stream, username, privateKey, hostVerifier: pinnedTo(pinned) });
     open.push(vm);
@@ -215,14 +221,7 @@ describe("sandbox: SSH to VMs through the jump host, host keys pinned from boot 
   });
 
   it("forwards only to a sandbox VM's private IP on port 22 and opens no sessions", async () => {
-    const hop = await connectSsh({
-      host: jump.host,
-      port: jump.port,
-      username: "azureuser",
-      privateKey: admin.privateKey,
-      hostVerifier: pinnedTo(jump.hostKey),
-    });
-    open.push(hop);
+    const hop = await toJump();
     await assert.rejects(forwardOut(hop, "10.99.99.99", 22), /\(SSH\) Channel open failure/);
     await assert.rejects(forwardOut(hop, vmAddress, 80), /\(SSH\) Channel open failure/);
     await assert.rejects(forwardOut(hop, "127.0.0.1", 22), /\(SSH\) Channel open failure/);

@@ -1,20 +1,18 @@
 import assert from "node:assert/strict";
 import type { RunningSandbox } from "../../sandbox/sandbox";
-import { startTestSandbox } from "../helpers/sandbox-harness";
-import { referenceIds } from "../readiness/helpers";
-import { agentEnvironment, bundledTaskEntry, ConnectionScheme, runTask as runEntry, taskResult } from "./task-runner";
+import { type ReferenceIds, startReferenceSandbox } from "../readiness/helpers";
+import { agentEnvironment, bundledTaskEntry, ConnectionScheme, referenceInputs, runTask as runEntry, secretConnectionOf, taskResult } from "./task-runner";
 
 describe("AmlNetworkGate@1: the targets input judges only what the stage uses", () => {
   let sandbox: RunningSandbox;
-  let ids: ReturnType<typeof referenceIds>;
+  let ids: ReferenceIds;
   let connection: ConnectionScheme;
   let entry: string;
   const runTask = (env: Record<string, string>) => runEntry(env, entry);
   before(async () => {
     entry = await bundledTaskEntry();
-    sandbox = await startTestSandbox({ scenario: "reference" });
-    ids = referenceIds(sandbox);
-    connection = { scheme: "ServicePrincipal", authenticationType: "spnKey", clientId: sandbox.env.AZURE_CLIENT_ID, secret: sandbox.env.AZURE_CLIENT_SECRET };
+    ({ sandbox, ids } = await startReferenceSandbox());
+    connection = secretConnectionOf(sandbox);
     // An inference fault: the AKS compute's internal load balancer points at a subnet that does not exist.
     const computeId = `${ids.workspaceId}/computes/${ids.names.inferenceCompute}`;
     const compute = sandbox.armClient.get(computeId, "2024-10-01") as {
@@ -32,7 +30,7 @@ describe("AmlNetworkGate@1: the targets input judges only what the stage uses", 
   });
   after(() => sandbox.close());
 
-  const inputs = (targets: string) => ({ workspace: ids.workspaceId, agentVnet: ids.agentVnetId, probe: "false", pipelineAction: "none", targets });
+  const inputs = (targets: string) => referenceInputs(sandbox, { pipelineAction: "none", targets });
 
   it("a Deploy stage with targets: aks-inference fails on the AKS fault; a training stage (cpu-cluster) passes", async () => {
     const deploy = await runTask(agentEnvironment(sandbox, inputs("aks-inference"), connection));

@@ -6,36 +6,33 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RunningSandbox } from "../../sandbox/sandbox";
 import { registerCertificate } from "../helpers/certificates";
-import { startTestSandbox } from "../helpers/sandbox-harness";
-import { referenceIds } from "../readiness/helpers";
-import { agentEnvironment, bundledTaskEntry, CONNECTION_ID, ConnectionScheme, outputVariable, runTask as runEntry, taskResult } from "./task-runner";
+import { type ReferenceIds, startReferenceSandbox } from "../readiness/helpers";
+import {
+  agentEnvironment,
+  bundledTaskEntry,
+  CONNECTION_ID,
+  ConnectionScheme,
+  outputVariable,
+  referenceInputs,
+  runTask as runEntry,
+  secretConnectionOf,
+  taskResult,
+} from "./task-runner";
 
 describe("AmlNetworkGate@1: the gate, run as the agent runs the task", () => {
   let sandbox: RunningSandbox;
-  let ids: ReturnType<typeof referenceIds>;
+  let ids: ReferenceIds;
   let secretConnection: ConnectionScheme;
   let entry: string;
   const runTask = (env: Record<string, string>) => runEntry(env, entry);
   before(async () => {
     entry = await bundledTaskEntry();
-    sandbox = await startTestSandbox({ scenario: "reference" });
-    ids = referenceIds(sandbox);
-    secretConnection = {
-      scheme: "ServicePrincipal",
-      authenticationType: "spnKey",
-      clientId: sandbox.env.AZURE_CLIENT_ID,
-      secret: sandbox.env.AZURE_CLIENT_SECRET,
-    };
+    ({ sandbox, ids } = await startReferenceSandbox());
+    secretConnection = secretConnectionOf(sandbox);
   });
   after(() => sandbox.close());
 
-  const gateInputs = (extra: Record<string, string> = {}) => ({
-    workspace: ids.workspaceId,
-    agentVnet: ids.agentVnetId,
-    probe: "false",
-    pipelineAction: "none",
-    ...extra,
-  });
+  const gateInputs = (extra: Record<string, string> = {}) => referenceInputs(sandbox, { pipelineAction: "none", ...extra });
 
   it("passes a ready network: Succeeded, output variables, summary and JUnit published, no secret in the log", async () => {
     const run = await runTask(agentEnvironment(sandbox, gateInputs(), secretConnection));

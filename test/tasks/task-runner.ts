@@ -4,6 +4,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { RunningSandbox } from "../../sandbox/sandbox";
+import { referenceIds } from "../readiness/helpers";
 
 let bundled: Promise<string> | undefined;
 
@@ -32,6 +33,17 @@ export type ConnectionScheme =
   | { scheme: "ServicePrincipal"; authenticationType: "spnCertificate"; clientId: string; certificate: string }
   | { scheme: "WorkloadIdentityFederation"; clientId: string }
   | { scheme: "ManagedServiceIdentity"; msiClientId?: string };
+
+/** The AzureRM service connection as the sandbox's default app, signing in with its client secret. */
+export function secretConnectionOf(sandbox: RunningSandbox): ConnectionScheme {
+  return { scheme: "ServicePrincipal", authenticationType: "spnKey", clientId: sandbox.env.AZURE_CLIENT_ID, secret: sandbox.env.AZURE_CLIENT_SECRET };
+}
+
+/** The task's inputs for the reference scenario's workspace and agent VNet, without probes; `extra` adds or overrides. */
+export function referenceInputs(sandbox: RunningSandbox, extra: Record<string, string> = {}): Record<string, string> {
+  const ids = referenceIds(sandbox);
+  return { workspace: ids.workspaceId, agentVnet: ids.agentVnetId, probe: "false", ...extra };
+}
 
 export interface TaskRun {
   code: number | null;

@@ -6,7 +6,7 @@ import { REFERENCE_AML } from "../../sandbox/aml/reference-pipelines";
 import type { RunningSandbox } from "../../sandbox/sandbox";
 import { startTestSandbox } from "../helpers/sandbox-harness";
 import { referenceIds } from "../readiness/helpers";
-import { agentEnvironment, bundledTaskEntry, ConnectionScheme, outputVariable, runTask, startTask, taskResult } from "./task-runner";
+import { agentEnvironment, bundledTaskEntry, outputVariable, referenceInputs, runTask, secretConnectionOf, startTask, taskResult } from "./task-runner";
 
 describe("AmlNetworkGate@1: the trigger, after the gate allows it", () => {
   let entry: string;
@@ -14,15 +14,17 @@ describe("AmlNetworkGate@1: the trigger, after the gate allows it", () => {
     entry = await bundledTaskEntry();
   });
 
-  const connectionOf = (sandbox: RunningSandbox): ConnectionScheme => ({
-    scheme: "ServicePrincipal",
-    authenticationType: "spnKey",
-    clientId: sandbox.env.AZURE_CLIENT_ID,
-    secret: sandbox.env.AZURE_CLIENT_SECRET,
-  });
-  const inputsOf = (sandbox: RunningSandbox, extra: Record<string, string>) => {
-    const ids = referenceIds(sandbox);
-    return { workspace: ids.workspaceId, agentVnet: ids.agentVnetId, probe: "false", experimentName: "nightly-train", ...extra };
+  /** The agent's environment for the task with these inputs, signed in as the sandbox's service principal. */
+  const environmentOf = (sandbox: RunningSandbox, extra: Record<string, string>) =>
+    agentEnvironment(sandbox, referenceInputs(sandbox, { experimentName: "nightly-train", ...extra }), secretConnectionOf(sandbox));
+  const trigger = (sandbox: RunningSandbox, extra: Record<string, string>) => runTask(environmentOf(sandbox, extra), entry);
+  const triggerPublished = (sandbox: RunningSandbox, extra: Record<string, string> = {}) =>
+    trigger(sandbox, { pipelineAction: "publishedPipeline", pipelineId: REFERENCE_AML.publishedPipelineId, ...extra });
+  /** A v2 job spec file with these lines, in a fresh directory. */
+  const jobFileWith = (name: string, lines: string[]): string => {
+    const jobFile = join(mkdtempSync(join(tmpdir(), "amlvnet-job-")), name);
+    writeFileSync(jobFile, [...lines, ""].join("\n"));
+    return jobFile;
   };
 
   describe("with runs that finish quickly", () => {
@@ -33,18 +35,7 @@ describe("AmlNetworkGate@1: the trigger, after the gate allows it", () => {
     after(() => sandbox.close());
 
     it("triggers the published pipeline on a ready network and reports its completion", async () => {
-      const run = await runTask(
-        agentEnvironment(
-          sandbox,
-          inputsOf(sandbox, {
-            pipelineAction: "publishedPipeline",
-            pipelineId: REFERENCE_AML.publishedPipelineId,
-            parameters: "learning_rate: 0.05\nepochs: 3",
-          }),
-          connectionOf(sandbox),
-        ),
-        entry,
-      );
+      const run = await triggerPublished(sandbox, { parameters: "learning_rate: 0.05\nepochs: 3" });
       assert.equal(taskResult(run.stdout), "Succeeded", run.stdout);
       const runId = outputVariable(run.stdout, "runId") as string;
       assert.ok(runId);
@@ -58,38 +49,25 @@ describe("AmlNetworkGate@1: the trigger, after the gate allows it", () => {
     });
 
     it("runs a pipeline endpoint's default version", async () => {
-      const run = await runTask(
-        agentEnvironment(
-          sandbox,
-          inputsOf(sandbox, { pipelineAction: "pipelineEndpoint", pipelineEndpointId: REFERENCE_AML.pipelineEndpointId }),
-          connectionOf(sandbox),
-        ),
-        entry,
-      );
+      const run = await trigger(sandbox, { pipelineAction: "pipelineEndpoint", pipelineEndpointId: REFERENCE_AML.pipelineEndpointId });
       assert.equal(taskResult(run.stdout), "Succeeded", run.stdout);
       const recorded = sandbox.aml.runs().find((r) => r.runId === outputVariable(run.stdout, "runId"));
       assert.equal(recorded?.pipelineEndpointId, REFERENCE_AML.pipelineEndpointId);
     });
 
     it("submits a v2 pipeline job from a job file through ARM", async () => {
-      const dir = mkdtempSync(join(tmpdir(), "amlvnet-job-"));
-      const jobFile = join(dir, "pipeline.yml");
-      writeFileSync(
-        jobFile,
-        [
-          "$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json",
-          "type: pipeline",
-          "experiment_name: nightly-train",
-          "settings:",
-          "  default_compute: azureml:cpu-cluster",
-          "jobs:",
-          "  train:",
-          "    type: command",
-          "    component: azureml:train_model@latest",
-          "",
-        ].join("\n"),
-      );
-      const run = await runTask(agentEnvironment(sandbox, inputsOf(sandbox, { pipelineAction: "job", jobFile }), connectionOf(sandbox)), entry);
+      const jobFile = jobFileWith("pipeline.yml", [
+        "$schema: https://azuremlschemas.azureedge.net/latest/pipelineJob.schema.json",
+        "type: pipeline",
+        "experiment_name: nightly-train",
+        "settings:",
+        "  default_compute: azureml:cpu-cluster",
+        "jobs:",
+        "  train:",
+        "    type: command",
+        "    component: azureml:train_model@latest",
+      ]);
+      const run = await trigger(sandbox, { pipelineAction: "job", jobFile });
       assert.equal(taskResult(run.stdout), "Succeeded", run.stdout);
       const job = sandbox.armClient.get(`${referenceIds(sandbox).workspaceId}/jobs/${outputVariable(run.stdout, "runId")}`, "2024-04-01") as {
         properties: { jobType: string; status: string };
@@ -98,22 +76,16 @@ describe("AmlNetworkGate@1: the trigger, after the gate allows it", () => {
     });
 
     it("refuses a job file with an inline command step in one line, before submitting anything", async () => {
-      const dir = mkdtempSync(join(tmpdir(), "amlvnet-job-"));
-      const jobFile = join(dir, "inline.yml");
-      writeFileSync(
-        jobFile,
-        [
-          "type: pipeline",
-          "jobs:",
-          "  train:",
-          "    type: command",
-          "    command: python train.py",
-          "    environment: azureml:AzureML-sklearn-1.0-ubuntu20.04-py38-cpu@latest",
-          "",
-        ].join("\n"),
-      );
+      const jobFile = jobFileWith("inline.yml", [
+        "type: pipeline",
+        "jobs:",
+        "  train:",
+        "    type: command",
+        "    command: python train.py",
+        "    environment: azureml:AzureML-sklearn-1.0-ubuntu20.04-py38-cpu@latest",
+      ]);
       const before = sandbox.aml.runs().length;
-      const run = await runTask(agentEnvironment(sandbox, inputsOf(sandbox, { pipelineAction: "job", jobFile }), connectionOf(sandbox)), entry);
+      const run = await trigger(sandbox, { pipelineAction: "job", jobFile });
       assert.equal(taskResult(run.stdout), "Failed");
       const complete = /##vso\[task\.complete result=Failed;\](.*)/.exec(run.stdout)?.[1] ?? "";
       assert.match(
@@ -125,14 +97,12 @@ describe("AmlNetworkGate@1: the trigger, after the gate allows it", () => {
 
     it("fails a v2 job on a workspace in v1 legacy mode before submitting, with the fix", async () => {
       const ids = referenceIds(sandbox);
-      const dir = mkdtempSync(join(tmpdir(), "amlvnet-job-"));
-      const jobFile = join(dir, "pipeline.yml");
-      writeFileSync(jobFile, ["type: pipeline", "jobs:", "  train:", "    type: command", "    component: azureml:train_model:1", ""].join("\n"));
+      const jobFile = jobFileWith("pipeline.yml", ["type: pipeline", "jobs:", "  train:", "    type: command", "    component: azureml:train_model:1"]);
       const ws = sandbox.armClient.get(ids.workspaceId, "2024-04-01") as { location: string; properties: Record<string, unknown> };
       sandbox.armClient.put(ids.workspaceId, "2024-04-01", { location: ws.location, properties: { ...ws.properties, v1LegacyMode: true } });
       const before = sandbox.aml.runs().length;
       try {
-        const run = await runTask(agentEnvironment(sandbox, inputsOf(sandbox, { pipelineAction: "job", jobFile }), connectionOf(sandbox)), entry);
+        const run = await trigger(sandbox, { pipelineAction: "job", jobFile });
         assert.equal(taskResult(run.stdout), "Failed");
         assert.match(run.stdout, /in v1 legacy mode .*az ml workspace update --name mlw-secure --resource-group rg-mlops-secure --v1-legacy-mode false/);
         assert.equal(sandbox.aml.runs().length, before);
@@ -144,14 +114,7 @@ describe("AmlNetworkGate@1: the trigger, after the gate allows it", () => {
     it("fails the task when the AML run fails", async () => {
       sandbox.aml.setFailRuns(referenceIds(sandbox).workspaceId, REFERENCE_AML.publishedPipelineId, true);
       try {
-        const run = await runTask(
-          agentEnvironment(
-            sandbox,
-            inputsOf(sandbox, { pipelineAction: "publishedPipeline", pipelineId: REFERENCE_AML.publishedPipelineId }),
-            connectionOf(sandbox),
-          ),
-          entry,
-        );
+        const run = await triggerPublished(sandbox);
         assert.equal(taskResult(run.stdout), "Failed");
         assert.match(run.stdout, /##vso\[task\.complete result=Failed;\]AML run \S+ ended Failed/);
       } finally {
@@ -164,14 +127,7 @@ describe("AmlNetworkGate@1: the trigger, after the gate allows it", () => {
       const before = sandbox.aml.runs().length;
       sandbox.armClient.delete(`${ids.agentVnetId}/virtualNetworkPeerings/vp_basvnet_amlvnet`, "2024-07-01");
       try {
-        const run = await runTask(
-          agentEnvironment(
-            sandbox,
-            inputsOf(sandbox, { pipelineAction: "publishedPipeline", pipelineId: REFERENCE_AML.publishedPipelineId }),
-            connectionOf(sandbox),
-          ),
-          entry,
-        );
+        const run = await triggerPublished(sandbox);
         assert.equal(taskResult(run.stdout), "Failed");
         assert.match(run.stdout, /\[peering\] .* Fix: az network vnet peering/);
         assert.equal(outputVariable(run.stdout, "runId"), undefined);
@@ -196,14 +152,7 @@ describe("AmlNetworkGate@1: the trigger, after the gate allows it", () => {
     after(() => sandbox.close());
 
     it("cancels the AML run and fails when it does not finish within timeoutMinutes", async () => {
-      const run = await runTask(
-        agentEnvironment(
-          sandbox,
-          inputsOf(sandbox, { pipelineAction: "publishedPipeline", pipelineId: REFERENCE_AML.publishedPipelineId, timeoutMinutes: "0.03" }),
-          connectionOf(sandbox),
-        ),
-        entry,
-      );
+      const run = await triggerPublished(sandbox, { timeoutMinutes: "0.03" });
       assert.equal(taskResult(run.stdout), "Failed");
       assert.match(run.stdout, /did not finish within 0\.03 minutes; it was canceled/);
       const recorded = sandbox.aml.runs().find((r) => r.runId === outputVariable(run.stdout, "runId"));
@@ -211,14 +160,7 @@ describe("AmlNetworkGate@1: the trigger, after the gate allows it", () => {
     });
 
     it("cancels the AML run when the pipeline run is canceled (SIGTERM)", async () => {
-      const task = startTask(
-        agentEnvironment(
-          sandbox,
-          inputsOf(sandbox, { pipelineAction: "publishedPipeline", pipelineId: REFERENCE_AML.publishedPipelineId }),
-          connectionOf(sandbox),
-        ),
-        entry,
-      );
+      const task = startTask(environmentOf(sandbox, { pipelineAction: "publishedPipeline", pipelineId: REFERENCE_AML.publishedPipelineId }), entry);
       let seen = "";
       await new Promise<void>((resolve) => {
         task.child.stdout?.on("data", (d: Buffer) => {

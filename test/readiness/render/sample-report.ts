@@ -6,6 +6,15 @@ export const AGENT_VNET_ID = `${SUB}/resourceGroups/rg-agents/providers/Microsof
 const ZONE_ID = `${SUB}/resourceGroups/rg-dns/providers/Microsoft.Network/privateDnsZones/privatelink.api.azureml.ms`;
 const NSG_ID = `${SUB}/resourceGroups/rg-agents/providers/Microsoft.Network/networkSecurityGroups/nsg-agents`;
 
+/** The passed check both reports hold (a fresh object each time: renderers' tests may change what they get). */
+const subnetCheck = (): ReadinessReport["checks"][number] => ({
+  id: "subnet.not-delegated:snet-agents",
+  category: "subnet",
+  title: "snet-agents is not delegated",
+  resourceId: `${AGENT_VNET_ID}/subnets/snet-agents`,
+  findingIds: [],
+});
+
 /**
  * One error (DNS, with a pipe, a newline in the fix and XML specials), one warning (NSG), one info (workspace)
  * and two passed checks, listed out of category order on purpose.
@@ -43,13 +52,7 @@ export function sampleReport(): ReadinessReport {
       },
     ],
     checks: [
-      {
-        id: "subnet.not-delegated:snet-agents",
-        category: "subnet",
-        title: "snet-agents is not delegated",
-        resourceId: `${AGENT_VNET_ID}/subnets/snet-agents`,
-        findingIds: [],
-      },
+      subnetCheck(),
       {
         id: "dns.zone-linked:privatelink.api.azureml.ms:vnet-agents",
         category: "dns",
@@ -89,15 +92,7 @@ export function readyReport(): ReadinessReport {
     ready: true,
     workspaceId: WORKSPACE_ID,
     findings: [],
-    checks: [
-      {
-        id: "subnet.not-delegated:snet-agents",
-        category: "subnet",
-        title: "snet-agents is not delegated",
-        resourceId: `${AGENT_VNET_ID}/subnets/snet-agents`,
-        findingIds: [],
-      },
-    ],
+    checks: [subnetCheck()],
     summary: { errors: 0, warnings: 0, infos: 0, checks: 1, passed: 1 },
   };
 }
