@@ -99,7 +99,10 @@ export class ArmReads {
   }
 }
 
-export function groupView(group: { id: string; name: string; location: string; tags?: Record<string, string>; managedBy?: string }, state = "Succeeded"): JsonObject {
+export function groupView(
+  group: { id: string; name: string; location: string; tags?: Record<string, string>; managedBy?: string },
+  state = "Succeeded",
+): JsonObject {
   const view: JsonObject = {
     id: group.id,
     name: group.name,
