@@ -29,7 +29,7 @@ interface WireNicReference {
 }
 
 /** A VM body as this type writes it. */
-interface WireVirtualMachine extends JsonObject {
+export interface WireVirtualMachine extends JsonObject {
   location: string;
   identity?: WireIdentity;
   properties: {
@@ -44,7 +44,7 @@ interface WireVirtualMachine extends JsonObject {
 }
 
 /** A stored VM's body: written by this type (validated on write). */
-function vmBody(vm: StoredResource): WireVirtualMachine {
+export function vmBody(vm: StoredResource): WireVirtualMachine {
   return vm.body as WireVirtualMachine;
 }
 
