@@ -62,40 +62,6 @@ export default tseslint.config(
     "sandbox/ imports product code only from network/ (it must not share the checks' logic)",
   ),
 
-  // TEMPORARY (issue 10 item 1): these sandbox files still read bodies typed `Json = any` (sandbox/arm/store.ts),
-  // which is being retired file by file while other work rewrites several of them. Each file leaves this list when
-  // its bodies are typed (SDK model types, or `unknown` with narrowing helpers); new files never join it.
-  {
-    files: [
-      "sandbox/arm/arm-reads.ts",
-      "sandbox/arm/arm-service.ts",
-      "sandbox/arm/arm-writes.ts",
-      "sandbox/arm/resource-type.ts",
-      "sandbox/arm/store.ts",
-      "sandbox/arm/types/compute-profile.ts",
-      "sandbox/arm/types/managed-disk.ts",
-      "sandbox/arm/types/scale-set-vm.ts",
-      "sandbox/arm/types/scale-set.ts",
-      "sandbox/arm/types/virtual-machine.ts",
-      "sandbox/arm/types/vm-extension.ts",
-      "sandbox/arm/view.ts",
-      "sandbox/ssh/boot-diagnostics.ts",
-      "sandbox/ssh/machines.ts",
-      "sandbox/ssh/sandbox-ssh.ts",
-      "sandbox/vm-agent/agent-sessions.ts",
-      "sandbox/vm-agent/arm-hooks.ts",
-      "sandbox/vm-agent/cse-settings.ts",
-      "sandbox/vm-agent/instance-view.ts",
-      "sandbox/vm-agent/operation-gate.ts",
-      "sandbox/vm-agent/package/listener-config.ts",
-      "sandbox/vm-agent/package/listener-http.ts",
-      "sandbox/vm-agent/package/listener-service.ts",
-      "sandbox/vm-agent/vm-agent-routes.ts",
-      "sandbox/vm-agent/vm-agent.ts",
-    ],
-    rules: { ...UNSAFE_ANY_OFF, "@typescript-eslint/no-redundant-type-constituents": "off" },
-  },
-
   // Tests assert on raw wire JSON (JSON.parse, fetch bodies, the SDKs' `any` extension points): member access on
   // those values is the point of the assertion, so the no-unsafe-* family stays off there; explicit `any` stays on.
   {

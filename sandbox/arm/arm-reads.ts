@@ -3,7 +3,8 @@ import { ArmError } from "./arm-error";
 import type { ArmService } from "./arm-service";
 import type { ArmContext } from "./resource-type";
 import { fullType, ResourceAddress, resourceIdOf } from "./resource-id";
-import type { Json, StoredResource } from "./store";
+import type { StoredResource } from "./store";
+import { asObject, JsonObject } from "./types/wire";
 
 /** GETs and lists, with ARM's `nextLink` paging. */
 export class ArmReads {
@@ -12,7 +13,7 @@ export class ArmReads {
     private readonly pageSize: number,
   ) {}
 
-  subscription(subscriptionId: string): Json {
+  subscription(subscriptionId: string): JsonObject {
     return {
       id: `/subscriptions/${subscriptionId}`,
       subscriptionId,
@@ -75,19 +76,20 @@ export class ArmReads {
       .filter((r) => r.id.toLowerCase().startsWith(scope.toLowerCase() + "/") && r.type.split("/").length === 2)
       .filter((r) => filter(r))
       .map((r) => {
-        const generic: Json = { id: r.id, name: r.name, type: r.type, location: r.body.location };
-        if (r.body.tags) generic.tags = r.body.tags;
-        if (r.body.sku) generic.sku = r.body.sku;
-        if (r.body.kind) generic.kind = r.body.kind;
+        const body = asObject(r.body);
+        const generic: JsonObject = { id: r.id, name: r.name, type: r.type, location: body.location };
+        if (body.tags) generic.tags = body.tags;
+        if (body.sku) generic.sku = body.sku;
+        if (body.kind) generic.kind = body.kind;
         return generic;
       });
     return this.page(req, items);
   }
 
-  private page(req: SandboxRequest, items: Json[]): SandboxResponse {
+  private page(req: SandboxRequest, items: JsonObject[]): SandboxResponse {
     const skip = Number(req.url.searchParams.get("$skipToken") ?? "0") || 0;
     const value = items.slice(skip, skip + this.pageSize);
-    const body: Json = { value };
+    const body: JsonObject = { value };
     if (skip + this.pageSize < items.length) {
       const query = [...req.url.searchParams.entries()].filter(([key]) => key !== "$skipToken").map(([k, v]) => `${k}=${encodeURIComponent(v)}`);
       query.push(`$skipToken=${skip + this.pageSize}`);
@@ -97,8 +99,11 @@ export class ArmReads {
   }
 }
 
-export function groupView(group: { id: string; name: string; location: string; tags?: Record<string, string>; managedBy?: string }, state = "Succeeded"): Json {
-  const view: Json = {
+export function groupView(
+  group: { id: string; name: string; location: string; tags?: Record<string, string>; managedBy?: string },
+  state = "Succeeded",
+): JsonObject {
+  const view: JsonObject = {
     id: group.id,
     name: group.name,
     type: "Microsoft.Resources/resourceGroups",
@@ -140,7 +145,7 @@ function parseFilter(filter: string | null): (r: StoredResource) => boolean {
   const tagName = clauses.find((c) => c.field === "tagname")?.value;
   return (r) =>
     clauses.every((c) => {
-      const tags: Record<string, string> = r.body.tags ?? {};
+      const tags = asObject(asObject(r.body).tags);
       switch (c.field) {
         case "tagname":
           return Object.keys(tags).some((k) => k.toLowerCase() === c.value.toLowerCase());

@@ -7,6 +7,8 @@ import { checkApiVersion } from "./api-versions";
 import { ArmReads } from "./arm-reads";
 import { isAuthorizationPath, RoleAssignmentService } from "./authorization/role-assignments";
 import { ArmWrites } from "./arm-writes";
+import { pollOperation } from "./operation-results";
+import { resourceGroupRequest } from "./resource-group-writes";
 import { OperationTracker } from "./operations";
 import { actionFor, authorize } from "./rbac";
 import { notFoundError } from "./arm-reads";
@@ -101,7 +103,7 @@ export class ArmService {
     if (path.kind === "operation") {
       // Operation URLs carry the api-version of the request that started them; ARM only needs one to be there.
       if (!apiVersion) checkApiVersion(apiVersion, "Microsoft.Resources", undefined, "global");
-      return this.writes.pollOperation(ctx, path.operationId, path.style);
+      return pollOperation(this, ctx, path.operationId, path.style);
     }
     const subscriptionId = path.kind === "resource" || path.kind === "collection" ? path.address.subscriptionId : path.subscriptionId;
     this.checkSubscription(subscriptionId);
@@ -118,7 +120,7 @@ export class ArmService {
         authorize(app, actionFor("Microsoft.Resources/subscriptions/resourceGroups", req.method), scope);
         return path.kind === "resourceGroups"
           ? this.reads.listGroups(req, subscriptionId)
-          : this.writes.resourceGroup(req, ctx, subscriptionId, path.resourceGroup);
+          : resourceGroupRequest(this, req, ctx, subscriptionId, path.resourceGroup);
       }
       case "genericResources": {
         checkApiVersion(apiVersion, "Microsoft.Resources", undefined, "global");

@@ -1,17 +1,23 @@
 import { json, SandboxRequest, SandboxResponse } from "../http/message";
 import { ArmError } from "./arm-error";
-import { KNOWN_LOCATIONS, normalizeLocation } from "./api-versions";
-import { groupView, notFoundError } from "./arm-reads";
+import { notFoundError } from "./arm-reads";
 import type { ArmService } from "./arm-service";
 import type { Operation } from "./operations";
+import { completePut, operationLocation } from "./operation-results";
 import { ArmContext, ResourceTypeSpec } from "./resource-type";
+import { removeGroupNow } from "./resource-group-writes";
 import { parseResourceId, ResourceAddress, resourceIdOf } from "./resource-id";
-import type { Json, StoredResource } from "./store";
-import { mergePatch, placementLocation, readBody } from "./write-input";
+import type { StoredResource } from "./store";
+import { asObject, asObjects, JsonObject, propertiesOf } from "./types/wire";
+import { isJsonObject, mergePatch, placementLocation, readBody } from "./write-input";
 
 const NAME_PATTERN = /^[A-Za-z0-9@][A-Za-z0-9_.@-]{0,259}$/;
 
-/** PUT, PATCH and DELETE of resources and resource groups, and the long-running operations they start. */
+/**
+ * PUT, PATCH and DELETE of resources, as ARM runs them for every type: name rules, placement, the type's own
+ * write, secrets kept out of the body, inline children, and the long-running operation each write starts
+ * (resource groups: resource-group-writes.ts; operation polls: operation-results.ts).
+ */
 export class ArmWrites {
   constructor(private readonly arm: ArmService) {}
 
@@ -27,7 +33,7 @@ export class ArmWrites {
     const existing = ctx.resolve(id);
     if (req.method === "PATCH") {
       if (!existing) throw notFoundError(ctx, address, type);
-      const merged = mergePatch(existing.body, requestBody) as Json;
+      const merged = mergePatch(existing.body, requestBody);
       const stored = this.arm.store.transaction(() => this.writeResource(ctx, spec, id, merged, false));
       return json(200, ctx.view(stored));
     }
@@ -51,7 +57,7 @@ export class ArmWrites {
       namespace: address.namespace,
       subscriptionId: address.subscriptionId,
       resourceGroup: address.resourceGroup,
-      location: String(stored.body.location ?? groupLocation).replace("global", groupLocation),
+      location: String(asObject(stored.body).location ?? groupLocation).replace("global", groupLocation),
       apiVersion,
     });
     const headers = this.arm.operations.headers(op, ctx.origin);
@@ -60,7 +66,7 @@ export class ArmWrites {
   }
 
   /** Validates and stores one resource (and its inline children), returning what was stored. */
-  writeResource(ctx: ArmContext, spec: ResourceTypeSpec, id: string, body: Json, async: boolean): StoredResource {
+  writeResource(ctx: ArmContext, spec: ResourceTypeSpec, id: string, requestBody: unknown, async: boolean): StoredResource {
     const address = parseResourceId(id) as ResourceAddress;
     const name = address.names[address.names.length - 1];
     if (!NAME_PATTERN.test(name) && !isWildcardRecordName(spec.type, name)) {
@@ -82,42 +88,41 @@ export class ArmWrites {
           `Can not perform requested operation on nested resource. Parent resource '${parentAddress.names.join("/")}' not found.`,
         );
     }
-    if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    if (!isJsonObject(requestBody)) {
       throw new ArmError(400, "InvalidRequestContent", "The request content was invalid and could not be deserialized: 'Expected an object'.");
     }
+    const body = requestBody;
     const location = placementLocation(spec, body, existing, name);
-    const written = spec.write(ctx, { id, address, body, existing, parent });
-    const stored: StoredResource = {
+    const written = asObject(spec.write(ctx, { id, address, body, existing, parent }));
+    const storedBody: JsonObject = {
+      ...written,
       id: existing?.id ?? id,
-      type: spec.type,
       name,
-      body: {
-        ...written,
-        id: existing?.id ?? id,
-        name,
-        type: spec.type,
-        ...(location ? { location } : {}),
-        ...(body.tags && spec.placement !== "child" ? { tags: body.tags } : {}),
-        ...(spec.etag ? { etag: `W/"${ctx.random.guid()}"` } : {}),
-      },
-      internal: { ...(existing?.internal ?? {}) },
+      type: spec.type,
+      ...(location ? { location } : {}),
+      ...(body.tags && spec.placement !== "child" ? { tags: body.tags } : {}),
+      ...(spec.etag ? { etag: `W/"${ctx.random.guid()}"` } : {}),
     };
+    const internal: Record<string, unknown> = { ...(existing?.internal ?? {}) };
+    const properties = { ...asObject(written.properties) };
     for (const secret of spec.secretProperties ?? []) {
-      if (body.properties?.[secret] !== undefined) stored.internal.secrets = { ...(stored.internal.secrets as object), [secret]: body.properties[secret] };
-      delete written.properties?.[secret];
+      const value = propertiesOf(body)[secret];
+      if (value !== undefined) internal.secrets = { ...(internal.secrets as object), [secret]: value };
+      delete properties[secret];
     }
-    stored.body.properties = { ...(written.properties ?? {}), provisioningState: async ? (spec.inProgressState ?? "Updating") : "Succeeded" };
-    for (const inline of spec.inlineChildren ?? []) delete stored.body.properties[inline.property];
+    for (const inline of spec.inlineChildren ?? []) delete properties[inline.property];
+    storedBody.properties = { ...properties, provisioningState: async ? (spec.inProgressState ?? "Updating") : "Succeeded" };
+    const stored: StoredResource = { id: existing?.id ?? id, type: spec.type, name, body: storedBody, internal };
     this.arm.store.putResource(stored);
     this.writeInlineChildren(ctx, spec, stored, body, async);
     spec.afterWrite?.(ctx, ctx.resolve(stored.id) as StoredResource, existing);
     return ctx.resolve(stored.id) as StoredResource;
   }
 
-  private writeInlineChildren(ctx: ArmContext, spec: ResourceTypeSpec, parent: StoredResource, body: Json, async: boolean): void {
+  private writeInlineChildren(ctx: ArmContext, spec: ResourceTypeSpec, parent: StoredResource, body: JsonObject, async: boolean): void {
     for (const inline of spec.inlineChildren ?? []) {
       if (inline.readOnly) continue;
-      const requested: Json[] | undefined = body.properties?.[inline.property];
+      const requested = propertiesOf(body)[inline.property];
       const childSpec = this.arm.types.get(inline.type) as ResourceTypeSpec;
       const segment = inline.type.split("/").pop() as string;
       const existingChildren = ctx.store.childrenOf(parent.id, inline.type);
@@ -126,9 +131,9 @@ export class ArmWrites {
         continue;
       }
       const keep = new Set<string>();
-      for (const childBody of requested) {
-        if (!childBody?.name) throw new ArmError(400, "InvalidRequestFormat", `Cannot parse the request: every item of '${inline.property}' needs a name.`);
-        const childId = `${parent.id}/${segment}/${childBody.name}`;
+      for (const childBody of asObjects(requested)) {
+        if (!childBody.name) throw new ArmError(400, "InvalidRequestFormat", `Cannot parse the request: every item of '${inline.property}' needs a name.`);
+        const childId = `${parent.id}/${segment}/${String(childBody.name)}`;
         keep.add(childId.toLowerCase());
         this.writeResource(ctx, childSpec, childId, childBody, async);
       }
@@ -136,7 +141,7 @@ export class ArmWrites {
     }
   }
 
-  putInternal(ctx: ArmContext, id: string, type: string, body: Json, internal?: Record<string, unknown>): StoredResource {
+  putInternal(ctx: ArmContext, id: string, type: string, body: unknown, internal?: Record<string, unknown>): StoredResource {
     const spec = this.arm.types.get(type) as ResourceTypeSpec;
     const stored = this.writeResource(ctx, spec, id, body, false);
     if (!internal) return stored;
@@ -168,21 +173,11 @@ export class ArmWrites {
             namespace: address.namespace,
             subscriptionId: address.subscriptionId,
             resourceGroup: address.resourceGroup,
-            location: String(resource.body.location ?? "global"),
+            location: String(asObject(resource.body).location ?? "global"),
             apiVersion,
           });
-    this.arm.store.updateBody(resource, (body) => {
-      if (body.properties) body.properties.provisioningState = "Deleting";
-    });
-    return { status: 202, headers: { ...this.arm.operations.headers(op, ctx.origin), location: this.locationHeader(op, ctx.origin) } };
-  }
-
-  private locationHeader(op: Operation, origin: string): string {
-    const headers = this.arm.operations.headers(op, origin);
-    return (
-      headers.location ??
-      `${origin}/subscriptions/${op.subscriptionId}/providers/${op.namespace}/locations/${op.location}/operationResults/${op.id}?api-version=${op.apiVersion}`
-    );
+    this.arm.store.setProvisioningState(resource, "Deleting");
+    return { status: 202, headers: { ...this.arm.operations.headers(op, ctx.origin), location: operationLocation(this.arm, op, ctx.origin) } };
   }
 
   /** Refuses the delete (InUse... errors) when the resource or one of its children is still referenced. */
@@ -203,133 +198,19 @@ export class ArmWrites {
     this.arm.types.get(resource.type)?.afterDelete?.(ctx, resource);
   }
 
+  /** Applies a finished operation: a DELETE removes what it deletes, a PUT leaves things Succeeded. */
   completeOperation(ctx: ArmContext, op: Operation): void {
     this.arm.store.transaction(() => {
       if (op.kind === "delete") {
         const group = /^\/subscriptions\/[^/]+\/resourceGroups\/([^/]+)$/i.exec(op.resourceId);
-        if (group) return this.removeGroupNow(ctx, op.subscriptionId, group[1]);
+        if (group) return removeGroupNow(this.arm, ctx, op.subscriptionId, group[1], (resource) => this.removeNow(ctx, resource));
         const resource = ctx.resolve(op.resourceId);
         if (resource) this.removeNow(ctx, resource);
         return;
       }
-      const resource = ctx.resolve(op.resourceId);
-      if (resource && resource.body.properties?.provisioningState !== "Succeeded") {
-        this.arm.store.updateBody(resource, (body) => {
-          body.properties.provisioningState = "Succeeded";
-        });
-      }
-      for (const child of ctx.store.childrenOf(op.resourceId)) {
-        if (child.body.properties && child.body.properties.provisioningState !== "Succeeded" && !this.arm.operations.runningOn(child.id)) {
-          this.arm.store.updateBody(child, (body) => {
-            body.properties.provisioningState = "Succeeded";
-          });
-        }
-      }
+      completePut(this.arm, ctx, op);
     });
   }
-
-  pollOperation(ctx: ArmContext, operationId: string, style: string): SandboxResponse {
-    const op = this.arm.operations.get(operationId);
-    if (!op) throw new ArmError(404, "OperationNotFound", `The operation '${operationId}' could not be found.`);
-    const statusStyle = style === "operations" || style === "privatednsoperationstatuses" || style === "operationstatuses";
-    if (statusStyle) {
-      const body: Json = {
-        id: `/subscriptions/${op.subscriptionId}/providers/${op.namespace}/locations/${op.location}/operations/${op.id}`,
-        name: op.id,
-        status: op.status,
-        startTime: op.startTime,
-      };
-      if (op.endTime) body.endTime = op.endTime;
-      if (op.error) body.error = op.error;
-      return json(200, body, op.status === "InProgress" ? { "retry-after": String(this.arm.operations.retryAfterSeconds()) } : {});
-    }
-    if (op.status === "InProgress") {
-      return { status: 202, headers: { location: this.locationHeader(op, ctx.origin), "retry-after": String(this.arm.operations.retryAfterSeconds()) } };
-    }
-    if (op.status === "Failed") return json(400, { error: op.error });
-    if (op.kind === "delete") return { status: 204 };
-    const resource = ctx.resolve(op.resourceId);
-    return resource ? json(200, ctx.view(resource)) : { status: 204 };
-  }
-
-  resourceGroup(req: SandboxRequest, ctx: ArmContext, subscriptionId: string, name: string): SandboxResponse {
-    const existing = this.arm.store.getGroup(subscriptionId, name);
-    const id = `/subscriptions/${subscriptionId}/resourceGroups/${existing?.name ?? name}`;
-    switch (req.method) {
-      case "GET":
-      case "HEAD":
-        if (!existing) throw new ArmError(404, "ResourceGroupNotFound", `Resource group '${name}' could not be found.`);
-        return req.method === "HEAD" ? { status: 204 } : json(200, groupView(existing, this.arm.operations.runningOn(id) ? "Deleting" : "Succeeded"));
-      case "PUT":
-      case "PATCH": {
-        const body = readBody(req) ?? {};
-        const requested = body.location ?? existing?.location;
-        if (!requested) throw new ArmError(400, "LocationRequired", "The location property is required for this definition.");
-        const location = normalizeLocation(String(requested));
-        if (!location)
-          throw new ArmError(
-            400,
-            "LocationNotAvailableForResourceType",
-            `The provided location '${requested}' is not available for resource type 'Microsoft.Resources/resourceGroups'. List of available regions for the resource type is '${KNOWN_LOCATIONS.join(",")}'.`,
-          );
-        if (existing && existing.location !== location) {
-          throw new ArmError(
-            409,
-            "InvalidResourceGroupLocation",
-            `Invalid resource group location '${location}'. The Resource group already exists in location '${existing.location}'.`,
-          );
-        }
-        const group = { id, name: existing?.name ?? name, location, tags: body.tags ?? existing?.tags, managedBy: existing?.managedBy };
-        this.arm.store.putGroup(subscriptionId, group);
-        return json(existing ? 200 : 201, groupView(group));
-      }
-      case "DELETE": {
-        if (!existing) throw new ArmError(404, "ResourceGroupNotFound", `Resource group '${name}' could not be found.`);
-        const op =
-          this.arm.operations.runningOn(id) ??
-          this.arm.operations.start({
-            id: ctx.random.guid(),
-            resourceId: id,
-            kind: "delete",
-            style: "network",
-            namespace: "Microsoft.Resources",
-            subscriptionId,
-            resourceGroup: name,
-            location: existing.location,
-            apiVersion: req.url.searchParams.get("api-version") ?? "",
-          });
-        return {
-          status: 202,
-          headers: {
-            location: `${ctx.origin}/subscriptions/${subscriptionId}/operationresults/${op.id}?api-version=${op.apiVersion}`,
-            "retry-after": String(this.arm.operations.retryAfterSeconds()),
-          },
-        };
-      }
-      default:
-        throw new ArmError(405, "MethodNotAllowed", `The requested method '${req.method}' is not allowed.`);
-    }
-  }
-
-  private removeGroupNow(ctx: ArmContext, subscriptionId: string, name: string): void {
-    const prefix = `/subscriptions/${subscriptionId}/resourcegroups/${name}/`.toLowerCase();
-    const topLevel = ctx.store.resources().filter((r) => r.id.toLowerCase().startsWith(prefix) && r.type.split("/").length === 2);
-    // Things that hold references go first (VMs before NICs before VNets), as ARM orders a group delete.
-    const order = [
-      "microsoft.compute/virtualmachines",
-      "microsoft.compute/virtualmachinescalesets",
-      "microsoft.network/privateendpoints",
-      "microsoft.network/networkinterfaces",
-    ];
-    topLevel.sort((a, b) => rank(order, a.type) - rank(order, b.type));
-    for (const resource of topLevel) if (ctx.resolve(resource.id)) this.removeNow(ctx, resource);
-    this.arm.store.deleteGroup(subscriptionId, name);
-  }
-}
-
-function rank(order: string[], type: string): number {
-  const index = order.indexOf(type.toLowerCase());
-  return index < 0 ? order.length : index;
 }
 
 /**

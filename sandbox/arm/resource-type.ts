@@ -3,6 +3,7 @@ import type { SeededRandom } from "../http/random";
 import { ArmError } from "./arm-error";
 import type { ResourceAddress } from "./resource-id";
 import type { Json, ResourceStore, StoredResource } from "./store";
+import { asObject, JsonObject } from "./types/wire";
 
 /**
  * How a type's writes behave, as the real resource provider sends them:
@@ -22,7 +23,7 @@ export interface ArmContext {
   resolve(id: string): StoredResource | undefined;
   typeOf(type: string): ResourceTypeSpec | undefined;
   /** The resource as a GET returns it (derived properties included). */
-  view(resource: StoredResource): Json;
+  view(resource: StoredResource): JsonObject;
   /** Creates or replaces a resource from inside another type's write (a private endpoint's NIC, say). */
   putInternal(id: string, type: string, body: Json, internal?: Record<string, unknown>): StoredResource;
   deleteInternal(id: string): void;
@@ -94,19 +95,15 @@ export class TypeRegistry {
   }
 }
 
-export function properties(body: Json): Json {
-  return body && typeof body.properties === "object" && body.properties !== null ? body.properties : {};
-}
-
 /** Follows a `{id}` reference in a body; refuses with InvalidResourceReference when it points nowhere. */
-export function requireReference(ctx: ArmContext, ref: Json, expectedType: string, where: string): StoredResource {
-  const id = typeof ref === "string" ? ref : ref?.id;
+export function requireReference(ctx: ArmContext, ref: unknown, expectedType: string, where: string): StoredResource {
+  const id = typeof ref === "string" ? ref : asObject(ref).id;
   const target = typeof id === "string" ? ctx.resolve(id) : undefined;
   if (!target || target.type.toLowerCase() !== expectedType.toLowerCase()) {
     throw new ArmError(
       400,
       "InvalidResourceReference",
-      `Resource ${id ?? "(missing)"} referenced by resource ${where} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`,
+      `Resource ${String(id ?? "(missing)")} referenced by resource ${where} was not found. Please make sure that the referenced resource exists, and that both resources are in the same region.`,
     );
   }
   return target;

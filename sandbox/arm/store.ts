@@ -1,4 +1,5 @@
 import { parentIdOf } from "./resource-id";
+import { asObject, propertiesOf } from "./types/wire";
 
 // Resource bodies are free-form JSON; the type handlers give them shape.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -74,12 +75,20 @@ export class ResourceStore {
   updateBody(resource: StoredResource, update: (body: Json) => void, internal?: Record<string, unknown>): StoredResource {
     const next: StoredResource = {
       ...resource,
-      body: structuredClone(resource.body),
+      body: asObject(structuredClone<unknown>(resource.body)),
       internal: { ...resource.internal, ...(internal ?? {}) },
     };
     update(next.body);
     this.putResource(next);
     return next;
+  }
+
+  /** Sets `properties.provisioningState` (journaled); a body without `properties` stays as it is. */
+  setProvisioningState(resource: StoredResource, state: string): void {
+    if (!asObject(resource.body).properties) return;
+    this.updateBody(resource, (body) => {
+      propertiesOf(body).provisioningState = state;
+    });
   }
 
   putGroup(subscriptionId: string, group: ResourceGroup): void {
@@ -156,13 +165,13 @@ function groupKey(subscriptionId: string, name: string): string {
   return `/subscriptions/${subscriptionId}/resourcegroups/${name}`.toLowerCase();
 }
 
-function collectIds(value: Json, found = new Set<string>()): Set<string> {
+function collectIds(value: unknown, found = new Set<string>()): Set<string> {
   if (typeof value === "string") {
     if (value.length > 15 && value.slice(0, 15).toLowerCase() === "/subscriptions/") found.add(value.toLowerCase());
   } else if (Array.isArray(value)) {
     for (const item of value) collectIds(item, found);
   } else if (value && typeof value === "object") {
-    for (const item of Object.values(value)) collectIds(item, found);
+    for (const item of Object.values(value as Record<string, unknown>)) collectIds(item, found);
   }
   return found;
 }

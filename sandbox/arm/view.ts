@@ -1,13 +1,15 @@
 import type { ArmContext } from "./resource-type";
-import type { Json, StoredResource } from "./store";
+import type { StoredResource } from "./store";
+import { asObject, JsonObject } from "./types/wire";
 
 /** The resource as GET returns it: the stored body, inline children as their own views, then derived properties. */
-export function buildView(ctx: ArmContext, resource: StoredResource): Json {
+export function buildView(ctx: ArmContext, resource: StoredResource): JsonObject {
   const spec = ctx.typeOf(resource.type);
-  const body = structuredClone(resource.body);
+  const body = asObject(structuredClone<unknown>(resource.body));
   for (const inline of spec?.inlineChildren ?? []) {
-    body.properties = body.properties ?? {};
-    body.properties[inline.property] = ctx.store.childrenOf(resource.id, inline.type).map((child) => buildView(ctx, child));
+    const properties = asObject(body.properties);
+    body.properties = properties;
+    properties[inline.property] = ctx.store.childrenOf(resource.id, inline.type).map((child) => buildView(ctx, child));
   }
   spec?.view?.(ctx, resource, body);
   return body;

@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { ArmError } from "../arm/arm-error";
+import { propertiesOf } from "../arm/types/wire";
 import type { ResourceAction } from "../arm/resource-type";
 import type { ResourceStore } from "../arm/store";
 import { Handler, json, SandboxRequest, SandboxResponse } from "../http/message";
@@ -62,7 +63,7 @@ export class BootDiagnostics {
     this.dropExpired();
     const token = randomBytes(24).toString("base64url");
     const expiresAt = Date.now() + minutes * 60_000;
-    const blobName = `${machine.target.dirName}.${resource.body.properties?.vmId ?? ""}`;
+    const blobName = `${machine.target.dirName}.${String(propertiesOf(resource.body).vmId ?? "")}`;
     this.grants.set(token, { vmId: resource.id, blobName, expiresAt });
     const sas = new URLSearchParams({ sv: "2022-11-02", sr: "b", sp: "r", se: new Date(expiresAt).toISOString().replace(/\.\d+Z$/, "Z") });
     const blob = `${ctx.origin}${PREFIX}${token}/${encodeURIComponent(blobName)}`;

@@ -1,7 +1,12 @@
 import { parentIdOf } from "../arm/resource-id";
-import type { Json, ResourceStore, StoredResource } from "../arm/store";
+import type { ResourceStore, StoredResource } from "../arm/store";
 import { VMSS_VM } from "../arm/types/address-allocation";
 import { VM } from "../arm/types/compute";
+import type { WireOsProfile } from "../arm/types/compute-profile";
+import { scaleSetBody } from "../arm/types/scale-set";
+import { scaleSetVmBody } from "../arm/types/scale-set-vm";
+import { vmBody } from "../arm/types/virtual-machine";
+import { asObject, asObjects, propertiesOf } from "../arm/types/wire";
 import { instanceTarget, vmTarget } from "../vm-agent/arm-hooks";
 import type { VmTarget } from "../vm-agent/vm-files";
 
@@ -21,36 +26,35 @@ export interface Machine {
   bootDiagnosticsEnabled: boolean;
 }
 
-function keysOf(osProfile: Json): string[] {
-  const keys: Json[] = osProfile?.linuxConfiguration?.ssh?.publicKeys ?? [];
-  return keys.map((k) => String(k.keyData ?? "")).filter((k) => k.length > 0);
+function keysOf(osProfile: WireOsProfile): string[] {
+  return osProfile.linuxConfiguration.ssh.publicKeys.map((k) => k.keyData).filter((k) => k.length > 0);
 }
 
 function vmMachine(store: ResourceStore, vm: StoredResource): Machine {
-  const props = vm.body.properties ?? {};
-  const nics: Json[] = props.networkProfile?.networkInterfaces ?? [];
-  const privateAddresses = nics.flatMap((ref) => {
-    const configurations: Json[] = store.getResource(String(ref.id))?.body.properties?.ipConfigurations ?? [];
-    return configurations.map((c) => c.properties?.privateIPAddress).filter((a): a is string => typeof a === "string");
+  const props = vmBody(vm).properties;
+  const privateAddresses = props.networkProfile.networkInterfaces.flatMap((ref) => {
+    // The NIC is the Network provider's (its own file's shape): read it by narrowing.
+    const configurations = asObjects(propertiesOf(store.getResource(ref.id)?.body).ipConfigurations);
+    return configurations.map((c) => propertiesOf(c).privateIPAddress).filter((a): a is string => typeof a === "string");
   });
   return {
     resource: vm,
     target: vmTarget(vm),
     authorizedKeys: keysOf(props.osProfile),
     privateAddresses,
-    bootDiagnosticsEnabled: props.diagnosticsProfile?.bootDiagnostics?.enabled === true,
+    bootDiagnosticsEnabled: props.diagnosticsProfile?.bootDiagnostics.enabled === true,
   };
 }
 
 function instanceMachine(scaleSet: StoredResource, instance: StoredResource): Machine {
-  const props = instance.body.properties ?? {};
-  const configurations: Json[] = props.networkProfileConfiguration?.ipConfigurations ?? [];
+  const props = scaleSetVmBody(instance).properties;
+  const profile = scaleSetBody(scaleSet).properties.virtualMachineProfile;
   return {
     resource: instance,
     target: instanceTarget(scaleSet, instance),
-    authorizedKeys: keysOf(props.osProfile ?? scaleSet.body.properties?.virtualMachineProfile?.osProfile),
-    privateAddresses: configurations.map((c) => c.privateIPAddress).filter((a): a is string => typeof a === "string"),
-    bootDiagnosticsEnabled: scaleSet.body.properties?.virtualMachineProfile?.diagnosticsProfile?.bootDiagnostics?.enabled === true,
+    authorizedKeys: keysOf(props.osProfile ?? profile.osProfile),
+    privateAddresses: props.networkProfileConfiguration.ipConfigurations.map((c) => c.privateIPAddress).filter((a) => typeof a === "string"),
+    bootDiagnosticsEnabled: asObject(asObject(profile.diagnosticsProfile).bootDiagnostics).enabled === true,
   };
 }
 

@@ -1,3 +1,4 @@
+import { propertiesOf } from "../arm/types/wire";
 import type { ResourceStore } from "../arm/store";
 import type { AdminCommand } from "../vm-agent/admin-command";
 import type { VmTarget } from "../vm-agent/vm-files";
@@ -82,7 +83,7 @@ export class SandboxSsh {
     const key = machine.resource.id.toLowerCase();
     const existing = this.hosts.get(key);
     if (existing) return existing;
-    if (machine.resource.body.properties?.provisioningState !== "Succeeded") return undefined;
+    if (propertiesOf(machine.resource.body).provisioningState !== "Succeeded") return undefined;
     const hostKey = generateHostKey();
     const id = machine.resource.id;
     const server = startVmSshServer({

@@ -5,6 +5,7 @@ import { distributedTaskError, stateErrorResponse, unauthorized, vssHeaders } fr
 import type { AgentRecord } from "../devops/devops-model";
 import type { DevOpsState } from "../devops/devops-state";
 import { headerValue, json, parseFormBody, SandboxRequest, SandboxResponse } from "../http/message";
+import { asNumber, asObject, asString } from "../arm/types/wire";
 import { AGENT_PACKAGE_NAME, AGENT_VERSION } from "./package/agent-version";
 
 /**
@@ -101,8 +102,10 @@ export class AgentSessions {
     if (parts.length !== 3) return tokenError("The client assertion is not a JWT.");
     let claims: { iss?: string; sub?: string; aud?: string; exp?: number; nbf?: number };
     try {
-      if (JSON.parse(b64url(parts[0])).alg !== "RS256") return tokenError("The client assertion must be signed with RS256.");
-      claims = JSON.parse(b64url(parts[1]));
+      if (asObject(JSON.parse(b64url(parts[0]))).alg !== "RS256") return tokenError("The client assertion must be signed with RS256.");
+      const payload = asObject(JSON.parse(b64url(parts[1])));
+      // RFC 7519: iss/sub/aud are strings, exp/nbf NumericDates.
+      claims = { iss: asString(payload.iss), sub: asString(payload.sub), aud: asString(payload.aud), exp: asNumber(payload.exp), nbf: asNumber(payload.nbf) };
     } catch {
       return tokenError("The client assertion is not a JWT.");
     }
@@ -143,13 +146,14 @@ export class AgentSessions {
   }
 
   private create(req: SandboxRequest, poolId: number, agentId: number): SandboxResponse {
-    let body: { ownerName?: string; agent?: { id?: number } } = {};
+    let body: Record<string, unknown> = {};
     try {
-      body = JSON.parse(req.body.toString("utf8") || "{}");
+      body = asObject(JSON.parse(req.body.toString("utf8") || "{}"));
     } catch {
       body = {};
     }
-    if (body.agent?.id !== agentId) return distributedTaskError(403, "AccessDeniedException", "Access denied. An agent can only create sessions for itself.");
+    if (asObject(body.agent).id !== agentId)
+      return distributedTaskError(403, "AccessDeniedException", "Access denied. An agent can only create sessions for itself.");
     let agent: AgentRecord;
     try {
       agent = this.state.getAgent(poolId, agentId);
@@ -158,7 +162,13 @@ export class AgentSessions {
     }
     // A new listener for the same agent wins (`--replace` on another machine): the old session is dropped.
     for (const session of [...this.sessions.values()]) if (session.agentId === agentId) this.sessions.delete(session.sessionId);
-    const session: Session = { sessionId: randomUUID(), poolId, agentId, ownerName: body.ownerName ?? agent.name, vmId: headerValue(req, "x-amlvnet-vm-id") };
+    const session: Session = {
+      sessionId: randomUUID(),
+      poolId,
+      agentId,
+      ownerName: asString(body.ownerName) ?? agent.name,
+      vmId: headerValue(req, "x-amlvnet-vm-id"),
+    };
     this.sessions.set(session.sessionId, session);
     this.state.setAgentStatus(poolId, agentId, "online");
     return {

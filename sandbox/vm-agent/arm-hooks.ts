@@ -1,8 +1,12 @@
 import { parentIdOf, parseResourceId } from "../arm/resource-id";
 import type { ArmContext, ResourceTypeSpec, TypeRegistry } from "../arm/resource-type";
-import type { Json, StoredResource } from "../arm/store";
+import type { StoredResource } from "../arm/store";
 import { VMSS_VM } from "../arm/types/address-allocation";
 import { PROFILE_EXTENSION_SECRETS, VM, VM_EXTENSION, VMSS, VMSS_EXTENSION } from "../arm/types/compute";
+import { scaleSetBody } from "../arm/types/scale-set";
+import { scaleSetVmBody } from "../arm/types/scale-set-vm";
+import { vmBody } from "../arm/types/virtual-machine";
+import { asObject, asObjects, propertiesOf } from "../arm/types/wire";
 import type { ExtensionSpec } from "./extension-run";
 import type { VmTarget } from "./vm-files";
 
@@ -40,21 +44,21 @@ export function hook(types: TypeRegistry, type: string, hooks: { afterWrite?: (o
 }
 
 /** An extension as the VM agent receives it: public settings from the body, protectedSettings kept aside. */
-export function extensionSpec(name: string, properties: Json, protectedSettings: Json): ExtensionSpec {
+export function extensionSpec(name: string, properties: unknown, protectedSettings: unknown): ExtensionSpec {
+  const { publisher, type, typeHandlerVersion, settings, forceUpdateTag } = asObject(properties);
   return {
     name,
-    publisher: String(properties?.publisher ?? ""),
-    type: String(properties?.type ?? ""),
-    typeHandlerVersion: String(properties?.typeHandlerVersion ?? ""),
-    settings: properties?.settings ?? {},
+    publisher: String(publisher ?? ""),
+    type: String(type ?? ""),
+    typeHandlerVersion: String(typeHandlerVersion ?? ""),
+    settings: settings ?? {},
     protectedSettings,
-    forceUpdateTag: properties?.forceUpdateTag,
+    forceUpdateTag,
   };
 }
 
 function storedExtension(resource: StoredResource): ExtensionSpec {
-  const secrets = resource.internal.secrets as { protectedSettings?: Json } | undefined;
-  return extensionSpec(resource.name, resource.body.properties, secrets?.protectedSettings);
+  return extensionSpec(resource.name, propertiesOf(resource.body), asObject(resource.internal.secrets).protectedSettings);
 }
 
 function groupOf(id: string): string {
@@ -62,25 +66,31 @@ function groupOf(id: string): string {
 }
 
 export function vmTarget(vm: StoredResource): VmTarget {
-  const os = vm.body.properties?.osProfile ?? {};
-  return { vmId: vm.id, resourceGroup: groupOf(vm.id), dirName: vm.name, computerName: os.computerName ?? vm.name, adminUser: os.adminUsername ?? "azureuser" };
+  const os = vmBody(vm).properties.osProfile;
+  return {
+    vmId: vm.id,
+    resourceGroup: groupOf(vm.id),
+    dirName: vm.name,
+    computerName: String(os.computerName ?? vm.name),
+    adminUser: String(os.adminUsername ?? "azureuser"),
+  };
 }
 
 export function instanceTarget(scaleSet: StoredResource, instance: StoredResource): VmTarget {
-  const os = instance.body.properties?.osProfile ?? scaleSet.body.properties?.virtualMachineProfile?.osProfile ?? {};
+  const os = scaleSetVmBody(instance).properties.osProfile ?? scaleSetBody(scaleSet).properties.virtualMachineProfile.osProfile;
   return {
     vmId: instance.id,
     resourceGroup: groupOf(instance.id),
     dirName: `${scaleSet.name}_${instance.name}`,
-    computerName: os.computerName ?? `${scaleSet.name}_${instance.name}`,
-    adminUser: os.adminUsername ?? "azureuser",
+    computerName: String(os.computerName ?? `${scaleSet.name}_${instance.name}`),
+    adminUser: String(os.adminUsername ?? "azureuser"),
   };
 }
 
 /** The scale set's model extensions: its extensionProfile plus its `extensions` child resources. */
 function modelExtensions(ctx: ArmContext, scaleSet: StoredResource): ExtensionSpec[] {
-  const secrets = (scaleSet.internal[PROFILE_EXTENSION_SECRETS] ?? {}) as Record<string, Json>;
-  const profile: Json[] = scaleSet.body.properties?.virtualMachineProfile?.extensionProfile?.extensions ?? [];
+  const secrets = asObject(scaleSet.internal[PROFILE_EXTENSION_SECRETS]);
+  const profile = asObjects(asObject(scaleSetBody(scaleSet).properties.virtualMachineProfile.extensionProfile).extensions);
   const specs = profile.map((e) => extensionSpec(String(e.name), e.properties, secrets[String(e.name)]));
   for (const child of ctx.store.childrenOf(scaleSet.id, VMSS_EXTENSION)) {
     if (!specs.some((s) => s.name.toLowerCase() === child.name.toLowerCase())) specs.push(storedExtension(child));

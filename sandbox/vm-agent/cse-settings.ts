@@ -1,5 +1,5 @@
 import { gunzipSync } from "node:zlib";
-import type { Json } from "../arm/store";
+import { asObject } from "../arm/types/wire";
 
 /**
  * The Custom Script extension (Microsoft.Azure.Extensions / CustomScript 2.x) reads its public and protected
@@ -20,17 +20,16 @@ export interface CseConfig {
   fileUris: string[];
 }
 
-export function isCustomScript(properties: Json): boolean {
-  return (
-    String(properties?.publisher ?? "").toLowerCase() === CSE_PUBLISHER.toLowerCase() && String(properties?.type ?? "").toLowerCase() === CSE_TYPE.toLowerCase()
-  );
+export function isCustomScript(properties: unknown): boolean {
+  const { publisher, type } = asObject(properties);
+  return String(publisher ?? "").toLowerCase() === CSE_PUBLISHER.toLowerCase() && String(type ?? "").toLowerCase() === CSE_TYPE.toLowerCase();
 }
 
-function text(value: Json): string {
+function text(value: unknown): string {
   return typeof value === "string" ? value : "";
 }
 
-function uris(value: Json): string[] {
+function uris(value: unknown): string[] {
   return Array.isArray(value) ? value.map((v) => String(v)) : [];
 }
 
@@ -51,9 +50,9 @@ export function decodeScript(script: string): string {
   return bytes.toString("utf8");
 }
 
-export function parseCseSettings(settings: Json, protectedSettings: Json): CseConfig {
-  const pub = settings && typeof settings === "object" ? settings : {};
-  const prot = protectedSettings && typeof protectedSettings === "object" ? protectedSettings : {};
+export function parseCseSettings(settings: unknown, protectedSettings: unknown): CseConfig {
+  const pub = asObject(settings);
+  const prot = asObject(protectedSettings);
   const command = { pub: text(pub.commandToExecute), prot: text(prot.commandToExecute) };
   const script = { pub: text(pub.script), prot: text(prot.script) };
   const files = { pub: uris(pub.fileUris), prot: uris(prot.fileUris) };

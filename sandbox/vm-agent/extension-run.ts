@@ -1,7 +1,6 @@
 import { writeFileSync } from "node:fs";
 import { get } from "node:https";
 import { basename, join } from "node:path";
-import type { Json } from "../arm/store";
 import { CseError, parseCseSettings } from "./cse-settings";
 import { rootUser, vmEnvironment, type VmProcessContext } from "./vm-environment";
 import { launch, RunningProcess } from "./vm-process";
@@ -19,10 +18,11 @@ export interface ExtensionSpec {
   publisher: string;
   type: string;
   typeHandlerVersion: string;
-  settings: Json;
-  protectedSettings: Json;
+  /** Public and protected settings as the PUT sent them (cse-settings.ts narrows them). */
+  settings: unknown;
+  protectedSettings: unknown;
   /** A new value makes an unchanged configuration run again, as on Azure. */
-  forceUpdateTag?: string;
+  forceUpdateTag?: unknown;
 }
 
 export interface RunResult {

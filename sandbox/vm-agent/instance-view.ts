@@ -1,4 +1,4 @@
-import type { Json } from "../arm/store";
+import { asObject, asString, JsonObject, propertiesOf } from "../arm/types/wire";
 import type { RunResult } from "./extension-run";
 
 /**
@@ -22,14 +22,14 @@ export interface ExtensionStatus {
 
 const TROUBLESHOOT = "More information on troubleshooting is available at https://aka.ms/VMExtensionCSELinuxTroubleshoot. ";
 
-function status(code: string, level: "Info" | "Error" | "Warning", displayStatus: string, extra: Json = {}): Json {
+function status(code: string, level: "Info" | "Error" | "Warning", displayStatus: string, extra: JsonObject = {}): JsonObject {
   return { code, level, displayStatus, ...extra };
 }
 
-export function extensionInstanceView(s: ExtensionStatus): Json {
+export function extensionInstanceView(s: ExtensionStatus): JsonObject {
   const level = s.state === "failed" ? "Error" : "Info";
   const display = s.state === "transitioning" ? "Transitioning" : s.state === "succeeded" ? "Provisioning succeeded" : "Provisioning failed";
-  const view: Json = {
+  const view: JsonObject = {
     name: s.name,
     type: `${s.publisher}.${s.type}`,
     typeHandlerVersion: s.typeHandlerVersion,
@@ -45,12 +45,13 @@ export function extensionInstanceView(s: ExtensionStatus): Json {
 }
 
 /** An extension the sandbox does not run (any other publisher/type): reported as provisioned. */
-export function acceptedExtension(properties: Json, name: string, time: string): ExtensionStatus {
+export function acceptedExtension(properties: unknown, name: string, time: string): ExtensionStatus {
+  const { publisher, type, typeHandlerVersion } = asObject(properties);
   return {
     name,
-    publisher: String(properties.publisher),
-    type: String(properties.type),
-    typeHandlerVersion: String(properties.typeHandlerVersion),
+    publisher: String(publisher),
+    type: String(type),
+    typeHandlerVersion: String(typeHandlerVersion),
     state: "succeeded",
     message: "",
     stdout: "",
@@ -88,28 +89,29 @@ export function provisioningError(spec: { name: string; publisher: string; type:
   };
 }
 
-function provisioningStatus(state: string | undefined, time: string): Json {
+function provisioningStatus(state: string | undefined, time: unknown): JsonObject {
   const lower = (state ?? "Succeeded").toLowerCase();
   const display = lower === "succeeded" ? "Provisioning succeeded" : lower === "failed" ? "Provisioning failed" : String(state);
   return status(`ProvisioningState/${lower}`, lower === "failed" ? "Error" : "Info", display, { time });
 }
 
 /** VirtualMachineInstanceView (also the shape of a scale-set instance's) for a VM body as GET returns it. */
-export function vmInstanceView(vm: Json, extensions: ExtensionStatus[]): Json {
-  const props = vm.properties ?? {};
+export function vmInstanceView(vm: unknown, extensions: ExtensionStatus[]): JsonObject {
+  const props = propertiesOf(vm);
+  const storageProfile = asObject(props.storageProfile);
   const time = props.timeCreated ?? new Date().toISOString();
-  const offer = String(props.storageProfile?.imageReference?.offer ?? "");
+  const offer = String(asObject(storageProfile.imageReference).offer ?? "");
   const version = /(\d+)_(\d+)/.exec(offer);
-  const handlers = new Map<string, Json>();
+  const handlers = new Map<string, JsonObject>();
   for (const e of extensions)
     handlers.set(`${e.publisher}.${e.type}`, {
       type: `${e.publisher}.${e.type}`,
       typeHandlerVersion: e.typeHandlerVersion,
       status: status("ProvisioningState/succeeded", "Info", "Ready"),
     });
-  const disk = props.storageProfile?.osDisk?.name;
+  const disk = asObject(storageProfile.osDisk).name;
   return {
-    computerName: props.osProfile?.computerName,
+    computerName: asObject(props.osProfile).computerName,
     ...(offer.toLowerCase().includes("ubuntu") ? { osName: "ubuntu", ...(version ? { osVersion: `${version[1]}.${version[2]}` } : {}) } : {}),
     vmAgent: {
       vmAgentVersion: "2.13.1.1",
@@ -119,22 +121,23 @@ export function vmInstanceView(vm: Json, extensions: ExtensionStatus[]): Json {
     ...(disk ? { disks: [{ name: disk, statuses: [status("ProvisioningState/succeeded", "Info", "Provisioning succeeded", { time })] }] } : {}),
     hyperVGeneration: "V2",
     extensions: extensions.map(extensionInstanceView),
-    statuses: [provisioningStatus(props.provisioningState, time), status("PowerState/running", "Info", "VM running")],
+    statuses: [provisioningStatus(asString(props.provisioningState), time), status("PowerState/running", "Info", "VM running")],
   };
 }
 
-function summary(codes: string[]): Json[] {
+function summary(codes: string[]): JsonObject[] {
   const counts = new Map<string, number>();
   for (const code of codes) counts.set(code, (counts.get(code) ?? 0) + 1);
   return [...counts].map(([code, count]) => ({ code, count }));
 }
 
 /** VirtualMachineScaleSetInstanceView: counts of instance and extension states across the instances. */
-export function scaleSetInstanceView(scaleSet: Json, instanceStates: string[], extensions: ExtensionStatus[]): Json {
+export function scaleSetInstanceView(scaleSet: unknown, instanceStates: string[], extensions: ExtensionStatus[]): JsonObject {
   const names = [...new Set(extensions.map((e) => e.name))];
+  const props = propertiesOf(scaleSet);
   return {
     virtualMachine: { statusesSummary: summary(instanceStates.map((state) => `ProvisioningState/${state.toLowerCase()}`)) },
     extensions: names.map((name) => ({ name, statusesSummary: summary(extensions.filter((e) => e.name === name).map((e) => `ProvisioningState/${e.state}`)) })),
-    statuses: [provisioningStatus(scaleSet.properties?.provisioningState, scaleSet.properties?.timeCreated ?? new Date().toISOString())],
+    statuses: [provisioningStatus(asString(props.provisioningState), props.timeCreated ?? new Date().toISOString())],
   };
 }

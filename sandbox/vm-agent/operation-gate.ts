@@ -126,9 +126,6 @@ export class OperationGate {
 
   private setState(resourceId: string, state: "Succeeded" | "Failed"): void {
     const resource = this.store.getResource(resourceId);
-    if (!resource?.body.properties) return;
-    this.store.updateBody(resource, (body) => {
-      body.properties.provisioningState = state;
-    });
+    if (resource) this.store.setProvisioningState(resource, state);
   }
 }

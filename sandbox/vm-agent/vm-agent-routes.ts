@@ -1,9 +1,9 @@
 import type { ArmService } from "../arm/arm-service";
 import { parseArmPath, parentIdOf } from "../arm/resource-id";
-import type { Json } from "../arm/store";
 import { Handler, json, SandboxRequest, SandboxResponse } from "../http/message";
 import type { AgentSessions } from "./agent-sessions";
 import { VMSS_VM } from "../arm/types/address-allocation";
+import { asObject, asObjects, JsonObject, propertiesOf } from "../arm/types/wire";
 import { acceptedExtension, ExtensionStatus, extensionInstanceView, scaleSetInstanceView, vmInstanceView } from "./instance-view";
 import { AGENT_PACKAGE_NAME, AGENT_VERSION } from "./package/agent-version";
 
@@ -53,10 +53,10 @@ function withPath(req: SandboxRequest, pathname: string): SandboxRequest {
   return { ...req, url };
 }
 
-function extensionView(deps: RouteDependencies, extension: Json): Json {
+function extensionView(deps: RouteDependencies, extension: JsonObject): JsonObject {
   const vmId = parentIdOf(String(extension.id)) ?? "";
   const found = deps.statuses(vmId).find((s) => s.name.toLowerCase() === String(extension.name).toLowerCase());
-  return extensionInstanceView(found ?? acceptedExtension(extension.properties ?? {}, String(extension.name), new Date().toISOString()));
+  return extensionInstanceView(found ?? acceptedExtension(extension.properties, String(extension.name), new Date().toISOString()));
 }
 
 async function heldPoll(req: SandboxRequest, deps: RouteDependencies, scriptsEnd: Promise<void>): Promise<SandboxResponse | undefined> {
@@ -83,10 +83,10 @@ function armRoute(req: SandboxRequest, deps: RouteDependencies): Promise<Sandbox
   if (parsed.kind === "collection" && last === "instanceview" && [...VM_TYPES, "virtualmachinescalesets"].includes(parentTypes)) {
     const response = deps.arm.handle(withPath(req, req.url.pathname.replace(/\/instanceView\/?$/i, "")));
     if (response?.status !== 200) return response;
-    const resource = response.body as Json;
+    const resource = asObject(response.body);
     if (VM_TYPES.includes(parentTypes)) return json(200, vmInstanceView(resource, deps.statuses(String(resource.id))));
     const instances = deps.arm.store.childrenOf(String(resource.id), VMSS_VM);
-    const states = instances.map((i) => String(i.body.properties?.provisioningState ?? "Succeeded"));
+    const states = instances.map((i) => String(propertiesOf(i.body).provisioningState ?? "Succeeded"));
     return json(
       200,
       scaleSetInstanceView(
@@ -102,10 +102,10 @@ function armRoute(req: SandboxRequest, deps: RouteDependencies): Promise<Sandbox
   if (!isVm && !isExtension) return undefined;
   const response = deps.arm.handle(req);
   if (response?.status !== 200) return response;
-  const body = response.body as Json;
-  if (isVm) body.properties.instanceView = vmInstanceView(body, deps.statuses(String(body.id)));
-  else if (parsed.kind === "resource") body.properties.instanceView = extensionView(deps, body);
-  else for (const item of body.value ?? []) item.properties.instanceView = extensionView(deps, item);
+  const body = asObject(response.body);
+  if (isVm) propertiesOf(body).instanceView = vmInstanceView(body, deps.statuses(String(body.id)));
+  else if (parsed.kind === "resource") propertiesOf(body).instanceView = extensionView(deps, body);
+  else for (const item of asObjects(body.value)) propertiesOf(item).instanceView = extensionView(deps, item);
   return response;
 }
 

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { ArmService } from "../arm/arm-service";
 import { parseResourceId } from "../arm/resource-id";
 import { VM_EXTENSION } from "../arm/types/compute";
+import { propertiesOf } from "../arm/types/wire";
 import type { DevOpsState } from "../devops/devops-state";
 import type { SandboxDirectory } from "../directory";
 import type { Handler } from "../http/message";
@@ -118,7 +119,7 @@ export class VmAgent implements ComputeHookTarget {
     const others = this.options.arm.store
       .childrenOf(vmId, VM_EXTENSION)
       .filter((e) => !known.has(e.name.toLowerCase()))
-      .map((e) => acceptedExtension(e.body.properties, e.name, new Date().toISOString()));
+      .map((e) => acceptedExtension(propertiesOf(e.body), e.name, new Date().toISOString()));
     return [...known.values(), ...others];
   }
 

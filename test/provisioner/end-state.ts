@@ -1,3 +1,5 @@
+import { vmBody } from "../../sandbox/arm/types/virtual-machine";
+import { asObject, propertiesOf } from "../../sandbox/arm/types/wire";
 import type { RunningSandbox } from "../../sandbox/sandbox";
 
 const VM = "Microsoft.Compute/virtualMachines";
@@ -21,13 +23,13 @@ export function orphans(sandbox: RunningSandbox): string[] {
   const resources = store.resources();
   const vms = resources.filter((r) => r.type === VM);
   for (const resource of resources) {
-    const unused = store.referencing(resource.id).length === 0 && !resource.body.properties?.privateEndpoint;
+    const unused = store.referencing(resource.id).length === 0 && !propertiesOf(resource.body).privateEndpoint;
     if ((resource.type === NIC || resource.type === DISK) && unused) found.push(`unused ${resource.type} ${resource.name}`);
   }
   for (const vm of vms) {
-    const nics: { id: string }[] = vm.body.properties.networkProfile?.networkInterfaces ?? [];
-    for (const nic of nics) if (!store.getResource(nic.id)) found.push(`VM ${vm.name} lost NIC ${nic.id}`);
-    const diskId: string | undefined = vm.body.properties.storageProfile?.osDisk?.managedDisk?.id;
+    const { networkProfile, storageProfile } = vmBody(vm).properties;
+    for (const nic of networkProfile.networkInterfaces) if (!store.getResource(nic.id)) found.push(`VM ${vm.name} lost NIC ${nic.id}`);
+    const diskId = storageProfile.osDisk.managedDisk.id;
     if (diskId && !store.getResource(diskId)) found.push(`VM ${vm.name} lost disk ${diskId}`);
   }
   const vmNames = new Set(vms.map((vm) => vm.name.toLowerCase()));
@@ -42,8 +44,8 @@ export function orphans(sandbox: RunningSandbox): string[] {
 
 /** Every resource or resource group carrying amlvnet's ownership tag. */
 export function taggedResources(sandbox: RunningSandbox): string[] {
-  const tagged = (tags: Record<string, string> | undefined) => Object.keys(tags ?? {}).some((key) => key.startsWith("amlvnet-"));
-  const resources = sandbox.arm.store.resources().filter((r) => tagged(r.body.tags));
+  const tagged = (tags: unknown) => Object.keys(asObject(tags)).some((key) => key.startsWith("amlvnet-"));
+  const resources = sandbox.arm.store.resources().filter((r) => tagged(asObject(r.body).tags));
   const groups = sandbox.arm.store.groups(sandbox.env.AZURE_SUBSCRIPTION_ID).filter((g) => tagged(g.tags));
   return [...resources.map((r) => r.id), ...groups.map((g) => g.id)].sort();
 }

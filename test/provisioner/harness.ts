@@ -2,6 +2,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { stringify } from "yaml";
+import { scaleSetVmBody } from "../../sandbox/arm/types/scale-set-vm";
+import { propertiesOf } from "../../sandbox/arm/types/wire";
 import type { RunningSandbox, SandboxOptions } from "../../sandbox/sandbox";
 import { startTestSandbox } from "../helpers/sandbox-harness";
 import { referenceIds } from "../readiness/helpers";
@@ -103,13 +105,13 @@ export function simulateAgents(sandbox: RunningSandbox, poolName: string): () =>
         resource.type === "Microsoft.Compute/virtualMachineScaleSets/virtualMachines" &&
         resource.id.toLowerCase().startsWith(elastic.azureId.toLowerCase() + "/")
       ) {
-        names.push(resource.body.properties.osProfile.computerName);
+        names.push(scaleSetVmBody(resource).properties.osProfile.computerName);
       }
       if (
         !elastic &&
         resource.type === "Microsoft.Compute/virtualMachines/extensions" &&
         resource.name === "amlvnet-agent" &&
-        resource.body.properties?.provisioningState === "Succeeded"
+        propertiesOf(resource.body).provisioningState === "Succeeded"
       ) {
         names.push(resource.id.split("/")[8]);
       }

@@ -1,6 +1,15 @@
 import assert from "node:assert/strict";
+import type { StoredResource } from "../../sandbox/arm/store";
+import { vmBody } from "../../sandbox/arm/types/virtual-machine";
 import type { RunningSandbox } from "../../sandbox/sandbox";
 import { amlvnet, issueConfigText, readLog, resourceSet, simulateAgents, startProvisionerSandbox, writeConfig, writesIn } from "./harness";
+
+/** A stored body read as the shape the test expects (a different shape fails the assertions that follow). */
+function bodyAs<T>(resource: StoredResource | undefined): T {
+  assert.ok(resource, "the resource exists");
+  const body: unknown = resource.body;
+  return body as T;
+}
 
 describe("amlvnet plan / apply / status / destroy (reference scenario, agents in a new VNet 10.30.0.0/16 in rg-agents)", () => {
   let sandbox: RunningSandbox;
@@ -64,17 +73,22 @@ describe("amlvnet plan / apply / status / destroy (reference scenario, agents in
     );
 
     const get = (id: string) => sandbox.arm.store.getResource(id);
-    const vnet = get(`${rg()}/providers/Microsoft.Network/virtualNetworks/vnet-agents`);
-    assert.deepEqual(vnet?.body.properties.addressSpace.addressPrefixes, ["10.30.0.0/16"]);
-    assert.equal(vnet?.body.tags["amlvnet-managed-by"], "amlvnet");
-    const subnet = get(`${rg()}/providers/Microsoft.Network/virtualNetworks/vnet-agents/subnets/snet-agents`);
+    const vnet = bodyAs<{ tags: Record<string, string>; properties: { addressSpace: { addressPrefixes: string[] } } }>(
+      get(`${rg()}/providers/Microsoft.Network/virtualNetworks/vnet-agents`),
+    );
+    assert.deepEqual(vnet.properties.addressSpace.addressPrefixes, ["10.30.0.0/16"]);
+    assert.equal(vnet.tags["amlvnet-managed-by"], "amlvnet");
+    const subnet = bodyAs<{ properties: { networkSecurityGroup: { id: string } } }>(
+      get(`${rg()}/providers/Microsoft.Network/virtualNetworks/vnet-agents/subnets/snet-agents`),
+    );
     assert.equal(
-      subnet?.body.properties.networkSecurityGroup.id.toLowerCase(),
+      subnet.properties.networkSecurityGroup.id.toLowerCase(),
       `${rg()}/providers/Microsoft.Network/networkSecurityGroups/nsg-snet-agents`.toLowerCase(),
     );
     const rules = sandbox.arm.store
       .childrenOf(`${rg()}/providers/Microsoft.Network/networkSecurityGroups/nsg-snet-agents`)
-      .map((r) => [r.name, r.body.properties.access, r.body.properties.direction]);
+      .map((r) => bodyAs<{ name: string; properties: { access: string; direction: string } }>(r))
+      .map((rule) => [rule.name, rule.properties.access, rule.properties.direction]);
     assert.deepEqual(
       rules.find(([name]) => name === "DenyInternetInbound"),
       ["DenyInternetInbound", "Deny", "Inbound"],
@@ -98,13 +112,17 @@ describe("amlvnet plan / apply / status / destroy (reference scenario, agents in
 
     const pat = sandbox.env.AZURE_DEVOPS_EXT_PAT;
     for (const i of [1, 2, 3]) {
-      const vm = get(`${rg()}/providers/Microsoft.Compute/virtualMachines/vm-aml-private-${i}`);
-      assert.equal(vm?.body.identity.type, "SystemAssigned");
-      assert.equal(vm?.body.properties.osProfile.linuxConfiguration.disablePasswordAuthentication, true);
-      assert.equal(vm?.body.properties.storageProfile.osDisk.deleteOption, "Delete");
-      assert.equal(vm?.body.properties.networkProfile.networkInterfaces[0].properties.deleteOption, "Delete");
-      const nic = get(`${rg()}/providers/Microsoft.Network/networkInterfaces/vm-aml-private-${i}-nic`);
-      assert.equal(nic?.body.properties.ipConfigurations[0].properties.publicIPAddress, undefined);
+      const vmResource = get(`${rg()}/providers/Microsoft.Compute/virtualMachines/vm-aml-private-${i}`);
+      assert.ok(vmResource, `vm-aml-private-${i} exists`);
+      const vm = vmBody(vmResource);
+      assert.equal(vm.identity?.type, "SystemAssigned");
+      assert.equal(vm.properties.osProfile.linuxConfiguration.disablePasswordAuthentication, true);
+      assert.equal(vm.properties.storageProfile.osDisk.deleteOption, "Delete");
+      assert.equal(vm.properties.networkProfile.networkInterfaces[0].properties.deleteOption, "Delete");
+      const nic = bodyAs<{ properties: { ipConfigurations: Array<{ properties: { publicIPAddress?: unknown } }> } }>(
+        get(`${rg()}/providers/Microsoft.Network/networkInterfaces/vm-aml-private-${i}-nic`),
+      );
+      assert.equal(nic.properties.ipConfigurations[0].properties.publicIPAddress, undefined);
       const extension = get(`${rg()}/providers/Microsoft.Compute/virtualMachines/vm-aml-private-${i}/extensions/amlvnet-agent`);
       const secrets = extension?.internal.secrets as { protectedSettings: { commandToExecute: string } };
       assert.match(secrets.protectedSettings.commandToExecute, new RegExp(`^exec bash -c .* 3<<'AMLVNET_PAT_END'\\n${pat}\\nAMLVNET_PAT_END\\n$`, "s"));

@@ -1,9 +1,24 @@
 import assert from "node:assert/strict";
+import { scaleSetVmBody } from "../../sandbox/arm/types/scale-set-vm";
+import { asObject, propertiesOf } from "../../sandbox/arm/types/wire";
 import type { RunningSandbox } from "../../sandbox/sandbox";
 import { amlvnet, minimalConfig, readLog, resourceSet, startProvisionerSandbox, writeConfig, writesIn } from "./harness";
 
 const SERVICE_CONNECTION = "0f3c2a44-8c3a-4c7b-9a34-7d2f0e1b5a10";
 const PROJECT = "5a0b8c7e-2f1d-4e3a-9b6c-1d2e3f4a5b6c";
+
+/** What apply must have made the scale set's stored body (a type literal, so a stored body may be read as one). */
+type ScaleSetExpectation = {
+  sku: { capacity: number };
+  properties: {
+    orchestrationMode: string;
+    overprovision: boolean;
+    upgradePolicy: { mode: string };
+    virtualMachineProfile: {
+      networkProfile: { networkInterfaceConfigurations: Array<{ properties: { ipConfigurations: Array<{ properties: Record<string, unknown> }> } }> };
+    };
+  };
+};
 
 describe("amlvnet with pool.mode: scaleset (a Uniform scale set registered as an elastic pool)", () => {
   let sandbox: RunningSandbox;
@@ -34,8 +49,11 @@ describe("amlvnet with pool.mode: scaleset (a Uniform scale set registered as an
     const vmss = sandbox.arm.store.getResource(
       `/subscriptions/${sandbox.env.AZURE_SUBSCRIPTION_ID}/resourceGroups/rg-agents/providers/Microsoft.Compute/virtualMachineScaleSets/vmss-aml-vmss`,
     );
-    const props = vmss?.body.properties;
-    assert.deepEqual([props.orchestrationMode, props.overprovision, props.upgradePolicy.mode, vmss?.body.sku.capacity], ["Uniform", false, "Manual", 2]);
+    // The body the sandbox stored, in the shape the test expects (a different shape fails the assertions).
+    const body = vmss?.body as ScaleSetExpectation | undefined;
+    assert.ok(body, "the scale set exists");
+    const props = body.properties;
+    assert.deepEqual([props.orchestrationMode, props.overprovision, props.upgradePolicy.mode, body.sku.capacity], ["Uniform", false, "Manual", 2]);
     const ipConfig = props.virtualMachineProfile.networkProfile.networkInterfaceConfigurations[0].properties.ipConfigurations[0].properties;
     assert.equal(ipConfig.loadBalancerBackendAddressPools, undefined);
     assert.equal(ipConfig.publicIPAddressConfiguration, undefined);
@@ -52,14 +70,15 @@ describe("amlvnet with pool.mode: scaleset (a Uniform scale set registered as an
   it("Azure DevOps (the sandbox) put its agent extension on the scale set and brought one agent per instance online", () => {
     const vmssId = `/subscriptions/${sandbox.env.AZURE_SUBSCRIPTION_ID}/resourceGroups/rg-agents/providers/Microsoft.Compute/virtualMachineScaleSets/vmss-aml-vmss`;
     const extension = sandbox.arm.store.getResource(`${vmssId}/extensions/Microsoft.Azure.DevOps.Pipelines.Agent`);
-    const props = extension?.body.properties;
+    const props = propertiesOf(extension?.body);
+    const settings = asObject(props.settings);
     assert.deepEqual(
-      [props?.publisher, props?.type, props?.settings?.isPipelinesAgent, props?.settings?.agentFolder, props?.protectedSettings],
+      [props.publisher, props.type, settings.isPipelinesAgent, settings.agentFolder, props.protectedSettings],
       ["Microsoft.VisualStudio.Services", "TeamServicesAgentLinux", true, "/agent", undefined],
     );
     const instances = sandbox.arm.store
       .childrenOf(vmssId, "Microsoft.Compute/virtualMachineScaleSets/virtualMachines")
-      .map((i) => i.body.properties.osProfile.computerName)
+      .map((i) => scaleSetVmBody(i).properties.osProfile.computerName)
       .sort();
     const pool = sandbox.devops.findPoolByName("aml-vmss");
     const agents = sandbox.devops

@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import type { RequestLogEntry } from "../../sandbox/http/request-log";
 import type { StoredResource } from "../../sandbox/arm/store";
+import { propertiesOf } from "../../sandbox/arm/types/wire";
 
 export function readRequestLog(file: string): RequestLogEntry[] {
   return readFileSync(file, "utf8")
@@ -33,7 +34,7 @@ export function pathOf(entry: RequestLogEntry): string {
 const NOT_CHECKED = [/^Microsoft\.Network\/networkInterfaces$/i, /^Microsoft\.Network\/privateDnsZones\/SOA$/i];
 
 export function resourcesChecked(resources: StoredResource[]): StoredResource[] {
-  return resources.filter((r) => r.body?.properties?.privateEndpoint || !NOT_CHECKED.some((pattern) => pattern.test(r.type)));
+  return resources.filter((r) => propertiesOf(r.body).privateEndpoint || !NOT_CHECKED.some((pattern) => pattern.test(r.type)));
 }
 
 /** One link of the dependency chain: requests that could only start once the previous stage answered. */

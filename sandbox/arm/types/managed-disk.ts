@@ -1,16 +1,23 @@
+/**
+ * Microsoft.Compute/disks: the managed OS disks VMs create. Shapes from azure-rest-api-specs
+ * compute/resource-manager/Microsoft.Compute/DiskRP/stable/2024-03-02/disk.json and examples
+ * diskExamples/Disk_Create_FromAPlatformImage.json / Disk_Get.json (diskState, managedBy); SDK type Disk in
+ * @azure/arm-compute.
+ */
 import { guidFrom } from "../../http/random";
 import { ArmError } from "../arm-error";
 import { type ResourceTypeSpec } from "../resource-type";
 import { DISK, VM } from "./compute-profile";
+import { asObject, propertiesOf } from "./wire";
 
 export const managedDiskType: ResourceTypeSpec = {
   type: DISK,
   lro: "compute",
   placement: "tracked",
   write(_ctx, request) {
-    const props = request.body.properties ?? {};
+    const props = propertiesOf(request.body);
     return {
-      sku: request.body.sku ?? { name: "Premium_LRS" },
+      sku: asObject(request.body).sku ?? { name: "Premium_LRS" },
       properties: {
         osType: props.osType,
         diskSizeGB: props.diskSizeGB ?? 30,
@@ -22,8 +29,8 @@ export const managedDiskType: ResourceTypeSpec = {
   },
   view(ctx, disk, body) {
     const vm = ctx.store.referencing(disk.id).find((r) => r.type === VM);
-    body.properties.diskState = vm ? "Attached" : "Unattached";
-    if (vm) body.managedBy = vm.id;
+    propertiesOf(body).diskState = vm ? "Attached" : "Unattached";
+    if (vm) asObject(body).managedBy = vm.id;
   },
   checkDelete(ctx, disk) {
     const vm = ctx.store.referencing(disk.id).find((r) => r.type === VM);

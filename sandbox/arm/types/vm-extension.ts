@@ -1,7 +1,14 @@
+/**
+ * Microsoft.Compute/virtualMachines/extensions and virtualMachineScaleSets/extensions. Shapes from
+ * azure-rest-api-specs compute/resource-manager/Microsoft.Compute/ComputeRP/stable/2024-11-01 (virtualMachine.json
+ * VirtualMachineExtension, virtualMachineScaleSet.json VirtualMachineScaleSetExtension) and example
+ * VirtualMachineExtension_CreateOrUpdate_MinimumSet_Gen.json (test/fixtures/arm/compute-vm-extension-create.json);
+ * SDK type VirtualMachineExtension in @azure/arm-compute. protectedSettings are write-only (kept in `internal`).
+ */
 import { ArmError } from "../arm-error";
 import { type ResourceTypeSpec } from "../resource-type";
-import type { Json } from "../store";
 import { VM_EXTENSION, VMSS_EXTENSION } from "./compute-profile";
+import { asObject, asObjects, propertiesOf } from "./wire";
 
 export const vmExtensionType: ResourceTypeSpec = {
   type: VM_EXTENSION,
@@ -9,27 +16,28 @@ export const vmExtensionType: ResourceTypeSpec = {
   placement: "tracked",
   inProgressState: "Creating",
   write(ctx, request) {
-    const props = request.body.properties ?? {};
+    const props = propertiesOf(request.body);
     for (const required of ["publisher", "type", "typeHandlerVersion"]) {
       if (!props[required]) throw new ArmError(400, "InvalidParameter", `Required parameter '${required}' is missing (null). Target: '${required}'.`);
     }
+    const handler = `${String(props.publisher)}.${String(props.type)}`;
     // One extension per handler: siblings, and for a scale set its model's extensionProfile too.
     const name = String(request.address.names.at(-1)).toLowerCase();
-    const others: Json[] = [
-      ...ctx.store.childrenOf(request.parent?.id ?? "").map((e) => e.body),
-      ...(request.parent?.body.properties?.virtualMachineProfile?.extensionProfile?.extensions ?? []),
+    const parentProfile = asObject(propertiesOf(request.parent?.body).virtualMachineProfile);
+    const others = [
+      ...ctx.store.childrenOf(request.parent?.id ?? "").map((e) => asObject(e.body)),
+      ...asObjects(asObject(parentProfile.extensionProfile).extensions),
     ];
     if (
-      others.some(
-        (e) =>
-          String(e.name).toLowerCase() !== name &&
-          `${e.properties?.publisher}.${e.properties?.type}`.toLowerCase() === `${props.publisher}.${props.type}`.toLowerCase(),
-      )
+      others.some((e) => {
+        const other = propertiesOf(e);
+        return String(e.name).toLowerCase() !== name && `${String(other.publisher)}.${String(other.type)}`.toLowerCase() === handler.toLowerCase();
+      })
     ) {
       throw new ArmError(
         400,
         "BadRequest",
-        `Multiple VMExtensions per handler not supported for OS type 'Linux'. VMExtension '${request.address.names.at(-1)}' with handler '${props.publisher}.${props.type}' already added or specified in input.`,
+        `Multiple VMExtensions per handler not supported for OS type 'Linux'. VMExtension '${request.address.names.at(-1)}' with handler '${handler}' already added or specified in input.`,
       );
     }
     return {

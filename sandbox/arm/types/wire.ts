@@ -1,6 +1,11 @@
 import { ArmError } from "../arm-error";
 
-/** Narrowing helpers for request bodies, which arrive as untyped JSON. */
+/**
+ * Narrowing helpers for request bodies, which arrive as untyped JSON. The envelope they read is ARM's: a resource
+ * (azure-rest-api-specs common-types/resource-management/v5/types.json `Resource`) with its `properties` bag, and
+ * `{id}` references (network.json `SubResource`); requirePriority's default range is the Network RP's (firewallPolicy.json 2024-05-01
+ * FirewallPolicyRuleCollectionGroupProperties.priority: minimum 100, maximum 65000).
+ */
 
 export type JsonObject = Record<string, unknown>;
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { AGENT_VERSION } from "./agent-version";
 import { CommandSettings, ConfigurationError } from "./listener-args";
 import { AgentSettings, clientAssertion, createAgentKey, CredentialData, FILES, readJson, remove, utcStamp, writeJson } from "./listener-files";
-import { send, ServiceError } from "./listener-http";
+import { objectOf, send, ServiceError } from "./listener-http";
 
 /** `config.sh` and `config.sh remove`: the steps and console lines of the agent's ConfigurationManager. */
 
@@ -52,13 +52,33 @@ function systemCapabilities(root: string, agentName: string): Record<string, str
   };
 }
 
-/** TaskAgent as the service returns it: sent back whole on replace, so it stays free-form JSON. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type TaskAgent = any;
+/** TaskAgent as the service returns it: sent back whole on replace, so its other fields stay as they came. */
+type TaskAgent = Record<string, unknown> & { id: number };
+
+/** The first item of a list response (`{count, value: [...]}`), if it is an object. */
+function firstOf(list: unknown): Record<string, unknown> | undefined {
+  const value = objectOf(list).value;
+  return Array.isArray(value) && typeof value[0] === "object" && value[0] !== null ? objectOf(value[0]) : undefined;
+}
+
+function taskAgentOf(value: unknown): TaskAgent | undefined {
+  const agent = objectOf(value);
+  return typeof agent.id === "number" ? { ...agent, id: agent.id } : undefined;
+}
+
+/** The agent's OAuth registration: client ID, token URL and the public key the service holds. */
+function authorizationOf(agent: TaskAgent): { clientId: string; authorizationUrl: string; modulus: unknown } {
+  const authorization = objectOf(agent.authorization);
+  return {
+    clientId: String(authorization.clientId ?? ""),
+    authorizationUrl: String(authorization.authorizationUrl ?? ""),
+    modulus: objectOf(authorization.publicKey).modulus,
+  };
+}
 
 async function findAgent(url: string, pat: string, poolId: number, name: string): Promise<TaskAgent | undefined> {
   const agents = await send("GET", `${url}/_apis/distributedtask/pools/${poolId}/agents?agentName=${encodeURIComponent(name)}`, { pat }, { apiVersion: API });
-  return agents?.value?.[0];
+  return taskAgentOf(firstOf(agents));
 }
 
 /** systemd-escape --path, as the generated svc.sh applies it to the unit name. */
@@ -110,8 +130,9 @@ export async function configure(settings: CommandSettings, root: string, term: T
   section(term, "Register Agent");
   const poolName = settings.value("pool") ?? "default";
   const pools = await send("GET", `${url}/_apis/distributedtask/pools?poolName=${encodeURIComponent(poolName)}`, { pat }, { apiVersion: API });
-  const pool = pools?.value?.[0];
-  if (!pool) throw new ConfigurationError(`Agent pool not found: '${poolName}'`);
+  const found = firstOf(pools);
+  if (!found || typeof found.id !== "number") throw new ConfigurationError(`Agent pool not found: '${poolName}'`);
+  const pool = { id: found.id, name: String(found.name) };
   const agentName = settings.value("agent") ?? process.env.AMLVNET_VM_COMPUTER_NAME ?? hostname();
   term.line("Scanning for tool capabilities.");
   const capabilities = systemCapabilities(root, agentName);
@@ -128,33 +149,35 @@ export async function configure(settings: CommandSettings, root: string, term: T
   if (agent && !settings.flag("replace")) throw new ConfigurationError(`Pool ${pool.id} already contains an agent with name ${agentName}.`);
   if (!agent) {
     try {
-      agent = await send("POST", `${url}/_apis/distributedtask/pools/${pool.id}/agents`, { pat }, { apiVersion: API, json: desired });
+      agent = taskAgentOf(await send("POST", `${url}/_apis/distributedtask/pools/${pool.id}/agents`, { pat }, { apiVersion: API, json: desired }));
       term.line("Successfully added the agent");
     } catch (error) {
       // A retried POST the service had already applied answers 409: the agent exists now (with our key if it was ours).
       if (!(error instanceof ServiceError && error.status === 409)) throw error;
       agent = await findAgent(url, pat, pool.id, agentName);
       if (!agent) throw error;
-      if (agent.authorization?.publicKey?.modulus === publicKey.modulus) term.line("Successfully added the agent");
+      if (authorizationOf(agent).modulus === publicKey.modulus) term.line("Successfully added the agent");
       else if (!settings.flag("replace")) throw new ConfigurationError(`Pool ${pool.id} already contains an agent with name ${agentName}.`);
     }
   }
-  if (agent.authorization?.publicKey?.modulus !== publicKey.modulus) {
-    agent = await send(
-      "PUT",
-      `${url}/_apis/distributedtask/pools/${pool.id}/agents/${agent.id}`,
-      { pat },
-      { apiVersion: API, json: { ...agent, ...desired, id: agent.id } },
+  if (!agent) throw new ConfigurationError(`The service did not return the agent ${agentName} it added to pool ${pool.id}.`);
+  if (authorizationOf(agent).modulus !== publicKey.modulus) {
+    const replaced = taskAgentOf(
+      await send(
+        "PUT",
+        `${url}/_apis/distributedtask/pools/${pool.id}/agents/${agent.id}`,
+        { pat },
+        { apiVersion: API, json: { ...agent, ...desired, id: agent.id } },
+      ),
     );
+    if (!replaced) throw new ConfigurationError(`The service did not return the agent ${agentName} it replaced in pool ${pool.id}.`);
+    agent = replaced;
     term.line("Successfully replaced the agent");
   }
+  const { clientId, authorizationUrl } = authorizationOf(agent);
   const credential: CredentialData = {
     scheme: "OAuth",
-    data: {
-      clientId: agent.authorization.clientId,
-      authorizationUrl: agent.authorization.authorizationUrl,
-      oauthEndpointUrl: agent.authorization.authorizationUrl,
-    },
+    data: { clientId, authorizationUrl, oauthEndpointUrl: authorizationUrl },
   };
   writeJson(root, FILES.credentials, credential, 0o600);
   term.line("Testing agent connection.");
@@ -187,7 +210,7 @@ export async function accessToken(root: string, credential: CredentialData): Pro
       },
     },
   );
-  return String(token.access_token);
+  return String(objectOf(token).access_token);
 }
 
 export async function unconfigure(settings: CommandSettings, root: string, term: Terminal): Promise<void> {

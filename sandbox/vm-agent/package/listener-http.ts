@@ -42,10 +42,13 @@ function delayMs(attempt: number, retryAfter: string | null): number {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Service JSON read by narrowing: an object's fields, or none for anything else (the package has no other helpers). */
+export function objectOf(value: unknown): Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
+
 /** Sends one request (retrying what the agent retries) and returns the parsed JSON body, if any. */
-// Service bodies are free-form JSON; callers read the fields they need.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function send(method: string, url: string, credentials: Credentials, options: RequestOptions = {}): Promise<any> {
+export async function send(method: string, url: string, credentials: Credentials, options: RequestOptions = {}): Promise<unknown> {
   const headers: Record<string, string> = {
     Accept: `application/json${options.apiVersion ? `;api-version=${options.apiVersion}` : ""}`,
     "X-TFS-FedAuthRedirect": "Suppress",
@@ -79,20 +82,19 @@ export async function send(method: string, url: string, credentials: Credentials
   }
 }
 
-// Free-form service JSON, as for send().
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function readResponse(response: Response, url: string): Promise<any> {
+async function readResponse(response: Response, url: string): Promise<unknown> {
   const text = await response.text();
   const isJson = (response.headers.get("content-type") ?? "").includes("json");
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const parsed: any = text && isJson ? JSON.parse(text) : undefined;
+  const parsed: unknown = text && isJson ? JSON.parse(text) : undefined;
   // 203 is the sign-in page Azure DevOps sends a rejected credential when the redirect is not suppressed.
   if (response.status === 401 || response.status === 203) {
     throw new ServiceError(`VS30063: You are not authorized to access ${new URL(url).origin}.`, 401);
   }
   if (response.status >= 300) {
-    const message = parsed?.message ?? parsed?.error_description ?? `${response.status} ${response.statusText}`;
-    throw new ServiceError(String(message), response.status, parsed?.typeKey ?? parsed?.error);
+    const error = objectOf(parsed);
+    const message = error.message ?? error.error_description ?? `${response.status} ${response.statusText}`;
+    const typeKey = error.typeKey ?? error.error;
+    throw new ServiceError(String(message), response.status, typeKey === undefined ? undefined : String(typeKey));
   }
   return parsed;
 }

@@ -5,7 +5,7 @@ import { AGENT_VERSION } from "./agent-version";
 import { ConfigurationError } from "./listener-args";
 import { accessToken, serviceNames, Terminal } from "./listener-config";
 import { AgentSettings, CredentialData, FILES, readJson, remove, utcStamp, writeJson } from "./listener-files";
-import { send } from "./listener-http";
+import { objectOf, send } from "./listener-http";
 
 /**
  * The listener's connection to the service: like the real agent it authenticates with its own key (OAuth client
@@ -55,7 +55,7 @@ async function openSession(root: string): Promise<StoredSession> {
       },
     },
   );
-  const stored = { sessionId: String(session.sessionId), poolId: settings.poolId };
+  const stored = { sessionId: String(objectOf(session).sessionId), poolId: settings.poolId };
   writeJson(root, FILES.session, stored, 0o600);
   return stored;
 }
