@@ -1,9 +1,11 @@
 import { parentIdOf } from "./resource-id";
-import { asObject, propertiesOf } from "./types/wire";
+import { asObject, type JsonObject, propertiesOf } from "./types/wire";
 
-// Resource bodies are free-form JSON; the type handlers give them shape.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type Json = any;
+/**
+ * A resource body: a JSON object whose members each type reads through the narrowing helpers of types/wire.ts
+ * (request bodies) or its own accessor over a wire interface (bodies it stored itself).
+ */
+export type Json = JsonObject;
 
 export interface StoredResource {
   /** The ID with the casing it was created with (ARM keeps it). */
