@@ -3,6 +3,7 @@ import type { ArmService } from "../arm/arm-service";
 import { parentIdOf } from "../arm/resource-id";
 import type { StoredResource } from "../arm/store";
 import { VMSS_VM } from "../arm/types/address-allocation";
+import { sameId } from "../arm/types/common";
 import { VMSS } from "../arm/types/compute";
 import type { DevOpsState } from "../devops/devops-state";
 import type { ElasticPoolRecord } from "../devops/devops-model";
@@ -28,10 +29,6 @@ export const PIPELINES_AGENT_EXTENSION = "Microsoft.Azure.DevOps.Pipelines.Agent
 const EXTENSION_API_VERSION = "2024-07-01";
 const LINUX_EXTENSION_VERSION = "1.23";
 const LINUX_SCRIPT_VERSION = "15";
-
-function sameId(a: string, b: string): boolean {
-  return a.toLowerCase() === b.toLowerCase();
-}
 
 export class ElasticPoolAgents {
   constructor(

@@ -8,15 +8,11 @@ import { ArmError } from "../arm-error";
 import type { ArmContext } from "../resource-type";
 import { parentIdOf } from "../resource-id";
 import type { StoredResource } from "../store";
-import { asObject, asString, JsonObject, propertiesOf, refIdOf } from "./wire";
+import { asObject, asString, JsonObject, propertiesOf } from "./wire";
 
 /** `{id}` references as ARM lists them in read-only back-reference arrays. */
 export function idRefs(resources: Array<{ id: string }>): Array<{ id: string }> {
   return resources.map((r) => ({ id: r.id }));
-}
-
-export function refId(ref: unknown): string | undefined {
-  return refIdOf(ref);
 }
 
 export function sameId(a: string | undefined, b: string | undefined): boolean {

@@ -10,9 +10,9 @@ import { overlappingPrefixPairs } from "../ip-prefix";
 import type { ArmContext, ResourceTypeSpec } from "../resource-type";
 import { parentIdOf } from "../resource-id";
 import type { StoredResource } from "../store";
-import { refId, resourceGuid, sameId } from "./common";
+import { resourceGuid, sameId } from "./common";
 import { PEERING, VNET, vnetPrefixes } from "./virtual-network";
-import { propertiesOf } from "./wire";
+import { propertiesOf, refIdOf } from "./wire";
 
 /** The part of a peering's stored `properties` read back here (written below, so always present). */
 type StoredPeeringProperties = { remoteVirtualNetwork: { id: string }; remoteAddressSpace: Required<Pick<AddressSpace, "addressPrefixes">> };
@@ -47,7 +47,7 @@ export const peeringType: ResourceTypeSpec = {
   write(ctx, request) {
     const local = request.parent as StoredResource;
     const props = propertiesOf(request.body);
-    const remoteId = refId(props.remoteVirtualNetwork);
+    const remoteId = refIdOf(props.remoteVirtualNetwork);
     const remote = remoteId ? ctx.resolve(remoteId) : undefined;
     if (!remoteId || !remote || remote.type !== VNET) {
       throw new ArmError(

@@ -7,9 +7,9 @@ import { ArmError } from "../arm-error";
 import { prefixContains, prefixesOverlap } from "../ip-prefix";
 import { ResourceTypeSpec, requireReference } from "../resource-type";
 import { ipConfigurationsIn } from "./address-allocation";
-import { idRefs, listProperty, refId, requireSameRegion, sameId } from "./common";
+import { idRefs, listProperty, requireSameRegion, sameId } from "./common";
 import { parsePrefix, SUBNET, subnetPrefixOf, vnetPrefixes } from "./virtual-network";
-import { asObject, JsonObject, propertiesOf } from "./wire";
+import { asObject, JsonObject, propertiesOf, refIdOf } from "./wire";
 
 const NSG = "Microsoft.Network/networkSecurityGroups";
 const ROUTE_TABLE = "Microsoft.Network/routeTables";
@@ -80,7 +80,7 @@ export const subnetType: ResourceTypeSpec = {
       ["routeTable", ROUTE_TABLE],
       ["natGateway", NAT_GATEWAY],
     ] as const) {
-      const id = refId(props[property]);
+      const id = refIdOf(props[property]);
       if (!id) continue;
       const target = requireReference(ctx, props[property], type, request.id);
       requireSameRegion(property, String(asObject(vnet.body).location), target.id, String(asObject(target.body).location), request.id);
