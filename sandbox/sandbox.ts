@@ -25,6 +25,7 @@ import { prepareTls } from "./http/tls";
 import { InProcessArmClient } from "./scenarios/in-process-client";
 import { buildScenario, ScenarioIds, scenarioIds, ScenarioName } from "./scenarios";
 import { SandboxDns, startSandboxDns } from "./dns/dns-server";
+import { EndpointStandIns, STAND_INS_PATH } from "./probe/endpoint-stand-ins";
 import { BootDiagnostics } from "./ssh/boot-diagnostics";
 import { installComputeSshHooks } from "./ssh/compute-hooks";
 import { SandboxSsh } from "./ssh/sandbox-ssh";
@@ -106,6 +107,8 @@ export interface RunningSandbox {
   dns: SandboxDns;
   /** The scenario's workspace and VNets (undefined for "empty"). */
   scenarioIds?: ScenarioIds;
+  /** Loopback listeners standing in for the services behind the private endpoints (IP:443, and :445 for files). */
+  endpointStandIns: EndpointStandIns;
   close(): Promise<void>;
 }
 
@@ -141,6 +144,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
   const ssh = options.runExtensions ? new SandboxSsh({ store: arm.store, runAsAdmin: (target, command) => vmAgent.runAsAdmin(target, command) }) : undefined;
   const bootDiagnostics = new BootDiagnostics(arm.store, (machine) => ssh?.bootOf(machine));
   installComputeSshHooks(arm.types, bootDiagnostics, ssh);
+  const endpointStandIns = new EndpointStandIns(arm.store);
   const isEntra = (path: string) => /\/(oauth2|discovery|v2\.0)\//.test(path) || path.endsWith("openid-configuration");
   const { server, origin } = await startHttpsServer({
     port: options.port ?? 0,
@@ -153,6 +157,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       instanceMetadataHandler(arm.store),
       scaleSetNicHandler(arm),
       vmAgent.handler(),
+      endpointStandIns.handler(),
       createEntraHandler(directory, authority),
       createAmlHandler({ state: aml, arm, authority, directory }),
       (req) => arm.handle(req),
@@ -160,7 +165,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       devops.handler,
     ],
     faults: new FaultInjector(options.faultRate ?? 0, faultRandom),
-    faultExempt: isEntra,
+    // The stand-in map is the sandbox's own plumbing, not an Azure API: never a fault.
+    faultExempt: (path) => isEntra(path) || path === STAND_INS_PATH,
     bodyNotLogged: isEntra,
     // Secrets the sandbox issued are scrubbed from logged bodies too, wherever they appear (a PAT in a script, say).
     log: new RequestLog(options.requestLog, () => [
@@ -214,8 +220,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     clientAddresses: () => [...clientAddresses],
     dns,
     scenarioIds: ids,
+    endpointStandIns,
     close: async () => {
       await dns.close();
+      await endpointStandIns.close();
       await ssh?.close();
       await vmAgent.close();
       await closeServer(server);

@@ -11,12 +11,9 @@ const { spawnSync } = require("node:child_process");
  * @param {number} [expected]
  */
 function step(title, args, env, expected = 0) {
-  console.log(
-    `\n=== ${title}\n$ amlvnet ${args
-      .slice(1)
-      .join(" ")
-      .replace(/\/subscriptions\/[^ ]+\/(\S+)/g, "…/$1")}\n`,
-  );
+  // The amlvnet CLI is shown as `amlvnet ...`; the demo's own TypeScript steps as the node command they are.
+  const command = args[0] === "build/cli/main.js" ? ["amlvnet", ...args.slice(1)] : ["node", ...args];
+  console.log(`\n=== ${title}\n$ ${command.join(" ").replace(/\/subscriptions\/[^ ]+\/(\S+)/g, "…/$1")}\n`);
   const status = spawnSync(process.execPath, args, { stdio: "inherit", env }).status;
   if (status !== expected) console.log(`(exit code ${status}, expected ${expected})`);
   return status === expected;

@@ -5,7 +5,8 @@
 // 3) a bad change drops a private DNS zone link, one side of the peering and the AKS cluster's role; 4) the check
 // finds them, with fixes; the Deploy stage's view (--target aks-inference) and the role fix applied;
 // 5) `amlvnet apply` bootstraps a 2-agent pool in that VNet, which repairs the peering and the link and brings the
-// agents online; 6) the check passes again; 7) `amlvnet status`.
+// agents online; 6) the check passes again; 7) `amlvnet status`. Step 2b adds the probe (DNS and TCP) as an agent
+// inside the VNet sees it.
 "use strict";
 // npm run demo -- --scenario hub-spoke: the landing-zone story instead (scripts/demo-hub.js).
 if (process.argv.slice(2).join(" ").includes("hub-spoke")) require("./demo-hub");
@@ -19,7 +20,10 @@ function main() {
   const { join } = require("node:path");
   const { createInterface } = require("node:readline");
 
-  const sandbox = spawn(process.execPath, ["build/cli/main.js", "sandbox", "--scenario", "reference"], { stdio: ["ignore", "pipe", "inherit"] });
+  // --state-dir DIR is passed on to the sandbox (the test that runs the demo gives it its own).
+  const at = process.argv.indexOf("--state-dir");
+  const stateDir = at > 0 && process.argv[at + 1] ? ["--state-dir", process.argv[at + 1]] : [];
+  const sandbox = spawn(process.execPath, ["build/cli/main.js", "sandbox", "--scenario", "reference", ...stateDir], { stdio: ["ignore", "pipe", "inherit"] });
   const lines = createInterface({ input: sandbox.stdout });
   const workDir = mkdtempSync(join(tmpdir(), "amlvnet-demo-"));
   let done = false;
@@ -42,6 +46,9 @@ function main() {
     const workspace = `${rg}/providers/Microsoft.MachineLearningServices/workspaces/mlw-secure`;
     const agentVnet = `${rg}/providers/Microsoft.Network/virtualNetworks/vnet-bastion`;
     const check = ["build/cli/main.js", "check", "--workspace", workspace, "--agent-vnet", agentVnet];
+    // The check as an agent inside vnet-bastion runs it with --probe: DNS from the sandbox's DNS server (Azure DNS as
+    // seen in vnet-bastion), TCP to the private IPs through the sandbox's loopback stand-ins (never to 10.x).
+    const probe = ["build/scripts/demo/probe-from-agent.js", "--workspace", workspace, "--agent-vnet", agentVnet, "--dns-server", ready.dnsServer];
     writeFileSync(join(workDir, "id_ed25519.pub"), sshPublicKey() + "\n");
     const config = join(workDir, "agents.yaml");
     writeFileSync(
@@ -63,6 +70,12 @@ function main() {
     let ok = true;
     ok = step("1. The reference architecture of the source documents, as the SDKs see it", ["build/scripts/demo/show-topology.js"], env) && ok;
     ok = step("2. Check it from the agents' VNet (vnet-bastion): READY", check, env) && ok;
+    ok =
+      step(
+        "2b. The same check with --probe, as on an agent in vnet-bastion: every endpoint name resolves to its private IP and answers on TCP 443",
+        probe,
+        env,
+      ) && ok;
     ok =
       step(
         "3. A bad change: drop a private DNS zone link, one side of the peering and the AKS cluster's Network Contributor role",
