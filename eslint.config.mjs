@@ -54,7 +54,7 @@ export default tseslint.config(
   // Import boundaries. Product folders never import the sandbox...
   ...PRODUCT.flatMap((folder) => forbidAtDepth(folder, ["sandbox"], "product code never imports sandbox/")),
   // ...except the command that starts it: `amlvnet sandbox` ships the sandbox in the CLI by design.
-  { files: ["cli/commands/sandbox.ts"], rules: { "no-restricted-imports": "off" } },
+  { files: ["cli/commands/sandbox.ts", "cli/commands/sandbox-ready.ts"], rules: { "no-restricted-imports": "off" } },
   // ...and the sandbox imports product code only from network/ (an address or a zone name, not a verdict).
   ...forbidAtDepth(
     "sandbox",

@@ -15,9 +15,12 @@ export function envFileText(env: Record<string, string | undefined>): string {
   );
 }
 
-/** Writes the env file whole (temp file, then rename), readable by its owner only: it holds the sandbox's secrets. */
-export function writeEnvFile(path: string, env: Record<string, string | undefined>): void {
+/**
+ * Writes a file the sandbox's secrets may be in (the env file, the ready output) whole (temp file, then rename, so a
+ * reader waiting for it never sees half), readable by its owner only.
+ */
+export function writePrivateFile(path: string, text: string): void {
   const temp = `${path}.${process.pid}.tmp`;
-  writeFileSync(temp, envFileText(env), { mode: 0o600 });
+  writeFileSync(temp, text, { mode: 0o600 });
   renameSync(temp, path);
 }

@@ -2,22 +2,29 @@ import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { DEFAULT_STATE_DIR, RunningSandbox, startSandbox } from "../../sandbox/sandbox";
 import { SCENARIOS } from "../../sandbox/scenarios";
-import { choiceOption, floatOption, intOption, parseCommandArgs, UsageError } from "../args";
+import { choiceOption, floatOption, intOption, OUTPUT_OPTIONS, outputOptions, parseCommandArgs, UsageError } from "../args";
 import { EXIT, EXIT_CODES_HELP } from "../exit-codes";
-import { writeEnvFile } from "./sandbox-env-file";
+import { envFileText, writePrivateFile } from "./sandbox-env-file";
+import { readyObject, readyText } from "./sandbox-ready";
 import { ensureStateDir } from "./state-dir";
 
 export const SANDBOX_HELP = `Usage: amlvnet sandbox [options]
 
 Serves Microsoft Entra ID, Azure Resource Manager and Azure DevOps on one loopback HTTPS port, and DNS as Azure DNS
-answers inside one VNet, prints one JSON line {"ready":true,"armEndpoint":...,"dnsServer":...,"scenario":{...},
-"env":{...}} on stdout when ready, and runs until SIGINT or SIGTERM (then removes the VMs' directories).
+answers inside one VNet, prints one JSON line {"ready":true,"armEndpoint":...,"dnsServer":...,"endpointListeners":...,
+"scenario":{...},"env":{...}} on stdout when ready (-o text: the same as readable lines, secrets hidden), and runs
+until SIGINT or SIGTERM (then removes the VMs' directories).
 Export "env" (or source --env-out) and the Azure SDKs, az-like tools and amlvnet talk to the sandbox instead of Azure.
 "env" also holds what the pipeline task needs to try workload identity federation by hand: the service connection
 the sandbox trusts (AMLVNET_WIF_SERVICE_CONNECTION_ID, app AZURE_CLIENT_ID), SYSTEM_OIDCREQUESTURI and a job access
 token (ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN, as the agent hands it to tasks).
+"endpointListeners" is a URL: GET it for the loopback listeners standing in for the services behind the private
+endpoints ({"listeners":[{"ip":"10.10.2.4","port":443,"host":"127.0.0.1","listenPort":...}]}), for a probe whose TCP
+must stay on this machine (the sandbox answers on no 10.x address).
 
 Options:
+  -o, --output FORMAT  json | text (default: json, the ready line scripts parse); --format FORMAT is the same option
+  --out-file FILE      write the ready output to FILE (whole, when ready) instead of stdout
   --port N             port on 127.0.0.1 (default: any free port)
   --scenario NAME      empty | reference | hub-spoke (default: empty). reference builds the source documents'
                        architecture: AML VNet, agent VNet, workspace with private endpoints, six private DNS zones,
@@ -106,6 +113,7 @@ export async function runSandbox(argv: string[]): Promise<number> {
       "state-dir": { type: "string" },
       "ssh-authorized-key": { type: "string", multiple: true },
       "no-run-extensions": { type: "boolean" },
+      ...OUTPUT_OPTIONS,
       help: { type: "boolean", short: "h" },
     },
     "sandbox",
@@ -114,6 +122,7 @@ export async function runSandbox(argv: string[]): Promise<number> {
     process.stdout.write(SANDBOX_HELP);
     return EXIT.ok;
   }
+  const { format, outFile } = outputOptions(values, ["json", "text"] as const);
   const scenario = choiceOption(values.scenario, "scenario", SCENARIOS, "empty");
   const dnsVnet = values["dns-vnet"];
   if (dnsVnet !== undefined && !/^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+$/i.test(dnsVnet)) {
@@ -142,22 +151,22 @@ export async function runSandbox(argv: string[]): Promise<number> {
   const sandbox = await startSandbox(options);
   for (const key of authorizedKeys) sandbox.ssh?.authorizeOnJumpHost(key);
   const extra = scenarioEnv(sandbox);
-  if (values["env-out"]) writeEnvFile(resolve(values["env-out"]), { ...sandbox.env, ...extra });
-  const ids = sandbox.scenarioIds;
-  process.stdout.write(
-    JSON.stringify({
-      ready: true,
-      armEndpoint: sandbox.origin,
-      dnsServer: sandbox.dns.address,
-      ...(ids ? { scenario: { name: scenario, ...ids } } : {}),
-      env: sandbox.env,
-    }) + "\n",
-  );
-  await new Promise<void>((done) => {
+  if (values["env-out"]) writePrivateFile(resolve(values["env-out"]), envFileText({ ...sandbox.env, ...extra }));
+  // Listen for the stop signals before saying "ready": a script may send SIGTERM the moment it reads the line.
+  const stopped = new Promise<void>((done) => {
     const stop = () => done();
     process.once("SIGINT", stop);
     process.once("SIGTERM", stop);
   });
+  const envOut = values["env-out"] ? resolve(values["env-out"]) : undefined;
+  const ready = format === "json" ? JSON.stringify(readyObject(sandbox, scenario)) + "\n" : readyText(sandbox, scenario, envOut);
+  if (outFile) {
+    writePrivateFile(resolve(outFile), ready);
+    process.stderr.write(`amlvnet sandbox: ready at ${sandbox.origin}; the ${format} ready output is in ${resolve(outFile)}\n`);
+  } else {
+    process.stdout.write(ready);
+  }
+  await stopped;
   await sandbox.close();
   return EXIT.ok;
 }

@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { once } from "node:events";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { NetworkManagementClient } from "@azure/arm-network";
 import { ClientSecretCredential } from "@azure/identity";
@@ -65,5 +68,58 @@ describe("amlvnet sandbox (the command)", () => {
     assert.equal(code, 2);
     assert.equal(stderr.trim().split("\n").length, 1);
     assert.match(stderr, /--fault-rate must be a number from 0 to 1, got '2'/);
+  });
+});
+
+describe("amlvnet sandbox -o/--output and --out-file", () => {
+  const stateDir = String(process.env.AMLVNET_TEST_STATE_DIR);
+
+  it("-o text: readable lines with the endpoints, IDs and env, every secret hidden", async () => {
+    const child = spawn(process.execPath, [CLI, "sandbox", "--scenario", "reference", "-o", "text", "--state-dir", stateDir], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const lines = createInterface({ input: child.stdout });
+    const seen: string[] = [];
+    for await (const line of lines) {
+      seen.push(line);
+      if (line.startsWith("Serving until")) break;
+    }
+    child.kill("SIGTERM");
+    assert.deepEqual(await once(child, "exit"), [0, null]);
+    const text = seen.join("\n");
+    assert.match(text, /^amlvnet sandbox ready \(scenario reference\)$/m);
+    assert.match(text, /^ {2}Entra ID, ARM, Azure DevOps, AML: +https:\/\/127\.0\.0\.1:\d+$/m);
+    assert.match(text, /^ {2}DNS \(Azure DNS as seen in vnet-bastion\): +127\.0\.0\.1:\d+$/m);
+    assert.match(text, /^ {2}agent VNet: +\/subscriptions\/.*\/virtualNetworks\/vnet-bastion$/m);
+    for (const secret of ["AZURE_CLIENT_SECRET", "AZURE_DEVOPS_EXT_PAT", "ENDPOINT_AUTH_PARAMETER_SYSTEMVSSCONNECTION_ACCESSTOKEN"])
+      assert.match(text, new RegExp(`^  ${secret}=\\*\\*\\*$`, "m"));
+    assert.match(text, /^ {2}AZURE_TENANT_ID=[0-9a-f-]{36}$/m);
+    assert.doesNotMatch(text, /^\{/m, "no JSON line");
+  });
+
+  it("--format json --out-file FILE: the ready line in FILE (mode 0600), nothing on stdout; a format it lacks is refused", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "amlvnet-sandbox-out-"));
+    try {
+      const file = join(dir, "ready.json");
+      const child = spawn(process.execPath, [CLI, "sandbox", "--format", "json", "--out-file", file, "--state-dir", stateDir], {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "";
+      child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+      const [line] = (await once(createInterface({ input: child.stderr }), "line")) as [string];
+      assert.match(line, /^amlvnet sandbox: ready at https:\/\/127\.0\.0\.1:\d+; the json ready output is in /);
+      const ready = JSON.parse(readFileSync(file, "utf8"));
+      assert.equal(ready.ready, true);
+      assert.match(ready.endpointListeners, /^https:\/\/127\.0\.0\.1:\d+\/_sandbox\/private-endpoint-listeners$/);
+      assert.equal(statSync(file).mode & 0o777, 0o600);
+      child.kill("SIGTERM");
+      assert.deepEqual(await once(child, "exit"), [0, null]);
+      assert.equal(stdout, "");
+      const refused = spawnSync(process.execPath, [CLI, "sandbox", "-o", "yaml"], { encoding: "utf8" });
+      assert.equal(refused.status, 2);
+      assert.equal(refused.stderr, "amlvnet: --output must be one of json, text, got 'yaml'\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
