@@ -1,4 +1,4 @@
-import { chmodSync, chownSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { SUDO_SHIM, TRACE_SHIM } from "./exec-trace";
@@ -9,7 +9,8 @@ import type { HostTools } from "./vm-process";
  * the sandbox CA, /var/lib/waagent/custom-script/download/<seq>/ where a Custom Script runs and keeps its stdout and
  * stderr). Outside the VMs: `_trace/` (the argv logs) and `_shims/` (sudo, and argv loggers without strace).
  * When scripts run as the stand-in user, the VM directories are theirs and the path down to them is traversable
- * (the state directory gains o+x, never o+r).
+ * (the state directory gains o+x, never o+r). Modes are set with chmod, not only asked of mkdir and writeFile, which
+ * the umask trims: under `umask 077` every directory would otherwise be 0700 and the stand-in user locked out.
  */
 
 export interface VmTarget {
@@ -59,9 +60,8 @@ export class VmFiles {
     this.traceShims = join(root, "_shims", "trace");
     rmSync(root, { recursive: true, force: true });
     this.traversable(stateDir);
-    for (const dir of [join(stateDir, "vms"), root, join(root, "_shims"), this.shimBin]) this.mkdir(dir, 0o711);
-    mkdirSync(join(root, "_trace"), { recursive: true, mode: 0o711 });
-    writeFileSync(join(this.shimBin, "sudo"), SUDO_SHIM, { mode: 0o755 });
+    for (const dir of [join(stateDir, "vms"), root, join(root, "_shims"), this.shimBin, join(root, "_trace")]) this.mkdir(dir, 0o711);
+    this.writeFile(join(this.shimBin, "sudo"), SUDO_SHIM, 0o755);
     if (!tools.strace) this.installTraceShims();
   }
 
@@ -99,7 +99,7 @@ export class VmFiles {
       this.mkdir(dir, 0o755, true);
     }
     const caPath = join(vmDir, "etc", "ssl", "amlvnet-sandbox-ca.pem");
-    writeFileSync(caPath, caPem, { mode: 0o644 });
+    this.writeFile(caPath, caPem, 0o644);
     const trace = this.traceLog(target);
     this.mkdir(join(this.root, "_trace", target.resourceGroup.toLowerCase()), 0o711);
     if (!this.tools.strace) {
@@ -138,9 +138,18 @@ export class VmFiles {
     if (statSync(path).isDirectory()) for (const name of readdirSync(path)) this.giveTree(join(path, name));
   }
 
+  /** mkdir -p, each level it creates and `dir` itself given `mode` whatever the umask. */
   private mkdir(dir: string, mode: number, owned = false): void {
-    mkdirSync(dir, { recursive: true, mode });
+    const missing: string[] = [];
+    for (let level = resolve(dir); !existsSync(level) && level !== dirname(level); level = dirname(level)) missing.unshift(level);
+    for (const level of missing) mkdirSync(level, { mode });
+    for (const level of new Set([...missing, resolve(dir)])) chmodSync(level, mode);
     if (owned) this.give(dir);
+  }
+
+  private writeFile(path: string, content: string, mode: number): void {
+    writeFileSync(path, content, { mode });
+    chmodSync(path, mode);
   }
 
   private traversable(dir: string): void {
@@ -151,9 +160,9 @@ export class VmFiles {
 
   /** Without strace: a logging shim named after every command in the real PATH. */
   private installTraceShims(): void {
-    mkdirSync(this.traceShims, { recursive: true, mode: 0o755 });
+    this.mkdir(this.traceShims, 0o755);
     const shim = join(this.root, "_shims", "trace-shim.sh");
-    writeFileSync(shim, TRACE_SHIM, { mode: 0o755 });
+    this.writeFile(shim, TRACE_SHIM, 0o755);
     const seen = new Set(["sudo"]);
     for (const dir of this.tools.realPath) {
       let names: string[] = [];
