@@ -1,3 +1,4 @@
+import { accessSync, constants } from "node:fs";
 import { request } from "node:https";
 import type { ProxySettings } from "@azure/core-rest-pipeline";
 import { fetchThroughPipeline } from "./proxied-fetch";
@@ -81,8 +82,25 @@ function untrustedCertificate(url: string, reason: string): ConnectionExplanatio
   return {
     cause: "untrusted-certificate",
     detail: `the TLS certificate of ${url} is not trusted (${reason})`,
-    fix: "Set NODE_EXTRA_CA_CERTS to the PEM file of the CA that issued it (for the sandbox: the NODE_EXTRA_CA_CERTS of its env) before starting the process; Node reads it only at start.",
+    fix: extraCaFix(process.env.NODE_EXTRA_CA_CERTS),
   };
+}
+
+/**
+ * What to do about an untrusted certificate, given the NODE_EXTRA_CA_CERTS this process started with (Node reads the
+ * process's own variable, once, at start): unset, set to a file that cannot be read, or to one without that CA.
+ */
+export function extraCaFix(extraCa: string | undefined): string {
+  const sandbox = "for the sandbox: the NODE_EXTRA_CA_CERTS of its env, ca.pem in its --state-dir";
+  if (!extraCa)
+    return `Set NODE_EXTRA_CA_CERTS to the PEM file of the CA that issued it (${sandbox}) before starting the process; Node reads it only at start.`;
+  try {
+    accessSync(extraCa, constants.R_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "unreadable";
+    return `NODE_EXTRA_CA_CERTS is ${extraCa}, which cannot be read (${code}): point it at the PEM file of the CA that issued the certificate (${sandbox}) and start again.`;
+  }
+  return `NODE_EXTRA_CA_CERTS (${extraCa}) does not hold the CA that issued it (another sandbox's state directory?): point it at that CA's PEM file (${sandbox}) and start again.`;
 }
 
 /** Maps an AADSTS code in an Entra error to its cause. */

@@ -51,6 +51,8 @@ async function dispatch(argv: string[], commands: Record<string, Command>, out: 
     out.stdout(`amlvnet ${version()}\n`);
     return EXIT.ok;
   }
+  // `amlvnet help check` is `amlvnet check --help`, as with git and az.
+  if (command === "help" && rest[0] && commands[rest[0]]) return commands[rest[0]](["--help"]);
   if (!command || command === "--help" || command === "-h" || command === "help") {
     // Asked for: stdout, exit 0. Not asked for (no command): a usage error, on stderr.
     (command ? out.stdout : out.stderr)(HELP);

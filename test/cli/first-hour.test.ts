@@ -64,6 +64,21 @@ describe("the first hour with amlvnet: errors name the real cause, one exit-code
       );
     });
 
+    it("NODE_EXTRA_CA_CERTS naming a missing file, or a file without the sandbox's CA: says which", async () => {
+      const missing = await amlvnet(check, { ...env, NODE_EXTRA_CA_CERTS: join(dir, "nope.pem") });
+      assert.equal(missing.code, 2, missing.stderr);
+      // Node warns first ("Ignoring extra certs from ..."); amlvnet's own line is the last.
+      assert.match(
+        missing.stderr.trim().split("\n").pop() ?? "",
+        /^amlvnet: .*not trusted .*NODE_EXTRA_CA_CERTS is \S*nope\.pem, which cannot be read \(ENOENT\)/,
+      );
+      oneLineError(
+        await amlvnet(check, { ...env, NODE_EXTRA_CA_CERTS: config }),
+        2,
+        /not trusted .*NODE_EXTRA_CA_CERTS \(\S*agents\.yaml\) does not hold the CA that issued it/,
+      );
+    });
+
     it("a wrong tenant: AADSTS90002 and AZURE_TENANT_ID", async () => {
       oneLineError(
         await amlvnet(check, { ...env, AZURE_TENANT_ID: "11111111-1111-1111-1111-111111111111" }),

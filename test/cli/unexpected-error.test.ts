@@ -55,4 +55,14 @@ describe("the CLI's top level: exit code 3 for an unexpected error, --debug for 
     assert.equal(unknown.code, 2);
     assert.match(unknown.stderr, /^amlvnet: unknown command 'nope'; commands are: broken/);
   });
+
+  it("'help <command>' is '<command> --help'", async () => {
+    const asked: string[][] = [];
+    const code = await runCli(
+      ["help", "broken"],
+      { broken: (argv) => Promise.resolve(asked.push(argv) && 0) },
+      { stdout: () => undefined, stderr: () => undefined },
+    );
+    assert.deepEqual([code, asked], [0, [["--help"]]]);
+  });
 });
