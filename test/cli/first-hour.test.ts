@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -77,6 +78,19 @@ describe("the first hour with amlvnet: errors name the real cause, one exit-code
         2,
         /not trusted .*NODE_EXTRA_CA_CERTS \(\S*agents\.yaml\) does not hold the CA that issued it/,
       );
+    });
+
+    it("exits as soon as the error is printed (no SDK timer holding the prompt for 15 s)", async () => {
+      const { NODE_EXTRA_CA_CERTS: _ca, ...untrusted } = env;
+      const child = spawn(process.execPath, ["build/cli/main.js", ...check], {
+        env: { PATH: process.env.PATH ?? "", ...untrusted },
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+      let printed = 0;
+      child.stderr.once("data", () => (printed = Date.now()));
+      const [code] = (await once(child, "exit")) as [number];
+      assert.equal(code, 2);
+      assert.ok(printed > 0 && Date.now() - printed < 5000, `exited ${Date.now() - printed} ms after the error line`);
     });
 
     it("a wrong tenant: AADSTS90002 and AZURE_TENANT_ID", async () => {
