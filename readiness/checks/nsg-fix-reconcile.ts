@@ -22,8 +22,16 @@ interface Group {
  */
 export function reconcileNsgFixes(findings: Finding[], topology: Topology): Finding[] {
   const groups = new Map<string, Group>();
+  // The rules the checks' own fixes move back, per NSG: the blocking rules their new rules must precede.
+  const moved = new Map<string, Set<string>>();
   for (const finding of findings) {
     for (const command of finding.fix.split(" && ")) {
+      const update = UPDATE.exec(command);
+      if (update) {
+        const nsgId = `/subscriptions/${update[1]}/resourceGroups/${update[2]}/providers/Microsoft.Network/networkSecurityGroups/${update[3]}`.toLowerCase();
+        moved.set(nsgId, (moved.get(nsgId) ?? new Set()).add(update[4].toLowerCase()));
+        continue;
+      }
       const match = CREATE.exec(command);
       if (!match) continue;
       const [, subscription, resourceGroup, nsgName, name, priority, direction] = match;
@@ -45,9 +53,14 @@ export function reconcileNsgFixes(findings: Finding[], topology: Topology): Find
     if (new Set(chosen).size === chosen.length) continue;
     const nsg = [...topology.nsgs.values()].find((n) => n?.id?.toLowerCase() === group.nsgId.toLowerCase());
     const existing = (nsg?.securityRules ?? []).filter((r) => r.direction === group.direction && !group.rules.has(r.name ?? ""));
-    // The Deny every new rule must precede: the lowest-numbered Deny above the lowest priority the checks chose.
+    // The Deny every new rule must precede: the lowest-numbered one a check moves back, or at or above the lowest
+    // priority the checks chose (a check that took the Deny's own priority did so by moving it: at 100, a deny-all
+    // leaves nothing free before it).
     const lowest = Math.min(...chosen);
-    const blocker = existing.filter((r) => r.access === "Deny" && (r.priority ?? 0) > lowest).sort((a, b) => (a.priority ?? 0) - (b.priority ?? 0))[0];
+    const movedHere = moved.get(group.nsgId.toLowerCase()) ?? new Set<string>();
+    const blocker = existing
+      .filter((r) => r.access === "Deny" && (movedHere.has((r.name ?? "").toLowerCase()) || (r.priority ?? 0) >= lowest))
+      .sort((a, b) => (a.priority ?? 0) - (b.priority ?? 0))[0];
     const used = new Set(existing.map((r) => r.priority));
     const { priorities, move } = allocatePriorities(used, blocker?.priority, group.rules.size);
     const names = [...group.rules.keys()];

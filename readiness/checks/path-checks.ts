@@ -8,6 +8,7 @@ import { judgedComputes } from "../path/compute-sources";
 import { zoneLinkProblems, zoneStateFor } from "../path/dns";
 import type { PathModel } from "../path/path-model";
 import { agentSources } from "../path/sources";
+import { mergeAllowFixes } from "../path/nsg-fixes";
 import { endpointFlows, type EndpointFlows } from "../path/targets";
 import type { HopKind, PathSource } from "../path/types";
 import { zonesForGroup } from "../../network/private-link-zones";
@@ -52,18 +53,23 @@ export function checkSource(model: PathModel, source: PathSource, flows: Endpoin
       title: `${source.label} reaches ${name} (${flow.targets[0].service}) on TCP ${ports}`,
       resourceId: source.resourceId,
     };
-    const failed = flow.targets.map((target) => ({ target, verdict: model.reach(source, target) })).find((r) => !r.verdict.reachable);
+    const failures = flow.targets.map((target) => ({ target, verdict: model.reach(source, target) })).filter((r) => !r.verdict.reachable);
+    const failed = failures[0];
     const broken = failed?.verdict.broken;
     if (!failed || !broken) {
       recorder.record(spec);
       continue;
     }
+    // Every address of the endpoint broken at the same hop is fixed by this finding's one fix (applied as printed,
+    // it leaves none of them blocked); other hops' breaks show once this one is fixed.
+    const sameHop = failures.filter((r) => r.verdict.broken?.kind === broken.kind && r.verdict.broken.resourceId === broken.resourceId);
+    const others = sameHop.slice(1).map((r) => `${r.target.ip}:${r.target.port}`);
     recorder.record(spec, [
       {
         category: HOP_CATEGORY[broken.kind],
         severity: broken.severity,
-        message: `${source.label} cannot reach ${name} ${failed.target.ip}:${failed.target.port}: ${broken.reason}.`,
-        fix: broken.fix,
+        message: `${source.label} cannot reach ${name} ${failed.target.ip}:${failed.target.port}: ${broken.reason}.${others.length ? ` The same holds for ${others.join(", ")}.` : ""}`,
+        fix: mergeAllowFixes(sameHop.map((r) => r.verdict.broken?.fix ?? "")),
         resourceId: broken.resourceId,
       },
     ]);

@@ -33,3 +33,37 @@ export function outboundFix(nsg: NetworkSecurityGroup | undefined, verdict: Flow
 export function inboundFix(nsg: NetworkSecurityGroup, verdict: FlowVerdict, sourceCidr: string, target: PathTarget): string {
   return allowRule(nsg, verdict, "Inbound", `Allow-${target.port}-to-${target.name}`, sourceCidr, target.ip, target.port);
 }
+
+const CREATE_RULE = /^az network nsg rule create .*?--nsg-name (\S+) --name (\S+) /;
+
+/**
+ * One fix for every address of an endpoint that one hop blocks: the path model writes one command per address, and
+ * two addresses of one endpoint and port (a registry's login and data IPs, a workspace's API and notebook IPs) ask
+ * for the same rule name, so those commands become one rule listing every address; other commands (a route, a
+ * peering, the move of a blocking rule) are kept once each, in order.
+ */
+export function mergeAllowFixes(fixes: string[]): string {
+  const commands: string[] = [];
+  const rules = new Map<string, number>();
+  for (const command of fixes.flatMap((fix) => fix.split(" && "))) {
+    const rule = CREATE_RULE.exec(command);
+    const key = rule ? `${rule[1]}/${rule[2]}`.toLowerCase() : undefined;
+    const at = key === undefined ? undefined : rules.get(key);
+    if (at !== undefined) {
+      commands[at] = withAddresses(commands[at], command);
+      continue;
+    }
+    if (commands.includes(command)) continue;
+    if (key) rules.set(key, commands.length);
+    commands.push(command);
+  }
+  return commands.join(" && ");
+}
+
+/** The first rule's command with the second's destination addresses added (both directions name the endpoint there). */
+function withAddresses(first: string, second: string): string {
+  const pattern = /--destination-address-prefixes (\S+(?: (?!--)\S+)*)/;
+  const mine = pattern.exec(first)?.[1].split(" ") ?? [];
+  const theirs = pattern.exec(second)?.[1].split(" ") ?? [];
+  return first.replace(pattern, `--destination-address-prefixes ${[...new Set([...mine, ...theirs])].join(" ")}`);
+}

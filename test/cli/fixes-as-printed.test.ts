@@ -112,6 +112,42 @@ describe("fixes apply as printed (amlvnet check --format json, then each fix in 
     );
   });
 
+  it("deny-all outbound at priority 100 in the agents' NSG and 101 in the training NSG: the fixes move each Deny back, every rule before it, all checks pass after", async () => {
+    const denyAll = (priority: number) => ({
+      properties: {
+        priority,
+        direction: "Outbound",
+        access: "Deny",
+        protocol: "*",
+        sourceAddressPrefix: "*",
+        sourcePortRange: "*",
+        destinationAddressPrefix: "*",
+        destinationPortRange: "*",
+      },
+    });
+    // At 100 nothing is free before the Deny; at 101 the training NSG's own Allow already holds 100.
+    sandbox.armClient.put(`${ids.net}/networkSecurityGroups/${ids.names.agentNsg}/securityRules/deny-all-out`, NET, denyAll(100));
+    sandbox.armClient.put(`${nsgId}/securityRules/deny-all-out`, NET, denyAll(101));
+    const nsgFindings = (await findings(sandbox, ids)).filter((f) => f.category === "nsg");
+    assert.ok(
+      nsgFindings.some((f) => f.id.startsWith("path.reach:vnet-bastion/")),
+      nsgFindings.map((f) => f.id).join("\n"),
+    );
+    const slots = new Map<string, string>();
+    for (const rule of nsgFindings.flatMap((f) => createdRules(f.fix))) {
+      const slot = `${rule.nsg}/${rule.direction}/${rule.priority}`;
+      assert.ok(!slots.has(slot) || slots.get(slot) === rule.name, `${slot} taken by ${slots.get(slot)} and ${rule.name}`);
+      slots.set(slot, rule.name);
+    }
+    for (const fix of nsgFindings.map((f) => f.fix)) applyAzFix(sandbox.armClient, fix);
+    const after = await findings(sandbox, ids);
+    assert.deepEqual(
+      after.map((f) => f.id),
+      [],
+      JSON.stringify(after.map((f) => [f.message, f.fix]), null, 1) + nsgFindings.map((f) => f.fix).join("\n"),
+    );
+  });
+
   for (const order of ["printed", "reverse"] as const) {
     it(`the demo's broken peering (agent side deleted, the other Disconnected): the fixes work in ${order} order`, async () => {
       sandbox.armClient.delete(`${ids.agentVnetId}/virtualNetworkPeerings/vp_basvnet_amlvnet`, NET);
