@@ -83,8 +83,12 @@ describe("readiness path model: where the work runs, and the path from it to eac
     assert.ok(found.every((f) => f.resourceId === nsg && f.category === "nsg" && f.id.startsWith("path.reach:vnet-bastion/snet-agents:")));
     assert.match(
       found[0].message,
-      /^agents \(snet-agents in vnet-bastion\) cannot reach pe-\S+ 10\.10\.2\.\d+:443: rule DenyVnetHttps \(priority 200\) of NSG nsg-agents denies outbound TCP 443 to 10\.10\.2\.\d+\.$/,
+      /^agents \(snet-agents in vnet-bastion\) cannot reach pe-\S+ 10\.10\.2\.\d+:443: rule DenyVnetHttps \(priority 200\) of NSG nsg-agents denies outbound TCP 443 to 10\.10\.2\.\d+\.( The same holds for 10\.10\.2\.\d+:443\.)?$/,
     );
+    // The registry's login and data addresses are blocked alike: one finding, one rule naming both.
+    const registry = found.find((f) => f.id.endsWith(":pe-acr"));
+    assert.match(registry?.message ?? "", /cannot reach pe-acr 10\.10\.2\.10:443: .* The same holds for 10\.10\.2\.11:443\.$/);
+    assert.match(registry?.fix ?? "", /--name Allow-pe-acr-443 .*--destination-address-prefixes 10\.10\.2\.10 10\.10\.2\.11 /);
     assert.match(
       found[0].fix,
       /^az network nsg rule create .*--nsg-name nsg-agents .*--priority 199 --direction Outbound --access Allow --protocol Tcp .*--destination-port-ranges 443$/,
