@@ -189,7 +189,16 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     seedReferenceComponents(armClient, directory.subscriptionId);
   }
   const ids = scenarioIds(options.scenario ?? "empty", directory.subscriptionId);
-  const dns = await startSandboxDns(arm.store, options.dnsVnetId ?? ids?.agentVnetId, options.dnsPort ?? 0);
+  let dns: SandboxDns;
+  try {
+    dns = await startSandboxDns(arm.store, options.dnsVnetId ?? ids?.agentVnetId, options.dnsPort ?? 0);
+  } catch (error) {
+    // A DNS port already taken: nothing of this start stays behind (listeners, SSH servers, the VMs' directories).
+    await ssh?.close();
+    await vmAgent.close();
+    await closeServer(server);
+    throw error;
+  }
   return {
     origin,
     env: {

@@ -1,5 +1,5 @@
-import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { accessSync, constants, readFileSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { DEFAULT_STATE_DIR, RunningSandbox, startSandbox } from "../../sandbox/sandbox";
 import { SCENARIOS } from "../../sandbox/scenarios";
 import { choiceOption, floatOption, intOption, OUTPUT_OPTIONS, outputOptions, parseCommandArgs, UsageError } from "../args";
@@ -83,6 +83,27 @@ function readAuthorizedKeys(files: string[]): string[] {
   });
 }
 
+/** A file the sandbox will write must be creatable before anything starts: a one-line usage error otherwise. */
+function ensureWritableFile(flag: string, file: string): void {
+  const directory = dirname(resolve(file));
+  try {
+    if (!statSync(directory).isDirectory()) throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
+    accessSync(directory, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "error";
+    throw new UsageError(`${flag} ${file} cannot be written (${code} on ${directory}): give a file in an existing directory this user can write`);
+  }
+}
+
+/** EADDRINUSE on --port or --dns-port as the usage error it is (exit 2), naming the flag. */
+function portTaken(error: unknown, options: { port: number; dnsPort: number }): UsageError | undefined {
+  const { code, port } = error as { code?: string; port?: number };
+  if (code !== "EADDRINUSE") return undefined;
+  const flag = port === options.dnsPort && port !== options.port ? "--dns-port" : port === options.port ? "--port" : undefined;
+  if (!flag) return undefined;
+  return new UsageError(`${flag} ${port} is already in use on 127.0.0.1 (EADDRINUSE): give another port, or leave ${flag} out for any free one`);
+}
+
 /** The ready line's scenario block and the env file's extra variables. */
 function scenarioEnv(sandbox: RunningSandbox): Record<string, string | undefined> {
   const ids = sandbox.scenarioIds;
@@ -148,7 +169,15 @@ export async function runSandbox(argv: string[]): Promise<number> {
     stateDir: ensureStateDir(values["state-dir"] ?? DEFAULT_STATE_DIR),
     runExtensions,
   };
-  const sandbox = await startSandbox(options);
+  for (const [flag, file] of [
+    ["--env-out", values["env-out"]],
+    ["--out-file", outFile],
+    ["--request-log", values["request-log"]],
+  ] as const)
+    if (file !== undefined) ensureWritableFile(flag, file);
+  const sandbox = await startSandbox(options).catch((error: unknown) => {
+    throw portTaken(error, options) ?? error;
+  });
   for (const key of authorizedKeys) sandbox.ssh?.authorizeOnJumpHost(key);
   const extra = scenarioEnv(sandbox);
   if (values["env-out"]) writePrivateFile(resolve(values["env-out"]), envFileText({ ...sandbox.env, ...extra }));

@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
+import { createSocket } from "node:dgram";
 import { once } from "node:events";
 import { mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { createServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { NetworkManagementClient } from "@azure/arm-network";
@@ -120,6 +122,47 @@ describe("amlvnet sandbox -o/--output and --out-file", () => {
       assert.equal(refused.stderr, "amlvnet: --output must be one of json, text, got 'yaml'\n");
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("amlvnet sandbox: ports taken and files that cannot be written are bad input (exit 2, one line)", () => {
+  const stateDir = String(process.env.AMLVNET_TEST_STATE_DIR);
+  const sandbox = (...args: string[]) =>
+    spawnSync(process.execPath, [CLI, "sandbox", "--no-run-extensions", "--state-dir", stateDir, ...args], { encoding: "utf8" });
+
+  it("--port or --dns-port already in use names the flag", async () => {
+    const tcp = createServer();
+    await new Promise<void>((done) => tcp.listen(0, "127.0.0.1", done));
+    const udp = createSocket("udp4");
+    await new Promise<void>((done) => udp.bind(0, "127.0.0.1", done));
+    try {
+      const port = (tcp.address() as AddressInfo).port;
+      const taken = sandbox("--port", String(port));
+      assert.equal(taken.status, 2, taken.stderr);
+      assert.equal(
+        taken.stderr,
+        `amlvnet: --port ${port} is already in use on 127.0.0.1 (EADDRINUSE): give another port, or leave --port out for any free one\n`,
+      );
+      const dnsPort = udp.address().port;
+      const dnsTaken = sandbox("--dns-port", String(dnsPort));
+      assert.equal(dnsTaken.status, 2, dnsTaken.stderr);
+      assert.match(dnsTaken.stderr, new RegExp(`^amlvnet: --dns-port ${dnsPort} is already in use on 127\\.0\\.0\\.1 \\(EADDRINUSE\\).*\\n$`));
+    } finally {
+      tcp.close();
+      udp.close();
+    }
+  });
+
+  it("--env-out, --out-file and --request-log in a directory that is not there: refused before anything starts", () => {
+    for (const flag of ["--env-out", "--out-file", "--request-log"]) {
+      const run = sandbox(flag, "/nonexistent-amlvnet-dir/file");
+      assert.equal(run.status, 2, run.stderr);
+      assert.equal(
+        run.stderr,
+        `amlvnet: ${flag} /nonexistent-amlvnet-dir/file cannot be written (ENOENT on /nonexistent-amlvnet-dir): give a file in an existing directory this user can write\n`,
+      );
+      assert.equal(run.stdout, "");
     }
   });
 });
