@@ -1,3 +1,5 @@
+import { accessSync, constants, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
 export class UsageError extends Error {}
@@ -59,7 +61,20 @@ export function outputOptions<C extends string>(
   if (output !== undefined && values.format !== undefined && output !== values.format)
     throw new UsageError(`--output '${output}' and --format '${values.format}' are the same option; give one`);
   const format = choiceOption(output ?? values.format, output !== undefined ? "output" : "format", formats, formats[0]);
+  if (outFile !== undefined) ensureWritableFile(values["out-file"] !== undefined ? "--out-file" : "--output", outFile);
   return { format, outFile };
+}
+
+/** A file a command will write must be creatable before anything runs: a one-line usage error otherwise. */
+export function ensureWritableFile(flag: string, file: string): void {
+  const directory = dirname(resolve(file));
+  try {
+    if (!statSync(directory).isDirectory()) throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
+    accessSync(directory, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "error";
+    throw new UsageError(`${flag} ${file} cannot be written (${code} on ${directory}): give a file in an existing directory this user can write`);
+  }
 }
 
 export function intOption(value: string | undefined, name: string, fallback: number, min: number, max: number): number {

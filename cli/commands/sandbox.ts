@@ -1,8 +1,8 @@
-import { accessSync, constants, readFileSync, statSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import { DEFAULT_STATE_DIR, RunningSandbox, startSandbox } from "../../sandbox/sandbox";
 import { SCENARIOS } from "../../sandbox/scenarios";
-import { choiceOption, floatOption, intOption, OUTPUT_OPTIONS, outputOptions, parseCommandArgs, UsageError } from "../args";
+import { choiceOption, ensureWritableFile, floatOption, intOption, OUTPUT_OPTIONS, outputOptions, parseCommandArgs, UsageError } from "../args";
 import { EXIT, EXIT_CODES_HELP } from "../exit-codes";
 import { envFileText, writePrivateFile } from "./sandbox-env-file";
 import { readyObject, readyText } from "./sandbox-ready";
@@ -83,18 +83,6 @@ function readAuthorizedKeys(files: string[]): string[] {
   });
 }
 
-/** A file the sandbox will write must be creatable before anything starts: a one-line usage error otherwise. */
-function ensureWritableFile(flag: string, file: string): void {
-  const directory = dirname(resolve(file));
-  try {
-    if (!statSync(directory).isDirectory()) throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
-    accessSync(directory, constants.W_OK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? "error";
-    throw new UsageError(`${flag} ${file} cannot be written (${code} on ${directory}): give a file in an existing directory this user can write`);
-  }
-}
-
 /** EADDRINUSE on --port or --dns-port as the usage error it is (exit 2), naming the flag. */
 function portTaken(error: unknown, options: { port: number; dnsPort: number }): UsageError | undefined {
   const { code, port } = error as { code?: string; port?: number };
@@ -171,7 +159,6 @@ export async function runSandbox(argv: string[]): Promise<number> {
   };
   for (const [flag, file] of [
     ["--env-out", values["env-out"]],
-    ["--out-file", outFile],
     ["--request-log", values["request-log"]],
   ] as const)
     if (file !== undefined) ensureWritableFile(flag, file);

@@ -164,6 +164,13 @@ describe("the first hour with amlvnet: errors name the real cause, one exit-code
       oneLineError(await amlvnet(["status", "-f", "x.yaml", "--count", "3"], {}), 2, /Unknown option '--count'/);
     });
 
+    it("--out-file in a directory that is not there: one line before any work, exit 2 (check and status)", async () => {
+      const message =
+        /^amlvnet: --out-file \/nonexistent-amlvnet-dir\/report cannot be written \(ENOENT on \/nonexistent-amlvnet-dir\): give a file in an existing directory/;
+      oneLineError(await amlvnet([...check, "--out-file", "/nonexistent-amlvnet-dir/report"], env), 2, message);
+      oneLineError(await amlvnet(["status", "-f", config, "--out-file", "/nonexistent-amlvnet-dir/report"], env), 2, message);
+    });
+
     it("--dns-server without --probe is refused", async () => {
       oneLineError(await amlvnet([...check, "--dns-server", "127.0.0.1"], env), 2, /--dns-server only matters with --probe/);
     });
