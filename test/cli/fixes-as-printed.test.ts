@@ -144,7 +144,11 @@ describe("fixes apply as printed (amlvnet check --format json, then each fix in 
     assert.deepEqual(
       after.map((f) => f.id),
       [],
-      JSON.stringify(after.map((f) => [f.message, f.fix]), null, 1) + nsgFindings.map((f) => f.fix).join("\n"),
+      JSON.stringify(
+        after.map((f) => [f.message, f.fix]),
+        null,
+        1,
+      ) + nsgFindings.map((f) => f.fix).join("\n"),
     );
   });
 
