@@ -1,8 +1,8 @@
 /**
  * The Microsoft.Compute resource types' names and the profile pieces virtual machines and scale sets share. Shapes
  * from azure-rest-api-specs compute/resource-manager/Microsoft.Compute/ComputeRP/stable/2024-11-01
- * (virtualMachine.json, virtualMachineScaleSet.json, computeRPCommon.json: OSProfile, LinuxConfiguration,
- * SshPublicKey, DiagnosticsProfile, VirtualMachineIdentity) and examples VirtualMachine_Create_WithSshAuthentication /
+ * (computeRPCommon.json: OSProfile, LinuxConfiguration, SshConfiguration/SshPublicKey, DiagnosticsProfile/
+ * BootDiagnostics, NetworkProfile; virtualMachine.json and virtualMachineScaleSet.json: the resources) and examples VirtualMachine_Create_WithSshAuthentication /
  * VirtualMachineScaleSet_Create_WithSshAuthentication (test/fixtures/arm/compute-*); SDK types in @azure/arm-compute.
  */
 import { guidFrom } from "../../http/random";
