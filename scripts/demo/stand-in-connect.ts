@@ -1,13 +1,8 @@
 import type { ConnectTo } from "../../readiness/probe/tcp";
+import type { StandIn } from "../../sandbox/probe/endpoint-stand-ins";
 
-/** One entry of the sandbox's GET /_sandbox/private-endpoint-listeners (sandbox/probe/endpoint-stand-ins.ts). */
-export interface StandIn {
-  ip: string;
-  port: number;
-  host: string;
-  listenPort: number;
-  privateEndpointId: string;
-}
+/** One entry of the sandbox's GET /_sandbox/private-endpoint-listeners, as the sandbox defines it. */
+export type { StandIn };
 
 /**
  * The probe's ConnectTo for a run against the sandbox: every private endpoint IP:port to its loopback stand-in.

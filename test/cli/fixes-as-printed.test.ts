@@ -7,6 +7,22 @@ import { type ReferenceIds, startReferenceSandbox } from "../readiness/helpers";
 
 const NET = "2024-07-01";
 
+/** A security rule body denying all outbound traffic at `priority`. */
+function denyAllOutboundRule(priority: number) {
+  return {
+    properties: {
+      priority,
+      direction: "Outbound",
+      access: "Deny",
+      protocol: "*",
+      sourceAddressPrefix: "*",
+      sourcePortRange: "*",
+      destinationAddressPrefix: "*",
+      destinationPortRange: "*",
+    },
+  };
+}
+
 /** `amlvnet check --format json` as a user runs it: the findings in the order they are printed. */
 async function findings(sandbox: RunningSandbox, ids: ReferenceIds): Promise<Finding[]> {
   const run = await amlvnet(
@@ -44,19 +60,7 @@ describe("fixes apply as printed (amlvnet check --format json, then each fix in 
   afterEach(() => sandbox.close());
 
   /** The fault both fix orders repair: a deny-all outbound rule above the training NSG's allow rules. */
-  const denyAllOutbound = () =>
-    sandbox.armClient.put(`${nsgId}/securityRules/DenyAllOutbound`, NET, {
-      properties: {
-        priority: 105,
-        direction: "Outbound",
-        access: "Deny",
-        protocol: "*",
-        sourceAddressPrefix: "*",
-        sourcePortRange: "*",
-        destinationAddressPrefix: "*",
-        destinationPortRange: "*",
-      },
-    });
+  const denyAllOutbound = () => sandbox.armClient.put(`${nsgId}/securityRules/DenyAllOutbound`, NET, denyAllOutboundRule(105));
 
   it("the sandbox refuses a second rule at the same priority and direction (SecurityRuleConflict), as Azure does", () => {
     const body = {
@@ -113,21 +117,9 @@ describe("fixes apply as printed (amlvnet check --format json, then each fix in 
   });
 
   it("deny-all outbound at priority 100 in the agents' NSG and 101 in the training NSG: the fixes move each Deny back, every rule before it, all checks pass after", async () => {
-    const denyAll = (priority: number) => ({
-      properties: {
-        priority,
-        direction: "Outbound",
-        access: "Deny",
-        protocol: "*",
-        sourceAddressPrefix: "*",
-        sourcePortRange: "*",
-        destinationAddressPrefix: "*",
-        destinationPortRange: "*",
-      },
-    });
     // At 100 nothing is free before the Deny; at 101 the training NSG's own Allow already holds 100.
-    sandbox.armClient.put(`${ids.net}/networkSecurityGroups/${ids.names.agentNsg}/securityRules/deny-all-out`, NET, denyAll(100));
-    sandbox.armClient.put(`${nsgId}/securityRules/deny-all-out`, NET, denyAll(101));
+    sandbox.armClient.put(`${ids.net}/networkSecurityGroups/${ids.names.agentNsg}/securityRules/deny-all-out`, NET, denyAllOutboundRule(100));
+    sandbox.armClient.put(`${nsgId}/securityRules/deny-all-out`, NET, denyAllOutboundRule(101));
     const nsgFindings = (await findings(sandbox, ids)).filter((f) => f.category === "nsg");
     assert.ok(
       nsgFindings.some((f) => f.id.startsWith("path.reach:vnet-bastion/")),

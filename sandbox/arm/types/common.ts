@@ -1,7 +1,10 @@
 /**
- * Helpers shared by the sandbox's resource types. InvalidResourceReference's wording is the Network RP's, as
- * deployments quote it (Azure/RDS-Templates#349, microsoft/MCW-Building-a-resilient-IaaS-architecture#35); the
- * region detail in parentheses is ours.
+ * Helpers shared by the sandbox's resource types. Shapes from azure-rest-api-specs network 2024-07-01: `resourceGuid`
+ * is the read-only GUID of virtualNetwork.json / networkSecurityGroup.json property bags, and the `{id}` lists are
+ * their read-only back-references (NetworkSecurityGroupPropertiesFormat.subnets, SubnetPropertiesFormat.ipConfigurations);
+ * the spec examples in test/fixtures/arm/ show neither, so these come from the definitions alone.
+ * InvalidResourceReference's wording is the Network RP's, as deployments quote it (Azure/RDS-Templates#349,
+ * microsoft/MCW-Building-a-resilient-IaaS-architecture#35); the region detail in parentheses is ours.
  */
 import { guidFrom } from "../../http/random";
 import { ArmError } from "../arm-error";
