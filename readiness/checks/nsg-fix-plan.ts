@@ -2,6 +2,14 @@ import type { NetworkSecurityGroup } from "@azure/arm-network";
 import type { FixRule } from "../nsg/aml-flows";
 import { idParts } from "../topology/arm-id";
 
+/**
+ * The `az network nsg rule` commands every NSG fix is written as, read back to plan a report's fixes together:
+ * subscription, resource group, NSG, rule, priority (and direction for create).
+ */
+export const NSG_RULE_CREATE =
+  /^az network nsg rule create --subscription (\S+) --resource-group (\S+) --nsg-name (\S+) --name (\S+) --priority (\d+) --direction (\S+) /;
+export const NSG_RULE_UPDATE = /^az network nsg rule update --subscription (\S+) --resource-group (\S+) --nsg-name (\S+) --name (\S+) --priority (\d+)$/;
+
 /** One Allow rule a report asks for, and the priority of the rule in the same NSG that blocks it (if any). */
 export interface RuleRequest {
   rule: FixRule;

@@ -1,9 +1,11 @@
 import type { Finding } from "../finding";
 import type { Topology } from "../topology/topology";
-import { allocatePriorities } from "./nsg-fix-plan";
+import { allocatePriorities, NSG_RULE_CREATE, NSG_RULE_UPDATE } from "./nsg-fix-plan";
 
-const CREATE = /^az network nsg rule create --subscription (\S+) --resource-group (\S+) --nsg-name (\S+) --name (\S+) --priority (\d+) --direction (\S+) /;
-const UPDATE = /^az network nsg rule update --subscription (\S+) --resource-group (\S+) --nsg-name (\S+) --name (\S+) --priority (\d+)$/;
+/** The NSG an `az network nsg rule` command (a match of NSG_RULE_CREATE or NSG_RULE_UPDATE) acts on. */
+function nsgIdOf(command: RegExpExecArray): string {
+  return `/subscriptions/${command[1]}/resourceGroups/${command[2]}/providers/Microsoft.Network/networkSecurityGroups/${command[3]}`;
+}
 
 interface Group {
   nsgId: string;
@@ -26,16 +28,16 @@ export function reconcileNsgFixes(findings: Finding[], topology: Topology): Find
   const moved = new Map<string, Set<string>>();
   for (const finding of findings) {
     for (const command of finding.fix.split(" && ")) {
-      const update = UPDATE.exec(command);
+      const update = NSG_RULE_UPDATE.exec(command);
       if (update) {
-        const nsgId = `/subscriptions/${update[1]}/resourceGroups/${update[2]}/providers/Microsoft.Network/networkSecurityGroups/${update[3]}`.toLowerCase();
+        const nsgId = nsgIdOf(update).toLowerCase();
         moved.set(nsgId, (moved.get(nsgId) ?? new Set()).add(update[4].toLowerCase()));
         continue;
       }
-      const match = CREATE.exec(command);
+      const match = NSG_RULE_CREATE.exec(command);
       if (!match) continue;
       const [, subscription, resourceGroup, nsgName, name, priority, direction] = match;
-      const nsgId = `/subscriptions/${subscription}/resourceGroups/${resourceGroup}/providers/Microsoft.Network/networkSecurityGroups/${nsgName}`;
+      const nsgId = nsgIdOf(match);
       const key = `${nsgId.toLowerCase()}|${direction}`;
       const group = groups.get(key) ?? {
         nsgId,
@@ -76,18 +78,16 @@ export function reconcileNsgFixes(findings: Finding[], topology: Topology): Find
     const touched = new Set<string>();
     const rewritten: string[] = [];
     for (const command of commands) {
-      const update = UPDATE.exec(command);
+      const update = NSG_RULE_UPDATE.exec(command);
       if (update) {
-        const nsgId = `/subscriptions/${update[1]}/resourceGroups/${update[2]}/providers/Microsoft.Network/networkSecurityGroups/${update[3]}`.toLowerCase();
+        const nsgId = nsgIdOf(update).toLowerCase();
         // A move written by one check for an NSG planned again here: the plan's own move replaces it.
         if ([...plans.keys()].some((key) => key.startsWith(`${nsgId}|`))) continue;
         rewritten.push(command);
         continue;
       }
-      const match = CREATE.exec(command);
-      const key =
-        match &&
-        `/subscriptions/${match[1]}/resourceGroups/${match[2]}/providers/Microsoft.Network/networkSecurityGroups/${match[3]}`.toLowerCase() + `|${match[6]}`;
+      const match = NSG_RULE_CREATE.exec(command);
+      const key = match && `${nsgIdOf(match).toLowerCase()}|${match[6]}`;
       const plan = key ? plans.get(key) : undefined;
       if (!match || !plan || !key) {
         rewritten.push(command);

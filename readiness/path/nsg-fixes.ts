@@ -1,5 +1,6 @@
 import type { NetworkSecurityGroup } from "@azure/arm-network";
 import { priorityAfter, priorityBefore } from "../checks/nsg-checks";
+import { NSG_RULE_CREATE } from "../checks/nsg-fix-plan";
 import type { FlowVerdict } from "../nsg/evaluate";
 import { idParts } from "../topology/arm-id";
 import type { PathTarget } from "./types";
@@ -34,8 +35,6 @@ export function inboundFix(nsg: NetworkSecurityGroup, verdict: FlowVerdict, sour
   return allowRule(nsg, verdict, "Inbound", `Allow-${target.port}-to-${target.name}`, sourceCidr, target.ip, target.port);
 }
 
-const CREATE_RULE = /^az network nsg rule create .*?--nsg-name (\S+) --name (\S+) /;
-
 /**
  * One fix for every address of an endpoint that one hop blocks: the path model writes one command per address, and
  * two addresses of one endpoint and port (a registry's login and data IPs, a workspace's API and notebook IPs) ask
@@ -46,8 +45,8 @@ export function mergeAllowFixes(fixes: string[]): string {
   const commands: string[] = [];
   const rules = new Map<string, number>();
   for (const command of fixes.flatMap((fix) => fix.split(" && "))) {
-    const rule = CREATE_RULE.exec(command);
-    const key = rule ? `${rule[1]}/${rule[2]}`.toLowerCase() : undefined;
+    const rule = NSG_RULE_CREATE.exec(command);
+    const key = rule ? rule.slice(1, 5).join("/").toLowerCase() : undefined;
     const at = key === undefined ? undefined : rules.get(key);
     if (at !== undefined) {
       commands[at] = withAddresses(commands[at], command);
