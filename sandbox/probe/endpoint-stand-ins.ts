@@ -1,20 +1,11 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { json, type Handler } from "../http/message";
 import type { ResourceStore } from "../arm/store";
+import { NIC } from "../arm/types/address-allocation";
+import { nicIpConfigurations } from "../arm/types/network-interface";
+import { asObject, asString, propertiesOf, refIdOf } from "../arm/types/wire";
 
-const NIC = "Microsoft.Network/networkInterfaces";
 export const STAND_INS_PATH = "/_sandbox/private-endpoint-listeners";
-
-/**
- * A private endpoint's NIC as ARM stores it (Microsoft.Network networkInterfaces, network.json: the IP
- * configurations of a private endpoint's NIC carry privateLinkConnectionProperties {groupId, requiredMemberName, fqdns}).
- */
-interface EndpointNicBody {
-  properties?: {
-    privateEndpoint?: { id?: string };
-    ipConfigurations?: Array<{ properties?: { privateIPAddress?: string; privateLinkConnectionProperties?: { groupId?: string; fqdns?: string[] } } }>;
-  };
-}
 
 /** One private endpoint address and port, and the loopback listener that stands in for the service behind it. */
 export interface StandIn {
@@ -59,12 +50,11 @@ export class EndpointStandIns {
   private async reconcile(): Promise<StandIn[]> {
     const wanted = new Map<string, Omit<StandIn, "host" | "listenPort">>();
     for (const nic of this.store.resources().filter((r) => r.type === NIC)) {
-      const body = nic.body as EndpointNicBody;
-      const privateEndpointId = body.properties?.privateEndpoint?.id;
+      const privateEndpointId = refIdOf(propertiesOf(nic.body).privateEndpoint);
       if (!privateEndpointId) continue;
-      for (const ipc of body.properties?.ipConfigurations ?? []) {
-        const ip = ipc.properties?.privateIPAddress;
-        const groupId = ipc.properties?.privateLinkConnectionProperties?.groupId ?? "";
+      for (const ipc of nicIpConfigurations(nic)) {
+        const ip = ipc.properties.privateIPAddress;
+        const groupId = asString(asObject(ipc.properties.privateLinkConnectionProperties).groupId) ?? "";
         if (!ip) continue;
         for (const port of servicePorts(groupId)) wanted.set(`${ip}:${port}`, { ip, port, privateEndpointId, groupId });
       }
