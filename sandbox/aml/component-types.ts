@@ -1,16 +1,12 @@
 import type { ComponentContainerProperties, ComponentVersionProperties } from "@azure/arm-machinelearning";
-import { ArmError } from "../arm/arm-error";
 import type { ResourceTypeSpec } from "../arm/resource-type";
+import { userError } from "../arm/types/ml-user-error";
 
 export const ML_COMPONENT = "Microsoft.MachineLearningServices/workspaces/components";
 export const ML_COMPONENT_VERSION = "Microsoft.MachineLearningServices/workspaces/components/versions";
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function userError(message: string): ArmError {
-  return new ArmError(400, "UserError", message, {}, [{ code: "BadArgument", message }]);
 }
 
 /**

@@ -1,10 +1,10 @@
-import { ArmError } from "../arm/arm-error";
 import type { ArmContext, ResourceTypeSpec, WriteRequest } from "../arm/resource-type";
 import type { StoredResource } from "../arm/store";
 import { asObject, asString, JsonObject, propertiesOf } from "../arm/types/wire";
 import type { AmlState } from "./aml-state";
 import { ML_COMPONENT_VERSION } from "./component-types";
 import { studioRunUrl } from "./aml-views";
+import { userError } from "../arm/types/ml-user-error";
 
 export const ML_JOB = "Microsoft.MachineLearningServices/workspaces/jobs";
 const ML_COMPUTE = "Microsoft.MachineLearningServices/workspaces/computes";
@@ -13,10 +13,6 @@ const INPUT_TYPES = ["literal", "uri_file", "uri_folder", "mltable", "custom_mod
 const EXPERIMENT_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,254}$/;
 /** Properties of an existing job a PUT may still change (the definition itself is immutable once submitted). */
 const MUTABLE = ["description", "displayName", "tags", "isArchived"];
-
-function userError(message: string): ArmError {
-  return new ArmError(400, "UserError", message, {}, [{ code: "BadArgument", message }]);
-}
 
 /**
  * v2 jobs in ARM (JobBase of Microsoft.MachineLearningServices 2022-10-01+): PUT submits (synchronous 201 with the

@@ -5,7 +5,6 @@
  * Workspace, ComputeResource, AmlCompute in @azure/arm-machinelearning.
  */
 import { guidFrom } from "../../http/random";
-import { ArmError } from "../arm-error";
 import { ArmContext, ResourceTypeSpec, requireReference } from "../resource-type";
 import type { StoredResource } from "../store";
 import { assignComputeNodeAddresses } from "./address-allocation";
@@ -15,14 +14,11 @@ import { inferenceComputeBody } from "./ml-inference";
 import { connectionsInline } from "./private-endpoint-connection";
 import { asObject, asString, JsonObject, propertiesOf } from "./wire";
 import { INSIGHTS, REGISTRY, STORAGE, VAULT } from "./workspace-dependencies";
+import { userError } from "./ml-user-error";
 
 export const WORKSPACE = "Microsoft.MachineLearningServices/workspaces";
 export const ML_COMPUTE = "Microsoft.MachineLearningServices/workspaces/computes";
 const SUBNET = "Microsoft.Network/virtualNetworks/subnets";
-
-function userError(message: string): ArmError {
-  return new ArmError(400, "UserError", message, {}, [{ code: "BadArgument", message }]);
-}
 
 function reference(ctx: ArmContext, value: unknown, type: string, property: string, where: string): string | undefined {
   if (value === undefined || value === null || value === "") return undefined;

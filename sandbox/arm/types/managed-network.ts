@@ -7,7 +7,7 @@
  * leaving managed isolation once enabled (learn: how-to-managed-network, "you can't disable it" / AllowOnlyApproved
  * cannot go back to AllowInternetOutbound). The exact error code of those two refusals is not published: UserError.
  */
-import { ArmError } from "../arm-error";
+import { userError } from "./ml-user-error";
 
 const MODES = ["Disabled", "AllowInternetOutbound", "AllowOnlyApprovedOutbound"] as const;
 type IsolationMode = (typeof MODES)[number];
@@ -27,10 +27,6 @@ export interface ManagedNetworkSettings {
   status: { status: "Inactive" | "Active"; sparkReady: boolean };
   networkId?: string;
   firewallSku?: string;
-}
-
-function userError(message: string): ArmError {
-  return new ArmError(400, "UserError", message, {}, [{ code: "BadArgument", message }]);
 }
 
 function asRecord(value: unknown): Record<string, unknown> | undefined {

@@ -6,21 +6,14 @@
  * An attached VirtualMachine names its VM in `properties.resourceId`, which must exist (the attach is refused
  * otherwise: the exact code is not published, the sandbox answers 400 UserError like the other compute refusals).
  */
-import { ArmError } from "../arm-error";
 import { requireReference, type ArmContext } from "../resource-type";
 import { VM } from "./compute";
-
-function userError(message: string): ArmError {
-  return new ArmError(400, "UserError", message, {}, [{ code: "BadArgument", message }]);
-}
-
-function asRecord(value: unknown): Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
+import { userError } from "./ml-user-error";
+import { asObject } from "./wire";
 
 /** ComputeInstance: defaults and read-only fields of the spec's GET example. */
 export function computeInstanceProperties(inner: Record<string, unknown>, computeName: string, location: string): Record<string, unknown> {
-  const ssh = asRecord(inner.sshSettings);
+  const ssh = asObject(inner.sshSettings);
   const sshPublicAccess = ssh.sshPublicAccess === "Enabled" ? "Enabled" : "Disabled";
   return {
     ...inner,

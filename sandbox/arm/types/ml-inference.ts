@@ -1,11 +1,11 @@
 import type { AKSSchemaProperties, KubernetesProperties, OnlineDeploymentProperties, OnlineEndpointProperties } from "@azure/arm-machinelearning";
 import { guidFrom } from "../../http/random";
-import { ArmError } from "../arm-error";
 import type { ArmContext, ResourceTypeSpec, WriteRequest } from "../resource-type";
 import { parentIdOf } from "../resource-id";
 import type { Json } from "../store";
 import { requireEnum, sameId } from "./common";
 import { MANAGED_CLUSTER } from "./managed-cluster";
+import { userError } from "./ml-user-error";
 
 /**
  * Inference in AML: computes of type AKS and Kubernetes (attached by resourceId), managed online endpoints and
@@ -50,10 +50,6 @@ interface DeploymentBody {
   kind?: string;
   sku?: unknown;
   properties?: OnlineDeploymentProperties;
-}
-
-function userError(message: string): ArmError {
-  return new ArmError(400, "UserError", message, {}, [{ code: "BadArgument", message }]);
 }
 
 function regionOf(location: unknown): string {
