@@ -1,6 +1,5 @@
 import { ArmError } from "../arm/arm-error";
 import { authorize } from "../arm/rbac";
-import { asObject } from "../arm/types/wire";
 import { Handler, headerValue, json, SandboxRequest, SandboxResponse } from "../http/message";
 import { AmlHttpError, AmlRequestContext, AmlServices } from "./aml-context";
 import { handleHistory } from "./aml-history-routes";
@@ -8,6 +7,7 @@ import { handlePipelines } from "./aml-pipeline-routes";
 import type { AmlState } from "./aml-state";
 import { amlError, apiBase } from "./aml-views";
 import { handleJobAction, isJobActionPath } from "./job-cancel";
+import { trackedLocation } from "../arm/types/common";
 
 /** Audiences the AML data plane accepts: ARM tokens (what SDK v1 and the REST docs use) and Azure ML's own. */
 export const AML_AUDIENCES = ["https://management.azure.com/", "https://management.core.windows.net/", "https://ml.azure.com/"];
@@ -88,7 +88,7 @@ function authenticate(req: SandboxRequest, services: AmlServices, region: string
   if (!workspace || workspace.type !== "Microsoft.MachineLearningServices/workspaces") {
     throw new AmlHttpError(404, "UserError", "WorkspaceNotFound", `Workspace ${ws} in resource group ${rg} of subscription ${sub} was not found.`);
   }
-  const location = String(asObject(workspace.body).location);
+  const location = trackedLocation(workspace);
   if (location !== region) {
     throw new AmlHttpError(
       400,

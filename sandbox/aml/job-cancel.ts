@@ -1,12 +1,12 @@
 import { checkApiVersion } from "../arm/api-versions";
 import { ArmError } from "../arm/arm-error";
 import { authorize } from "../arm/rbac";
-import { asObject } from "../arm/types/wire";
 import type { AppRegistration } from "../directory";
 import { guidFrom } from "../http/random";
 import { headerValue, json, SandboxRequest, SandboxResponse } from "../http/message";
 import type { AmlServices } from "./aml-context";
 import { ML_JOB } from "./job-type";
+import { trackedLocation } from "../arm/types/common";
 
 const NS = "Microsoft\\.MachineLearningServices";
 const CANCEL = new RegExp(`^/subscriptions/([^/]+)/resourceGroups/([^/]+)/providers/${NS}/workspaces/([^/]+)/jobs/([^/]+)/cancel$`, "i");
@@ -52,7 +52,7 @@ function startCancel(req: SandboxRequest, services: AmlServices, app: AppRegistr
   const run = services.state.run(workspace.id, resource.name);
   if (run) services.state.cancel(run);
   const operationId = `jc:${guidFrom(workspace.id.toLowerCase())}:${resource.name}`;
-  return { status: 202, headers: cancelHeaders(req, sub, String(asObject(workspace.body).location), operationId, apiVersion, services) };
+  return { status: 202, headers: cancelHeaders(req, sub, trackedLocation(workspace), operationId, apiVersion, services) };
 }
 
 function pollCancel(req: SandboxRequest, services: AmlServices, [sub, location, operationId]: string[], apiVersion: string): SandboxResponse {

@@ -5,6 +5,7 @@ import type { AmlState } from "./aml-state";
 import { ML_COMPONENT_VERSION } from "./component-types";
 import { studioRunUrl } from "./aml-views";
 import { userError } from "../arm/types/ml-user-error";
+import { trackedLocation } from "../arm/types/common";
 
 export const ML_JOB = "Microsoft.MachineLearningServices/workspaces/jobs";
 const ML_COMPUTE = "Microsoft.MachineLearningServices/workspaces/computes";
@@ -45,7 +46,7 @@ export function mlJobType(aml: AmlState): ResourceTypeSpec {
       }
       if (jobType === "Pipeline") validatePipeline(ctx, workspace, props, request.address.names[1]);
       const name = request.address.names[1];
-      const location = String(asObject(workspace.body).location);
+      const location = trackedLocation(workspace);
       const now = new Date().toISOString();
       return {
         properties: {

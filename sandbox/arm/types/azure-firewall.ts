@@ -11,7 +11,7 @@ import { ArmError } from "../arm-error";
 import { ArmContext, ResourceTypeSpec, requireReference } from "../resource-type";
 import type { StoredResource } from "../store";
 import { allocateAddress } from "./address-allocation";
-import { requireEnum, requireSameRegion, sameId, vnetOfSubnet } from "./common";
+import { requireEnum, requireSameRegion, sameId, vnetOfSubnet, trackedLocation } from "./common";
 import { asObject, asObjects, asString, JsonObject, refIdOf, requirePriority } from "./wire";
 
 export const AZURE_FIREWALL = "Microsoft.Network/azureFirewalls";
@@ -75,7 +75,7 @@ function firewallSubnet(ctx: ArmContext, ipConfiguration: JsonObject, location: 
     );
   }
   const vnet = vnetOfSubnet(ctx, subnet.id) as StoredResource;
-  requireSameRegion("Virtual network", location, vnet.id, String(asObject(vnet.body).location), where);
+  requireSameRegion("Virtual network", location, vnet.id, trackedLocation(vnet), where);
   return subnet;
 }
 

@@ -73,6 +73,11 @@ export function requireEnum(value: unknown, allowed: string[], property: string,
   return match;
 }
 
+/** A tracked resource's region as stored (ARM's TrackedResource.location, which every tracked resource carries). */
+export function trackedLocation(resource: StoredResource): string {
+  return String(asObject(resource.body).location);
+}
+
 /** The location of a tracked resource, or of the top-level resource above a child. */
 export function locationOf(ctx: ArmContext, resource: StoredResource): string {
   const location = asString(asObject(resource.body).location);

@@ -9,8 +9,7 @@
 import type { TargetDnsServer } from "@azure/arm-dnsresolver";
 import { ArmError } from "../arm-error";
 import { ResourceTypeSpec, requireReference } from "../resource-type";
-import type { StoredResource } from "../store";
-import { requireEnum, requireSameRegion, resourceGuid, sameId } from "./common";
+import { requireEnum, requireSameRegion, resourceGuid, sameId, trackedLocation } from "./common";
 import { OUTBOUND_ENDPOINT } from "./dns-resolver";
 import { asObject, asObjects, asString, propertiesOf, refIdOf } from "./wire";
 
@@ -33,7 +32,7 @@ export const forwardingRulesetType: ResourceTypeSpec = {
     const location = String(body.location).replace(/\s+/g, "").toLowerCase();
     const endpoints = refs.map((ref) => {
       const endpoint = requireReference(ctx, ref, OUTBOUND_ENDPOINT, request.id);
-      requireSameRegion("Outbound endpoint", location, endpoint.id, locationOf(endpoint), request.id);
+      requireSameRegion("Outbound endpoint", location, endpoint.id, trackedLocation(endpoint), request.id);
       return { id: endpoint.id };
     });
     return { properties: { dnsResolverOutboundEndpoints: endpoints, resourceGuid: resourceGuid(request) } };
@@ -86,7 +85,7 @@ export const rulesetVnetLinkType: ResourceTypeSpec = {
     const vnet = requireReference(ctx, props.virtualNetwork, VNET, request.id);
     const ruleset = request.parent;
     if (!ruleset) throw new ArmError(404, "ParentResourceNotFound", "Can not perform requested operation on nested resource. Parent resource not found.");
-    requireSameRegion("Virtual network", locationOf(ruleset), vnet.id, locationOf(vnet), request.id);
+    requireSameRegion("Virtual network", trackedLocation(ruleset), vnet.id, trackedLocation(vnet), request.id);
     const twin = ctx.store
       .childrenOf(ruleset.id, RULESET_VNET_LINK)
       .find((l) => !sameId(l.id, request.id) && sameId(refIdOf(propertiesOf(l.body).virtualNetwork), vnet.id));
@@ -94,8 +93,3 @@ export const rulesetVnetLinkType: ResourceTypeSpec = {
     return { type: RULESET_VNET_LINK, properties: { virtualNetwork: { id: vnet.id }, metadata: asObject(props.metadata) } };
   },
 };
-
-/** A tracked resource's region; every tracked resource body carries one (ARM's TrackedResource.location, required). */
-function locationOf(resource: StoredResource): string {
-  return (resource.body as { location: string }).location;
-}

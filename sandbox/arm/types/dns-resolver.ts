@@ -13,7 +13,7 @@ import { ArmError } from "../arm-error";
 import { ArmContext, ResourceTypeSpec, requireReference } from "../resource-type";
 import type { StoredResource } from "../store";
 import { allocateAddress } from "./address-allocation";
-import { requireEnum, requireSameRegion, resourceGuid, sameId, vnetOfSubnet } from "./common";
+import { requireEnum, requireSameRegion, resourceGuid, sameId, vnetOfSubnet, trackedLocation } from "./common";
 import { asObject, asObjects, asString, refIdOf } from "./wire";
 
 /**
@@ -53,7 +53,7 @@ export const dnsResolverType: ResourceTypeSpec = {
     const body = asObject(request.body);
     const props = asObject(body.properties);
     const vnet = requireReference(ctx, props.virtualNetwork, VNET, request.id);
-    requireSameRegion("Virtual network", String(body.location).replace(/\s+/g, "").toLowerCase(), vnet.id, String(asObject(vnet.body).location), request.id);
+    requireSameRegion("Virtual network", String(body.location).replace(/\s+/g, "").toLowerCase(), vnet.id, trackedLocation(vnet), request.id);
     if (request.existing && !sameId(resolverVnetId(request.existing), vnet.id)) {
       throw new ArmError(400, "BadRequest", `The virtual network of DNS resolver ${request.id} cannot be changed.`);
     }

@@ -8,7 +8,7 @@ import { ResourceTypeSpec, requireReference } from "../resource-type";
 import type { StoredResource } from "../store";
 import { guidFrom } from "../../http/random";
 import { allocateAddress, checkStaticAddress, NIC } from "./address-allocation";
-import { requireSameRegion, resourceGuid, sameId, vnetOfSubnet } from "./common";
+import { requireSameRegion, resourceGuid, sameId, vnetOfSubnet, trackedLocation } from "./common";
 import { NSG } from "./security-group";
 import { asObject, asObjects, JsonObject, propertiesOf, refIdOf } from "./wire";
 
@@ -40,10 +40,6 @@ export function nicIpConfigurations(nic: StoredResource | undefined): WireNicIpC
   return (propertiesOf(nic?.body).ipConfigurations ?? []) as WireNicIpConfiguration[];
 }
 
-function locationIn(resource: StoredResource): string {
-  return String(asObject(resource.body).location);
-}
-
 export const networkInterfaceType: ResourceTypeSpec = {
   type: NIC,
   lro: "network",
@@ -63,7 +59,7 @@ export const networkInterfaceType: ResourceTypeSpec = {
       const subnetRef = cp.subnet ?? asObject(configs.find((c) => asObject(c.properties).primary)?.properties).subnet ?? asObject(configs[0].properties).subnet;
       const subnet = requireReference(ctx, subnetRef, SUBNET, request.id);
       const vnet = vnetOfSubnet(ctx, subnet.id);
-      if (vnet) requireSameRegion("Virtual network", location, vnet.id, locationIn(vnet), request.id);
+      if (vnet) requireSameRegion("Virtual network", location, vnet.id, trackedLocation(vnet), request.id);
       const method = cp.privateIPAllocationMethod ?? (cp.privateIPAddress ? "Static" : "Dynamic");
       const before = previous.find((p) => p.name === config.name && sameId(p.properties.subnet.id, subnet.id));
       let address: string;
@@ -107,7 +103,7 @@ export const networkInterfaceType: ResourceTypeSpec = {
     let networkSecurityGroup: { id: string } | undefined;
     if (refIdOf(props.networkSecurityGroup)) {
       const nsg = requireReference(ctx, props.networkSecurityGroup, NSG, request.id);
-      requireSameRegion("Network security group", location, nsg.id, locationIn(nsg), request.id);
+      requireSameRegion("Network security group", location, nsg.id, trackedLocation(nsg), request.id);
       networkSecurityGroup = { id: nsg.id };
     }
     return {

@@ -9,7 +9,7 @@ import { ArmError } from "../arm-error";
 import { ArmContext, ResourceTypeSpec, requireReference } from "../resource-type";
 import type { StoredResource } from "../store";
 import { NIC } from "./address-allocation";
-import { requireSameRegion, sameId, vnetOfSubnet } from "./common";
+import { requireSameRegion, sameId, vnetOfSubnet, trackedLocation } from "./common";
 import { nicIpConfigurations } from "./network-interface";
 import { connectionTypeOf, endpointMembers } from "./private-link-targets";
 import { asObject, asObjects, asStrings, JsonObject, propertiesOf } from "./wire";
@@ -90,7 +90,7 @@ export const privateEndpointType: ResourceTypeSpec = {
     const location = String(asObject(request.body).location).replace(/\s+/g, "").toLowerCase();
     const subnet = requireReference(ctx, props.subnet, SUBNET, request.id);
     const vnet = vnetOfSubnet(ctx, subnet.id) as StoredResource;
-    requireSameRegion("Virtual network", location, vnet.id, String(asObject(vnet.body).location), request.id);
+    requireSameRegion("Virtual network", location, vnet.id, trackedLocation(vnet), request.id);
     const before = request.existing ? privateEndpointProperties(request.existing.body) : undefined;
     if (before && !sameId(before.subnet.id, subnet.id)) {
       throw new ArmError(

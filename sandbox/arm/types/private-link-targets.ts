@@ -8,6 +8,7 @@
 import { ArmError } from "../arm-error";
 import type { StoredResource } from "../store";
 import { asObject, propertiesOf } from "./wire";
+import { trackedLocation } from "./common";
 
 export interface EndpointMember {
   /** requiredMemberName on the NIC's ipConfiguration. */
@@ -21,7 +22,7 @@ const TARGETS: Record<string, { groupIds: string[]; members(target: StoredResour
     groupIds: ["amlworkspace"],
     members(ws) {
       const guid = String(propertiesOf(ws.body).workspaceId);
-      const region = locationOf(ws);
+      const region = trackedLocation(ws);
       const notebookHost = `ml-${ws.name}-${region}-${guid}`.toLowerCase().slice(0, 63);
       // Three IPs, as the NIC of a real workspace endpoint shows (azure-ai-docs how-to-custom-dns.md, "Find the IP
       // addresses": `az network nic show` output): the API names, the notebooks name, and the managed online endpoints'
@@ -45,14 +46,10 @@ const TARGETS: Record<string, { groupIds: string[]; members(target: StoredResour
     groupIds: ["registry"],
     members: (registry) => [
       { member: "registry", fqdns: [`${registry.name.toLowerCase()}.azurecr.io`] },
-      { member: `registry_data_${locationOf(registry)}`, fqdns: [`${registry.name.toLowerCase()}.${locationOf(registry)}.data.azurecr.io`] },
+      { member: `registry_data_${trackedLocation(registry)}`, fqdns: [`${registry.name.toLowerCase()}.${trackedLocation(registry)}.data.azurecr.io`] },
     ],
   },
 };
-
-function locationOf(target: StoredResource): string {
-  return String(asObject(target.body).location);
-}
 
 function skuNameOf(target: StoredResource): unknown {
   return asObject(asObject(target.body).sku).name;

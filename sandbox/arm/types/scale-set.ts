@@ -9,7 +9,7 @@ import { ArmError } from "../arm-error";
 import { type ArmContext, requireReference, type ResourceTypeSpec } from "../resource-type";
 import type { StoredResource } from "../store";
 import { VMSS_VM } from "./address-allocation";
-import { requireSameRegion, vnetOfSubnet } from "./common";
+import { requireSameRegion, vnetOfSubnet, trackedLocation } from "./common";
 import { identityOf, osProfileOf, PROFILE_EXTENSION_SECRETS, SUBNET, VMSS, VMSS_EXTENSION, withoutProtectedSettings, WireOsProfile } from "./compute-profile";
 import { asObject, asObjects, JsonObject, propertiesOf } from "./wire";
 
@@ -36,7 +36,7 @@ function checkSubnets(ctx: ArmContext, profile: JsonObject, location: string, wh
     for (const ipc of asObjects(asObject(config.properties).ipConfigurations)) {
       const subnet = requireReference(ctx, asObject(ipc.properties).subnet, SUBNET, where);
       const vnet = vnetOfSubnet(ctx, subnet.id);
-      if (vnet) requireSameRegion("Virtual network", location, vnet.id, String(asObject(vnet.body).location), where);
+      if (vnet) requireSameRegion("Virtual network", location, vnet.id, trackedLocation(vnet), where);
     }
   }
 }

@@ -7,7 +7,7 @@ import { ArmError } from "../arm-error";
 import { prefixContains, prefixesOverlap } from "../ip-prefix";
 import { ResourceTypeSpec, requireReference } from "../resource-type";
 import { ipConfigurationsIn } from "./address-allocation";
-import { idRefs, listProperty, requireSameRegion, sameId } from "./common";
+import { idRefs, listProperty, requireSameRegion, sameId, trackedLocation } from "./common";
 import { parsePrefix, SUBNET, subnetPrefixOf, vnetPrefixes } from "./virtual-network";
 import { asObject, JsonObject, propertiesOf, refIdOf } from "./wire";
 
@@ -83,7 +83,7 @@ export const subnetType: ResourceTypeSpec = {
       const id = refIdOf(props[property]);
       if (!id) continue;
       const target = requireReference(ctx, props[property], type, request.id);
-      requireSameRegion(property, String(asObject(vnet.body).location), target.id, String(asObject(target.body).location), request.id);
+      requireSameRegion(property, trackedLocation(vnet), target.id, trackedLocation(target), request.id);
       properties[property] = { id: target.id };
     }
     if (props.defaultOutboundAccess !== undefined) properties.defaultOutboundAccess = props.defaultOutboundAccess;

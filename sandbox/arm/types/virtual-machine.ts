@@ -9,7 +9,7 @@ import { ArmError } from "../arm-error";
 import { requireReference, type ResourceTypeSpec } from "../resource-type";
 import type { StoredResource } from "../store";
 import { NIC } from "./address-allocation";
-import { requireSameRegion, sameId } from "./common";
+import { requireSameRegion, sameId, trackedLocation } from "./common";
 import { diagnosticsProfileOf, DISK, identityOf, osProfileOf, VM, WireDiagnosticsProfile, WireIdentity, WireOsProfile } from "./compute-profile";
 import { asObject, asObjects, JsonObject, propertiesOf } from "./wire";
 
@@ -64,7 +64,7 @@ export function virtualMachineType(tenantId: string): ResourceTypeSpec {
       if (nics.length === 0) throw new ArmError(400, "InvalidParameter", "Required parameter 'networkProfile' is missing (null). Target: 'networkProfile'.");
       const nicIds = nics.map((ref) => {
         const nic = requireReference(ctx, ref, NIC, request.id);
-        requireSameRegion("Network interface", location, nic.id, String(asObject(nic.body).location), request.id);
+        requireSameRegion("Network interface", location, nic.id, trackedLocation(nic), request.id);
         const other = ctx.store.referencing(nic.id).find((r) => r.type === VM && !sameId(r.id, request.id));
         if (other)
           throw new ArmError(
